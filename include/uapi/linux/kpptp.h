@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * kpptp: PPTP (RFC 2637) enhanced-GRE data path, configured over generic
+ * netlink.  The source of truth for this API is
+ * Documentation/netlink/specs/kpptp.yaml; this header and that spec must agree.
+ *
+ * Generic netlink family "kpptp", version 1, multicast group "events".
+ * All commands act on the network namespace of the netlink socket.  Commands
+ * that change state (CALL_NEW, CALL_SET, CALL_DEL) need CAP_NET_ADMIN over
+ * that namespace.  Errors come back as a negative errno in the netlink ACK,
+ * with an extended ACK message and the offending attribute where one applies
+ * (e.g. -EEXIST "call ID in use", -ENOENT "no such call", -EINVAL with the
+ * attribute that failed the strict policy).
+ *
+ * A call is one PPTP session: a local call ID (the ID the peer puts in the GRE
+ * header it sends us), the peer's call ID and address, and one ppp_generic
+ * channel.  Calls are kept per network namespace; IDs are 16 bit, never 0.
+ *
+ * KPPTP_CMD_CALL_NEW (DO, admin)
+ *   Creates a call and registers its PPP channel.  Reply: one
+ *   KPPTP_CMD_CALL_NEW message describing the call, as CALL_GET would.
+ *   KPPTP_A_CALL_ID          u16   optional; absent or 0: a random unused ID
+ *   KPPTP_A_PEER_CALL_ID     u16   required
+ *   KPPTP_A_PEER_ADDR        be32  required; IPv4 address of the peer
+ *   KPPTP_A_LOCAL_ADDR       be32  optional; 0: chosen by the route lookup
+ *   KPPTP_A_RECV_WINDOW      u16   optional; window we advertised (packets)
+ *   KPPTP_A_PEER_RECV_WINDOW u16   optional; window the peer advertised
+ *   KPPTP_A_PEER_PPD         u16   optional; peer's packet processing delay,
+ *                                  1/10 s (RFC 2637 4.4 initial RTT)
+ *   KPPTP_A_FLAGS            u32   optional; KPPTP_F_* bits
+ *   KPPTP_A_REORDER_TIMEOUT  u32   optional; ms an early packet may wait
+ *   KPPTP_A_REORDER_DEPTH    u16   optional; packets the reorder queue holds
+ *   KPPTP_A_ACK_DELAY        u32   optional; ms before a standalone ack
+ *
+ * KPPTP_CMD_CALL_SET (DO, admin)
+ *   Changes a call.  KPPTP_A_CALL_ID is required; every other attribute of
+ *   CALL_NEW except KPPTP_A_PEER_ADDR and KPPTP_A_LOCAL_ADDR may be given.
+ *   Multicasts a CALL_SET event.  No reply beyond the ACK.
+ *
+ * KPPTP_CMD_CALL_DEL (DO, admin)
+ *   KPPTP_A_CALL_ID          u16   required
+ *   Unregisters the channel (pppd sees a hangup) and frees the call.
+ *
+ * KPPTP_CMD_CALL_GET (DO, DUMP)
+ *   DO with KPPTP_A_CALL_ID returns that call; DUMP returns every call of the
+ *   namespace.  Each reply carries the CALL_NEW attributes (with their
+ *   current values) plus:
+ *   KPPTP_A_OWNER            u8    KPPTP_OWNER_*: who created the call
+ *   KPPTP_A_ATTACHED         flag  a PX_PROTO_PPTP socket owns the call
+ *   KPPTP_A_CHANNEL          u32   ppp_generic channel index
+ *                                  (PPPIOCATTCHAN), present while registered
+ *   KPPTP_A_IFNAME           string ppp interface the channel is bridged to
+ *   KPPTP_A_AGE_MS           u64   ms since the call was created
+ *   KPPTP_A_STATS            nest  KPPTP_STATS_A_* below
+ *
+ * KPPTP_CMD_NET_GET (DO)
+ *   Namespace-wide figures for packets that could not be given to a call.
+ *   KPPTP_A_CALLS            u32   number of calls
+ *   KPPTP_A_NET_STATS        nest  KPPTP_NSTATS_A_* below
+ *
+ * Events (group "events"): CALL_NEW after a call is created, CALL_SET after
+ * it changed, CALL_DEL when it is gone (with KPPTP_A_DEL_REASON and the final
+ * KPPTP_A_STATS).  Event messages carry the same attributes as CALL_GET.
+ *
+ * Attaching pppd: a PX_PROTO_PPTP socket (AF_PPPOX, SOCK_STREAM) behaves as
+ * in the in-tree pptp driver: bind() with call_id 0 allocates an ID, bind()
+ * with a free ID claims it, connect() sets the peer and registers the
+ * channel, PPPIOCGCHAN returns the channel index.  Additionally, bind() to the
+ * ID of a call made with CALL_NEW that no socket owns yet attaches the socket
+ * to it (CAP_NET_ADMIN needed; sin_addr must be 0 or the call's local
+ * address).  Its channel is already registered, so PPPIOCGCHAN works at once
+ * and connect() is optional (it must name the call's peer or fails with
+ * -EISCONN).  Whatever made it, a call ends when its owning socket is closed,
+ * on CALL_DEL, or when its namespace goes away.
+ */
+#ifndef _UAPI_LINUX_KPPTP_H
+#define _UAPI_LINUX_KPPTP_H
+
+#include <linux/types.h>
+
+#define KPPTP_GENL_NAME		"kpptp"
+#define KPPTP_GENL_VERSION	1
+#define KPPTP_GENL_MCGRP_EVENTS	"events"
+
+enum kpptp_cmd {
+	KPPTP_CMD_UNSPEC,
+	KPPTP_CMD_CALL_NEW,
+	KPPTP_CMD_CALL_DEL,
+	KPPTP_CMD_CALL_SET,
+	KPPTP_CMD_CALL_GET,
+	KPPTP_CMD_NET_GET,
+
+	__KPPTP_CMD_MAX
+};
+
+#define KPPTP_CMD_MAX (__KPPTP_CMD_MAX - 1)
+
+/* KPPTP_A_FLAGS */
+enum kpptp_call_flags {
+	/* Enforce the peer's receive window on transmit (RFC 2637 4.2). Off by
+	 * default: Windows peers ignore windows and ack late.
+	 */
+	KPPTP_F_TX_WINDOW = 1U << 0,
+	/* Hold early packets for reordering; off: drop anything out of order */
+	KPPTP_F_NO_REORDER = 1U << 1,
+};
+
+#define KPPTP_F_ALL (KPPTP_F_TX_WINDOW | KPPTP_F_NO_REORDER)
+
+/* KPPTP_A_OWNER */
+enum kpptp_owner {
+	KPPTP_OWNER_NETLINK,	/* KPPTP_CMD_CALL_NEW */
+	KPPTP_OWNER_SOCKET,	/* bind() on a PX_PROTO_PPTP socket */
+};
+
+/* KPPTP_A_DEL_REASON */
+enum kpptp_del_reason {
+	KPPTP_DEL_NETLINK,	/* KPPTP_CMD_CALL_DEL */
+	KPPTP_DEL_SOCKET,	/* the owning socket was closed */
+	KPPTP_DEL_NETNS,	/* the namespace or the module went away */
+};
+
+enum kpptp_attr {
+	KPPTP_A_UNSPEC,
+	KPPTP_A_PAD,
+	KPPTP_A_CALL_ID,		/* u16 */
+	KPPTP_A_PEER_CALL_ID,		/* u16 */
+	KPPTP_A_LOCAL_ADDR,		/* be32 */
+	KPPTP_A_PEER_ADDR,		/* be32 */
+	KPPTP_A_RECV_WINDOW,		/* u16 */
+	KPPTP_A_PEER_RECV_WINDOW,	/* u16 */
+	KPPTP_A_PEER_PPD,		/* u16, 1/10 s */
+	KPPTP_A_FLAGS,			/* u32, KPPTP_F_* */
+	KPPTP_A_REORDER_TIMEOUT,	/* u32, ms */
+	KPPTP_A_REORDER_DEPTH,		/* u16, packets */
+	KPPTP_A_ACK_DELAY,		/* u32, ms */
+	KPPTP_A_OWNER,			/* u8, KPPTP_OWNER_* */
+	KPPTP_A_ATTACHED,		/* flag */
+	KPPTP_A_CHANNEL,		/* u32 */
+	KPPTP_A_IFNAME,			/* string */
+	KPPTP_A_AGE_MS,			/* u64 */
+	KPPTP_A_STATS,			/* nest, KPPTP_STATS_A_* */
+	KPPTP_A_DEL_REASON,		/* u8, KPPTP_DEL_* */
+	KPPTP_A_CALLS,			/* u32 */
+	KPPTP_A_NET_STATS,		/* nest, KPPTP_NSTATS_A_* */
+
+	__KPPTP_A_LAST
+};
+
+#define KPPTP_A_MAX (__KPPTP_A_LAST - 1)
+
+/* Per call, inside KPPTP_A_STATS.  Counters are u64, state is u32. */
+enum kpptp_stats_attr {
+	KPPTP_STATS_A_UNSPEC,
+	KPPTP_STATS_A_PAD,
+	KPPTP_STATS_A_RX_PACKETS,	/* data packets given to PPP */
+	KPPTP_STATS_A_RX_BYTES,		/* their PPP payload bytes */
+	KPPTP_STATS_A_TX_PACKETS,	/* data packets sent */
+	KPPTP_STATS_A_TX_BYTES,		/* their PPP payload bytes */
+	KPPTP_STATS_A_RX_INVALID,	/* from the peer, but malformed */
+	KPPTP_STATS_A_RX_DROPPED,	/* valid, but no channel or no memory */
+	KPPTP_STATS_A_RX_REORDERED,	/* arrived early, delivered in order */
+	KPPTP_STATS_A_RX_LOST,		/* sequence numbers given up on */
+	KPPTP_STATS_A_RX_DUPLICATE,	/* duplicate or late, dropped */
+	KPPTP_STATS_A_RX_ACKS,		/* ack-only packets received */
+	KPPTP_STATS_A_TX_ACKS,		/* ack-only packets sent */
+	KPPTP_STATS_A_TX_DROPPED,	/* no route or no memory */
+	KPPTP_STATS_A_ACK_TIMEOUTS,	/* RFC 2637 4.4 ack timeouts */
+	KPPTP_STATS_A_WINDOW_STALLS,	/* transmit stopped on a full window */
+	KPPTP_STATS_A_SEND_WINDOW,	/* u32, current send window, packets */
+	KPPTP_STATS_A_RTT_US,		/* u32, smoothed RTT estimate */
+	KPPTP_STATS_A_ATO_US,		/* u32, current ack timeout */
+
+	__KPPTP_STATS_A_LAST
+};
+
+#define KPPTP_STATS_A_MAX (__KPPTP_STATS_A_LAST - 1)
+
+/* Per namespace, inside KPPTP_A_NET_STATS, all u64. */
+enum kpptp_net_stats_attr {
+	KPPTP_NSTATS_A_UNSPEC,
+	KPPTP_NSTATS_A_PAD,
+	KPPTP_NSTATS_A_RX_MALFORMED,	/* bad GRE v1 header, short, truncated */
+	KPPTP_NSTATS_A_RX_UNKNOWN_CALL,	/* no call with that ID */
+	KPPTP_NSTATS_A_RX_WRONG_PEER,	/* call exists, source is not its peer */
+
+	__KPPTP_NSTATS_A_LAST
+};
+
+#define KPPTP_NSTATS_A_MAX (__KPPTP_NSTATS_A_LAST - 1)
+
+#endif /* _UAPI_LINUX_KPPTP_H */

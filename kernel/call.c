@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calls and the per-namespace call table.
+ *
+ * The table is an XArray keyed by local call ID: IDs are dense 16-bit
+ * numbers, lookups are lockless under RCU, and xa_alloc() finds a free ID
+ * without a bitmap of our own.  Every change to the table, and every change
+ * of a call's registered/attached/dead state, happens under kn->lock.
+ */
+
+#include <linux/capability.h>
+#include <linux/netdevice.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "call.h"
+#include "channel.h"
+#include "netlink.h"
+
+static unsigned int kpptp_net_id __read_mostly;
+
+struct kpptp_net *kpptp_net(const struct net *net)
+{
+	return net_generic(net, kpptp_net_id);
+}
+
+static void kpptp_call_free(struct kpptp_call *call)
+{
+	dst_cache_destroy(&call->dst_cache);
+	free_percpu(call->stats);
+	kfree(call);
+}
+
+void kpptp_call_put(struct kpptp_call *call)
+{
+	if (refcount_dec_and_test(&call->refcnt))
+		kpptp_call_free(call);
+}
+
+static struct kpptp_call *kpptp_call_alloc(struct net *net,
+					   const struct kpptp_call_cfg *cfg)
+{
+	struct kpptp_call *call;
+
+	call = kzalloc(sizeof(*call), GFP_KERNEL);
+	if (!call)
+		return NULL;
+	call->stats = netdev_alloc_pcpu_stats(struct kpptp_call_stats);
+	if (!call->stats)
+		goto err_free;
+	if (dst_cache_init(&call->dst_cache, GFP_KERNEL))
+		goto err_stats;
+
+	call->net = net;
+	call->local_addr = cfg->local_addr;
+	call->peer_addr = cfg->peer_addr;
+	call->peer_id = cfg->peer_id;
+	call->owner = cfg->owner;
+	call->attached = cfg->owner == KPPTP_OWNER_SOCKET;
+	call->flags = cfg->flags;
+	call->created = get_jiffies_64();
+	kpptp_window_init(&call->win, &cfg->win);
+	refcount_set(&call->refcnt, 1);
+	INIT_LIST_HEAD(&call->gc_node);
+	return call;
+
+err_stats:
+	free_percpu(call->stats);
+err_free:
+	kfree(call);
+	return NULL;
+}
+
+/* Store @call under a free ID: the one asked for, or a random one. */
+static int kpptp_call_insert(struct kpptp_net *kn, struct kpptp_call *call,
+			     u16 want, struct netlink_ext_ack *extack)
+{
+	u32 id, start;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+
+	if (want) {
+		err = xa_insert(&kn->calls, want, call, GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "call ID in use");
+			return -EEXIST;
+		}
+		id = want;
+	} else {
+		/* Random IDs make blind injection into a call harder. */
+		start = 1 + get_random_u32_below(U16_MAX);
+		err = xa_alloc(&kn->calls, &id, call,
+			       XA_LIMIT(start, U16_MAX), GFP_KERNEL);
+		if (err == -EBUSY && start > 1)
+			err = xa_alloc(&kn->calls, &id, call,
+				       XA_LIMIT(1, start - 1), GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "no free call ID");
+			return -ENOSPC;
+		}
+	}
+	if (err)
+		return err;
+	call->local_id = id;
+	kn->ncalls++;
+	return 0;
+}
+
+/* Is another call already talking to this peer call? */
+static bool kpptp_peer_in_use(struct kpptp_net *kn, u16 peer_id,
+			      __be32 peer_addr)
+{
+	struct kpptp_call *call;
+	unsigned long id;
+
+	lockdep_assert_held(&kn->lock);
+
+	xa_for_each(&kn->calls, id, call) {
+		if (call->peer_addr == peer_addr && call->peer_id == peer_id &&
+		    (call->registered || call->owner == KPPTP_OWNER_NETLINK))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Create a call.  A netlink call is complete at once (its peer is known), so
+ * its channel is registered here; a socket's call waits for connect().
+ * Returns the call with one reference for the caller besides the table's.
+ */
+struct kpptp_call *kpptp_call_create(struct net *net,
+				     const struct kpptp_call_cfg *cfg,
+				     struct netlink_ext_ack *extack)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+	struct kpptp_call *call;
+	int err;
+
+	call = kpptp_call_alloc(net, cfg);
+	if (!call)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_lock(&kn->lock);
+	if (cfg->owner == KPPTP_OWNER_NETLINK) {
+		if (kpptp_peer_in_use(kn, cfg->peer_id, cfg->peer_addr)) {
+			NL_SET_ERR_MSG(extack,
+				       "a call to that peer call ID exists");
+			err = -EEXIST;
+			goto err_unlock;
+		}
+		err = kpptp_channel_register(call);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "no route to the peer");
+			goto err_unlock;
+		}
+	}
+	err = kpptp_call_insert(kn, call, cfg->local_id, extack);
+	if (err)
+		goto err_unregister;
+	refcount_inc(&call->refcnt);
+	mutex_unlock(&kn->lock);
+
+	kpptp_nl_notify(call, KPPTP_CMD_CALL_NEW, 0);
+	return call;
+
+err_unregister:
+	/* Never in the table, so no receiver can be using it. */
+	kpptp_channel_unregister(call);
+err_unlock:
+	mutex_unlock(&kn->lock);
+	kpptp_call_free(call);
+	return ERR_PTR(err);
+}
+
+struct kpptp_call *kpptp_call_lookup_rcu(struct kpptp_net *kn, u16 id)
+{
+	return xa_load(&kn->calls, id);
+}
+
+/* A referenced call by ID, or NULL. */
+struct kpptp_call *kpptp_call_get_by_id(struct net *net, u16 id)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+	struct kpptp_call *call;
+
+	mutex_lock(&kn->lock);
+	call = xa_load(&kn->calls, id);
+	if (call)
+		refcount_inc(&call->refcnt);
+	mutex_unlock(&kn->lock);
+	return call;
+}
+
+/*
+ * bind() on a socket naming a call made over netlink: the socket takes it
+ * over, if nobody owns it yet.  Returns -ENOENT if no such call exists.
+ */
+int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
+		      struct kpptp_call **callp)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+	struct kpptp_call *call;
+	int err = 0;
+
+	mutex_lock(&kn->lock);
+	call = xa_load(&kn->calls, id);
+	if (!call) {
+		err = -ENOENT;
+	} else if (call->owner != KPPTP_OWNER_NETLINK || call->attached ||
+		   (local_addr && local_addr != call->local_addr)) {
+		err = -EBUSY;
+	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+		err = -EPERM;
+	} else {
+		call->attached = true;
+		refcount_inc(&call->refcnt);
+		*callp = call;
+	}
+	mutex_unlock(&kn->lock);
+	if (!err)
+		kpptp_nl_notify(call, KPPTP_CMD_CALL_SET, 0);
+	return err;
+}
+
+/* connect() on a socket that created its own call. */
+int kpptp_call_connect(struct kpptp_call *call, u16 peer_id, __be32 peer_addr)
+{
+	struct kpptp_net *kn = kpptp_net(call->net);
+	int err;
+
+	mutex_lock(&kn->lock);
+	if (call->dead) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	if (call->registered) {
+		err = -EBUSY;
+		goto out;
+	}
+	if (kpptp_peer_in_use(kn, peer_id, peer_addr)) {
+		err = -EALREADY;
+		goto out;
+	}
+	WRITE_ONCE(call->peer_id, peer_id);
+	call->peer_addr = peer_addr;
+	err = kpptp_channel_register(call);
+out:
+	mutex_unlock(&kn->lock);
+	if (!err)
+		kpptp_nl_notify(call, KPPTP_CMD_CALL_SET, 0);
+	return err;
+}
+
+/* The channel index for PPPIOCGCHAN, or -ENOTCONN. */
+int kpptp_call_channel_index(struct kpptp_call *call)
+{
+	struct kpptp_net *kn = kpptp_net(call->net);
+	int index = -ENOTCONN;
+
+	mutex_lock(&kn->lock);
+	if (!call->dead && call->registered)
+		index = ppp_channel_index(&call->chan);
+	mutex_unlock(&kn->lock);
+	return index;
+}
+
+/* Take @call out of the table.  Returns false if it was already gone. */
+static bool kpptp_call_unlink(struct kpptp_net *kn, struct kpptp_call *call)
+{
+	lockdep_assert_held(&kn->lock);
+
+	if (call->dead)
+		return false;
+	WRITE_ONCE(call->dead, true);
+	xa_erase(&kn->calls, call->local_id);
+	kn->ncalls--;
+	return true;
+}
+
+/*
+ * Delete a call: unlink it, wait until no receiver can still be inside
+ * ppp_input() for it, unregister the channel (pppd sees a hangup), and drop
+ * the table's reference.  Idempotent; process context.
+ */
+void kpptp_call_delete(struct kpptp_call *call, u8 reason)
+{
+	struct kpptp_net *kn = kpptp_net(call->net);
+	bool unlinked;
+
+	mutex_lock(&kn->lock);
+	unlinked = kpptp_call_unlink(kn, call);
+	mutex_unlock(&kn->lock);
+	if (!unlinked)
+		return;
+
+	kpptp_nl_notify(call, KPPTP_CMD_CALL_DEL, reason);
+	synchronize_net();
+	kpptp_channel_unregister(call);
+	kpptp_call_put(call);
+}
+
+void kpptp_call_read_stats(const struct kpptp_call *call,
+			   struct kpptp_call_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct kpptp_call_stats *s = per_cpu_ptr(call->stats, cpu);
+		struct kpptp_call_stats t;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			t = *s;
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+#define ADD(f) u64_stats_add(&sum->f, u64_stats_read(&t.f))
+		ADD(rx_packets); ADD(rx_bytes); ADD(tx_packets); ADD(tx_bytes);
+		ADD(rx_invalid); ADD(rx_dropped); ADD(rx_reordered);
+		ADD(rx_lost); ADD(rx_duplicate); ADD(rx_acks); ADD(tx_acks);
+		ADD(tx_dropped); ADD(ack_timeouts); ADD(window_stalls);
+#undef ADD
+	}
+}
+
+void kpptp_net_read_stats(const struct kpptp_net *kn,
+			  struct kpptp_net_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct kpptp_net_stats *s = per_cpu_ptr(kn->stats, cpu);
+		u64 malformed, unknown, wrong_peer;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			malformed = u64_stats_read(&s->rx_malformed);
+			unknown = u64_stats_read(&s->rx_unknown_call);
+			wrong_peer = u64_stats_read(&s->rx_wrong_peer);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		u64_stats_add(&sum->rx_malformed, malformed);
+		u64_stats_add(&sum->rx_unknown_call, unknown);
+		u64_stats_add(&sum->rx_wrong_peer, wrong_peer);
+	}
+}
+
+static int __net_init kpptp_net_init(struct net *net)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+
+	xa_init_flags(&kn->calls, XA_FLAGS_ALLOC1);
+	mutex_init(&kn->lock);
+	kn->stats = netdev_alloc_pcpu_stats(struct kpptp_net_stats);
+	return kn->stats ? 0 : -ENOMEM;
+}
+
+/*
+ * The namespace (or the module) is going: delete every call with a single
+ * grace period.  No events are sent; nobody is left to listen.
+ */
+static void __net_exit kpptp_net_exit(struct net *net)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+	struct kpptp_call *call, *tmp;
+	unsigned long id;
+	LIST_HEAD(gone);
+
+	mutex_lock(&kn->lock);
+	xa_for_each(&kn->calls, id, call) {
+		kpptp_call_unlink(kn, call);
+		list_add_tail(&call->gc_node, &gone);
+	}
+	mutex_unlock(&kn->lock);
+
+	synchronize_net();
+	list_for_each_entry_safe(call, tmp, &gone, gc_node) {
+		list_del(&call->gc_node);
+		kpptp_channel_unregister(call);
+		kpptp_call_put(call);
+	}
+	xa_destroy(&kn->calls);
+	free_percpu(kn->stats);
+}
+
+static struct pernet_operations kpptp_net_ops = {
+	.init = kpptp_net_init,
+	.exit = kpptp_net_exit,
+	.id = &kpptp_net_id,
+	.size = sizeof(struct kpptp_net),
+};
+
+int kpptp_net_init_module(void)
+{
+	return register_pernet_device(&kpptp_net_ops);
+}
+
+void kpptp_net_exit_module(void)
+{
+	unregister_pernet_device(&kpptp_net_ops);
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ppp_generic side of a call: channel registration and channel ops.
+ */
+
+#include <linux/ip.h>
+#include <linux/ppp-ioctl.h>
+#include <linux/ppp_defs.h>
+#include <net/pptp.h>
+#include <net/route.h>
+
+#include "call.h"
+#include "channel.h"
+#include "xmit.h"
+
+static int kpptp_chan_ioctl(struct ppp_channel *chan, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct kpptp_call *call = chan->private;
+	int __user *p = (int __user *)arg;
+	int val;
+
+	switch (cmd) {
+	case PPPIOCGFLAGS:
+		val = READ_ONCE(call->ppp_flags);
+		return put_user(val, p) ? -EFAULT : 0;
+	case PPPIOCSFLAGS:
+		if (get_user(val, p))
+			return -EFAULT;
+		/* Only the compression bits mean anything on a sync link. */
+		WRITE_ONCE(call->ppp_flags, val & (SC_COMP_PROT | SC_COMP_AC));
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct ppp_channel_ops kpptp_chan_ops = {
+	.start_xmit = kpptp_xmit,
+	.ioctl = kpptp_chan_ioctl,
+};
+
+/*
+ * Register the call's channel in its namespace.  The route to the peer sets
+ * the channel MTU and the headroom ppp_generic reserves for us, so transmit
+ * never has to reallocate.  Called with the namespace lock held.
+ */
+int kpptp_channel_register(struct kpptp_call *call)
+{
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+	int mtu, err;
+
+	lockdep_assert_held(&kpptp_net(call->net)->lock);
+
+	rt = kpptp_route(call, &fl4);
+	if (IS_ERR(rt))
+		return -EHOSTUNREACH;
+
+	mtu = dst_mtu(&rt->dst);
+	call->chan.hdrlen = LL_RESERVED_SPACE(rt->dst.dev) +
+			    sizeof(struct iphdr) + PPTP_HEADER_OVERHEAD;
+	ip_rt_put(rt);
+
+	call->chan.private = call;
+	call->chan.ops = &kpptp_chan_ops;
+	call->chan.mtu = (mtu ?: PPP_MRU) - (int)(sizeof(struct iphdr) +
+						   PPTP_HEADER_OVERHEAD);
+	call->chan.direct_xmit = true;
+
+	err = ppp_register_net_channel(call->net, &call->chan);
+	if (err)
+		return err;
+	WRITE_ONCE(call->registered, true);
+	return 0;
+}
+
+/* Process context, no locks: ppp_generic waits for start_xmit to return. */
+void kpptp_channel_unregister(struct kpptp_call *call)
+{
+	if (call->registered)
+		ppp_unregister_channel(&call->chan);
+}

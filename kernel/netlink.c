@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "kpptp": see include/uapi/linux/kpptp.h for the
+ * API and Documentation/netlink/specs/kpptp.yaml for its specification.
+ */
+
+#include <linux/jiffies.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "call.h"
+#include "netlink.h"
+
+static struct genl_family kpptp_genl_family;
+
+enum kpptp_mcgrp { KPPTP_MCGRP_EVENTS };
+
+static const struct genl_multicast_group kpptp_mcgrps[] = {
+	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS },
+};
+
+static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
+	[KPPTP_A_CALL_ID]		= { .type = NLA_U16 },
+	[KPPTP_A_PEER_CALL_ID]		= { .type = NLA_U16 },
+	[KPPTP_A_LOCAL_ADDR]		= { .type = NLA_BE32 },
+	[KPPTP_A_PEER_ADDR]		= { .type = NLA_BE32 },
+	[KPPTP_A_RECV_WINDOW]		=
+		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),
+	[KPPTP_A_PEER_RECV_WINDOW]	=
+		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),
+	[KPPTP_A_PEER_PPD]		= { .type = NLA_U16 },
+	[KPPTP_A_FLAGS]			= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
+	[KPPTP_A_REORDER_TIMEOUT]	=
+		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_REORDER_MS),
+	[KPPTP_A_REORDER_DEPTH]		=
+		NLA_POLICY_RANGE(NLA_U16, 0, KPPTP_MAX_REORDER_DEPTH),
+	[KPPTP_A_ACK_DELAY]		=
+		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_ACK_DELAY_MS),
+	/* Output only: refused on input. */
+	[KPPTP_A_OWNER]			= { .type = NLA_REJECT },
+	[KPPTP_A_ATTACHED]		= { .type = NLA_REJECT },
+	[KPPTP_A_CHANNEL]		= { .type = NLA_REJECT },
+	[KPPTP_A_IFNAME]		= { .type = NLA_REJECT },
+	[KPPTP_A_AGE_MS]		= { .type = NLA_REJECT },
+	[KPPTP_A_STATS]			= { .type = NLA_REJECT },
+	[KPPTP_A_DEL_REASON]		= { .type = NLA_REJECT },
+	[KPPTP_A_CALLS]			= { .type = NLA_REJECT },
+	[KPPTP_A_NET_STATS]		= { .type = NLA_REJECT },
+};
+
+static int kpptp_put_stats(struct sk_buff *skb, const struct kpptp_call *call)
+{
+	struct kpptp_call_stats s;
+	struct nlattr *nest;
+
+	kpptp_call_read_stats(call, &s);
+	nest = nla_nest_start(skb, KPPTP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT(attr, f) \
+	nla_put_u64_64bit(skb, KPPTP_STATS_A_##attr, u64_stats_read(&s.f), \
+			  KPPTP_STATS_A_PAD)
+	if (PUT(RX_PACKETS, rx_packets) || PUT(RX_BYTES, rx_bytes) ||
+	    PUT(TX_PACKETS, tx_packets) || PUT(TX_BYTES, tx_bytes) ||
+	    PUT(RX_INVALID, rx_invalid) || PUT(RX_DROPPED, rx_dropped) ||
+	    PUT(RX_REORDERED, rx_reordered) || PUT(RX_LOST, rx_lost) ||
+	    PUT(RX_DUPLICATE, rx_duplicate) || PUT(RX_ACKS, rx_acks) ||
+	    PUT(TX_ACKS, tx_acks) || PUT(TX_DROPPED, tx_dropped) ||
+	    PUT(ACK_TIMEOUTS, ack_timeouts) ||
+	    PUT(WINDOW_STALLS, window_stalls))
+		goto cancel;
+#undef PUT
+	if (nla_put_u32(skb, KPPTP_STATS_A_SEND_WINDOW,
+			READ_ONCE(call->win.cfg.peer_recv_window)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* The channel's attributes; the caller keeps the channel registered. */
+static int kpptp_put_channel(struct sk_buff *skb, struct kpptp_call *call)
+{
+	const char *ifname;
+	int index;
+
+	if (!call->registered)
+		return 0;
+	index = ppp_channel_index(&call->chan);
+	if (index >= 0 && nla_put_u32(skb, KPPTP_A_CHANNEL, index))
+		return -EMSGSIZE;
+	ifname = ppp_dev_name(&call->chan);
+	if (ifname && nla_put_string(skb, KPPTP_A_IFNAME, ifname))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
+			   u32 portid, u32 seq, int flags, u8 cmd, u8 reason)
+{
+	const struct kpptp_window_cfg *wc = &call->win.cfg;
+	u64 age = jiffies64_to_msecs(get_jiffies_64() - call->created);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &kpptp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+
+	if (nla_put_u16(skb, KPPTP_A_CALL_ID, call->local_id) ||
+	    nla_put_u16(skb, KPPTP_A_PEER_CALL_ID, READ_ONCE(call->peer_id)) ||
+	    nla_put_in_addr(skb, KPPTP_A_LOCAL_ADDR, call->local_addr) ||
+	    nla_put_in_addr(skb, KPPTP_A_PEER_ADDR, call->peer_addr) ||
+	    nla_put_u16(skb, KPPTP_A_RECV_WINDOW, wc->recv_window) ||
+	    nla_put_u16(skb, KPPTP_A_PEER_RECV_WINDOW, wc->peer_recv_window) ||
+	    nla_put_u16(skb, KPPTP_A_PEER_PPD, wc->peer_ppd) ||
+	    nla_put_u32(skb, KPPTP_A_FLAGS, call->flags) ||
+	    nla_put_u32(skb, KPPTP_A_REORDER_TIMEOUT, wc->reorder_timeout_ms) ||
+	    nla_put_u16(skb, KPPTP_A_REORDER_DEPTH, wc->reorder_depth) ||
+	    nla_put_u32(skb, KPPTP_A_ACK_DELAY, wc->ack_delay_ms) ||
+	    nla_put_u8(skb, KPPTP_A_OWNER, call->owner) ||
+	    (call->attached && nla_put_flag(skb, KPPTP_A_ATTACHED)) ||
+	    nla_put_u64_64bit(skb, KPPTP_A_AGE_MS, age, KPPTP_A_PAD) ||
+	    kpptp_put_channel(skb, call) || kpptp_put_stats(skb, call) ||
+	    (cmd == KPPTP_CMD_CALL_DEL &&
+	     nla_put_u8(skb, KPPTP_A_DEL_REASON, reason))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Describe a live call.  The namespace lock keeps a concurrent delete from
+ * unregistering the channel while we read its index and interface.
+ */
+static int kpptp_fill_live_call(struct sk_buff *skb, struct kpptp_call *call,
+				u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct kpptp_net *kn = kpptp_net(call->net);
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = call->dead ? -ENOENT :
+	      kpptp_fill_call(skb, call, portid, seq, flags, cmd, 0);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+/*
+ * Multicast a call event; losing one under memory pressure is harmless.  A
+ * CALL_DEL event is sent by the deleter before it unregisters the channel.
+ */
+void kpptp_nl_notify(struct kpptp_call *call, u8 cmd, u8 reason)
+{
+	struct sk_buff *skb;
+	int err;
+
+	if (!genl_has_listeners(&kpptp_genl_family, call->net,
+				KPPTP_MCGRP_EVENTS))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (cmd == KPPTP_CMD_CALL_DEL)
+		err = kpptp_fill_call(skb, call, 0, 0, 0, cmd, reason);
+	else
+		err = kpptp_fill_live_call(skb, call, 0, 0, 0, cmd);
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&kpptp_genl_family, call->net, skb, 0,
+				KPPTP_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+static void kpptp_parse_cfg(struct nlattr **attrs, struct kpptp_call_cfg *cfg)
+{
+	struct kpptp_window_cfg *wc = &cfg->win;
+
+	if (attrs[KPPTP_A_PEER_CALL_ID])
+		cfg->peer_id = nla_get_u16(attrs[KPPTP_A_PEER_CALL_ID]);
+	if (attrs[KPPTP_A_RECV_WINDOW])
+		wc->recv_window = nla_get_u16(attrs[KPPTP_A_RECV_WINDOW]);
+	if (attrs[KPPTP_A_PEER_RECV_WINDOW])
+		wc->peer_recv_window =
+			nla_get_u16(attrs[KPPTP_A_PEER_RECV_WINDOW]);
+	if (attrs[KPPTP_A_PEER_PPD])
+		wc->peer_ppd = nla_get_u16(attrs[KPPTP_A_PEER_PPD]);
+	if (attrs[KPPTP_A_FLAGS])
+		cfg->flags = nla_get_u32(attrs[KPPTP_A_FLAGS]);
+	if (attrs[KPPTP_A_REORDER_TIMEOUT])
+		wc->reorder_timeout_ms =
+			nla_get_u32(attrs[KPPTP_A_REORDER_TIMEOUT]);
+	if (attrs[KPPTP_A_REORDER_DEPTH])
+		wc->reorder_depth = nla_get_u16(attrs[KPPTP_A_REORDER_DEPTH]);
+	if (attrs[KPPTP_A_ACK_DELAY])
+		wc->ack_delay_ms = nla_get_u32(attrs[KPPTP_A_ACK_DELAY]);
+}
+
+static int kpptp_reply_call(struct genl_info *info, struct kpptp_call *call,
+			    u8 cmd)
+{
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = kpptp_fill_live_call(msg, call, info->snd_portid, info->snd_seq,
+				   0, cmd);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int kpptp_nl_call_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kpptp_call_cfg cfg = { .owner = KPPTP_OWNER_NETLINK };
+	struct nlattr **attrs = info->attrs;
+	struct kpptp_call *call;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_CALL_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_ADDR))
+		return -EINVAL;
+
+	cfg.peer_addr = nla_get_in_addr(attrs[KPPTP_A_PEER_ADDR]);
+	if (!cfg.peer_addr || ipv4_is_multicast(cfg.peer_addr) ||
+	    ipv4_is_lbcast(cfg.peer_addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_PEER_ADDR],
+				    "peer must be a unicast address");
+		return -EINVAL;
+	}
+	if (attrs[KPPTP_A_LOCAL_ADDR])
+		cfg.local_addr = nla_get_in_addr(attrs[KPPTP_A_LOCAL_ADDR]);
+	if (attrs[KPPTP_A_CALL_ID])
+		cfg.local_id = nla_get_u16(attrs[KPPTP_A_CALL_ID]);
+	kpptp_window_cfg_defaults(&cfg.win);
+	kpptp_parse_cfg(attrs, &cfg);
+
+	call = kpptp_call_create(genl_info_net(info), &cfg, info->extack);
+	if (IS_ERR(call))
+		return PTR_ERR(call);
+
+	err = kpptp_reply_call(info, call, KPPTP_CMD_CALL_NEW);
+	if (err)	/* the caller cannot learn the ID: undo */
+		kpptp_call_delete(call, KPPTP_DEL_NETLINK);
+	kpptp_call_put(call);
+	return err;
+}
+
+/* A referenced call named by KPPTP_A_CALL_ID, or an ERR_PTR. */
+static struct kpptp_call *kpptp_nl_get_call(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[KPPTP_A_CALL_ID];
+	struct kpptp_call *call;
+
+	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_CALL_ID))
+		return ERR_PTR(-EINVAL);
+	call = kpptp_call_get_by_id(genl_info_net(info), nla_get_u16(attr));
+	if (!call) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such call");
+		return ERR_PTR(-ENOENT);
+	}
+	return call;
+}
+
+static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct kpptp_call_cfg cfg;
+	struct kpptp_net *kn;
+	struct kpptp_call *call;
+
+	if (attrs[KPPTP_A_PEER_ADDR] || attrs[KPPTP_A_LOCAL_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    attrs[KPPTP_A_PEER_ADDR] ?:
+				    attrs[KPPTP_A_LOCAL_ADDR],
+				    "addresses of a call cannot change");
+		return -EINVAL;
+	}
+	call = kpptp_nl_get_call(info);
+	if (IS_ERR(call))
+		return PTR_ERR(call);
+
+	kn = kpptp_net(call->net);
+	mutex_lock(&kn->lock);
+	cfg.peer_id = call->peer_id;
+	cfg.flags = call->flags;
+	cfg.win = call->win.cfg;
+	kpptp_parse_cfg(attrs, &cfg);
+	WRITE_ONCE(call->peer_id, cfg.peer_id);
+	WRITE_ONCE(call->flags, cfg.flags);
+	kpptp_window_set_cfg(&call->win, &cfg.win);
+	mutex_unlock(&kn->lock);
+
+	kpptp_nl_notify(call, KPPTP_CMD_CALL_SET, 0);
+	kpptp_call_put(call);
+	return 0;
+}
+
+static int kpptp_nl_call_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kpptp_call *call = kpptp_nl_get_call(info);
+
+	if (IS_ERR(call))
+		return PTR_ERR(call);
+	kpptp_call_delete(call, KPPTP_DEL_NETLINK);
+	kpptp_call_put(call);
+	return 0;
+}
+
+static int kpptp_nl_call_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kpptp_call *call = kpptp_nl_get_call(info);
+	int err;
+
+	if (IS_ERR(call))
+		return PTR_ERR(call);
+	err = kpptp_reply_call(info, call, KPPTP_CMD_CALL_GET);
+	kpptp_call_put(call);
+	return err;
+}
+
+/* cb->args[0]: the call ID to continue from; past U16_MAX when done. */
+static int kpptp_nl_call_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kpptp_net *kn = kpptp_net(sock_net(skb->sk));
+	unsigned long id = cb->args[0];
+	struct kpptp_call *call;
+	int err;
+
+	mutex_lock(&kn->lock);
+	xa_for_each_start(&kn->calls, id, call, id) {
+		err = kpptp_fill_call(skb, call, NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      KPPTP_CMD_CALL_GET, 0);
+		if (err)	/* skb full: continue here next round */
+			goto out;
+	}
+	id = U16_MAX + 1;
+out:
+	mutex_unlock(&kn->lock);
+	cb->args[0] = id;
+	return skb->len;
+}
+
+static int kpptp_nl_net_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kpptp_net *kn = kpptp_net(genl_info_net(info));
+	struct kpptp_net_stats s;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &kpptp_genl_family, 0,
+				KPPTP_CMD_NET_GET);
+	if (!hdr)
+		goto nomem;
+
+	kpptp_net_read_stats(kn, &s);
+	if (nla_put_u32(msg, KPPTP_A_CALLS, READ_ONCE(kn->ncalls)))
+		goto nomem;
+	nest = nla_nest_start(msg, KPPTP_A_NET_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, KPPTP_NSTATS_A_RX_MALFORMED,
+			      u64_stats_read(&s.rx_malformed),
+			      KPPTP_NSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, KPPTP_NSTATS_A_RX_UNKNOWN_CALL,
+			      u64_stats_read(&s.rx_unknown_call),
+			      KPPTP_NSTATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, KPPTP_NSTATS_A_RX_WRONG_PEER,
+			      u64_stats_read(&s.rx_wrong_peer),
+			      KPPTP_NSTATS_A_PAD))
+		goto nomem;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nomem:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static const struct genl_ops kpptp_genl_ops[] = {
+	{
+		.cmd = KPPTP_CMD_CALL_NEW,
+		.doit = kpptp_nl_call_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KPPTP_CMD_CALL_DEL,
+		.doit = kpptp_nl_call_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KPPTP_CMD_CALL_SET,
+		.doit = kpptp_nl_call_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KPPTP_CMD_CALL_GET,
+		.doit = kpptp_nl_call_get,
+		.dumpit = kpptp_nl_call_dump,
+	}, {
+		.cmd = KPPTP_CMD_NET_GET,
+		.doit = kpptp_nl_net_get,
+	},
+};
+
+static struct genl_family kpptp_genl_family __ro_after_init = {
+	.name = KPPTP_GENL_NAME,
+	.version = KPPTP_GENL_VERSION,
+	.maxattr = KPPTP_A_MAX,
+	.policy = kpptp_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = kpptp_genl_ops,
+	.n_ops = ARRAY_SIZE(kpptp_genl_ops),
+	.resv_start_op = KPPTP_CMD_NET_GET + 1,
+	.mcgrps = kpptp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(kpptp_mcgrps),
+};
+
+int kpptp_genl_init(void)
+{
+	return genl_register_family(&kpptp_genl_family);
+}
+
+void kpptp_genl_exit(void)
+{
+	genl_unregister_family(&kpptp_genl_family);
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: the GRE version 1 handler.  Validates the enhanced GRE header
+ * strictly (RFC 2637 4.1), finds the call, takes the ack, and gives in-order
+ * PPP frames to ppp_generic.  Every packet that is not delivered is counted,
+ * per namespace when it cannot be tied to a call, per call otherwise.
+ */
+
+#include <linux/if_tunnel.h>
+#include <linux/ip.h>
+#include <linux/ppp_defs.h>
+#include <linux/skbuff.h>
+#include <net/gre.h>
+#include <net/pptp.h>
+
+#include "call.h"
+#include "recv.h"
+
+/* Flags a PPTP GRE header may carry: C, R, s, Recur and Flags must be 0. */
+#define KPPTP_GRE_ALLOWED (GRE_KEY | GRE_SEQ | GRE_ACK | GRE_VERSION)
+
+struct kpptp_gre_fields {
+	unsigned int hdrlen;
+	u16 call_id;
+	u16 payload_len;
+	bool has_seq, has_ack;
+	u32 seq, ack;
+};
+
+/* Parse the header at skb->data; false if it is not valid PPTP GRE. */
+static bool kpptp_parse_gre(struct sk_buff *skb, struct kpptp_gre_fields *f)
+{
+	const struct pptp_gre_header *hdr;
+	__be16 flags;
+	__be32 *word;
+
+	/* gre_demux pulled 12 bytes before it chose us by version */
+	if (!pskb_may_pull(skb, 8))
+		return false;
+	hdr = (const struct pptp_gre_header *)skb->data;
+	flags = hdr->gre_hd.flags;
+	if ((flags & ~KPPTP_GRE_ALLOWED) || !(flags & GRE_KEY) ||
+	    (flags & GRE_VERSION) != GRE_VERSION_1 ||
+	    hdr->gre_hd.protocol != GRE_PROTO_PPP)
+		return false;
+
+	f->has_seq = flags & GRE_SEQ;
+	f->has_ack = flags & GRE_ACK;
+	if (!f->has_seq && !f->has_ack)
+		return false;
+	f->hdrlen = 8 + (f->has_seq ? 4 : 0) + (f->has_ack ? 4 : 0);
+	if (!pskb_may_pull(skb, f->hdrlen))
+		return false;
+
+	hdr = (const struct pptp_gre_header *)skb->data;
+	f->call_id = ntohs(hdr->call_id);
+	f->payload_len = ntohs(hdr->payload_len);
+	word = (__be32 *)(skb->data + 8);
+	if (f->has_seq)
+		f->seq = ntohl(*word++);
+	if (f->has_ack)
+		f->ack = ntohl(*word);
+	return true;
+}
+
+/* Strip the GRE header and the PPP address/control field. */
+static bool kpptp_pull_ppp(struct sk_buff *skb,
+			   const struct kpptp_gre_fields *f)
+{
+	if (pskb_trim(skb, f->hdrlen + f->payload_len))
+		return false;
+	__skb_pull(skb, f->hdrlen);
+	if (!pskb_may_pull(skb, 2))
+		return false;
+	if (skb->data[0] == PPP_ALLSTATIONS && skb->data[1] == PPP_UI) {
+		__skb_pull(skb, 2);
+		if (!pskb_may_pull(skb, 1))
+			return false;
+	}
+	/* Protocol field compressed by the peer: ppp_generic wants 2 bytes. */
+	if (skb->data[0] & 1)
+		*(u8 *)skb_push(skb, 1) = 0;
+	return true;
+}
+
+static void kpptp_deliver(struct kpptp_call *call, struct sk_buff *skb,
+			  const struct kpptp_gre_fields *f)
+{
+	unsigned int len;
+
+	spin_lock(&call->win.rx_lock);
+	if (kpptp_window_rx(&call->win, f->seq) != KPPTP_RX_DELIVER) {
+		spin_unlock(&call->win.rx_lock);
+		kpptp_stat_inc(call, rx_duplicate);
+		kfree_skb(skb);
+		return;
+	}
+	len = skb->len;
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_set_network_header(skb, 0);
+	ppp_input(&call->chan, skb);
+	spin_unlock(&call->win.rx_lock);
+
+	kpptp_stat_inc(call, rx_packets);
+	kpptp_stat_add(call, rx_bytes, len);
+}
+
+static int kpptp_gre_rcv(struct sk_buff *skb)
+{
+	struct kpptp_net *kn = kpptp_net(dev_net(skb->dev));
+	struct kpptp_gre_fields f;
+	struct kpptp_call *call;
+
+	if (skb->pkt_type != PACKET_HOST || !kpptp_parse_gre(skb, &f)) {
+		kpptp_net_stat_inc(kn, rx_malformed);
+		goto drop;
+	}
+
+	rcu_read_lock();
+	call = kpptp_call_lookup_rcu(kn, f.call_id);
+	if (!call) {
+		kpptp_net_stat_inc(kn, rx_unknown_call);
+		goto drop_unlock;
+	}
+	if (ip_hdr(skb)->saddr != call->peer_addr) {
+		kpptp_net_stat_inc(kn, rx_wrong_peer);
+		goto drop_unlock;
+	}
+	/* Data needs S and a payload; an ack-only packet has neither. */
+	if (f.has_seq != !!f.payload_len ||
+	    skb->len < f.hdrlen + f.payload_len) {
+		kpptp_stat_inc(call, rx_invalid);
+		goto drop_unlock;
+	}
+	if (f.has_ack)
+		kpptp_window_ack_rcvd(&call->win, f.ack);
+	if (!f.has_seq) {
+		kpptp_stat_inc(call, rx_acks);
+		rcu_read_unlock();
+		consume_skb(skb);
+		return NET_RX_SUCCESS;
+	}
+	if (unlikely(!READ_ONCE(call->registered) || READ_ONCE(call->dead))) {
+		kpptp_stat_inc(call, rx_dropped);
+		goto drop_unlock;
+	}
+	if (!kpptp_pull_ppp(skb, &f)) {
+		kpptp_stat_inc(call, rx_invalid);
+		goto drop_unlock;
+	}
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	kpptp_deliver(call, skb, &f);
+	rcu_read_unlock();
+	return NET_RX_SUCCESS;
+
+drop_unlock:
+	rcu_read_unlock();
+drop:
+	kfree_skb(skb);
+	return NET_RX_DROP;
+}
+
+static const struct gre_protocol kpptp_gre_protocol = {
+	.handler = kpptp_gre_rcv,
+};
+
+int kpptp_recv_init(void)
+{
+	int err = gre_add_protocol(&kpptp_gre_protocol, GREPROTO_PPTP);
+
+	if (err)
+		pr_err("GRE version 1 is already handled, most likely by pptp.ko: 'rmmod pptp' first\n");
+	return err;
+}
+
+void kpptp_recv_exit(void)
+{
+	gre_del_protocol(&kpptp_gre_protocol, GREPROTO_PPTP);
+}

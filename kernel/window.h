@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KPPTP_WINDOW_H
+#define _KPPTP_WINDOW_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* Defaults, documented in Documentation/networking/kpptp.rst. */
+#define KPPTP_DEFAULT_WINDOW		64	/* packets, Cisco/FreeBSD use 16-64 */
+#define KPPTP_MAX_WINDOW		8192
+#define KPPTP_DEFAULT_REORDER_MS	20
+#define KPPTP_MAX_REORDER_MS		2000
+#define KPPTP_DEFAULT_REORDER_DEPTH	64
+#define KPPTP_MAX_REORDER_DEPTH		1024
+#define KPPTP_DEFAULT_ACK_DELAY_MS	100	/* what Windows peers do */
+#define KPPTP_MAX_ACK_DELAY_MS		5000
+
+struct kpptp_window_cfg {
+	u16 recv_window;	/* we advertised, packets */
+	u16 peer_recv_window;	/* the peer advertised, packets */
+	u16 peer_ppd;		/* peer's packet processing delay, 1/10 s */
+	u16 reorder_depth;	/* packets */
+	u32 reorder_timeout_ms;
+	u32 ack_delay_ms;
+};
+
+/*
+ * RFC 2637 4.2 sequence and acknowledgment state of one call.
+ *
+ * Receive side: rx_lock is held from the sequence check until the packet has
+ * been handed to ppp_generic, so two CPUs receiving for the same call can
+ * never deliver out of order.  Transmit side: ppp_generic serialises
+ * start_xmit per channel; tx_lock also covers acks arriving on receive.
+ */
+struct kpptp_window {
+	struct kpptp_window_cfg cfg;	/* written under the namespace lock */
+
+	spinlock_t rx_lock;		/* rx_seq, rx_started, delivery */
+	u32 rx_seq;			/* highest sequence given to PPP */
+	bool rx_started;		/* rx_seq is valid */
+
+	spinlock_t tx_lock;		/* tx_*, ack_sent */
+	u32 tx_seq;			/* next sequence number to send */
+	u32 tx_acked;			/* highest sequence the peer acked */
+	bool tx_acked_valid;
+	u32 ack_sent;			/* rx_seq value last sent as ack */
+	bool ack_sent_valid;
+};
+
+/* Serial number arithmetic on 32-bit sequence numbers (RFC 1982). */
+static inline bool kpptp_seq_after(u32 a, u32 b)
+{
+	return (s32)(a - b) > 0;
+}
+
+enum kpptp_rx_verdict {
+	KPPTP_RX_DELIVER,	/* in order: give it to PPP now */
+	KPPTP_RX_DUPLICATE,	/* already delivered or given up: drop */
+};
+
+void kpptp_window_init(struct kpptp_window *win,
+		       const struct kpptp_window_cfg *cfg);
+void kpptp_window_cfg_defaults(struct kpptp_window_cfg *cfg);
+void kpptp_window_set_cfg(struct kpptp_window *win,
+			  const struct kpptp_window_cfg *cfg);
+enum kpptp_rx_verdict kpptp_window_rx(struct kpptp_window *win, u32 seq);
+void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack);
+u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack);
+
+#endif /* _KPPTP_WINDOW_H */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: PPP frame -> enhanced GRE (RFC 2637 4.1) -> IPv4.
+ */
+
+#include <linux/if_tunnel.h>
+#include <linux/ip.h>
+#include <linux/ppp-ioctl.h>
+#include <linux/ppp_defs.h>
+#include <linux/skbuff.h>
+#include <net/dst_cache.h>
+#include <net/ip.h>
+#include <net/pptp.h>
+#include <net/route.h>
+
+#include "call.h"
+#include "xmit.h"
+
+/* A fresh route to the peer; the caller owns the returned reference. */
+struct rtable *kpptp_route(struct kpptp_call *call, struct flowi4 *fl4)
+{
+	memset(fl4, 0, sizeof(*fl4));
+	fl4->daddr = call->peer_addr;
+	fl4->saddr = call->local_addr;
+	fl4->flowi4_proto = IPPROTO_GRE;
+	return ip_route_output_key(call->net, fl4);
+}
+
+/* The cached route, looked up only when the cache is empty or stale. */
+static struct rtable *kpptp_cached_route(struct kpptp_call *call,
+					 __be32 *saddr)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = dst_cache_get_ip4(&call->dst_cache, saddr);
+	if (likely(rt))
+		return rt;
+	rt = kpptp_route(call, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	dst_cache_set_ip4(&call->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/* Address/control field and protocol compression, as the peer expects. */
+static bool kpptp_ppp_frame(struct kpptp_call *call, struct sk_buff *skb)
+{
+	u32 flags = READ_ONCE(call->ppp_flags);
+	bool is_lcp;
+	u8 *data;
+
+	if (!pskb_may_pull(skb, 3))
+		return false;
+	data = skb->data;
+	/* LCP configuration packets always go uncompressed (RFC 1661 6.5). */
+	is_lcp = (data[0] << 8 | data[1]) == PPP_LCP && data[2] >= 1 &&
+		 data[2] <= 7;
+	if ((flags & SC_COMP_PROT) && data[0] == 0 && !is_lcp)
+		skb_pull(skb, 1);
+	if (!(flags & SC_COMP_AC) || is_lcp) {
+		data = skb_push(skb, 2);
+		data[0] = PPP_ALLSTATIONS;
+		data[1] = PPP_UI;
+	}
+	return true;
+}
+
+static void kpptp_push_gre(struct kpptp_call *call, struct sk_buff *skb,
+			   unsigned int payload_len)
+{
+	struct pptp_gre_header *hdr;
+	unsigned int hdrlen;
+	bool has_ack;
+	u32 seq, ack;
+
+	seq = kpptp_window_tx_seq(&call->win, &ack, &has_ack);
+	hdrlen = sizeof(*hdr) - (has_ack ? 0 : sizeof(hdr->ack));
+	hdr = skb_push(skb, hdrlen);
+	hdr->gre_hd.flags = GRE_KEY | GRE_SEQ | GRE_VERSION_1;
+	hdr->gre_hd.protocol = GRE_PROTO_PPP;
+	hdr->payload_len = htons(payload_len);
+	hdr->call_id = htons(READ_ONCE(call->peer_id));
+	hdr->seq = htonl(seq);
+	if (has_ack) {
+		hdr->gre_hd.flags |= GRE_ACK;
+		hdr->ack = htonl(ack);
+	}
+}
+
+static void kpptp_push_ip(struct kpptp_call *call, struct sk_buff *skb,
+			  struct rtable *rt, __be32 saddr)
+{
+	struct iphdr *iph;
+
+	skb_reset_transport_header(skb);
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = 0;
+	iph->tot_len = htons(skb->len);
+	iph->frag_off = 0;
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_GRE;
+	iph->saddr = saddr;
+	iph->daddr = call->peer_addr;
+	ip_select_ident(call->net, skb, NULL);
+	ip_send_check(iph);
+}
+
+/*
+ * ppp_generic's start_xmit, called with the channel's transmit lock held and
+ * bottom halves off.  Always consumes the skb (returns 1); a packet that
+ * cannot be sent is dropped and counted.
+ */
+int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
+{
+	struct kpptp_call *call = chan->private;
+	unsigned int payload_len;
+	struct rtable *rt;
+	__be32 saddr;
+
+	if (unlikely(READ_ONCE(call->dead)))
+		goto drop;
+
+	rt = kpptp_cached_route(call, &saddr);
+	if (IS_ERR(rt))
+		goto drop;
+	/* ppp_generic reserved chan.hdrlen; this only copies if it did not. */
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			      sizeof(struct iphdr) + PPTP_HEADER_OVERHEAD))
+		goto drop_rt;
+	if (!kpptp_ppp_frame(call, skb))
+		goto drop_rt;
+
+	payload_len = skb->len;
+	kpptp_push_gre(call, skb, payload_len);
+	kpptp_push_ip(call, skb, rt, saddr);
+
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	nf_reset_ct(skb);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->mark = 0;
+
+	kpptp_stat_inc(call, tx_packets);
+	kpptp_stat_add(call, tx_bytes, payload_len);
+	ip_local_out(call->net, skb->sk, skb);
+	return 1;
+
+drop_rt:
+	ip_rt_put(rt);
+drop:
+	kpptp_stat_inc(call, tx_dropped);
+	kfree_skb(skb);
+	return 1;
+}
