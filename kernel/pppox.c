@@ -75,6 +75,7 @@ static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	}
 
 	/* No such call yet: this socket creates and owns one. */
+	err = 0;
 	cfg.local_id = sp->sa_addr.pptp.call_id;
 	cfg.local_addr = sp->sa_addr.pptp.sin_addr.s_addr;
 	kpptp_window_cfg_defaults(&cfg.win);

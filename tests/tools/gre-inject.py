@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send hand-made enhanced-GRE packets to test kpptp's receive validation.
+
+usage: gre-inject.py --dst ADDR [--src ADDR] --call-id N CASE [CASE...]
+       gre-inject.py --dst ADDR --call-id N --fuzz COUNT [--seed S]
+
+Each CASE sends one packet and names the single counter it must move:
+prints "CASE counter" lines so the test can check every packet was counted.
+--fuzz sends COUNT random GRE version 1 headers (random flags, lengths and
+call IDs around N) and prints how many were sent.
+"""
+import argparse
+import random
+import socket
+import struct
+
+K, S, A, C, R, STRICT = 0x2000, 0x1000, 0x0080, 0x8000, 0x4000, 0x0800
+VER1, PPP = 0x0001, 0x880B
+LCP_ECHO = bytes([0xFF, 0x03, 0xC0, 0x21, 0x09, 0x01, 0x00, 0x08, 0, 0, 0, 0])
+
+
+def gre(flags, proto, length, call, seq=None, ack=None, payload=b""):
+    hdr = struct.pack("!HHHH", flags, proto, length, call)
+    if seq is not None:
+        hdr += struct.pack("!I", seq)
+    if ack is not None:
+        hdr += struct.pack("!I", ack)
+    return hdr + payload
+
+
+def cases(call):
+    p = LCP_ECHO
+    n = len(p)
+    return {
+        # name: (packet, counter it must increase)
+        "bad-protocol": (gre(K | S | VER1, 0x0800, n, call, 1, None, p), "rx_malformed"),
+        "checksum-flag": (gre(K | S | C | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
+        "routing-flag": (gre(K | S | R | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
+        "strict-route-flag": (gre(K | S | STRICT | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
+        "recursion": (gre(K | S | 0x0300 | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
+        "reserved-flags": (gre(K | S | 0x0040 | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
+        "no-key": (gre(S | VER1, PPP, n, 0, 1, None, p), "rx_malformed"),
+        "no-seq-no-ack": (gre(K | VER1, PPP, 0, call) + b"\0" * 8, "rx_malformed"),
+        "short-header": (gre(K | S | A | VER1, PPP, 0, call, 1), "rx_malformed"),
+        "unknown-call": (gre(K | S | VER1, PPP, n, call ^ 0x5555, 1, None, p), "rx_unknown_call"),
+        "truncated": (gre(K | S | VER1, PPP, n + 100, call, 1, None, p), "rx_invalid"),
+        "seq-without-payload": (gre(K | S | VER1, PPP, 0, call, 1), "rx_invalid"),
+        "ack-with-payload": (gre(K | A | VER1, PPP, n, call, None, 0, p), "rx_invalid"),
+        "ack-only": (gre(K | A | VER1, PPP, 0, call, None, 0), "rx_acks"),
+        "duplicate": (gre(K | S | VER1, PPP, n, call, 0xF0000000, None, p), "rx_duplicate"),
+    }
+
+
+def fuzz(call, count, seed):
+    rnd = random.Random(seed)
+    for _ in range(count):
+        flags = (rnd.getrandbits(16) & ~0x0007) | VER1
+        length = rnd.choice([0, 1, 12, 200, rnd.getrandbits(16)])
+        cid = rnd.choice([call, call ^ 1, rnd.getrandbits(16)])
+        body = bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(4, 48)))
+        yield struct.pack("!HHHH", flags, rnd.choice([PPP, PPP, rnd.getrandbits(16)]),
+                          length, cid) + body
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dst", required=True)
+    ap.add_argument("--src")
+    ap.add_argument("--call-id", type=int, required=True)
+    ap.add_argument("--fuzz", type=int)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("case", nargs="*")
+    args = ap.parse_args()
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
+    if args.src:
+        sock.bind((args.src, 0))
+    if args.fuzz:
+        sent = 0
+        for pkt in fuzz(args.call_id, args.fuzz, args.seed):
+            sock.sendto(pkt, (args.dst, 0))
+            sent += 1
+        print(f"fuzz {sent}")
+        return
+    table = cases(args.call_id)
+    for name in args.case or table:
+        if name not in table:
+            raise SystemExit(f"gre-inject: unknown case \"{name}\"")
+        pkt, counter = table[name]
+        sock.sendto(pkt, (args.dst, 0))
+        print(f"{name} {counter}")
+
+
+if __name__ == "__main__":
+    main()
