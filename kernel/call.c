@@ -210,7 +210,8 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 	if (!call) {
 		err = -ENOENT;
 	} else if (call->owner != KPPTP_OWNER_NETLINK || call->attached ||
-		   (local_addr && local_addr != call->local_addr)) {
+		   (local_addr && call->local_addr &&
+		    local_addr != call->local_addr)) {
 		err = -EBUSY;
 	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
 		err = -EPERM;

@@ -3,6 +3,7 @@
 """Send hand-made enhanced-GRE packets to test kpptp's receive validation.
 
 usage: gre-inject.py --dst ADDR [--src ADDR] --call-id N CASE [CASE...]
+       gre-inject.py --list --call-id N
        gre-inject.py --dst ADDR --call-id N --fuzz COUNT [--seed S]
 
 Each CASE sends one packet and names the single counter it must move:
@@ -39,7 +40,6 @@ def cases(call):
         "routing-flag": (gre(K | S | R | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
         "strict-route-flag": (gre(K | S | STRICT | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
         "recursion": (gre(K | S | 0x0300 | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
-        "reserved-flags": (gre(K | S | 0x0040 | VER1, PPP, n, call, 1, None, p), "rx_malformed"),
         "no-key": (gre(S | VER1, PPP, n, 0, 1, None, p), "rx_malformed"),
         "no-seq-no-ack": (gre(K | VER1, PPP, 0, call) + b"\0" * 8, "rx_malformed"),
         "short-header": (gre(K | S | A | VER1, PPP, 0, call, 1), "rx_malformed"),
@@ -55,7 +55,10 @@ def cases(call):
 def fuzz(call, count, seed):
     rnd = random.Random(seed)
     for _ in range(count):
-        flags = (rnd.getrandbits(16) & ~0x0007) | VER1
+        # gre_demux reads the version from the whole low 7 bits, so a
+        # packet with the reserved Flags bits set never reaches a GRE v1
+        # handler; keep them clear so every packet is ours to count.
+        flags = (rnd.getrandbits(16) & ~0x007F) | VER1
         length = rnd.choice([0, 1, 12, 200, rnd.getrandbits(16)])
         cid = rnd.choice([call, call ^ 1, rnd.getrandbits(16)])
         body = bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(4, 48)))
@@ -65,7 +68,9 @@ def fuzz(call, count, seed):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dst", required=True)
+    ap.add_argument("--dst")
+    ap.add_argument("--list", action="store_true",
+                    help="print the cases and their counters, send nothing")
     ap.add_argument("--src")
     ap.add_argument("--call-id", type=int, required=True)
     ap.add_argument("--fuzz", type=int)
@@ -73,6 +78,12 @@ def main():
     ap.add_argument("case", nargs="*")
     args = ap.parse_args()
 
+    if args.list:
+        for name, (_, counter) in cases(args.call_id).items():
+            print(f"{name} {counter}")
+        return
+    if not args.dst:
+        raise SystemExit("gre-inject: --dst is required")
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
     if args.src:
         sock.bind((args.src, 0))

@@ -67,8 +67,8 @@
  * with a free ID claims it, connect() sets the peer and registers the
  * channel, PPPIOCGCHAN returns the channel index.  Additionally, bind() to the
  * ID of a call made with CALL_NEW that no socket owns yet attaches the socket
- * to it (CAP_NET_ADMIN needed; sin_addr must be 0 or the call's local
- * address).  Its channel is already registered, so PPPIOCGCHAN works at once
+ * to it (CAP_NET_ADMIN needed; sin_addr must be 0, or the call's local
+ * address if it has one).  Its channel is already registered, so PPPIOCGCHAN works at once
  * and connect() is optional (it must name the call's peer or fails with
  * -EISCONN).  Whatever made it, a call ends when its owning socket is closed,
  * on CALL_DEL, or when its namespace goes away.
