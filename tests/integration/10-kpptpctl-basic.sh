@@ -78,7 +78,7 @@ def attr(t, data):
     pad = (4 - len(data) % 4) % 4
     return struct.pack("HH", 4 + len(data), t) + data + b"\0" * pad
 name = b"kpptp\0"
-s.send(msg(16, 3, attr(2, name)))          # CTRL_CMD_GETFAMILY
+s.send(msg(16, 3, attr(2, name), flags=1))  # CTRL_CMD_GETFAMILY, no ACK
 r = s.recv(65536)
 fam = None
 off = 20
@@ -89,7 +89,9 @@ while off < len(r):
 # CALL_NEW with KPPTP_A_CHANNEL (output only, attr 15)
 s.send(msg(fam, 1, attr(3, struct.pack("H", 7)) + attr(5, socket.inet_aton("10.0.0.2")) + attr(15, struct.pack("I", 1))))
 r = s.recv(65536)
-err = struct.unpack_from("i", r, 16)[0]
+typ = struct.unpack_from("H", r, 4)[0]
+err = struct.unpack_from("i", r, 16)[0] if typ == 2 else None
+print("family", fam, "reply type", typ, "error", err)
 sys.exit(0 if err == -22 else 1)
 PY
 pass "strict policy"

@@ -13,7 +13,7 @@ n2 ip addr add 192.168.100.2 peer 192.168.100.1 dev ppp0
 n1 ip link set ppp0 up
 n2 ip link set ppp0 up
 
-n2 tcpdump -i v2 -w "$TMP/cap.pcap" -U -s 128 'ip proto 47' 2>"$TMP/tcpdump.err" &
+n2 tcpdump -i veth2 -w "$TMP/cap.pcap" -U -s 128 'ip proto 47' 2>"$TMP/tcpdump.err" &
 wait_for "grep -q listening $TMP/tcpdump.err"
 n1 ping -q -c 30 -i 0.02 -W 2 192.168.100.2 >/dev/null || fail "ping"
 sleep 0.5

@@ -4,7 +4,7 @@
 # accounted for, and the link keeps working.
 . "$(dirname "$0")/lib.sh"
 setup_veth_pair
-n2 ip addr add 10.0.0.3/24 dev v2	# a stranger next to the peer
+n2 ip addr add 10.0.0.3/24 dev veth2	# a stranger next to the peer
 
 n1 "$STATIC" --peer 10.0.0.2 --local-id 100 --peer-id 200 >"$TMP/s1" &
 n2 "$STATIC" --peer 10.0.0.1 --local-id 200 --peer-id 100 --local 10.0.0.2 >"$TMP/s2" &

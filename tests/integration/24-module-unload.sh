@@ -13,12 +13,12 @@ n2 "$CTL" call add id 7 peer 10.0.0.1 peer-id 7 >/dev/null
 pass "64 calls in n1, 1 in n2"
 
 # A namespace going away deletes its calls.
-add_netns n3
-ip link add v3 netns n3 type veth peer v4 netns n2
-n3 ip addr add 10.0.1.1/24 dev v3
-n3 ip link set v3 up
+setup_ns n3
+ip link add veth3 netns "$NS3" type veth peer name veth4 netns "$NS2"
+n3 ip addr add 10.0.1.1/24 dev veth3
+n3 ip link set veth3 up
 n3 "$CTL" call add id 9 peer 10.0.1.2 peer-id 9 >/dev/null
-ip netns del n3
+ip netns del "$NS3"
 pass "namespace with a call deleted"
 
 # A socket holding a call pins the module.

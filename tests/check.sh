@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: every test.  First the userspace unit tests on the host
+# (make -C userspace check), then the guest integration tests
+# (tests/vm/guest.sh run [TEST...]).  Each part prints its own
+# "N passed, N failed" line; this script ends with one line summing both and
+# exits non-zero if anything failed (a part that fails without a summary
+# line counts as one failure).
+#
+# usage: tests/check.sh [TEST...]      TESTs are passed to guest.sh run
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+passed=0 failed=0
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+# part NAME CMD...: run CMD with its output on the terminal, add its summary.
+part() {
+	local name=$1 rc line p f
+	shift
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$tmp"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "=== $name: no summary line (exit status $rc): counted as 1 failure"
+		failed=$((failed + 1))
+		return
+	fi
+	read -r p _ f _ <<<"$line"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "=== $name: exit status $rc despite \"$line\": counted as 1 failure"
+		failed=$((failed + 1))
+	fi
+}
+
+if [ -f userspace/Makefile ]; then
+	part "unit tests" make --no-print-directory -C userspace check
+else
+	echo "=== unit tests: SKIP (no userspace/Makefile yet)"
+fi
+part "guest tests" tests/vm/guest.sh run "$@"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

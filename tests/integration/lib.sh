@@ -1,0 +1,212 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
+#
+# lib.sh: helpers for the kpptp guest tests.  A test sources it first:
+#
+#	#!/bin/bash
+#	# SPDX-License-Identifier: GPL-2.0
+#	# What this test shows, in a sentence or two.
+#	. "$(dirname "$0")/lib.sh"
+#	setup_veth_pair
+#	n1 ping -c 1 -W 2 10.0.0.2 || fail "no ping over the veth pair"
+#	pass "veth ping"
+#
+# Topology of setup_veth_pair (setup_ns n3 adds a third, unconnected one):
+#
+#	      $NS1 ("n1")                            $NS2 ("n2")
+#	+--------------------------+          +--------------------------+
+#	| lo                       |          | lo                       |
+#	| veth1  10.0.0.1/24  -----+----------+----- veth2  10.0.0.2/24  |
+#	|   PPTP: TCP 1723, GRE    |          |   PPTP: TCP 1723, GRE    |
+#	|   pppN over kpptp.ko     |          |   pppN over kpptp.ko     |
+#	+--------------------------+          +--------------------------+
+#
+# The namespaces get names unique to this test run ($NS1, $NS2, $NS3, e.g.
+# "kt1234-n1"); use them through the wrappers:
+#	n1 CMD...       run CMD in $NS1 (ip netns exec); n2, n3 likewise
+#	ip -n "$NS1" .. iproute2 can also address them directly
+#
+# Tests run as root in the guest, from /src, with bash's errexit, nounset
+# and pipefail on: any failing command fails the test (its line is printed).
+# On exit, for any reason, cleanup runs the on_cleanup hooks (last first),
+# kills every process in the test's namespaces and the test's background
+# jobs, deletes the namespaces and the scratch directory $TMP.
+#
+# Environment from the guest runner: KPPTP_SRC (/src), KPPTP_BUILD
+# (/src/build/guest: kpptpctl, kpptp.so, test tools), KPPTP_KO (kpptp.ko,
+# already loaded when the test starts).
+
+set -eEuo pipefail
+
+KPPTP_SRC=${KPPTP_SRC:-/src}
+KPPTP_BUILD=${KPPTP_BUILD:-$KPPTP_SRC/build/guest}
+KPPTP_KO=${KPPTP_KO:-$KPPTP_SRC/kpptp.ko}
+CTL=$KPPTP_BUILD/kpptpctl
+PLUGIN=$KPPTP_BUILD/kpptp.so
+STATIC=$KPPTP_BUILD/pptp-static
+INJECT=$KPPTP_SRC/tests/tools/gre-inject.py
+
+TEST_NAME=$(basename "$0" .sh)
+NS_PREFIX=kt$$
+NS1=$NS_PREFIX-n1
+NS2=$NS_PREFIX-n2
+NS3=$NS_PREFIX-n3
+TMP=$(mktemp -d "/tmp/$TEST_NAME.XXXXXX")
+
+_NAMESPACES=()
+_CLEANUP_HOOKS=()
+
+n1() { ip netns exec "$NS1" "$@"; }
+n2() { ip netns exec "$NS2" "$@"; }
+n3() { ip netns exec "$NS3" "$@"; }
+
+# fail MSG: fail the test now.
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	exit 1
+}
+
+# pass [MSG]: note a check that passed (the test passes when it exits 0).
+pass() { echo "ok - ${*:-$TEST_NAME}"; }
+
+# expect_eq ACTUAL EXPECTED WHAT: fail unless ACTUAL = EXPECTED.
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+}
+
+# wait_for "CMD" [SECONDS]: run CMD (a shell string) every 0.1 s until it
+# succeeds; returns 1 (failing the test under set -e) after SECONDS (10).
+wait_for() {
+	local cmd=$1 limit=${2:-10} start=$SECONDS
+	until eval "$cmd" >/dev/null 2>&1; do
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			echo "wait_for: still failing after $limit s: $cmd" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# on_cleanup "CMD": run CMD (a shell string) at exit, before the namespaces go.
+on_cleanup() { _CLEANUP_HOOKS+=("$1"); }
+
+# setup_ns n1|n2|n3...: create the test's namespaces, loopback up.
+setup_ns() {
+	local n ns
+	for n in "$@"; do
+		case "$n" in
+		n1) ns=$NS1 ;; n2) ns=$NS2 ;; n3) ns=$NS3 ;;
+		*) fail "setup_ns: unknown namespace '$n' (n1, n2 or n3)" ;;
+		esac
+		ip netns add "$ns"
+		_NAMESPACES+=("$ns")
+		ip -n "$ns" link set lo up
+	done
+}
+
+# setup_veth_pair: $NS1 and $NS2 joined by veth1 (10.0.0.1/24) -- veth2
+# (10.0.0.2/24), checked with a ping.
+setup_veth_pair() {
+	setup_ns n1 n2
+	ip link add veth1 netns "$NS1" type veth peer name veth2 netns "$NS2"
+	ip -n "$NS1" addr add 10.0.0.1/24 dev veth1
+	ip -n "$NS2" addr add 10.0.0.2/24 dev veth2
+	ip -n "$NS1" link set veth1 up
+	ip -n "$NS2" link set veth2 up
+	wait_for "n1 ping -c 1 -W 1 10.0.0.2" 10 || fail "no ping over the new veth pair"
+}
+
+# ns_pids NS: the processes in network namespace NS.
+ns_pids() { ip netns pids "$1" 2>/dev/null || true; }
+
+cleanup() {
+	local rc=$? i ns pid left
+	set +eE
+	trap - ERR
+	for ((i = ${#_CLEANUP_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${_CLEANUP_HOOKS[i]}" || echo "cleanup: '${_CLEANUP_HOOKS[i]}' failed" >&2
+	done
+	# Our background jobs, then whatever runs in our namespaces (daemons
+	# such as pppd have left our process group): TERM, 2 s grace, KILL.
+	# shellcheck disable=SC2046
+	kill $(jobs -p) 2>/dev/null
+	for ns in "${_NAMESPACES[@]}"; do
+		for pid in $(ns_pids "$ns"); do kill "$pid" 2>/dev/null; done
+	done
+	for ((i = 0; i < 20; i++)); do
+		left=
+		for ns in "${_NAMESPACES[@]}"; do left+=$(ns_pids "$ns"); done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	for ns in "${_NAMESPACES[@]}"; do
+		for pid in $(ns_pids "$ns"); do
+			echo "cleanup: killing $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) ($pid) in $ns" >&2
+			kill -KILL "$pid" 2>/dev/null
+		done
+	done
+	wait 2>/dev/null
+	for ns in "${_NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null || echo "cleanup: cannot delete netns $ns" >&2
+	done
+	rm -rf "$TMP"
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS: $TEST_NAME"
+	else
+		echo "FAIL: $TEST_NAME (exit status $rc)"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "FAIL: $TEST_NAME: line $LINENO: \"$BASH_COMMAND\" returned $?" >&2' ERR
+
+# ------------------------------------------------------------------- kpptp
+# Helpers around the project's tools (their output formats belong to them).
+
+# call_field WRAPPER ID KEY: one field of one call from "kpptpctl -j -s call
+# show id ID" in the namespace of WRAPPER (n1, n2...): a top-level key or
+# one in "stats".
+call_field() {
+	"$1" "$CTL" -j -s call show id "$2" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c = c[0] if isinstance(c, list) else c
+k = sys.argv[1]
+v = c.get(k, c.get("stats", {}).get(k))
+print("" if v is None else v)' "$3"
+}
+
+# net_field WRAPPER KEY: one namespace-wide counter from "kpptpctl -j stats".
+net_field() {
+	"$1" "$CTL" -j stats | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+k = sys.argv[1]
+print(s.get(k, s.get("stats", {}).get(k, "")))' "$2"
+}
+
+# no_calls_left WRAPPER...: fail if a namespace still has kpptp calls.
+no_calls_left() {
+	local w out
+	for w in "$@"; do
+		out=$("$w" "$CTL" -j call show)
+		python3 -c '
+import json, sys
+d = json.loads(sys.argv[1] or "[]")
+d = d.get("calls", []) if isinstance(d, dict) else d
+sys.exit(len(d) != 0)' "$out" ||
+			fail "calls left in $w: $out"
+	done
+}
+
+# start_pppd WRAPPER CALL-ID LOCAL:REMOTE [pppd options...]: pppd with
+# kpptp.so attached to a kernel call, in the background, logging to
+# $TMP/pppd-WRAPPER.log.
+start_pppd() {
+	local ns=$1 id=$2 ips=$3
+	shift 3
+	"$ns" pppd plugin "$PLUGIN" kpptp_call "$id" "$ips" noauth nodetach \
+		nodefaultroute noipdefault noccp novj mtu 1400 mru 1400 \
+		lcp-echo-interval 0 logfile "$TMP/pppd-$ns.log" debug "$@" \
+		>/dev/null 2>&1 &
+}

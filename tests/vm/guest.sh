@@ -1,0 +1,708 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest.sh: the kpptp test guest.  The host kernel cannot load modules, so
+# kpptp.ko only ever runs in a Debian trixie guest (kernel 6.12) booted under
+# qemu TCG.  The guest's root file system is a cached directory on the host,
+# shared read-only over 9p and made writable in the guest by a tmpfs overlay
+# (every boot starts clean); the repository is a second 9p share at /src.
+#
+# usage: tests/vm/guest.sh COMMAND
+#   host-deps         install the host packages this script needs
+#   rootfs            build the guest rootfs if its recipe changed; print it
+#   chroot "CMD"      run CMD in the rootfs (bash -c), repository at /src
+#   build             kpptp.ko, userspace tools and test tools for the guest
+#   run [TEST...]     build, boot, run tests/integration/[0-9]*.sh (or the
+#                     named ones), print "ok"/"not ok" lines and a summary
+#   demo              build, boot, run tests/integration/demo.sh
+#   bench             build, boot, run tests/bench/bench.sh
+#   shell             build, boot to a root shell on the console (Ctrl-A x quits)
+#   prune             delete cached rootfs builds other than the current one
+#
+# Environment:
+#   KPPTP_VM_CACHE      cache directory (default /var/cache/kpptp-vm)
+#   KPPTP_VM_MIRROR     Debian mirror (default http://deb.debian.org/debian)
+#   KPPTP_TEST_TIMEOUT  per-test limit in seconds (default 300; a test can
+#                       ask for more with a "# timeout: N" line)
+#   KPPTP_VM_NOBUILD=1  boot with the artifacts already in the tree
+#   KPPTP_VM_APPEND     more kernel command line (e.g. loglevel=7)
+#   V=1                 show the guest console while tests run
+#   KPPTP_*             all other KPPTP_ variables are passed to the guest
+#
+# Files: build/vm/console.log (guest console, every boot of the last run),
+# build/vm/logs/NAME.log (one per test), build/vm/results (serial report).
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${KPPTP_VM_CACHE:-/var/cache/kpptp-vm}
+MIRROR=${KPPTP_VM_MIRROR:-http://deb.debian.org/debian}
+TEST_TIMEOUT=${KPPTP_TEST_TIMEOUT:-300}
+OUT=$SRC/build/vm
+SUITE=trixie
+
+# Guest packages.  Changing this list (or a recipe_* function below) builds a
+# new rootfs next to the old one; "guest.sh prune" removes old ones.
+GUEST_PACKAGES=(
+	linux-image-amd64 linux-headers-amd64 gcc make libc6-dev pkg-config
+	libnl-3-dev libnl-genl-3-dev sparse perl
+	ppp ppp-dev pptp-linux pptpd
+	kmod procps psmisc util-linux iproute2 iputils-ping ethtool
+	iperf3 tcpdump python3 strace
+)
+
+# qemu: 9p mount tags and options (the read-only root can be cached freely,
+# the repository not), and the kernel command line (printk.devkmsg=on: the
+# runner writes markers to /dev/kmsg).
+ROOT_TAG=rootfs
+ROOT_OPTS=trans=virtio,version=9p2000.L,msize=512000,cache=loose
+SRC_TAG=kpptp-src
+SRC_OPTS=trans=virtio,version=9p2000.L,msize=512000
+KERNEL_ARGS="console=ttyS0 quiet panic=-1 printk.devkmsg=on mitigations=off ${KPPTP_VM_APPEND:-}"
+
+log() { printf 'guest.sh: %s\n' "$*" >&2; }
+
+# Background processes (qemu...) to stop if we are interrupted: in a
+# non-interactive shell they ignore the terminal's Ctrl-C.
+BACKGROUND=()
+stop_background() {
+	local pid
+	for pid in "${BACKGROUND[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+}
+trap stop_background EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+die() { log "error: $*"; exit 1; }
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] && return
+	command -v sudo >/dev/null || die "must run as root (debootstrap, chroot, mounts)"
+	log "re-running as root with sudo"
+	exec sudo --preserve-env "$0" "$@"
+}
+
+# ---------------------------------------------------------------- host-deps
+
+# Each command this script uses on the host, and the package providing it.
+HOST_DEPS=(
+	qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio
+	xz:xz-utils zstd:zstd gzip:gzip unshare:util-linux flock:util-linux
+	timeout:coreutils awk:mawk sha256sum:coreutils
+)
+
+static_busybox() {
+	local bb out
+	bb=$(command -v busybox) || return 1
+	out=$(LC_ALL=C ldd "$bb" 2>&1) || true
+	[[ $out == *"not a dynamic executable"* ]] || return 1
+	echo "$bb"
+}
+
+host_deps() {
+	local dep pkgs=()
+	for dep in "${HOST_DEPS[@]}"; do
+		command -v "${dep%%:*}" >/dev/null || pkgs+=("${dep#*:}")
+	done
+	static_busybox >/dev/null || pkgs+=(busybox-static)
+	[ ${#pkgs[@]} -eq 0 ] && return
+	mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
+	log "installing host packages: ${pkgs[*]}"
+	# Only refresh the package lists when they were never fetched.
+	if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+		apt-get update -q
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${pkgs[@]}"
+}
+
+# ------------------------------------------------------------------- rootfs
+#
+# The recipe_* functions run on the host with the new rootfs as $1.  Their
+# text (as bash prints it: comments do not count) and GUEST_PACKAGES make the
+# recipe hash that names the cached rootfs.
+
+recipe_debootstrap() {
+	debootstrap --variant=minbase --components=main "$SUITE" "$1" "$MIRROR"
+}
+
+recipe_configure() {
+	local root=$1
+	# No service may start in the chroot (pptpd's postinst would try).
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod 755 "$root/usr/sbin/policy-rc.d"
+	# Lean: no recommends, no documentation, no translations.
+	printf 'APT::Install-Recommends "0";\nAPT::Install-Suggests "0";\n' \
+		>"$root/etc/apt/apt.conf.d/90kpptp-vm"
+	cat >"$root/etc/dpkg/dpkg.cfg.d/90kpptp-vm" <<-'EOF'
+	path-exclude=/usr/share/doc/*
+	path-exclude=/usr/share/man/*
+	path-exclude=/usr/share/info/*
+	path-exclude=/usr/share/locale/*
+	EOF
+	# The guest boots from our own initramfs, so the kernel package need not
+	# spend ~30 s generating Debian's.
+	in_root "$root" "" 'dpkg-divert --local --rename --add /usr/sbin/update-initramfs &&
+		ln -s /bin/true /usr/sbin/update-initramfs'
+}
+
+recipe_packages() {
+	in_root "$1" "" "DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends ${GUEST_PACKAGES[*]}"
+}
+
+recipe_finish() {
+	local root=$1
+	echo kpptp-guest >"$root/etc/hostname"
+	printf '127.0.0.1\tlocalhost\n127.0.1.1\tkpptp-guest\n::1\tlocalhost\n' \
+		>"$root/etc/hosts"
+	: >"$root/etc/fstab"
+	mkdir -p "$root/src"
+	# Nothing in the guest starts daemons: /sbin/init is never run (the
+	# guest's PID 1 is tests/vm/guest-init.sh), and pptpd stays off.
+	in_root "$root" "" 'apt-get clean && rm -rf /var/lib/apt/lists/*'
+}
+
+recipe_hash() {
+	{
+		echo "$SUITE ${GUEST_PACKAGES[*]}"
+		declare -f recipe_debootstrap recipe_configure recipe_packages recipe_finish
+	} | sha256sum | cut -c1-12
+}
+
+# in_root ROOT SRC CMD: run CMD (bash -c) chrooted in ROOT with /proc, /sys
+# and /dev mounted and, if SRC is not empty, SRC bind-mounted at /src.  The
+# mounts live in a private mount namespace that dies with the command, so
+# nothing stays mounted on the host however the command ends (even kill -9),
+# and deleting a rootfs can never reach into the bind-mounted repository.
+in_root() {
+	local root=$1 src=$2 cmd=$3
+	# shellcheck disable=SC2016
+	unshare --mount --propagation private -- /bin/bash -c '
+		set -e
+		root=$1 src=$2; shift 2
+		mount -t proc proc "$root/proc"
+		mount -t sysfs sysfs "$root/sys"
+		mount --rbind /dev "$root/dev"
+		if [ -n "$src" ]; then
+			mkdir -p "$root/src"
+			mount --bind "$src" "$root/src"
+		fi
+		exec chroot "$root" /usr/bin/env -i \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" ${V:+V="$V"} \
+			/bin/bash -c "$1"' in_root "$root" "$src" "$cmd"
+}
+
+# A directory we may rm -rf: under the cache and with nothing mounted inside.
+safe_rm() {
+	local dir=$1
+	case "$dir" in "$CACHE"/rootfs-*) ;; *) die "refusing to delete $dir" ;; esac
+	if awk -v d="$dir/" 'index($2 "/", d) == 1 { found = 1 } END { exit !found }' \
+		/proc/self/mounts; then
+		die "something is mounted under $dir; not deleting it"
+	fi
+	rm -rf --one-file-system "$dir"
+}
+
+rootfs_dir() { echo "$CACHE/rootfs-$(recipe_hash)"; }
+
+# ensure_rootfs: build the rootfs for the current recipe unless cached.
+ensure_rootfs() {
+	local dir tmp t0 t1 t2
+	dir=$(rootfs_dir)
+	mkdir -p "$CACHE"
+	if [ ! -d "$dir" ]; then
+		# One builder at a time; a second one waits and then finds it built.
+		exec 8>"$CACHE/.build.lock"
+		flock -n 8 || { log "waiting for another rootfs build"; flock 8; }
+	fi
+	if [ ! -d "$dir" ]; then
+		host_deps
+		tmp=$dir.tmp
+		[ -e "$tmp" ] && { log "removing the remains of an interrupted build"; safe_rm "$tmp"; }
+		log "building the $SUITE rootfs $(basename "$dir") (a few minutes; log: $dir.log)"
+		t0=$SECONDS
+		# In a private mount namespace, like in_root: if debootstrap dies,
+		# the /proc and /sys it mounted in the target die with it.
+		export -f recipe_debootstrap
+		SUITE=$SUITE MIRROR=$MIRROR unshare --mount --propagation private -- \
+			bash -c 'recipe_debootstrap "$1"' debootstrap "$tmp" \
+			>"$dir.log" 2>&1 ||
+			die "debootstrap failed; see $dir.log"
+		t1=$SECONDS
+		log "debootstrap: $((t1 - t0)) s"
+		{ recipe_configure "$tmp" && recipe_packages "$tmp" && recipe_finish "$tmp"; } \
+			>>"$dir.log" 2>&1 ||
+			die "installing guest packages failed; see $dir.log"
+		t2=$SECONDS
+		log "packages: $((t2 - t1)) s; rootfs $(du -sh "$tmp" | cut -f1)"
+		# The rename is the commit point: an interrupted build is never used.
+		mv -T "$tmp" "$dir"
+	fi
+	exec 8>&-
+	ln -sfn "$(basename "$dir")" "$CACHE/current"
+}
+
+guest_kver() {
+	local k
+	k=$(ls "$(rootfs_dir)/lib/modules")
+	[ "$(echo "$k" | wc -l)" -eq 1 ] || die "expected one kernel in the rootfs, found: $k"
+	echo "$k"
+}
+
+prune() {
+	local d cur
+	cur=$(rootfs_dir)
+	for d in "$CACHE"/rootfs-* "$CACHE"/initramfs-*; do
+		[ -e "$d" ] || continue
+		case "$d" in "$cur"|"$cur".*|"$CACHE/initramfs-$(recipe_hash)"-*) continue ;; esac
+		log "deleting $d"
+		if [ -d "$d" ]; then safe_rm "$d"; else rm -f "$d"; fi
+	done
+}
+
+# ---------------------------------------------------------------- initramfs
+#
+# A busybox initramfs (~1.5 MB) with just the modules to mount 9p and overlay;
+# about 2 s faster to boot than Debian's.  Cached next to the rootfs, named by
+# the rootfs hash and the hash of this builder.
+
+INITRAMFS_MODULES="9p 9pnet_virtio overlay"
+
+# modules_in_load_order KMODDIR NAME...: module files (relative to KMODDIR),
+# each after its dependencies, from modules.dep; built-in ones are skipped.
+modules_in_load_order() {
+	local dir=$1 name file
+	shift
+	local -A seen=()
+	local -a order=()
+	visit() {
+		local f=$1 d
+		[ -n "${seen[$f]:-}" ] && return
+		seen[$f]=1
+		for d in $(awk -v f="$f:" '$1 == f { $1 = ""; print }' "$dir/modules.dep"); do
+			visit "$d"
+		done
+		order+=("$f")
+	}
+	for name in "$@"; do
+		file=$(awk -F: -v n="$name" '{
+			m = $1; sub(".*/", "", m); sub(/\.ko(\.[a-z]+)?$/, "", m)
+			gsub("-", "_", m)
+			if (m == n) { print $1; exit }
+		}' "$dir/modules.dep")
+		if [ -z "$file" ]; then
+			grep -q "/$name.ko" "$dir/modules.builtin" ||
+				die "kernel module $name is neither in modules.dep nor built in"
+			continue
+		fi
+		visit "$file"
+	done
+	printf '%s\n' "${order[@]}"
+}
+
+# The initramfs /init.  Mounts the 9p root read-only as the lower layer of a
+# tmpfs overlay, the repository at /src, and switch_roots to the init= script
+# (tests/vm/guest-init.sh) with bash.  It also makes the basic mounts that
+# guest-init.sh would make otherwise: busybox runs from RAM here, while under
+# TCG every program started from the 9p root costs ~50-100 ms.
+initramfs_init() {
+	cat <<-'EOF'
+	#!/bin/busybox sh
+	/bin/busybox --install -s /bin
+	mount -t devtmpfs devtmpfs /dev
+	exec </dev/console >/dev/console 2>&1
+	mount -t proc proc /proc
+	die() {
+		echo "initramfs: $*"
+		echo o >/proc/sysrq-trigger
+		sleep 60
+	}
+	root= rootflags= init=
+	for arg in $(cat /proc/cmdline); do
+		case "$arg" in
+		root=*) root=${arg#root=} ;;
+		rootflags=*) rootflags=${arg#rootflags=} ;;
+		init=*) init=${arg#init=} ;;
+		esac
+	done
+	while read -r m; do
+		insmod "/modules/$m" || die "cannot load $m"
+	done </modules/order
+	mount -t 9p -o "ro,$rootflags" "$root" /lower || die "cannot mount the 9p root '$root'"
+	mount -t tmpfs -o mode=0755 overlay-rw /rw
+	mkdir -p /rw/upper /rw/work
+	mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
+		overlay /newroot || die "cannot mount the overlay root"
+	mkdir -p /newroot/src
+	mount -t 9p -o @SRC_OPTS@ @SRC_TAG@ /newroot/src ||
+		die "cannot mount the repository share @SRC_TAG@"
+	[ -f "/newroot$init" ] || die "no init script $init"
+	cd /newroot
+	mount -t proc proc proc
+	mount -t sysfs sysfs sys
+	mount --move /dev dev
+	mkdir -p dev/pts dev/shm
+	mount -t devpts -o mode=620,ptmxmode=666 devpts dev/pts
+	mount -t tmpfs -o mode=1777 tmpfs dev/shm
+	ln -s /proc/self/fd dev/fd
+	ln -s fd/0 dev/stdin
+	ln -s fd/1 dev/stdout
+	ln -s fd/2 dev/stderr
+	mount -t tmpfs -o mode=1777 tmpfs tmp
+	mount -t tmpfs -o mode=0755 tmpfs run
+	ip link set lo up
+	cd /
+	umount /proc
+	exec switch_root /newroot /bin/bash "$init"
+	EOF
+}
+
+initramfs_path() {
+	local h
+	h=$({ declare -f initramfs_init make_initramfs modules_in_load_order; \
+		echo "$INITRAMFS_MODULES $SRC_TAG $SRC_OPTS"; } | sha256sum | cut -c1-8)
+	echo "$CACHE/initramfs-$(recipe_hash)-$h.cpio.gz"
+}
+
+make_initramfs() {
+	local out=$1 root kver kdir tmp bb m name n=0 names=() t0=$SECONDS
+	root=$(rootfs_dir)
+	kver=$(guest_kver)
+	kdir=$root/lib/modules/$kver
+	bb=$(static_busybox) || die "no static busybox on the host (apt-get install busybox-static)"
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp"/{bin,dev,proc,sys,lower,rw,newroot,modules}
+	cp "$bb" "$tmp/bin/busybox"
+	initramfs_init | sed "s/@SRC_TAG@/$SRC_TAG/; s/@SRC_OPTS@/$SRC_OPTS/" >"$tmp/init"
+	chmod 755 "$tmp/init"
+	# busybox insmod cannot read compressed modules: unpack them here.
+	for m in $(modules_in_load_order "$kdir" $INITRAMFS_MODULES); do
+		n=$((n + 1))
+		name=$(basename "${m%%.ko*}")
+		names+=("$name")
+		name=$(printf '%02d-%s.ko' "$n" "$name")
+		case "$m" in
+		*.ko.xz) xz -dc "$kdir/$m" ;;
+		*.ko.zst) zstd -qdc "$kdir/$m" ;;
+		*.ko.gz) gzip -dc "$kdir/$m" ;;
+		*) cat "$kdir/$m" ;;
+		esac >"$tmp/modules/$name"
+		echo "$name" >>"$tmp/modules/order"
+	done
+	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
+		>"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$tmp"
+	log "initramfs $(basename "$out"): modules ${names[*]}; $(du -h "$out" | cut -f1), $((SECONDS - t0)) s"
+}
+
+ensure_initramfs() {
+	local out
+	out=$(initramfs_path)
+	[ -f "$out" ] || make_initramfs "$out"
+	echo "$out"
+}
+
+# -------------------------------------------------------------------- build
+
+# Build kpptp.ko, the userspace tools and the test tools in the rootfs.  A
+# part whose Makefile does not exist yet is skipped with a note; a part that
+# fails to build fails the build.
+build() {
+	local kver status=0
+	kver=$(guest_kver)
+	log "guest kernel $kver, headers /usr/src/linux-headers-$kver"
+	# shellcheck disable=SC2016
+	in_root "$(rootfs_dir)" "$SRC" '
+		kver='"$kver"' status=0 jobs=$(nproc)
+		part() {
+			local what=$1 makefile=$2
+			shift 2
+			if [ ! -f "$makefile" ]; then
+				echo "  SKIP $what: ${makefile#/src/} does not exist yet"
+				return
+			fi
+			echo "  MAKE $what"
+			make --no-print-directory -j"$jobs" "$@" || { echo "  FAILED $what"; status=1; }
+		}
+		if compgen -G "/src/kernel/*.c" >/dev/null; then
+			part kpptp.ko /src/Makefile -C /src module \
+				KDIR=/usr/src/linux-headers-$kver
+		else
+			echo "  SKIP kpptp.ko: no kernel sources yet"
+		fi
+		part "userspace tools" /src/userspace/Makefile -C /src/userspace O=/src/build/guest
+		part "test tools" /src/tests/tools/Makefile -C /src/tests/tools O=/src/build/guest
+		exit $status' || status=1
+	[ $status -eq 0 ] || { log "build failed"; return 1; }
+	log "built for $kver"
+}
+
+# --------------------------------------------------------------------- boot
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# A test may ask for a longer limit with a line "# timeout: SECONDS".
+test_timeout() {
+	local t
+	t=$(sed -n 's/^# timeout: *\([0-9][0-9]*\) *$/\1/p' "$1" | head -1)
+	echo "${t:-$TEST_TIMEOUT}"
+}
+
+# write_guest_env MODE [ARG...]: the guest's instructions, read by guest-init.sh
+# from /src/build/vm/guest.env.  Every KPPTP_* variable of ours goes along.
+write_guest_env() {
+	local mode=$1 v
+	shift
+	{
+		printf 'KPPTP_VM_MODE=%q\n' "$mode"
+		if [ $# -gt 0 ]; then
+			printf 'KPPTP_VM_ARGS=(%s)\n' "$(printf '%q ' "$@")"
+		else
+			echo 'KPPTP_VM_ARGS=()'
+		fi
+		printf 'KPPTP_TEST_TIMEOUT=%q\n' "$TEST_TIMEOUT"
+		for v in $(compgen -v KPPTP_); do
+			case "$v" in KPPTP_VM_*|KPPTP_TEST_TIMEOUT) continue ;; esac
+			printf 'export %s=%q\n' "$v" "${!v}"
+		done
+	} >"$OUT/guest.env"
+}
+
+# boot SCRIPT_LIMIT HOW: start qemu and wait for it.  HOW is "quiet" (the
+# console goes to build/vm/console.log only), "show" (and to the terminal) or
+# "tty" (interactive: the terminal is the console).  The guest reports on its
+# second serial port, $OUT/results.  qemu is killed when that port stays
+# silent too long: BOOT_LIMIT s until the first report, a test's own limit
+# + 60 s while it runs (SCRIPT_LIMIT + 60 s for demo/bench), 60 s otherwise.
+BOOT_LIMIT=180
+
+boot() {
+	local script_limit=$1 how=$2 root kver initrd qpid follow='' t0 lines=0 n
+	local last='' name quiet_since limit first_test=''
+	root=$(rootfs_dir)
+	kver=$(guest_kver)
+	initrd=$(ensure_initramfs)
+	: >"$OUT/results"
+	local qemu=(
+		qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 2G
+		-nographic -no-reboot -nic none -device virtio-rng-pci
+		-kernel "$root/boot/vmlinuz-$kver" -initrd "$initrd"
+		-append "$KERNEL_ARGS root=$ROOT_TAG rootfstype=9p rootflags=$ROOT_OPTS init=/src/tests/vm/guest-init.sh"
+		-fsdev "local,id=rootfs,path=$root,security_model=none,readonly=on"
+		-device "virtio-9p-pci,fsdev=rootfs,mount_tag=$ROOT_TAG"
+		-fsdev "local,id=src,path=$SRC,security_model=none"
+		-device "virtio-9p-pci,fsdev=src,mount_tag=$SRC_TAG"
+		-serial mon:stdio -serial "file:$OUT/results"
+	)
+	if [ "$how" = tty ]; then
+		"${qemu[@]}" 2>&1 | tee -a "$OUT/console.log" || true
+		return 0
+	fi
+	t0=$(now)
+	"${qemu[@]}" </dev/null >>"$OUT/console.log" 2>&1 &
+	qpid=$!
+	BACKGROUND+=("$qpid")
+	if [ "$how" = show ]; then
+		tail -n 0 -s 0.2 -f --pid="$qpid" "$OUT/console.log" &
+		follow=$!
+		BACKGROUND+=("$follow")
+	fi
+	quiet_since=$SECONDS
+	limit=$BOOT_LIMIT
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 0.2
+		n=$(wc -l <"$OUT/results")
+		if [ "$n" -ne "$lines" ]; then
+			lines=$n
+			quiet_since=$SECONDS
+			last=$(head -n "$n" "$OUT/results" | tail -n 1 | tr -d '\r')
+			case "$last" in
+			"START "*)
+				name=${last#START }
+				if [ -z "$first_test" ]; then
+					first_test=$(elapsed "$t0")
+					log "boot to first test: $first_test s"
+				fi
+				limit=$(( $(test_timeout "$SRC/tests/integration/$name.sh") + 60 ))
+				;;
+			"SCRIPT "*)
+				log "boot to script: $(elapsed "$t0") s"
+				limit=$((script_limit + 60))
+				;;
+			*) limit=60 ;;
+			esac
+		fi
+		if [ $((SECONDS - quiet_since)) -gt "$limit" ]; then
+			log "no report from the guest for $limit s (last: '${last:-nothing}'); killing qemu"
+			kill "$qpid" 2>/dev/null || true
+			break
+		fi
+	done
+	wait "$qpid" 2>/dev/null || true
+	[ -z "$follow" ] || wait "$follow" 2>/dev/null || true
+	log "qemu ran $(elapsed "$t0") s"
+}
+
+# ---------------------------------------------------------------------- run
+
+lock_out() {
+	mkdir -p "$OUT/logs"
+	exec 9>"$OUT/.lock"
+	flock -n 9 || { log "waiting for another guest run in this tree"; flock 9; }
+}
+
+# prepare: everything up to the boot.  Fails only if the build fails (other
+# problems end the script).
+prepare() {
+	lock_out
+	host_deps
+	ensure_rootfs
+	ensure_initramfs >/dev/null
+	if [ "${KPPTP_VM_NOBUILD:-}" = 1 ]; then
+		log "KPPTP_VM_NOBUILD=1: not building"
+		return 0
+	fi
+	build
+}
+
+# result NAME: the guest's last verdict line for NAME in all-results.
+result() {
+	awk -v n="$1" '($1 == "PASS" || $1 == "FAIL") && $2 == n { l = $0 } END { print l }' \
+		"$OUT/all-results"
+}
+
+run() {
+	local names=() t left boots=0 bad_boots=0 pass=0 fail=0 line t0 secs
+	local -A crashes=()
+	for t in "$@"; do
+		t=$(basename "$t" .sh)
+		[ -f "$SRC/tests/integration/$t.sh" ] || die "no test tests/integration/$t.sh"
+		names+=("$t")
+	done
+	if [ ${#names[@]} -eq 0 ]; then
+		for t in "$SRC"/tests/integration/[0-9]*.sh; do
+			[ -f "$t" ] && names+=("$(basename "$t" .sh)")
+		done
+	fi
+	[ ${#names[@]} -gt 0 ] || die "no tests in tests/integration"
+	t0=$SECONDS
+	if ! prepare; then
+		echo "not ok - build (see the messages above)"
+		echo "0 passed, 1 failed"
+		return 1
+	fi
+	rm -f "$OUT"/logs/*.log
+	: >"$OUT/all-results"
+	: >"$OUT/console.log"
+	# Boot until every test has reported.  A guest that dies (the occasional
+	# TCG int3 oops) or hangs is booted again with the tests that did not
+	# report; the test that was running when it died gets one more chance,
+	# and counts as failed once it has taken the guest down twice.
+	left=("${names[@]}")
+	while [ ${#left[@]} -gt 0 ]; do
+		boots=$((boots + 1))
+		log "boot $boots: ${#left[@]} test(s): ${left[*]}"
+		printf '\n===== boot %d: %s\n' "$boots" "${left[*]}" >>"$OUT/console.log"
+		write_guest_env run "${left[@]}"
+		boot 0 "$( [ "${V:-}" = 1 ] && echo show || echo quiet )"
+		tr -d '\r' <"$OUT/results" >>"$OUT/all-results"
+		grep -qx DONE <(tr -d '\r' <"$OUT/results") && break
+		# The guest died: who was running?
+		local running next=()
+		running=$(tr -d '\r' <"$OUT/results" | sed -n 's/^START //p' | tail -n 1)
+		if [ -n "$running" ] && [ -z "$(result "$running")" ]; then
+			crashes[$running]=$(( ${crashes[$running]:-0} + 1 ))
+			log "the guest died during $running (time ${crashes[$running]}); console: build/vm/console.log"
+		else
+			bad_boots=$((bad_boots + 1))
+			log "the guest died outside any test; console: build/vm/console.log"
+		fi
+		tail -n 25 "$OUT/console.log" | sed 's/^/guest.sh:   | /' >&2
+		for t in "${left[@]}"; do
+			[ -n "$(result "$t")" ] && continue
+			[ "${crashes[$t]:-0}" -ge 2 ] && continue
+			next+=("$t")
+		done
+		left=("${next[@]}")
+		if [ $bad_boots -ge 2 ]; then
+			log "the guest failed twice outside a test; giving up"
+			break
+		fi
+	done
+
+	for t in "${names[@]}"; do
+		line=$(result "$t")
+		case "$line" in
+		PASS*)
+			pass=$((pass + 1))
+			secs=$(awk '{ print $3 }' <<<"$line")
+			echo "ok - $t (${secs}s)"
+			;;
+		FAIL*)
+			fail=$((fail + 1))
+			secs=$(awk '{ print $3 }' <<<"$line")
+			echo "not ok - $t (${secs}s)$(awk '{ $1 = $2 = $3 = ""; sub(/^ +/, ""); if ($0 != "") print ": " $0 }' <<<"$line")"
+			echo "#   last lines of build/vm/logs/$t.log:"
+			tail -n 20 "$OUT/logs/$t.log" 2>/dev/null | sed 's/^/#   /'
+			;;
+		*)
+			fail=$((fail + 1))
+			if [ "${crashes[$t]:-0}" -ge 2 ]; then
+				echo "not ok - $t: crashed or hung the guest twice (build/vm/console.log)"
+			else
+				echo "not ok - $t: never ran (the guest kept failing; build/vm/console.log)"
+			fi
+			;;
+		esac
+	done
+	log "$boots boot(s), $((SECONDS - t0)) s in all"
+	echo "$pass passed, $fail failed"
+	[ $fail -eq 0 ]
+}
+
+# script PATH: boot and run one script with its output on the terminal.
+script() {
+	local path=$1 rc
+	[ -f "$SRC/$path" ] || die "$path does not exist (yet)"
+	prepare || die "build failed"
+	: >"$OUT/console.log"
+	write_guest_env script "$path"
+	boot "$(test_timeout "$SRC/$path")" show
+	rc=$(tr -d '\r' <"$OUT/results" | sed -n 's/^\(PASS\|FAIL\) script.*/\1/p' | tail -n 1)
+	case "$rc" in
+	PASS) log "$path passed" ;;
+	FAIL) log "$path failed"; return 1 ;;
+	*) log "$path did not finish (see build/vm/console.log)"; return 1 ;;
+	esac
+}
+
+shell() {
+	prepare || die "build failed"
+	: >"$OUT/console.log"
+	write_guest_env shell
+	log "booting to a shell; 'poweroff' or Ctrl-A x leaves"
+	boot 0 tty
+}
+
+case "${1:-}" in
+host-deps) need_root "$@"; host_deps ;;
+rootfs) need_root "$@"; ensure_rootfs; rootfs_dir ;;
+chroot)
+	need_root "$@"
+	shift
+	[ $# -gt 0 ] || die 'usage: guest.sh chroot "CMD"'
+	ensure_rootfs
+	in_root "$(rootfs_dir)" "$SRC" "$*"
+	;;
+build) need_root "$@"; ensure_rootfs; build ;;
+run) shift; need_root run "$@"; run "$@" ;;
+demo) need_root "$@"; TEST_TIMEOUT=${KPPTP_TEST_TIMEOUT:-1800}; script tests/integration/demo.sh ;;
+bench) need_root "$@"; TEST_TIMEOUT=${KPPTP_TEST_TIMEOUT:-3600}; script tests/bench/bench.sh ;;
+shell) need_root "$@"; shell ;;
+prune) need_root "$@"; prune ;;
+*) sed -n '/^# usage:/,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 1 ;;
+esac
