@@ -299,6 +299,7 @@ void kpptp_call_delete(struct kpptp_call *call, u8 reason)
 
 	kpptp_nl_notify(call, KPPTP_CMD_CALL_DEL, reason);
 	synchronize_net();
+	kpptp_window_stop(&call->win);
 	kpptp_channel_unregister(call);
 	kpptp_call_put(call);
 }
@@ -382,6 +383,7 @@ static void __net_exit kpptp_net_exit(struct net *net)
 	synchronize_net();
 	list_for_each_entry_safe(call, tmp, &gone, gc_node) {
 		list_del(&call->gc_node);
+		kpptp_window_stop(&call->win);
 		kpptp_channel_unregister(call);
 		kpptp_call_put(call);
 	}

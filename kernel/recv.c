@@ -83,26 +83,43 @@ static bool kpptp_pull_ppp(struct sk_buff *skb,
 	return true;
 }
 
-static void kpptp_deliver(struct kpptp_call *call, struct sk_buff *skb,
-			  const struct kpptp_gre_fields *f)
+/* Hand one in-order frame to PPP; rx_lock keeps frames in order. */
+void kpptp_rx_deliver(struct kpptp_window *win, struct sk_buff *skb)
 {
-	unsigned int len;
+	struct kpptp_call *call = container_of(win, struct kpptp_call, win);
 
-	spin_lock(&call->win.rx_lock);
-	if (kpptp_window_rx(&call->win, f->seq) != KPPTP_RX_DELIVER) {
-		spin_unlock(&call->win.rx_lock);
-		kpptp_stat_inc(call, rx_duplicate);
-		kfree_skb(skb);
-		return;
-	}
-	len = skb->len;
+	kpptp_stat_inc(call, rx_packets);
+	kpptp_stat_add(call, rx_bytes, skb->len);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_set_network_header(skb, 0);
 	ppp_input(&call->chan, skb);
-	spin_unlock(&call->win.rx_lock);
+}
 
-	kpptp_stat_inc(call, rx_packets);
-	kpptp_stat_add(call, rx_bytes, len);
+void kpptp_rx_count(struct kpptp_window *win, enum kpptp_rx_event ev, u32 n)
+{
+	struct kpptp_call *call = container_of(win, struct kpptp_call, win);
+
+	switch (ev) {
+	case KPPTP_RX_REORDERED:
+		kpptp_stat_add(call, rx_reordered, n);
+		break;
+	case KPPTP_RX_LOST:
+		kpptp_stat_add(call, rx_lost, n);
+		break;
+	case KPPTP_RX_DUPLICATE:
+		kpptp_stat_add(call, rx_duplicate, n);
+		break;
+	}
+}
+
+static void kpptp_deliver(struct kpptp_call *call, struct sk_buff *skb,
+			  const struct kpptp_gre_fields *f)
+{
+	bool reorder = !(READ_ONCE(call->flags) & KPPTP_F_NO_REORDER);
+
+	spin_lock(&call->win.rx_lock);
+	kpptp_window_rx(&call->win, skb, f->seq, reorder);
+	spin_unlock(&call->win.rx_lock);
 }
 
 static int kpptp_gre_rcv(struct sk_buff *skb)

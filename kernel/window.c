@@ -5,7 +5,10 @@
  * Sequence numbers are compared with serial arithmetic, so a call survives
  * the 32-bit wrap.  A packet is delivered only if it is newer than every
  * packet delivered before it: PPP never sees a duplicate or a late frame.
+ * Early packets wait in a short sorted queue for the gap before them.
  */
+
+#include <linux/jiffies.h>
 
 #include "window.h"
 
@@ -19,15 +22,6 @@ void kpptp_window_cfg_defaults(struct kpptp_window_cfg *cfg)
 	cfg->ack_delay_ms = KPPTP_DEFAULT_ACK_DELAY_MS;
 }
 
-void kpptp_window_init(struct kpptp_window *win,
-		       const struct kpptp_window_cfg *cfg)
-{
-	memset(win, 0, sizeof(*win));
-	win->cfg = *cfg;
-	spin_lock_init(&win->rx_lock);
-	spin_lock_init(&win->tx_lock);
-}
-
 /* New parameters from CALL_SET; the data path reads them under its locks. */
 void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg)
@@ -39,18 +33,141 @@ void kpptp_window_set_cfg(struct kpptp_window *win,
 	spin_unlock_bh(&win->rx_lock);
 }
 
-/* Caller holds rx_lock until the packet is delivered or dropped. */
-enum kpptp_rx_verdict kpptp_window_rx(struct kpptp_window *win, u32 seq)
-{
-	lockdep_assert_held(&win->rx_lock);
+/* The sequence number of a packet waiting in the reorder queue. */
+struct kpptp_skb_cb {
+	u32 seq;
+};
 
-	if (win->rx_started && !kpptp_seq_after(seq, win->rx_seq))
-		return KPPTP_RX_DUPLICATE;
-	/* A gap is given up at once; the reorder queue comes on top. */
+static u32 *kpptp_skb_seq(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct kpptp_skb_cb) > sizeof(skb->cb));
+	return &((struct kpptp_skb_cb *)skb->cb)->seq;
+}
+
+static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
+			      u32 seq)
+{
 	WRITE_ONCE(win->rx_seq, seq);
 	/* pairs with the acquire in tx_seq: rx_seq is set before it is used */
 	smp_store_release(&win->rx_started, true);
-	return KPPTP_RX_DELIVER;
+	kpptp_rx_deliver(win, skb);
+}
+
+/* Deliver queued packets for as long as they continue the sequence. */
+static void kpptp_drain(struct kpptp_window *win)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&win->reorder_q)) &&
+	       *kpptp_skb_seq(skb) == win->rx_seq + 1) {
+		__skb_unlink(skb, &win->reorder_q);
+		kpptp_rx_count(win, KPPTP_RX_REORDERED, 1);
+		kpptp_deliver_seq(win, skb, *kpptp_skb_seq(skb));
+	}
+}
+
+/* Declare the gap before the oldest queued packet lost and move on. */
+static void kpptp_skip_gap(struct kpptp_window *win)
+{
+	struct sk_buff *skb = skb_peek(&win->reorder_q);
+
+	if (!skb)
+		return;
+	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
+	win->rx_seq = *kpptp_skb_seq(skb) - 1;
+	kpptp_drain(win);
+}
+
+/* Queue an early packet in sequence order; false if it is a duplicate. */
+static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
+			      u32 seq)
+{
+	struct sk_buff *pos;
+
+	skb_queue_reverse_walk(&win->reorder_q, pos) {
+		if (*kpptp_skb_seq(pos) == seq)
+			return false;
+		if (kpptp_seq_after(seq, *kpptp_skb_seq(pos))) {
+			*kpptp_skb_seq(skb) = seq;
+			__skb_queue_after(&win->reorder_q, pos, skb);
+			return true;
+		}
+	}
+	*kpptp_skb_seq(skb) = seq;
+	__skb_queue_head(&win->reorder_q, skb);
+	return true;
+}
+
+/*
+ * RFC 2637 4.3: deliver in order, hold early packets until the gap fills,
+ * the reorder timeout passes or the queue is full, drop duplicates and
+ * late packets.  Caller holds rx_lock; the packet is always consumed.
+ */
+void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
+		     bool reorder)
+{
+	const struct kpptp_window_cfg *cfg = &win->cfg;
+
+	lockdep_assert_held(&win->rx_lock);
+
+	if (win->rx_started && !kpptp_seq_after(seq, win->rx_seq)) {
+		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
+		kfree_skb(skb);
+		return;
+	}
+	if (!win->rx_started || seq == win->rx_seq + 1) {
+		kpptp_deliver_seq(win, skb, seq);
+		kpptp_drain(win);
+		/* a new gap at the head gets its own full wait */
+		if (skb_queue_empty(&win->reorder_q))
+			del_timer(&win->reorder_timer);
+		else
+			mod_timer(&win->reorder_timer, jiffies +
+				  max(1UL, msecs_to_jiffies(cfg->reorder_timeout_ms)));
+		return;
+	}
+	/* Early.  Without a reorder queue the gap is lost at once. */
+	if (!reorder || !cfg->reorder_depth || !cfg->reorder_timeout_ms) {
+		kpptp_rx_count(win, KPPTP_RX_LOST, seq - win->rx_seq - 1);
+		kpptp_deliver_seq(win, skb, seq);
+		return;
+	}
+	if (!kpptp_queue_early(win, skb, seq)) {
+		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
+		kfree_skb(skb);
+		return;
+	}
+	while (skb_queue_len(&win->reorder_q) > cfg->reorder_depth)
+		kpptp_skip_gap(win);
+	if (!skb_queue_empty(&win->reorder_q) &&
+	    !timer_pending(&win->reorder_timer))
+		mod_timer(&win->reorder_timer, jiffies +
+			  max(1UL, msecs_to_jiffies(cfg->reorder_timeout_ms)));
+}
+
+/* The gap at the head waited long enough: give it up, wait for the next. */
+static void kpptp_reorder_timeout(struct timer_list *t)
+{
+	struct kpptp_window *win = from_timer(win, t, reorder_timer);
+
+	spin_lock_bh(&win->rx_lock);
+	kpptp_skip_gap(win);
+	if (!skb_queue_empty(&win->reorder_q))
+		mod_timer(&win->reorder_timer, jiffies +
+			  max(1UL, msecs_to_jiffies(win->cfg.reorder_timeout_ms)));
+	spin_unlock_bh(&win->rx_lock);
+}
+
+/*
+ * Stop the timer and drop what is queued.  Called once no receiver can
+ * reach the call any more and before its channel is unregistered.
+ */
+void kpptp_window_stop(struct kpptp_window *win)
+{
+	del_timer_sync(&win->reorder_timer);
+	spin_lock_bh(&win->rx_lock);
+	__skb_queue_purge(&win->reorder_q);
+	spin_unlock_bh(&win->rx_lock);
 }
 
 /* An ack from the peer, piggybacked or standalone. */
@@ -89,4 +206,15 @@ u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack)
 	}
 	spin_unlock(&win->tx_lock);
 	return seq;
+}
+
+void kpptp_window_init(struct kpptp_window *win,
+		       const struct kpptp_window_cfg *cfg)
+{
+	memset(win, 0, sizeof(*win));
+	win->cfg = *cfg;
+	spin_lock_init(&win->rx_lock);
+	spin_lock_init(&win->tx_lock);
+	__skb_queue_head_init(&win->reorder_q);
+	timer_setup(&win->reorder_timer, kpptp_reorder_timeout, 0);
 }

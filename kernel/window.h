@@ -2,7 +2,9 @@
 #ifndef _KPPTP_WINDOW_H
 #define _KPPTP_WINDOW_H
 
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 
 /* Defaults, documented in Documentation/networking/kpptp.rst. */
@@ -35,9 +37,11 @@ struct kpptp_window_cfg {
 struct kpptp_window {
 	struct kpptp_window_cfg cfg;	/* written under the namespace lock */
 
-	spinlock_t rx_lock;		/* rx_seq, rx_started, delivery */
+	spinlock_t rx_lock;		/* rx_*, reorder_q, delivery */
 	u32 rx_seq;			/* highest sequence given to PPP */
 	bool rx_started;		/* rx_seq is valid */
+	struct sk_buff_head reorder_q;	/* early packets, ascending seq */
+	struct timer_list reorder_timer;	/* gives up the gap at the head */
 
 	spinlock_t tx_lock;		/* tx_*, ack_sent */
 	u32 tx_seq;			/* next sequence number to send */
@@ -53,17 +57,25 @@ static inline bool kpptp_seq_after(u32 a, u32 b)
 	return (s32)(a - b) > 0;
 }
 
-enum kpptp_rx_verdict {
-	KPPTP_RX_DELIVER,	/* in order: give it to PPP now */
-	KPPTP_RX_DUPLICATE,	/* already delivered or given up: drop */
+/* What the receive window reports to its owner, with rx_lock held. */
+enum kpptp_rx_event {
+	KPPTP_RX_REORDERED,	/* an early packet was delivered in order */
+	KPPTP_RX_LOST,		/* sequence numbers given up on */
+	KPPTP_RX_DUPLICATE,	/* duplicate or late packet dropped */
 };
+
+/* Provided by the receive path; both are called with rx_lock held. */
+void kpptp_rx_deliver(struct kpptp_window *win, struct sk_buff *skb);
+void kpptp_rx_count(struct kpptp_window *win, enum kpptp_rx_event ev, u32 n);
 
 void kpptp_window_init(struct kpptp_window *win,
 		       const struct kpptp_window_cfg *cfg);
 void kpptp_window_cfg_defaults(struct kpptp_window_cfg *cfg);
 void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg);
-enum kpptp_rx_verdict kpptp_window_rx(struct kpptp_window *win, u32 seq);
+void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
+		     bool reorder);
+void kpptp_window_stop(struct kpptp_window *win);
 void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack);
 u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack);
 
