@@ -22,6 +22,27 @@ void kpptp_window_cfg_defaults(struct kpptp_window_cfg *cfg)
 	cfg->ack_delay_ms = KPPTP_DEFAULT_ACK_DELAY_MS;
 }
 
+/* The ack for an ack-only packet, if the peer has not had it yet. */
+bool kpptp_window_take_ack(struct kpptp_window *win, u32 *ack)
+{
+	bool due = false;
+	u32 rx_seq;
+
+	spin_lock(&win->tx_lock);
+	/* pairs with the release in kpptp_deliver_seq() */
+	if (smp_load_acquire(&win->rx_started)) {
+		rx_seq = READ_ONCE(win->rx_seq);
+		if (!win->ack_sent_valid || win->ack_sent != rx_seq) {
+			WRITE_ONCE(win->ack_sent, rx_seq);
+			WRITE_ONCE(win->ack_sent_valid, true);
+			*ack = rx_seq;
+			due = true;
+		}
+	}
+	spin_unlock(&win->tx_lock);
+	return due;
+}
+
 /* New parameters from CALL_SET; the data path reads them under its locks. */
 void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg)
@@ -44,6 +65,31 @@ static u32 *kpptp_skb_seq(struct sk_buff *skb)
 	return &((struct kpptp_skb_cb *)skb->cb)->seq;
 }
 
+/*
+ * RFC 2637 4.2: acknowledge what was delivered.  Data going the other way
+ * carries the ack for free; otherwise an ack-only packet goes after
+ * ack_delay, or at once when half the window we advertised is unacked.
+ */
+static void kpptp_ack_schedule(struct kpptp_window *win)
+{
+	u32 unacked = win->rx_seq - READ_ONCE(win->ack_sent);
+
+	if (!READ_ONCE(win->ack_sent_valid) ||
+	    unacked >= max_t(u32, 1, win->cfg.recv_window / 2) ||
+	    !win->cfg.ack_delay_ms)
+		kpptp_send_ack(win);
+	else if (!timer_pending(&win->ack_timer))
+		mod_timer(&win->ack_timer,
+			  jiffies + msecs_to_jiffies(win->cfg.ack_delay_ms));
+}
+
+static void kpptp_ack_timeout(struct timer_list *t)
+{
+	struct kpptp_window *win = from_timer(win, t, ack_timer);
+
+	kpptp_send_ack(win);
+}
+
 static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 			      u32 seq)
 {
@@ -51,6 +97,7 @@ static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 	/* pairs with the acquire in tx_seq: rx_seq is set before it is used */
 	smp_store_release(&win->rx_started, true);
 	kpptp_rx_deliver(win, skb);
+	kpptp_ack_schedule(win);
 }
 
 /* Deliver queued packets for as long as they continue the sequence. */
@@ -164,7 +211,9 @@ static void kpptp_reorder_timeout(struct timer_list *t)
  */
 void kpptp_window_stop(struct kpptp_window *win)
 {
+	/* the reorder timer delivers and so can arm the ack timer: first */
 	del_timer_sync(&win->reorder_timer);
+	del_timer_sync(&win->ack_timer);
 	spin_lock_bh(&win->rx_lock);
 	__skb_queue_purge(&win->reorder_q);
 	spin_unlock_bh(&win->rx_lock);
@@ -198,8 +247,8 @@ u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack)
 	if (smp_load_acquire(&win->rx_started)) {
 		rx_seq = READ_ONCE(win->rx_seq);
 		if (!win->ack_sent_valid || win->ack_sent != rx_seq) {
-			win->ack_sent = rx_seq;
-			win->ack_sent_valid = true;
+			WRITE_ONCE(win->ack_sent, rx_seq);
+			WRITE_ONCE(win->ack_sent_valid, true);
 			*ack = rx_seq;
 			*has_ack = true;
 		}
@@ -217,4 +266,5 @@ void kpptp_window_init(struct kpptp_window *win,
 	spin_lock_init(&win->tx_lock);
 	__skb_queue_head_init(&win->reorder_q);
 	timer_setup(&win->reorder_timer, kpptp_reorder_timeout, 0);
+	timer_setup(&win->ack_timer, kpptp_ack_timeout, 0);
 }

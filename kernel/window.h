@@ -42,6 +42,7 @@ struct kpptp_window {
 	bool rx_started;		/* rx_seq is valid */
 	struct sk_buff_head reorder_q;	/* early packets, ascending seq */
 	struct timer_list reorder_timer;	/* gives up the gap at the head */
+	struct timer_list ack_timer;	/* standalone ack after ack_delay */
 
 	spinlock_t tx_lock;		/* tx_*, ack_sent */
 	u32 tx_seq;			/* next sequence number to send */
@@ -67,6 +68,8 @@ enum kpptp_rx_event {
 /* Provided by the receive path; both are called with rx_lock held. */
 void kpptp_rx_deliver(struct kpptp_window *win, struct sk_buff *skb);
 void kpptp_rx_count(struct kpptp_window *win, enum kpptp_rx_event ev, u32 n);
+/* Provided by the transmit path: send an ack-only packet if one is due. */
+void kpptp_send_ack(struct kpptp_window *win);
 
 void kpptp_window_init(struct kpptp_window *win,
 		       const struct kpptp_window_cfg *cfg);
@@ -78,5 +81,6 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 void kpptp_window_stop(struct kpptp_window *win);
 void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack);
 u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack);
+bool kpptp_window_take_ack(struct kpptp_window *win, u32 *ack);
 
 #endif /* _KPPTP_WINDOW_H */

@@ -111,6 +111,51 @@ static void kpptp_push_ip(struct kpptp_call *call, struct sk_buff *skb,
 }
 
 /*
+ * An ack-only packet (S=0, A=1, no payload; the ack takes the place of the
+ * sequence number).  Softirq context: the receive path or the ack timer.
+ */
+void kpptp_send_ack(struct kpptp_window *win)
+{
+	struct kpptp_call *call = container_of(win, struct kpptp_call, win);
+	struct pptp_gre_header *hdr;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	unsigned int len;
+	__be32 saddr;
+	u32 ack;
+
+	if (unlikely(!READ_ONCE(call->registered) || READ_ONCE(call->dead)))
+		return;
+	if (!kpptp_window_take_ack(win, &ack))
+		return;
+	rt = kpptp_cached_route(call, &saddr);
+	if (IS_ERR(rt))
+		goto drop;
+	len = offsetof(struct pptp_gre_header, ack);
+	skb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + sizeof(struct iphdr) +
+			len, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		goto drop;
+	}
+	skb_reserve(skb, LL_RESERVED_SPACE(rt->dst.dev) + sizeof(struct iphdr));
+	hdr = skb_put(skb, len);
+	hdr->gre_hd.flags = GRE_KEY | GRE_ACK | GRE_VERSION_1;
+	hdr->gre_hd.protocol = GRE_PROTO_PPP;
+	hdr->payload_len = 0;
+	hdr->call_id = htons(READ_ONCE(call->peer_id));
+	hdr->seq = htonl(ack);
+	kpptp_push_ip(call, skb, rt, saddr);
+	skb_dst_set(skb, &rt->dst);
+	skb->ip_summed = CHECKSUM_NONE;
+	kpptp_stat_inc(call, tx_acks);
+	ip_local_out(call->net, NULL, skb);
+	return;
+drop:
+	kpptp_stat_inc(call, tx_dropped);
+}
+
+/*
  * ppp_generic's start_xmit, called with the channel's transmit lock held and
  * bottom halves off.  Always consumes the skb (returns 1); a packet that
  * cannot be sent is dropped and counted.

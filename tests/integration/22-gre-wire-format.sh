@@ -52,6 +52,8 @@ for p in pkts:
     if has_s:
         seq = struct.unpack_from("!I", g, o)[0]; o += 4
         assert plen > 0
+    else:
+        assert plen == 0, "ack-only packet with payload length %d" % plen
     if has_a:
         ack = struct.unpack_from("!I", g, o)[0]; o += 4
     seen[src].append((seq, ack))
