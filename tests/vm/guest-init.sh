@@ -7,7 +7,7 @@
 #
 #   KPPTP_VM_MODE=run     run the tests named in KPPTP_VM_ARGS, one by one
 #   KPPTP_VM_MODE=script  run the script KPPTP_VM_ARGS[0] on the console
-#   KPPTP_VM_MODE=shell   a root shell on the console
+#   KPPTP_VM_MODE=shell   a root shell on the console (KPPTP_VM_ARGS: rows cols)
 #
 # and reports on the second serial port (/dev/ttyS1), which the host reads
 # even when the guest dies:
@@ -40,8 +40,8 @@ poweroff_now() {
 # program started from the 9p root costs ~50-100 ms, and the initramfs has
 # already made most of these mounts.)
 mounted() {
-	local dev dir rest
-	while read -r dev dir rest; do
+	local dir _
+	while read -r _ dir _; do
 		[ "$dir" = "$1" ] && return 0
 	done </proc/mounts
 	return 1
@@ -166,49 +166,51 @@ run_test() {
 	limit=$(test_timeout "$script")
 	before=$(user_pids "$self")
 	t0=$EPOCHREALTIME
-	: >"$log"
-	# The test's output goes to its log file; tail copies it to the console.
-	# (A pipe through tee would wait for daemons that keep the pipe open.)
-	tail -n +1 -s 0.2 -f "$log" &
-	follow=$!
 	{
-		echo "### $name: $(date -u '+%F %T') on $(uname -r), limit $limit s"
+		echo "### $name: $(date -u '+%F %T') on $(</proc/sys/kernel/osrelease), limit $limit s"
 		if ! load_kpptp; then
 			why="kpptp.ko did not load"
 			echo "### FAIL: $why; running the test anyway, for its output"
 		fi
-	} >>"$log" 2>&1
+	} >"$log" 2>&1
+	# The test's output goes to its log file, and tail copies it to the
+	# console until the test ends.  (A pipe through tee would also wait for
+	# any daemon the test left holding the pipe.)
 	timeout -k 10 "$limit" bash "$script" </dev/null >>"$log" 2>&1 &
 	tpid=$!
+	tail -n +1 -s 0.2 -f --pid="$tpid" "$log" &
+	follow=$!
 	wait "$tpid"
 	rc=$?
 	secs=$(since "$t0")
+	wait "$follow"
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		why="timed out after $limit s${why:+; $why}"
 	elif [ $rc -ne 0 ]; then
 		why="exit status $rc${why:+; $why}"
 	fi
-	kill_leftovers "$self" "$before" >>"$log" 2>&1
-	trouble=$(kernel_log_since "$marker")
-	if grep -Eq "$KERNEL_TROUBLE" <<<"$trouble"; then
-		why="the kernel complained${why:+; $why}"
-		{
+	# From here on, to the log and the console.
+	{
+		kill_leftovers "$self" "$before"
+		trouble=$(kernel_log_since "$marker")
+		if grep -Eq "$KERNEL_TROUBLE" <<<"$trouble"; then
+			why="the kernel complained${why:+; $why}"
 			echo "### the kernel complained during $name:"
 			grep -E "$KERNEL_TROUBLE" <<<"$trouble"
 			echo "### kernel log during $name:"
 			echo "$trouble"
-		} >>"$log"
-	elif [ -n "$why" ] && [ -n "$trouble" ]; then
-		{ echo "### kernel log during $name:"; echo "$trouble"; } >>"$log"
-	fi
-	if [ -z "$why" ]; then
-		echo "### PASS $name (${secs}s)" >>"$log"
-	else
-		echo "### FAIL $name (${secs}s): $why" >>"$log"
-	fi
-	sleep 0.3  # tail polls every 0.2 s: let it print the last lines
-	kill "$follow" 2>/dev/null
-	wait "$follow" 2>/dev/null
+		elif [ -n "$why" ] && [ -n "$trouble" ]; then
+			echo "### kernel log during $name:"
+			echo "$trouble"
+		fi
+		if [ -z "$why" ]; then
+			echo "### PASS $name (${secs}s)"
+		else
+			echo "### FAIL $name (${secs}s): $why"
+		fi
+		echo "$why" >/run/kpptp-vm-why
+	} 2>&1 | tee -a "$log"
+	why=$(</run/kpptp-vm-why)
 	echo "kpptp-vm: test $name ends" >/dev/kmsg
 	if [ -z "$why" ]; then
 		report "PASS $name $secs"
@@ -254,6 +256,8 @@ shell)
 	(test_env; load_kpptp)
 	echo "guest-init: root shell; the repository is /src; 'poweroff' (or exit) powers off"
 	echo 'poweroff() { echo o >/proc/sysrq-trigger; }' >/run/kpptp-vm-shellrc
+	read -r rows cols <<<"${KPPTP_VM_ARGS[0]:-24 80}"
+	stty -F /dev/ttyS0 rows "$rows" cols "$cols" 2>/dev/null
 	(test_env; setsid -c bash --rcfile /run/kpptp-vm-shellrc -i <>/dev/ttyS0 >&0 2>&1)
 	;;
 *)

@@ -60,6 +60,7 @@ SRC_OPTS=trans=virtio,version=9p2000.L,msize=512000
 KERNEL_ARGS="console=ttyS0 quiet panic=-1 printk.devkmsg=on mitigations=off ${KPPTP_VM_APPEND:-}"
 
 log() { printf 'guest.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
 
 # Background processes (qemu...) to stop if we are interrupted: in a
 # non-interactive shell they ignore the terminal's Ctrl-C.
@@ -73,7 +74,6 @@ stop_background() {
 trap stop_background EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-die() { log "error: $*"; exit 1; }
 
 need_root() {
 	[ "$(id -u)" -eq 0 ] && return
@@ -254,12 +254,20 @@ guest_kver() {
 prune() {
 	local d cur
 	cur=$(rootfs_dir)
+	# Not while a rootfs is being built, nor what a running guest uses.
+	exec 8>"$CACHE/.build.lock"
+	flock -n 8 || { log "waiting for a rootfs build to finish"; flock 8; }
 	for d in "$CACHE"/rootfs-* "$CACHE"/initramfs-*; do
 		[ -e "$d" ] || continue
 		case "$d" in "$cur"|"$cur".*|"$CACHE/initramfs-$(recipe_hash)"-*) continue ;; esac
+		if pgrep -f -- "$d" >/dev/null; then
+			log "in use, keeping $d"
+			continue
+		fi
 		log "deleting $d"
 		if [ -d "$d" ]; then safe_rm "$d"; else rm -f "$d"; fi
 	done
+	exec 8>&-
 }
 
 # ---------------------------------------------------------------- initramfs
@@ -555,13 +563,16 @@ lock_out() {
 	flock -n 9 || { log "waiting for another guest run in this tree"; flock 9; }
 }
 
-# prepare: everything up to the boot.  Fails only if the build fails (other
-# problems end the script).
+# prepare: everything up to the build (a failure ends the script).
 prepare() {
 	lock_out
 	host_deps
 	ensure_rootfs
 	ensure_initramfs >/dev/null
+}
+
+# build_for_boot: build unless KPPTP_VM_NOBUILD=1; fails if the build fails.
+build_for_boot() {
 	if [ "${KPPTP_VM_NOBUILD:-}" = 1 ]; then
 		log "KPPTP_VM_NOBUILD=1: not building"
 		return 0
@@ -590,7 +601,8 @@ run() {
 	fi
 	[ ${#names[@]} -gt 0 ] || die "no tests in tests/integration"
 	t0=$SECONDS
-	if ! prepare; then
+	prepare
+	if ! build_for_boot; then
 		echo "not ok - build (see the messages above)"
 		echo "0 passed, 1 failed"
 		return 1
@@ -668,7 +680,8 @@ run() {
 script() {
 	local path=$1 rc
 	[ -f "$SRC/$path" ] || die "$path does not exist (yet)"
-	prepare || die "build failed"
+	prepare
+	build_for_boot || die "build failed"
 	: >"$OUT/console.log"
 	write_guest_env script "$path"
 	boot "$(test_timeout "$SRC/$path")" show
@@ -681,9 +694,11 @@ script() {
 }
 
 shell() {
-	prepare || die "build failed"
+	prepare
+	build_for_boot || die "build failed"
 	: >"$OUT/console.log"
-	write_guest_env shell
+	# The guest's console learns the terminal's size from us.
+	write_guest_env shell "$(stty size 2>/dev/null || echo 24 80)"
 	log "booting to a shell; 'poweroff' or Ctrl-A x leaves"
 	boot 0 tty
 }
