@@ -154,6 +154,7 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		     bool reorder)
 {
 	const struct kpptp_window_cfg *cfg = &win->cfg;
+	u32 queued;
 
 	lockdep_assert_held(&win->rx_lock);
 
@@ -163,12 +164,13 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		return;
 	}
 	if (!win->rx_started || seq == win->rx_seq + 1) {
+		queued = skb_queue_len(&win->reorder_q);
 		kpptp_deliver_seq(win, skb, seq);
 		kpptp_drain(win);
-		/* a new gap at the head gets its own full wait */
+		/* a gap filled: the next gap at the head gets its own wait */
 		if (skb_queue_empty(&win->reorder_q))
 			del_timer(&win->reorder_timer);
-		else
+		else if (skb_queue_len(&win->reorder_q) != queued)
 			mod_timer(&win->reorder_timer, jiffies +
 				  max(1UL, msecs_to_jiffies(cfg->reorder_timeout_ms)));
 		return;
@@ -243,7 +245,7 @@ u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack)
 	spin_lock(&win->tx_lock);
 	seq = win->tx_seq++;
 	*has_ack = false;
-	/* pairs with the release in kpptp_window_rx() */
+	/* pairs with the release in kpptp_deliver_seq() */
 	if (smp_load_acquire(&win->rx_started)) {
 		rx_seq = READ_ONCE(win->rx_seq);
 		if (!win->ack_sent_valid || win->ack_sent != rx_seq) {

@@ -17,7 +17,8 @@
 #   demo              build, boot, run tests/integration/demo.sh
 #   bench             build, boot, run tests/bench/bench.sh
 #   shell             build, boot to a root shell on the console (Ctrl-A x quits)
-#   prune             delete cached rootfs builds other than the current one
+#   prune             delete cached rootfs and initramfs builds other than the
+#                     current ones (and those a running guest uses)
 #
 # Environment:
 #   KPPTP_VM_CACHE      cache directory (default /var/cache/kpptp-vm)
@@ -252,14 +253,15 @@ guest_kver() {
 }
 
 prune() {
-	local d cur
+	local d cur initrd
 	cur=$(rootfs_dir)
+	initrd=$(initramfs_path)
 	# Not while a rootfs is being built, nor what a running guest uses.
 	exec 8>"$CACHE/.build.lock"
 	flock -n 8 || { log "waiting for a rootfs build to finish"; flock 8; }
 	for d in "$CACHE"/rootfs-* "$CACHE"/initramfs-*; do
 		[ -e "$d" ] || continue
-		case "$d" in "$cur"|"$cur".*|"$CACHE/initramfs-$(recipe_hash)"-*) continue ;; esac
+		case "$d" in "$cur"|"$cur".*|"$initrd") continue ;; esac
 		if pgrep -f -- "$d" >/dev/null; then
 			log "in use, keeping $d"
 			continue
