@@ -1,109 +1,199 @@
 #!/bin/bash
-# The netlink API through kpptpctl: create, show (text and JSON), set,
-# delete, events, and every error path a user can reach.
+# SPDX-License-Identifier: GPL-2.0
+# kpptpctl against kpptp.ko: call add (fixed and random ID), show as a table,
+# as JSON and with counters, set (one flag must not reset another), del,
+# stats, monitor's events in text and JSON, and every error path a user can
+# reach with its exit status (1: usage, 2: the kernel said no).
 . "$(dirname "$0")/lib.sh"
 setup_veth_pair
 
-n1 "$CTL" monitor >"$TMP/events" 2>&1 &
-monitor=$!
-sleep 0.5
-
-# create with a fixed and with a random ID
-n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 window 32 | grep -q '^100 '
-out=$(n1 "$CTL" -j call add peer 10.0.0.2 peer-id 201)
-rid=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-[ "$rid" -ge 1 ] && [ "$rid" -le 65535 ] || fail "random call ID $rid"
-[ "$rid" != 100 ] || fail "random ID collided with 100"
-pass "created calls 100 and $rid"
-
-# show: text table, JSON list, one call, stats
-n1 "$CTL" call show | grep -q '^100 *200 *10.0.0.2' || fail "text show"
-[ "$(n1 "$CTL" -j show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
-	fail "JSON dump does not list 2 calls"
-[ "$(call_field n1 100 recv_window)" = 32 ] || fail "window not 32"
-[ "$(call_field n1 100 owner)" = netlink ] || fail "owner"
-[ "$(call_field n1 100 attached)" = False ] || fail "attached"
-[ -n "$(call_field n1 100 channel)" ] || fail "no channel index"
-[ "$(call_field n1 100 rx_packets)" = 0 ] || fail "stats"
-n1 "$CTL" -s -s call show id 100 | grep -q 'rx_invalid 0' || fail "-s -s"
-pass "show"
-
-# set
-n1 "$CTL" call set id 100 peer-id 300 peer-window 8 tx-window on reorder off ack-delay 0
-[ "$(call_field n1 100 peer_id)" = 300 ] || fail "set peer-id"
-[ "$(call_field n1 100 peer_recv_window)" = 8 ] || fail "set peer-window"
-[ "$(call_field n1 100 tx_window)" = True ] || fail "set tx-window"
-[ "$(call_field n1 100 reorder)" = False ] || fail "set reorder"
-pass "set"
-
-# namespaces are separate
-[ "$(n2 "$CTL" -j show)" = "[]" ] || fail "n2 sees n1's calls"
-n2 "$CTL" call add id 100 peer 10.0.0.1 peer-id 100 >/dev/null
-pass "per-namespace tables"
-
-expect() { # expect EXIT-CODE MESSAGE-PATTERN CMD...
+# expect STATUS PATTERN CMD...: CMD exits STATUS, prints nothing on stdout,
+# and its stderr matches PATTERN (grep -E).
+expect() {
 	local want=$1 pat=$2 rc=0
 	shift 2
-	"$@" >"$TMP/out" 2>&1 || rc=$?
-	[ "$rc" = "$want" ] || fail "'$*' exited $rc, not $want: $(cat "$TMP/out")"
-	grep -q -- "$pat" "$TMP/out" || fail "'$*' said: $(cat "$TMP/out")"
+	"$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	[ "$rc" = "$want" ] ||
+		fail "'$*' exited $rc, not $want: $(cat "$TMP/out" "$TMP/err")"
+	[ ! -s "$TMP/out" ] || fail "'$*' printed on stdout: $(cat "$TMP/out")"
+	grep -qE -- "$pat" "$TMP/err" || fail "'$*' said: $(cat "$TMP/err")"
 }
-expect 2 "call ID in use" n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 999
-expect 2 "a call to that peer call ID exists" n1 "$CTL" call add peer 10.0.0.2 peer-id 201
-expect 2 "no such call" n1 "$CTL" call del id 4242
-expect 2 "no such call" n1 "$CTL" call set id 4242 window 4
-expect 2 "unicast" n1 "$CTL" call add peer 224.0.0.1 peer-id 5
-expect 2 "No route\|route" n1 "$CTL" call add peer 172.31.99.1 peer-id 5
-expect 1 "needs \"peer ADDR\"" n1 "$CTL" call add peer-id 5
-expect 1 "invalid peer address \"10.0.0\"" n1 "$CTL" call add peer 10.0.0 peer-id 5
-expect 1 "invalid call ID \"65536\"" n1 "$CTL" call add id 65536 peer 10.0.0.2 peer-id 5
-expect 1 "unknown key \"colour\"" n1 "$CTL" call set id 100 colour red
-expect 1 "must be 1-8192" n1 "$CTL" call set id 100 window 0
-expect 1 "unknown command" n1 "$CTL" frobnicate
-# Without CAP_NET_ADMIN: reading works, changing does not.
-expect 2 "Operation not permitted" n1 setpriv --reuid=65534 --regid=65534 \
+
+# json CMD...: CMD's stdout must be JSON (one document, or one per line)
+# whose keys are all snake_case; prints each document on a line.
+json() {
+	"$@" | python3 -c '
+import json, re, sys
+def check(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", k):
+                sys.exit("not snake_case: %r" % k)
+            check(x)
+    elif isinstance(v, list):
+        for x in v:
+            check(x)
+text = sys.stdin.read()
+try:
+    docs = [json.loads(text)]
+except ValueError:
+    docs = [json.loads(l) for l in text.splitlines() if l.strip()]
+for d in docs:
+    check(d)
+    print(json.dumps(d))'
+}
+
+# ------------------------------------------------------------ monitor
+n1 "$CTL" monitor >"$TMP/events" 2>&1 &
+mon_text=$!
+n1 "$CTL" -j monitor >"$TMP/events.json" 2>&1 &
+mon_json=$!
+# The monitors are listening once they see a call come and go; until then
+# (they may not have subscribed yet) make it come and go again.
+canary() {
+	n1 "$CTL" call add id 1 peer 10.0.0.2 peer-id 1 >/dev/null
+	n1 "$CTL" call del id 1
+	sleep 0.2
+	grep -q '^\[DEL\] call 1 ' "$TMP/events" &&
+		grep -q '"event":"del","id":1,' "$TMP/events.json"
+}
+wait_for canary 20 ||
+	fail "monitors saw nothing: $(cat "$TMP/events" "$TMP/events.json"; pgrep -af 'kpptpctl.*monitor')"
+pass "monitors listening"
+
+# ------------------------------------------------------------ add
+out=$(n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 window 32)
+echo "$out" | grep -qE '^ID +PEER-ID +PEER +LOCAL +OWNER +ATTACHED +CHANNEL +IFNAME +AGE$' ||
+	fail "call add: no table header: $out"
+echo "$out" | grep -qE '^100 +200 +10\.0\.0\.2 +- +netlink +no +[0-9]+ +- +[0-9.]+s$' ||
+	fail "call add printed: $out"
+rid=$(json n1 "$CTL" -j call add peer 10.0.0.2 peer-id 201 |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+if ! [ "$rid" -ge 1 ] || ! [ "$rid" -le 65535 ] || [ "$rid" = 100 ]; then
+	fail "random call ID $rid"
+fi
+pass "call add: call 100 and random call $rid"
+
+# ------------------------------------------------------------ show
+for cmd in "call show" "show" "call list" ""; do
+	# shellcheck disable=SC2086
+	n1 "$CTL" $cmd | grep -qE '^100 +200 +10\.0\.0\.2 ' || fail "'kpptpctl $cmd'"
+done
+[ "$(n1 "$CTL" show | grep -cE '^[0-9]+ ')" = 2 ] || fail "show lists $(n1 "$CTL" show)"
+[ "$(json n1 "$CTL" -j show | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
+	fail "JSON show does not list 2 calls"
+[ "$(json n1 "$CTL" -j -p -s show | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
+	fail "pretty JSON show does not list 2 calls"
+expect_eq "$(call_field n1 100 recv_window)" 32 "recv_window"
+expect_eq "$(call_field n1 100 peer)" 10.0.0.2 "peer"
+expect_eq "$(call_field n1 100 local)" "" "local (null: from the route)"
+expect_eq "$(call_field n1 100 owner)" netlink "owner"
+expect_eq "$(call_field n1 100 attached)" False "attached"
+expect_eq "$(call_field n1 100 ifname)" "" "ifname (null: no unit)"
+expect_eq "$(call_field n1 100 tx_window)" False "tx_window default"
+expect_eq "$(call_field n1 100 reorder)" True "reorder default"
+expect_eq "$(call_field n1 100 rx_packets)" 0 "rx_packets"
+[ -n "$(call_field n1 100 channel)" ] || fail "no channel index"
+[ "$(json n1 "$CTL" -j show | python3 -c 'import json, sys; print("stats" in json.load(sys.stdin)[0])')" = False ] ||
+	fail "JSON without -s has stats"
+out=$(n1 "$CTL" -s call show id 100)
+echo "$out" | grep -qE '^    rx_packets 0 rx_bytes 0 tx_packets [0-9]+ tx_bytes [0-9]+$' ||
+	fail "-s: $out"
+echo "$out" | grep -q 'rx_invalid 0' || fail "-s: no rx_invalid: $out"
+echo "$out" | grep -q 'tx_dropped' && fail "-s shows -s -s counters: $out"
+out=$(n1 "$CTL" -s -s call show id 100)
+echo "$out" | grep -q 'tx_dropped 0' || fail "-s -s: $out"
+echo "$out" | grep -qE '^    window 32 peer-window [0-9]+ .*reorder on ' || fail "-s -s settings: $out"
+pass "show: table, JSON, -s, -s -s"
+
+# ------------------------------------------------------------ set
+n1 "$CTL" call set id 100 peer-id 300 peer-window 8 ack-delay 0 reorder-timeout 50 reorder-depth 10
+expect_eq "$(call_field n1 100 peer_id)" 300 "set peer-id"
+expect_eq "$(call_field n1 100 peer_recv_window)" 8 "set peer-window"
+expect_eq "$(call_field n1 100 ack_delay_ms)" 0 "set ack-delay"
+expect_eq "$(call_field n1 100 reorder_timeout_ms)" 50 "set reorder-timeout"
+expect_eq "$(call_field n1 100 reorder_depth)" 10 "set reorder-depth"
+expect_eq "$(call_field n1 100 recv_window)" 32 "window kept"
+# The flags word is replaced as a whole by the kernel: kpptpctl merges.
+n1 "$CTL" call set id 100 reorder off
+n1 "$CTL" call set id 100 tx-window on
+expect_eq "$(call_field n1 100 reorder)" False "tx-window on reset reorder"
+expect_eq "$(call_field n1 100 tx_window)" True "set tx-window"
+n1 "$CTL" call set id 100 reorder on
+expect_eq "$(call_field n1 100 tx_window)" True "reorder on reset tx-window"
+expect_eq "$(call_field n1 100 reorder)" True "set reorder on"
+pass "set"
+
+# ------------------------------------------------------------ stats, netns
+[ "$(n1 "$CTL" stats | sed -n 's/^calls //p')" = 2 ] || fail "stats: $(n1 "$CTL" stats)"
+n1 "$CTL" stats | grep -qE '^rx_malformed [0-9]+$' || fail "stats: no rx_malformed"
+expect_eq "$(net_field n1 calls)" 2 "stats -j calls"
+expect_eq "$(net_field n1 rx_unknown_call)" 0 "stats -j rx_unknown_call"
+json n1 "$CTL" -j stats >/dev/null
+expect_eq "$(n2 "$CTL" -j show)" "[]" "n2 sees n1's calls"
+n2 "$CTL" call add id 100 peer 10.0.0.1 peer-id 100 >/dev/null
+pass "stats; one call table per namespace"
+
+# ------------------------------------------------------------ errors
+# the kernel refuses: exit 2, its reason, the input it refused
+expect 2 'call add: call ID in use' n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 999
+expect 2 'call add: a call to that peer call ID exists' n1 "$CTL" call add peer 10.0.0.2 peer-id 201
+expect 2 'call add: peer "224\.0\.0\.1": peer must be a unicast address' \
+	n1 "$CTL" call add peer 224.0.0.1 peer-id 5
+expect 2 'call add: no route to the peer' n1 "$CTL" call add peer 172.31.99.1 peer-id 5
+expect 2 'call add: window "9000": .*must be 1-[0-9]+' \
+	n1 "$CTL" call add peer 10.0.0.2 peer-id 6 window 9000
+expect 2 'call set: window "0": .*must be 1-[0-9]+' n1 "$CTL" call set id 100 window 0
+expect 2 'call del: id "4242": no such call \(No such file or directory\)' \
+	n1 "$CTL" call del id 4242
+expect 2 'call set: id "4242": no such call' n1 "$CTL" call set id 4242 window 4
+expect 2 'call set: id "4242": no such call' n1 "$CTL" call set id 4242 reorder off
+expect 2 'call show: id "4242": no such call' n1 "$CTL" call show id 4242
+expect 2 'call show: id "4242": no such call' n1 "$CTL" -j call show id 4242
+# usage errors: exit 1, before the kernel is asked
+expect 1 'call add: missing "peer ADDR"' n1 "$CTL" call add peer-id 5
+expect 1 'usage: kpptpctl call add peer ADDR' n1 "$CTL" call add peer-id 5
+expect 1 'invalid peer address "10\.0\.0"' n1 "$CTL" call add peer 10.0.0 peer-id 5
+expect 1 'invalid call ID "65536": must be 1-65535' \
+	n1 "$CTL" call add id 65536 peer 10.0.0.2 peer-id 5
+expect 1 'unknown key "colour"' n1 "$CTL" call set id 100 colour red
+expect 1 '"peer" cannot be given to call set' n1 "$CTL" call set id 100 peer 10.0.0.3
+expect 1 'call del: expected "id ID"' n1 "$CTL" call del 100
+expect 1 'unknown command "frobnicate"' n1 "$CTL" frobnicate
+expect 1 'unknown option "-x"' n1 "$CTL" -x show
+# without CAP_NET_ADMIN: reading works, changing does not
+expect 2 'Operation not permitted' n1 setpriv --reuid=65534 --regid=65534 \
 	--clear-groups --inh-caps=-all "$CTL" call del id 100
 n1 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	"$CTL" show | grep -q '^100 ' || fail "unprivileged show"
-pass "errors"
+pass "errors: kernel (2) and usage (1)"
 
-# a raw request the CLI would never send: output-only attribute refused
-python3 - <<'PY' || fail "kernel accepted an output-only attribute"
-import socket, struct, sys
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-def msg(typ, cmd, attrs, flags=5):
-    body = struct.pack("BBH", cmd, 1, 0) + attrs
-    return struct.pack("IHHII", 16 + len(body), typ, flags, 1, 0) + body
-def attr(t, data):
-    pad = (4 - len(data) % 4) % 4
-    return struct.pack("HH", 4 + len(data), t) + data + b"\0" * pad
-name = b"kpptp\0"
-s.send(msg(16, 3, attr(2, name), flags=1))  # CTRL_CMD_GETFAMILY, no ACK
-r = s.recv(65536)
-fam = None
-off = 20
-while off < len(r):
-    l, t = struct.unpack_from("HH", r, off)
-    if t == 1: fam = struct.unpack_from("H", r, off + 4)[0]
-    off += (l + 3) & ~3
-# CALL_NEW with KPPTP_A_CHANNEL (output only, attr 15)
-s.send(msg(fam, 1, attr(3, struct.pack("H", 7)) + attr(5, socket.inet_aton("10.0.0.2")) + attr(15, struct.pack("I", 1))))
-r = s.recv(65536)
-typ = struct.unpack_from("H", r, 4)[0]
-err = struct.unpack_from("i", r, 16)[0] if typ == 2 else None
-print("family", fam, "reply type", typ, "error", err)
-sys.exit(0 if err == -22 else 1)
-PY
-pass "strict policy"
-
+# ------------------------------------------------------------ del, events
 n1 "$CTL" call del id 100
 n1 "$CTL" call del id "$rid"
 n2 "$CTL" call del id 100
-sleep 0.5
-kill "$monitor"
-grep -q '^\[NEW\] *100 *200' "$TMP/events" || fail "no NEW event: $(cat "$TMP/events")"
-grep -q '^\[SET\] *100 *300' "$TMP/events" || fail "no SET event"
-grep -q '^\[DEL\] reason netlink: *100 ' "$TMP/events" || fail "no DEL event"
-[ "$(grep -c '^\[NEW\]' "$TMP/events")" = 2 ] || fail "n2's events leaked into n1"
-pass "events"
+expect_eq "$(n1 "$CTL" -j show)" "[]" "calls left after del"
+wait_for "grep -q '^\[DEL\] call $rid ' $TMP/events"
+kill "$mon_text" "$mon_json"
+wait "$mon_text" "$mon_json" 2>/dev/null || true
+ev=$TMP/events
+grep -qE '^\[NEW\] call 100 peer 10\.0\.0\.2 peer-id 200 local - owner netlink attached no channel [0-9]+ ifname - age [0-9.]+s$' "$ev" ||
+	fail "no NEW event for 100: $(cat "$ev")"
+grep -qE '^\[SET\] call 100 peer 10\.0\.0\.2 peer-id 300 ' "$ev" || fail "no SET event: $(cat "$ev")"
+grep -qE '^\[DEL\] call 100 reason netlink peer 10\.0\.0\.2 peer-id 300 .* rx_packets 0 rx_bytes 0 tx_packets [0-9]+ ' "$ev" ||
+	fail "no DEL event for 100: $(cat "$ev")"
+[ "$(grep '^\[NEW\]' "$ev" | grep -vc '^\[NEW\] call 1 ')" = 2 ] ||
+	fail "n2's events leaked into n1: $(cat "$ev")"
+grep -vqE '^\[(NEW|SET|DEL)\] call [0-9]+ ' "$ev" && fail "stray monitor output: $(cat "$ev")"
+json cat "$TMP/events.json" >"$TMP/events.lines"
+python3 - "$TMP/events.lines" <<'PY' || fail "JSON events: $(cat "$TMP/events.json")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+kinds = [(e["event"], e["id"]) for e in ev]
+assert ("new", 100) in kinds and ("set", 100) in kinds and ("del", 100) in kinds, kinds
+d = [e for e in ev if e["event"] == "del" and e["id"] == 100][0]
+assert d["reason"] == "netlink" and "stats" in d and d["peer"] == "10.0.0.2", d
+assert list(ev[0])[0] == "event", ev[0]
+PY
+pass "monitor: [NEW] [SET] [DEL], text and JSON"
 no_calls_left n1 n2

@@ -1,28 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kpptpctl monitor: one tagged line (or JSON object) per call event. */
+/*
+ * kpptpctl monitor: one line per call event,
+ *	[NEW] call 100 peer 10.0.0.2 peer-id 200 local - owner netlink ...
+ *	[DEL] call 100 reason socket peer 10.0.0.2 ... rx_packets 12 ...
+ * or with -j one JSON object per line, its "event" key new, set or del.
+ */
+#include <errno.h>
 #include <stdio.h>
 
 #include "kpptpctl.h"
 
-static int on_event(const struct kpptp_call_info *c, void *arg)
+static int on_event(const struct kpptp_call_info *call, void *arg)
 {
-	static const char *const reasons[] = { "netlink", "socket", "netns" };
 	struct ctl *ctl = arg;
-	const char *tag;
+	const char *event = kpptp_event_name(call->cmd);
 
-	switch (c->cmd) {
-	case KPPTP_CMD_CALL_NEW: tag = "NEW"; break;
-	case KPPTP_CMD_CALL_SET: tag = "SET"; break;
-	case KPPTP_CMD_CALL_DEL: tag = "DEL"; break;
-	default: return 0;
-	}
-	print_open_object(&ctl->pr, NULL);
-	print_string(&ctl->pr, "event", "[%s] ", tag);
-	if (c->has_del_reason)
-		print_string(&ctl->pr, "reason", "reason %s: ",
-			     c->del_reason < 3 ? reasons[c->del_reason] : "?");
-	print_call(ctl, "call", c);
-	print_close_object(&ctl->pr);
+	if (!event)
+		return 0;	/* a newer kernel's event: not ours to print */
+	print_call(ctl, call, LAYOUT_LINE, event);
 	fflush(stdout);
 	return 0;
 }
@@ -32,18 +27,29 @@ int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 	struct kpptp_nl *nl;
 	int err;
 
-	if (argc) {
-		fprintf(stderr, "kpptpctl: monitor takes no arguments, not \"%s\"\n",
-			argv[0]);
-		return EXIT_USAGE;
-	}
-	nl = ctl_open();
-	if (!nl)
-		return EXIT_KERNEL;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	err = kpptp_nl_monitor(nl, on_event, ctl);
+	(void)argv;
+	if (argc)
+		return ctl_usage_error(ctl, "takes no arguments");
+	err = ctl_open(&nl);
 	if (err)
-		err = ctl_kernel_error(nl, "monitor", err);
+		return err;
+	err = kpptp_nl_subscribe(nl);
+	if (err) {
+		err = ctl_kernel_error(nl, err, "monitor", NULL);
+		kpptp_nl_close(nl);
+		return err;
+	}
+	for (;;) {
+		err = kpptp_nl_read_events(nl, on_event, ctl);
+		if (err == -ENOBUFS) {
+			/* keep going: the next events still come */
+			ctl_error("monitor: %s", kpptp_nl_error(nl)->msg);
+			continue;
+		}
+		if (err < 0)
+			break;
+	}
+	err = ctl_kernel_error(nl, err, "monitor", NULL);
 	kpptp_nl_close(nl);
 	return err;
 }

@@ -1,39 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kpptpctl stats: packets the namespace could not give to any call. */
-#include <stdio.h>
+/* kpptpctl stats: the namespace's counters of packets no call could take */
+#include <inttypes.h>
 
 #include "kpptpctl.h"
 
 int cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
 	struct printer *p = &ctl->pr;
-	struct kpptp_net_info n;
+	struct kpptp_net_info net;
 	struct kpptp_nl *nl;
+	unsigned int i;
 	int err;
 
-	if (argc) {
-		fprintf(stderr, "kpptpctl: stats takes no arguments, not \"%s\"\n",
-			argv[0]);
-		return EXIT_USAGE;
-	}
-	nl = ctl_open();
-	if (!nl)
-		return EXIT_KERNEL;
-	err = kpptp_nl_net_get(nl, &n);
+	(void)argv;
+	if (argc)
+		return ctl_usage_error(ctl, "takes no arguments");
+	err = ctl_open(&nl);
+	if (err)
+		return err;
+	err = kpptp_net_get(nl, &net);
 	if (err) {
-		err = ctl_kernel_error(nl, "stats", err);
+		err = ctl_kernel_error(nl, err, "stats", NULL);
 		kpptp_nl_close(nl);
 		return err;
 	}
-	print_open_object(p, NULL);
-	print_u64(p, "calls", "calls %llu\n", n.calls);
-	print_u64(p, "rx_malformed", "rx_malformed %llu\n",
-		  n.stats[KPPTP_NSTATS_A_RX_MALFORMED]);
-	print_u64(p, "rx_unknown_call", "rx_unknown_call %llu\n",
-		  n.stats[KPPTP_NSTATS_A_RX_UNKNOWN_CALL]);
-	print_u64(p, "rx_wrong_peer", "rx_wrong_peer %llu\n",
-		  n.stats[KPPTP_NSTATS_A_RX_WRONG_PEER]);
-	print_close_object(p);
 	kpptp_nl_close(nl);
-	return 0;
+
+	/* text: "name value" per line, the names being the JSON keys */
+	pr_open_obj(p, NULL);
+	pr_uint(p, "calls", "calls %s\n", net.calls);
+	pr_open_obj(p, "stats");
+	for (i = 1; i <= KPPTP_NSTATS_A_MAX; i++) {
+		const char *name = kpptp_net_stat_name(i);
+
+		if (!name || !(net.stats_set & (1ULL << i)))
+			continue;
+		pr_uint(p, name, NULL, net.stats[i]);
+		pr_text(p, "%s %" PRIu64 "\n", name, net.stats[i]);
+	}
+	pr_close_obj(p);
+	pr_close_obj(p);
+	return EXIT_OK;
 }

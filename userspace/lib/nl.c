@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kpptp generic netlink client, on libnl-3 / libnl-genl-3.  Used by
- * kpptpctl, the pppd plugin and the daemon.
+ * The kpptp generic netlink client on libnl-3 / libnl-genl-3; see nl.h.
+ *
+ * A request is one transaction: send, then read until the kernel's ACK,
+ * NLMSG_DONE or error, running a parser on each reply in between.  Errors
+ * keep the extended ACK (message, blamed attribute, its policy range) for
+ * the caller to show.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
-#include <sys/socket.h>
 
+#include "codec.h"
 #include "nl.h"
 
 #ifndef SOL_NETLINK
@@ -21,328 +27,438 @@
 struct kpptp_nl {
 	struct nl_sock *sk;
 	int family;
-	char error[256];	/* extack message of the last failure */
+	struct kpptp_nl_error error;
 };
 
-/* Which request attributes are u16 and which u32 on the wire. */
-static const uint8_t attr_is_u16[KPPTP_A_MAX + 1] = {
-	[KPPTP_A_RECV_WINDOW] = 1, [KPPTP_A_PEER_RECV_WINDOW] = 1,
-	[KPPTP_A_PEER_PPD] = 1, [KPPTP_A_REORDER_DEPTH] = 1,
+/* One request and what its replies fill in. */
+struct txn {
+	struct kpptp_nl *nl;
+	struct nl_msg *req;		/* kept to map the blamed attribute */
+	int (*parse)(struct nlmsghdr *nlh, struct txn *t);
+	kpptp_call_cb cb;
+	void *cb_arg;
+	bool cb_stopped;
+	void *out;
+	int replies;
+	bool done;
+	int result;			/* the kernel's errno, or a parse error */
 };
 
-struct kpptp_nl *kpptp_nl_open(void)
+/* libnl's error codes, as errno for our callers. */
+static int nlerr_to_errno(int nlerr)
 {
-	struct kpptp_nl *nl = calloc(1, sizeof(*nl));
-	int one = 1;
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case NLE_NOMEM:		return -ENOMEM;
+	case NLE_AGAIN:		return -EAGAIN;
+	case NLE_INTR:		return -EINTR;
+	case NLE_PERM:		return -EPERM;
+	case NLE_NOACCESS:	return -EACCES;
+	case NLE_OBJ_NOTFOUND:	return -ENOENT;
+	case NLE_EXIST:		return -EEXIST;
+	case NLE_BUSY:		return -EBUSY;
+	case NLE_INVAL:		return -EINVAL;
+	case NLE_RANGE:		return -ERANGE;
+	case NLE_MSGSIZE:	return -EMSGSIZE;
+	case NLE_OPNOTSUPP:	return -EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:	return -EAFNOSUPPORT;
+	case NLE_NODEV:		return -ENODEV;
+	default:		return -EIO;
+	}
+}
 
+/* A failure on our side of the socket: keep libnl's words for it. */
+static int local_error(struct kpptp_nl *nl, const char *what, int nlerr)
+{
+	nl->error.code = nlerr_to_errno(nlerr);
+	snprintf(nl->error.msg, sizeof(nl->error.msg), "%s: %s", what,
+		 nl_geterror(nlerr));
+	return nl->error.code;
+}
+
+int kpptp_nl_open(struct kpptp_nl **out)
+{
+	struct kpptp_nl *nl;
+	int one = 1, err;
+
+	*out = NULL;
+	nl = calloc(1, sizeof(*nl));
 	if (!nl)
-		return NULL;
+		return -ENOMEM;
 	nl->sk = nl_socket_alloc();
-	if (!nl->sk || genl_connect(nl->sk))
-		goto err;
-	nl->family = genl_ctrl_resolve(nl->sk, KPPTP_GENL_NAME);
-	if (nl->family < 0)
-		goto err;
-	/* the kernel's error strings (extended ACK) */
+	if (!nl->sk) {
+		free(nl);
+		return -ENOMEM;
+	}
+	err = genl_connect(nl->sk);
+	if (err < 0)
+		goto fail;
+	/* The kernel's reasons (extended ACK) without an echo of our request */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
-	return nl;
-err:
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	nl->family = genl_ctrl_resolve(nl->sk, KPPTP_GENL_NAME);
+	if (nl->family < 0) {
+		err = nl->family;
+		goto fail;
+	}
+	*out = nl;
+	return 0;
+fail:
+	err = nlerr_to_errno(err);
 	kpptp_nl_close(nl);
-	return NULL;
+	return err;
 }
 
 void kpptp_nl_close(struct kpptp_nl *nl)
 {
 	if (!nl)
 		return;
-	if (nl->sk)
-		nl_socket_free(nl->sk);
+	nl_socket_free(nl->sk);
 	free(nl);
 }
 
-const char *kpptp_nl_error(struct kpptp_nl *nl)
+const struct kpptp_nl_error *kpptp_nl_error(const struct kpptp_nl *nl)
 {
-	return nl->error;
+	return &nl->error;
 }
 
-int kpptp_nl_put_req(struct nl_msg *msg, const struct kpptp_call_req *req)
+int kpptp_nl_fd(const struct kpptp_nl *nl)
 {
-	int a;
-
-	if (req->has_id && nla_put_u16(msg, KPPTP_A_CALL_ID, req->id))
-		return -EMSGSIZE;
-	if (req->has_peer_id &&
-	    nla_put_u16(msg, KPPTP_A_PEER_CALL_ID, req->peer_id))
-		return -EMSGSIZE;
-	if (req->has_local_addr &&
-	    nla_put_u32(msg, KPPTP_A_LOCAL_ADDR, req->local_addr))
-		return -EMSGSIZE;
-	if (req->has_peer_addr &&
-	    nla_put_u32(msg, KPPTP_A_PEER_ADDR, req->peer_addr))
-		return -EMSGSIZE;
-	for (a = 0; a <= KPPTP_A_MAX; a++) {
-		if (!req->has[a])
-			continue;
-		if (attr_is_u16[a] ? nla_put_u16(msg, a, req->u32[a]) :
-				     nla_put_u32(msg, a, req->u32[a]))
-			return -EMSGSIZE;
-	}
-	return 0;
+	return nl_socket_get_fd(nl->sk);
 }
 
-static void parse_stats(struct nlattr *nest, uint64_t *stats, int max)
+/* The attribute at byte @offs of the request we sent, or 0. */
+static int blamed_attr(struct nl_msg *req, uint32_t offs)
 {
+	struct nlmsghdr *nlh = nlmsg_hdr(req);
 	struct nlattr *a;
-	int rem;
 
-	nla_for_each_nested(a, nest, rem) {
-		int t = nla_type(a);
+	if (offs < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    (uint64_t)offs + NLA_HDRLEN > nlh->nlmsg_len)
+		return 0;
+	a = (struct nlattr *)((char *)nlh + offs);
+	return nla_type(a);
+}
 
-		if (t > max)
-			continue;
-		if (nla_len(a) == 8)
-			stats[t] = nla_get_u64(a);
-		else if (nla_len(a) == 4)
-			stats[t] = nla_get_u32(a);
+/* The range the kernel's policy allows for the blamed attribute. */
+static void policy_range(struct kpptp_nl_error *err, struct nlattr *policy)
+{
+	struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
+
+	if (nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX, policy, NULL))
+		return;
+	if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] &&
+	    tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]) {
+		err->has_range = true;
+		err->min = nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]);
+		err->max = nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]);
 	}
 }
 
-int kpptp_nl_parse_call(struct nl_msg *msg, struct kpptp_call_info *c)
+/*
+ * libnl hands us the nlmsgerr inside the NLMSG_ERROR message; the extended
+ * ACK attributes follow it (after the echoed request unless capped).
+ */
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[KPPTP_A_MAX + 1];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct txn *t = arg;
+	struct kpptp_nl_error *err = &t->nl->error;
+	size_t off = sizeof(*e);
 
-	memset(c, 0, sizeof(*c));
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KPPTP_A_MAX, NULL))
-		return -EINVAL;
-	if (!tb[KPPTP_A_CALL_ID])
-		return -EINVAL;
-	c->cmd = gh->cmd;
-	c->id = nla_get_u16(tb[KPPTP_A_CALL_ID]);
-#define U16(attr, f) if (tb[attr]) c->f = nla_get_u16(tb[attr])
-#define U32(attr, f) if (tb[attr]) c->f = nla_get_u32(tb[attr])
-	U16(KPPTP_A_PEER_CALL_ID, peer_id);
-	U32(KPPTP_A_LOCAL_ADDR, local_addr);
-	U32(KPPTP_A_PEER_ADDR, peer_addr);
-	U16(KPPTP_A_RECV_WINDOW, recv_window);
-	U16(KPPTP_A_PEER_RECV_WINDOW, peer_recv_window);
-	U16(KPPTP_A_PEER_PPD, peer_ppd);
-	U32(KPPTP_A_FLAGS, flags);
-	U32(KPPTP_A_REORDER_TIMEOUT, reorder_timeout);
-	U16(KPPTP_A_REORDER_DEPTH, reorder_depth);
-	U32(KPPTP_A_ACK_DELAY, ack_delay);
-#undef U16
-#undef U32
-	if (tb[KPPTP_A_OWNER])
-		c->owner = nla_get_u8(tb[KPPTP_A_OWNER]);
-	c->attached = tb[KPPTP_A_ATTACHED] != NULL;
-	if (tb[KPPTP_A_CHANNEL]) {
-		c->has_channel = true;
-		c->channel = nla_get_u32(tb[KPPTP_A_CHANNEL]);
-	}
-	if (tb[KPPTP_A_IFNAME])
-		nla_strlcpy(c->ifname, tb[KPPTP_A_IFNAME], sizeof(c->ifname));
-	if (tb[KPPTP_A_AGE_MS])
-		c->age_ms = nla_get_u64(tb[KPPTP_A_AGE_MS]);
-	if (tb[KPPTP_A_STATS]) {
-		c->has_stats = true;
-		parse_stats(tb[KPPTP_A_STATS], c->stats, KPPTP_STATS_A_MAX);
-	}
-	if (tb[KPPTP_A_DEL_REASON]) {
-		c->has_del_reason = true;
-		c->del_reason = nla_get_u8(tb[KPPTP_A_DEL_REASON]);
-	}
-	return 0;
-}
-
-/* Keep the extended ACK message of an error for kpptp_nl_error(). */
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
-	struct kpptp_nl *nl = ((void **)arg)[0];
-	int *result = ((void **)arg)[1];
-	struct nlattr *a;
-	size_t off;
-	int rem;
-
-	(void)nla;
-	*result = err->error;
+	(void)who;
+	t->done = true;
+	t->result = e->error < 0 ? e->error : -EIO;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
-	off = sizeof(*err);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	rem = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off);
-	for (a = (struct nlattr *)((char *)err + off); nla_ok(a, rem);
-	     a = nla_next(a, &rem)) {
-		if (nla_type(a) == NLMSGERR_ATTR_MSG)
-			nla_strlcpy(nl->error, a, sizeof(nl->error));
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	if (NLMSG_HDRLEN + off >= nlh->nlmsg_len ||
+	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off), NULL))
+		return NL_STOP;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(err->msg, tb[NLMSGERR_ATTR_MSG], sizeof(err->msg));
+	if (tb[NLMSGERR_ATTR_OFFS] && t->req)
+		err->attr = blamed_attr(t->req,
+					nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		err->missing_attr = (int)nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	if (tb[NLMSGERR_ATTR_POLICY])
+		policy_range(err, tb[NLMSGERR_ATTR_POLICY]);
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct txn *t = arg;
+
+	(void)msg;
+	t->done = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE ends a dump; its payload is the dump's status. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct txn *t = arg;
+	int status;
+
+	t->done = true;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(status)) {
+		memcpy(&status, nlmsg_data(nlh), sizeof(status));
+		if (status < 0)
+			t->result = status;
 	}
 	return NL_STOP;
 }
 
-struct call_ctx {
-	kpptp_call_fn fn;
-	void *arg;
-	int result;
-};
-
-static int on_call(struct nl_msg *msg, void *arg)
+static int on_valid(struct nl_msg *msg, void *arg)
 {
-	struct call_ctx *ctx = arg;
-	struct kpptp_call_info c;
+	struct txn *t = arg;
+	int err;
 
-	if (kpptp_nl_parse_call(msg, &c))
-		return NL_SKIP;
-	if (ctx->fn && ctx->fn(&c, ctx->arg)) {
-		ctx->result = 1;
-		return NL_STOP;
-	}
+	if (!t->parse)
+		return NL_OK;
+	err = t->parse(nlmsg_hdr(msg), t);
+	if (err && !t->result)
+		t->result = err;
 	return NL_OK;
 }
 
-/* Send @msg (consumed) and run @parse on every reply until the ACK. */
-static int transact(struct kpptp_nl *nl, struct nl_msg *msg,
-		    nl_recvmsg_msg_cb_t parse, void *parse_arg)
+/* Send @t->req, read its replies to the end; returns 0 or -errno. */
+static int transact(struct txn *t)
 {
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int result = 0, err;
-	void *err_arg[2] = { nl, &result };
+	struct kpptp_nl *nl = t->nl;
+	struct nl_cb *cb;
+	int err;
 
-	nl->error[0] = 0;
+	memset(&nl->error, 0, sizeof(nl->error));
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
+		nlmsg_free(t->req);
+		return nl->error.code = -ENOMEM;
 	}
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, err_arg);
-	if (parse)
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse, parse_arg);
-	err = nl_send_auto(nl->sk, msg);
-	nlmsg_free(msg);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, t);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, t);
+
+	err = nl_send_auto(nl->sk, t->req);
 	if (err < 0) {
-		nl_cb_put(cb);
-		return -EIO;
+		local_error(nl, "sending the request", err);
+		goto out;
 	}
-	err = nl_recvmsgs(nl->sk, cb);
+	while (!t->done) {
+		err = nl_recvmsgs(nl->sk, cb);
+		if (t->done)
+			break;
+		/* An interrupted dump still delivered whole messages. */
+		if (err < 0 && err != -NLE_DUMP_INTR) {
+			local_error(nl, "reading the reply", err);
+			goto out;
+		}
+	}
+	nl->error.code = t->result;
+	if (t->result && !nl->error.msg[0] && t->result == -EPROTO)
+		snprintf(nl->error.msg, sizeof(nl->error.msg),
+			 "malformed reply from the kernel");
+out:
 	nl_cb_put(cb);
-	if (result < 0)
-		return result;
-	return err < 0 ? -EIO : 0;
+	nlmsg_free(t->req);
+	t->req = NULL;
+	return nl->error.code;
 }
 
-static struct nl_msg *new_msg(struct kpptp_nl *nl, uint8_t cmd, int flags)
+static struct nl_msg *new_request(struct kpptp_nl *nl, uint8_t cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
 	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-				flags | NLM_F_ACK, cmd, KPPTP_GENL_VERSION)) {
+				flags, cmd, KPPTP_GENL_VERSION)) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
 	return msg;
 }
 
-static int copy_call(const struct kpptp_call_info *c, void *arg)
+static int parse_one_call(struct nlmsghdr *nlh, struct txn *t)
 {
-	*(struct kpptp_call_info *)arg = *c;
+	struct kpptp_call_info info;
+
+	if (kpptp_parse_call(nlh, &info))
+		return -EPROTO;
+	t->replies++;
+	if (t->out)
+		*(struct kpptp_call_info *)t->out = info;
+	if (t->cb && !t->cb_stopped && t->cb(&info, t->cb_arg))
+		t->cb_stopped = true;	/* keep reading: drain the dump */
 	return 0;
 }
 
-static int request(struct kpptp_nl *nl, uint8_t cmd,
-		   const struct kpptp_call_req *req,
+/* A DO request carrying @cfg; @out receives the reply's call, if any. */
+static int call_request(struct kpptp_nl *nl, uint8_t cmd,
+			const struct kpptp_call_cfg *cfg,
+			struct kpptp_call_info *out)
+{
+	struct txn t = { .nl = nl, .parse = parse_one_call, .out = out };
+	int err;
+
+	t.req = new_request(nl, cmd, 0);
+	if (!t.req)
+		return nl->error.code = -ENOMEM;
+	if (kpptp_put_call_cfg(t.req, cfg)) {
+		nlmsg_free(t.req);
+		return nl->error.code = -EMSGSIZE;
+	}
+	err = transact(&t);
+	if (!err && out && !t.replies) {
+		snprintf(nl->error.msg, sizeof(nl->error.msg),
+			 "the kernel sent no call in its reply");
+		err = nl->error.code = -EPROTO;
+	}
+	return err;
+}
+
+int kpptp_call_new(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg,
 		   struct kpptp_call_info *out)
 {
-	struct call_ctx ctx = { .fn = copy_call, .arg = out };
-	struct nl_msg *msg = new_msg(nl, cmd, 0);
+	struct kpptp_call_info info;
 
-	if (!msg)
-		return -ENOMEM;
-	if (kpptp_nl_put_req(msg, req)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return transact(nl, msg, out ? on_call : NULL, &ctx);
+	return call_request(nl, KPPTP_CMD_CALL_NEW, cfg, out ? out : &info);
 }
 
-int kpptp_nl_call_new(struct kpptp_nl *nl, const struct kpptp_call_req *req,
-		      struct kpptp_call_info *out)
+int kpptp_call_set(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg)
 {
-	return request(nl, KPPTP_CMD_CALL_NEW, req, out);
+	return call_request(nl, KPPTP_CMD_CALL_SET, cfg, NULL);
 }
 
-int kpptp_nl_call_set(struct kpptp_nl *nl, const struct kpptp_call_req *req)
+int kpptp_call_del(struct kpptp_nl *nl, uint16_t id)
 {
-	return request(nl, KPPTP_CMD_CALL_SET, req, NULL);
+	struct kpptp_call_cfg cfg = {
+		.set = KPPTP_CFG(KPPTP_A_CALL_ID), .id = id,
+	};
+
+	return call_request(nl, KPPTP_CMD_CALL_DEL, &cfg, NULL);
 }
 
-int kpptp_nl_call_del(struct kpptp_nl *nl, uint16_t id)
+int kpptp_call_get(struct kpptp_nl *nl, uint16_t id,
+		   struct kpptp_call_info *out)
 {
-	struct kpptp_call_req req = { .id = id, .has_id = true };
+	struct kpptp_call_cfg cfg = {
+		.set = KPPTP_CFG(KPPTP_A_CALL_ID), .id = id,
+	};
 
-	return request(nl, KPPTP_CMD_CALL_DEL, &req, NULL);
+	return call_request(nl, KPPTP_CMD_CALL_GET, &cfg, out);
 }
 
-int kpptp_nl_call_get(struct kpptp_nl *nl, uint16_t id,
-		      struct kpptp_call_info *out)
+int kpptp_call_dump(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg)
 {
-	struct kpptp_call_req req = { .id = id, .has_id = true };
+	struct txn t = {
+		.nl = nl, .parse = parse_one_call, .cb = cb, .cb_arg = arg,
+	};
 
-	return request(nl, KPPTP_CMD_CALL_GET, &req, out);
+	t.req = new_request(nl, KPPTP_CMD_CALL_GET, NLM_F_DUMP);
+	if (!t.req)
+		return nl->error.code = -ENOMEM;
+	return transact(&t);
 }
 
-int kpptp_nl_call_dump(struct kpptp_nl *nl, kpptp_call_fn fn, void *arg)
+static int parse_net(struct nlmsghdr *nlh, struct txn *t)
 {
-	struct call_ctx ctx = { .fn = fn, .arg = arg };
-	struct nl_msg *msg = new_msg(nl, KPPTP_CMD_CALL_GET, NLM_F_DUMP);
-
-	if (!msg)
-		return -ENOMEM;
-	return transact(nl, msg, on_call, &ctx);
+	if (kpptp_parse_net(nlh, t->out))
+		return -EPROTO;
+	t->replies++;
+	return 0;
 }
 
-static int on_net(struct nl_msg *msg, void *arg)
+int kpptp_net_get(struct kpptp_nl *nl, struct kpptp_net_info *out)
 {
-	struct kpptp_net_info *out = arg;
-	struct nlattr *tb[KPPTP_A_MAX + 1];
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KPPTP_A_MAX, NULL))
-		return NL_SKIP;
-	if (tb[KPPTP_A_CALLS])
-		out->calls = nla_get_u32(tb[KPPTP_A_CALLS]);
-	if (tb[KPPTP_A_NET_STATS])
-		parse_stats(tb[KPPTP_A_NET_STATS], out->stats,
-			    KPPTP_NSTATS_A_MAX);
-	return NL_OK;
-}
-
-int kpptp_nl_net_get(struct kpptp_nl *nl, struct kpptp_net_info *out)
-{
-	struct nl_msg *msg = new_msg(nl, KPPTP_CMD_NET_GET, 0);
+	struct txn t = { .nl = nl, .parse = parse_net, .out = out };
+	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (!msg)
-		return -ENOMEM;
-	return transact(nl, msg, on_net, out);
+	t.req = new_request(nl, KPPTP_CMD_NET_GET, 0);
+	if (!t.req)
+		return nl->error.code = -ENOMEM;
+	err = transact(&t);
+	if (!err && !t.replies) {
+		snprintf(nl->error.msg, sizeof(nl->error.msg),
+			 "the kernel sent no reply");
+		err = nl->error.code = -EPROTO;
+	}
+	return err;
 }
 
-int kpptp_nl_monitor(struct kpptp_nl *nl, kpptp_call_fn fn, void *arg)
+int kpptp_nl_subscribe(struct kpptp_nl *nl)
 {
-	struct call_ctx ctx = { .fn = fn, .arg = arg };
 	int grp, err;
 
+	memset(&nl->error, 0, sizeof(nl->error));
 	grp = genl_ctrl_resolve_grp(nl->sk, KPPTP_GENL_NAME,
 				    KPPTP_GENL_MCGRP_EVENTS);
 	if (grp < 0)
-		return -ENOENT;
-	if (nl_socket_add_membership(nl->sk, grp))
-		return -EIO;
-	nl_socket_disable_seq_check(nl->sk);
-	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_call, &ctx);
-	while (!ctx.result) {
-		err = nl_recvmsgs_default(nl->sk);
-		if (err < 0 && err != -NLE_INTR)
-			return -EIO;
-	}
+		return local_error(nl, "resolving the \"" KPPTP_GENL_MCGRP_EVENTS
+				   "\" group", grp);
+	/* bursts of events need room */
+	nl_socket_set_buffer_size(nl->sk, 1 << 20, 0);
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err < 0)
+		return local_error(nl, "joining the events group", err);
 	return 0;
+}
+
+struct events {
+	kpptp_call_cb cb;
+	void *arg;
+	bool stop;
+};
+
+/* Events carry no sequence number of ours. */
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct events *ev = arg;
+	struct kpptp_call_info info;
+
+	if (ev->stop || kpptp_parse_call(nlmsg_hdr(msg), &info))
+		return NL_SKIP;	/* not ours to judge: skip what we can't read */
+	if (ev->cb(&info, ev->arg))
+		ev->stop = true;
+	return NL_OK;
+}
+
+int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg)
+{
+	struct events ev = { .cb = cb, .arg = arg };
+	struct nl_cb *c;
+	int err;
+
+	memset(&nl->error, 0, sizeof(nl->error));
+	c = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!c)
+		return nl->error.code = -ENOMEM;
+	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
+	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ev);
+	err = nl_recvmsgs(nl->sk, c);
+	nl_cb_put(c);
+	/* recvmsg()'s ENOBUFS (the socket overran) comes back as NLE_NOMEM */
+	if (err == -NLE_NOMEM) {
+		nl->error.code = -ENOBUFS;
+		snprintf(nl->error.msg, sizeof(nl->error.msg),
+			 "events were lost (receive buffer overrun)");
+		return -ENOBUFS;
+	}
+	if (err < 0)
+		return local_error(nl, "reading events", err);
+	return ev.stop ? 1 : 0;
 }

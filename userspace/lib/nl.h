@@ -1,69 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kpptp generic netlink client (libnl-3 / libnl-genl-3): one handle per
+ * socket, blocking requests, events on a handle of their own.
+ *
+ *	struct kpptp_nl *nl;
+ *	int err = kpptp_nl_open(&nl);	(-ENOENT: kpptp.ko is not loaded)
+ *	err = kpptp_call_new(nl, &cfg, &info);
+ *	if (err)
+ *		... kpptp_nl_error(nl)->msg is the kernel's explanation
+ *
+ * Every function returns 0 or a negative errno: the kernel's answer for
+ * requests it refused, -EIO (and a libnl message) for transport failures.
+ */
 #ifndef KPPTP_NL_H
 #define KPPTP_NL_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <linux/kpptp.h>
 
-/* A call as the kernel describes it (CALL_GET, CALL_NEW reply, events). */
-struct kpptp_call_info {
-	uint8_t cmd;			/* KPPTP_CMD_* of the message */
-	uint16_t id, peer_id;
-	uint32_t local_addr, peer_addr;	/* network byte order */
-	uint16_t recv_window, peer_recv_window, peer_ppd, reorder_depth;
-	uint32_t flags, reorder_timeout, ack_delay;
-	uint8_t owner;
-	bool attached;
-	bool has_channel;
-	uint32_t channel;
-	char ifname[32];
-	uint64_t age_ms;
-	bool has_stats;
-	uint64_t stats[KPPTP_STATS_A_MAX + 1];
-	bool has_del_reason;
-	uint8_t del_reason;
-};
-
-struct kpptp_net_info {
-	uint32_t calls;
-	uint64_t stats[KPPTP_NSTATS_A_MAX + 1];
-};
-
-/* What CALL_NEW / CALL_SET send; a has_* flag says the field is given. */
-struct kpptp_call_req {
-	uint16_t id;
-	bool has_id;
-	uint16_t peer_id;
-	bool has_peer_id;
-	uint32_t local_addr, peer_addr;
-	bool has_local_addr, has_peer_addr;
-	uint32_t u32[KPPTP_A_MAX + 1];	/* window, timer and flag attributes */
-	bool has[KPPTP_A_MAX + 1];
-};
+#include "model.h"
 
 struct kpptp_nl;
 
-typedef int (*kpptp_call_fn)(const struct kpptp_call_info *call, void *arg);
+/* Why the last request failed, from the kernel's extended ACK. */
+struct kpptp_nl_error {
+	int code;		/* negative errno, 0 after a success */
+	char msg[256];		/* the kernel's (or libnl's) text, or "" */
+	int attr;		/* KPPTP_A_* the kernel blamed, or 0 */
+	int missing_attr;	/* required KPPTP_A_* that was absent, or 0 */
+	bool has_range;		/* @attr's policy range, when reported */
+	uint64_t min, max;
+};
 
-/* All return 0 or a negative errno; kpptp_nl_error() has the kernel's text. */
-struct kpptp_nl *kpptp_nl_open(void);
+/* Open a request handle.  -ENOENT: the "kpptp" family does not exist. */
+int kpptp_nl_open(struct kpptp_nl **out);
 void kpptp_nl_close(struct kpptp_nl *nl);
-const char *kpptp_nl_error(struct kpptp_nl *nl);
-int kpptp_nl_call_new(struct kpptp_nl *nl, const struct kpptp_call_req *req,
-		      struct kpptp_call_info *out);
-int kpptp_nl_call_set(struct kpptp_nl *nl, const struct kpptp_call_req *req);
-int kpptp_nl_call_del(struct kpptp_nl *nl, uint16_t id);
-int kpptp_nl_call_get(struct kpptp_nl *nl, uint16_t id,
-		      struct kpptp_call_info *out);
-int kpptp_nl_call_dump(struct kpptp_nl *nl, kpptp_call_fn fn, void *arg);
-int kpptp_nl_net_get(struct kpptp_nl *nl, struct kpptp_net_info *out);
-/* Subscribe to "events" and call @fn for each until it returns non-zero. */
-int kpptp_nl_monitor(struct kpptp_nl *nl, kpptp_call_fn fn, void *arg);
+const struct kpptp_nl_error *kpptp_nl_error(const struct kpptp_nl *nl);
 
-/* Exposed for unit tests: message <-> struct without a kernel. */
-struct nl_msg;
-int kpptp_nl_put_req(struct nl_msg *msg, const struct kpptp_call_req *req);
-int kpptp_nl_parse_call(struct nl_msg *msg, struct kpptp_call_info *out);
+/* CALL_NEW; @out (may be NULL) is the call as created, with its ID. */
+int kpptp_call_new(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg,
+		   struct kpptp_call_info *out);
+/* CALL_SET: cfg->id and the fields in cfg->set. */
+int kpptp_call_set(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg);
+int kpptp_call_del(struct kpptp_nl *nl, uint16_t id);
+int kpptp_call_get(struct kpptp_nl *nl, uint16_t id,
+		   struct kpptp_call_info *out);
 
-#endif
+/* Called per call; return non-zero to skip the rest (the dump is drained). */
+typedef int (*kpptp_call_cb)(const struct kpptp_call_info *call, void *arg);
+int kpptp_call_dump(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg);
+int kpptp_net_get(struct kpptp_nl *nl, struct kpptp_net_info *out);
+
+/*
+ * Events.  Join the "events" group on a handle that is then used for
+ * nothing else; poll kpptp_nl_fd() and call kpptp_nl_read_events(), which
+ * reads one batch (blocking if none is queued) and calls @cb per event;
+ * @cb returning non-zero makes it return 1.  -ENOBUFS: the socket overran
+ * and events were lost (the handle stays subscribed: resynchronise with a
+ * dump).
+ */
+int kpptp_nl_subscribe(struct kpptp_nl *nl);
+int kpptp_nl_fd(const struct kpptp_nl *nl);
+int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg);
+
+#endif /* KPPTP_NL_H */

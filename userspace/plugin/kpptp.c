@@ -1,203 +1,531 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kpptp.so: pppd plugin that runs PPP over a kpptp.ko call.
+ * kpptp.so: a pppd plugin that runs PPP over a PPTP call of kpptp.ko, or of
+ * the in-tree pptp.ko, through the PX_PROTO_PPTP socket ABI.
  *
  *   plugin kpptp.so kpptp_call ID
- *	attach to a call made over netlink (kpptpctl call add, kpptpd)
- *   plugin kpptp.so kpptp_peer ADDR kpptp_peer_id ID [kpptp_local ADDR]
- *		     [kpptp_local_id ID]
- *	a static call through the in-tree PX_PROTO_PPTP socket ABI, which
- *	works with pptp.ko too
+ *	Attach to call ID, made beforehand over netlink (kpptpctl call add,
+ *	the kpptp daemon): bind() to its ID hands the call to our socket.
+ *   plugin kpptp.so kpptp_peer ADDR kpptp_peer_id ID
+ *		     [ kpptp_local ADDR ] [ kpptp_local_id ID ]
+ *	A static call through the in-tree socket ABI alone (so pptp.ko works
+ *	too): bind(local ID or 0 = any, local address), connect(peer).
+ *   plugin kpptp.so pptp_client NAME pptp_sock FD
+ *	As pptp.so: a PPTP server that set the socket up hands it over.
  *
- * The socket is handed to pppd's generic establish code (PPPIOCGCHAN and
- * /dev/ppp); closing it when the link goes down deletes the call.  The
- * option names of the pptp.so plugin are accepted so its users can switch.
+ * pppd's generic establish code does the rest (PPPIOCGCHAN, /dev/ppp).  When
+ * the link goes down pppd calls our disconnect, which closes the socket:
+ * the kernel then deletes the call.  pptp.so's other options (pptp_server,
+ * pptp_phone, pptp_window, pptp_timeout) are accepted so configurations can
+ * switch plugins, but the PPTP control connection behind pptp_server is not
+ * implemented yet and says so.
  */
+#include "pppd_compat.h"	/* first: pppd 2.4 defines its own bool */
+
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_pppox.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/if_pppox.h>
+#include <linux/ppp-ioctl.h>
 
-#include <pppd/pppd.h>
-#include <pppd/options.h>
-#include <pppd/fsm.h>
-#include <pppd/lcp.h>
+#include "../lib/parse.h"
 
-char pppd_version[] = PPPD_VERSION;
+/* pppd refuses plugins built against another version than its own. */
+__attribute__((visibility("default"))) char pppd_version[] = PPPD_VERSION;
 
-static int call_id = -1;	/* kpptp_call */
-static char *peer_addr;		/* static link */
-static int peer_id = -1;
-static char *local_addr;
-static int local_id;
-/* pptp.so option names */
+/* Typical PPTP MTU/MRU (Windows uses it): room for IP, GRE and PPP headers
+ * and an underlay such as PPPoE below the 1500-byte path. */
+#define KPPTP_DEFAULT_MRU 1400
+
+static enum {
+	MODE_NONE,
+	MODE_CALL,		/* kpptp_call */
+	MODE_STATIC,		/* kpptp_peer ... */
+	MODE_SOCK,		/* pptp_sock (pptp.so server side) */
+} mode;
+
+/* kpptp_* option values, and their text for pppd's option listing */
+static uint16_t call_id;
+static uint32_t peer_addr, local_addr;	/* network byte order */
+static uint16_t peer_id, local_id;
+static int peer_id_set, local_addr_set, local_id_set;
+static char *call_str, *peer_str, *peer_id_str, *local_str, *local_id_str;
+
+/* pptp.so's options */
 static char *pptp_server, *pptp_client, *pptp_phone;
 static int pptp_sock = -1, pptp_window = -1, pptp_timeout = -1;
 
-static int sock_fd = -1;
+static int sock_fd = -1;	/* the PX_PROTO_PPTP socket, while connected */
 
-static int set_call(char **argv)
+/* Keep an option's text for pppd's listing of the options in effect. */
+static int keep(char **slot, const char *text)
 {
-	if (!ppp_int_option(*argv, &call_id) || call_id < 1 ||
-	    call_id > 65535) {
-		ppp_option_error("kpptp_call: invalid call ID \"%s\"", *argv);
-		return 0;
-	}
+	free(*slot);
+	*slot = strdup(text);
+	if (!*slot)
+		novm("kpptp option");
 	return 1;
 }
 
-/* pppd option tables leave the trailing fields to their zero default. */
-static struct option kpptp_options[] = {
-	{ "kpptp_call", o_special, (void *)set_call,
-	  "Attach to the kpptp call with this local call ID", OPT_DEVNAM },
-	{ "kpptp_peer", o_string, &peer_addr,
-	  "Static call: peer IPv4 address", OPT_PRIO },
-	{ "kpptp_peer_id", o_int, &peer_id,
-	  "Static call: peer call ID", OPT_PRIO | OPT_LIMITS, NULL, 65535, 0 },
-	{ "kpptp_local", o_string, &local_addr,
-	  "Static call: local IPv4 address", OPT_PRIO },
-	{ "kpptp_local_id", o_int, &local_id,
-	  "Static call: local call ID (0: any)", OPT_PRIO | OPT_LIMITS, NULL,
-	  65535, 0 },
-	{ "pptp_server", o_string, &pptp_server,
-	  "PPTP server (pptp.so compatibility)", OPT_PRIO },
-	{ "pptp_client", o_string, &pptp_client,
-	  "PPTP client address (pptp.so compatibility)", OPT_PRIO },
-	{ "pptp_phone", o_string, &pptp_phone,
-	  "PPTP phone number (pptp.so compatibility)", OPT_PRIO },
-	{ "pptp_sock", o_int, &pptp_sock,
-	  "PPTP control socket (pptp.so compatibility)", OPT_PRIO },
-	{ "pptp_window", o_int, &pptp_window,
-	  "PPTP receive window (pptp.so compatibility)", OPT_PRIO },
-	{ "pptp_timeout", o_int, &pptp_timeout,
-	  "PPTP control timeout (pptp.so compatibility)", OPT_PRIO },
-	{ NULL }
-};
-
-static int parse_addr(const char *what, const char *text, struct in_addr *a)
+static int opt_call(char **argv)
 {
-	if (inet_pton(AF_INET, text, a) == 1)
+	struct parse_error e;
+
+	if (parse_call_id("call ID", argv[0], &call_id, &e)) {
+		ppp_option_error("kpptp_call: %s", e.msg);
 		return 0;
-	error("kpptp: invalid %s \"%s\"", what, text);
-	return -1;
+	}
+	return keep(&call_str, argv[0]);
 }
 
-/* The source address the kernel would pick for @peer. */
-static int source_for(struct in_addr peer, struct in_addr *out)
+static int opt_peer(char **argv)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(1723), .sin_addr = peer };
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	int err = -1;
+	struct parse_error e;
 
-	if (fd >= 0 && !connect(fd, (struct sockaddr *)&sin, sizeof(sin)) &&
-	    !getsockname(fd, (struct sockaddr *)&sin, &len)) {
-		*out = sin.sin_addr;
-		err = 0;
+	if (parse_ipv4("peer address", argv[0], &peer_addr, &e)) {
+		ppp_option_error("kpptp_peer: %s", e.msg);
+		return 0;
 	}
-	if (fd >= 0)
-		close(fd);
-	return err;
+	return keep(&peer_str, argv[0]);
+}
+
+static int opt_peer_id(char **argv)
+{
+	struct parse_error e;
+
+	if (parse_u16("peer call ID", argv[0], &peer_id, &e)) {
+		ppp_option_error("kpptp_peer_id: %s", e.msg);
+		return 0;
+	}
+	peer_id_set = 1;
+	return keep(&peer_id_str, argv[0]);
+}
+
+static int opt_local(char **argv)
+{
+	struct parse_error e;
+
+	if (parse_ipv4("local address", argv[0], &local_addr, &e)) {
+		ppp_option_error("kpptp_local: %s", e.msg);
+		return 0;
+	}
+	local_addr_set = 1;
+	return keep(&local_str, argv[0]);
+}
+
+static int opt_local_id(char **argv)
+{
+	struct parse_error e;
+
+	/* 0: the kernel picks a free ID */
+	if (parse_u16("local call ID", argv[0], &local_id, &e)) {
+		ppp_option_error("kpptp_local_id: %s", e.msg);
+		return 0;
+	}
+	local_id_set = 1;
+	return keep(&local_id_str, argv[0]);
+}
+
+static option_t kpptp_options[] = {
+	{ "kpptp_call", o_special, (void *)opt_call,
+	  "Attach to this kpptp call (made with kpptpctl call add)",
+	  OPT_DEVNAM | OPT_A2STRVAL, &call_str, 0, 0, NULL, 0, 0 },
+	{ "kpptp_peer", o_special, (void *)opt_peer,
+	  "Static call: the peer's IPv4 address",
+	  OPT_A2STRVAL, &peer_str, 0, 0, NULL, 0, 0 },
+	{ "kpptp_peer_id", o_special, (void *)opt_peer_id,
+	  "Static call: the peer's call ID",
+	  OPT_A2STRVAL, &peer_id_str, 0, 0, NULL, 0, 0 },
+	{ "kpptp_local", o_special, (void *)opt_local,
+	  "Static call: our IPv4 address (default: from the route)",
+	  OPT_A2STRVAL, &local_str, 0, 0, NULL, 0, 0 },
+	{ "kpptp_local_id", o_special, (void *)opt_local_id,
+	  "Static call: our call ID (default 0: the kernel picks)",
+	  OPT_A2STRVAL, &local_id_str, 0, 0, NULL, 0, 0 },
+	{ "pptp_server", o_string, &pptp_server,
+	  "PPTP server to call (pptp.so; not implemented yet)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "pptp_client", o_string, &pptp_client,
+	  "PPTP client name, with pptp_sock (pptp.so)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "pptp_sock", o_int, &pptp_sock,
+	  "Connected PX_PROTO_PPTP socket to use (pptp.so)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "pptp_phone", o_string, &pptp_phone,
+	  "PPTP phone number (pptp.so; ignored)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "pptp_window", o_int, &pptp_window,
+	  "PPTP receive window (pptp.so; ignored: see kpptpctl)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "pptp_timeout", o_int, &pptp_timeout,
+	  "PPTP control timeout (pptp.so; ignored)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 },
+};
+
+static void __attribute__((noreturn)) option_fail(void)
+{
+	exit(EXIT_OPTION_ERROR);
 }
 
 static void kpptp_check_options(void)
 {
-	if (pptp_server || pptp_sock >= 0) {
-		ppp_option_error("kpptp: pptp_server/pptp_sock need the PPTP control connection, which kpptp.so does not speak yet; create the call with kpptpctl and use kpptp_call ID");
-		exit(EXIT_OPTION_ERROR);
+	int modes = !!call_str + !!peer_str + (pptp_sock >= 0);
+
+	if (pptp_server) {
+		ppp_option_error("kpptp: pptp_server %s: kpptp.so does not implement the PPTP control connection (TCP port 1723) yet; make the call with kpptpctl call add (or the kpptp daemon) and use kpptp_call ID",
+				 pptp_server);
+		option_fail();
 	}
-	if (call_id < 0 && (!peer_addr || peer_id < 0)) {
-		ppp_option_error("kpptp: give kpptp_call ID, or kpptp_peer ADDR and kpptp_peer_id ID");
-		exit(EXIT_OPTION_ERROR);
+	if (modes > 1) {
+		ppp_option_error("kpptp: kpptp_call, kpptp_peer and pptp_sock are three ways to get a call: give one");
+		option_fail();
 	}
-	if (pptp_window >= 0 || pptp_timeout >= 0 || pptp_client || pptp_phone)
-		info("kpptp: pptp_window/pptp_timeout/pptp_client/pptp_phone are accepted for pptp.so compatibility and ignored");
+	if (!modes) {
+		ppp_option_error("kpptp: no call given: use kpptp_call ID, or kpptp_peer ADDR and kpptp_peer_id ID");
+		option_fail();
+	}
+	if (peer_str && !peer_id_set) {
+		ppp_option_error("kpptp: kpptp_peer %s needs kpptp_peer_id ID",
+				 peer_str);
+		option_fail();
+	}
+	if (!peer_str && (peer_id_set || local_addr_set || local_id_set)) {
+		ppp_option_error("kpptp: kpptp_peer_id, kpptp_local and kpptp_local_id belong to a static call: add kpptp_peer ADDR");
+		option_fail();
+	}
+	if (pptp_client && pptp_sock < 0) {
+		ppp_option_error("kpptp: pptp_client %s needs pptp_sock FD",
+				 pptp_client);
+		option_fail();
+	}
+	if (pptp_phone || pptp_window >= 0 || pptp_timeout >= 0)
+		info("kpptp: pptp_phone, pptp_window and pptp_timeout are accepted for pptp.so compatibility and ignored (windows are set per call: kpptpctl call set)");
+
+	mode = call_str ? MODE_CALL : peer_str ? MODE_STATIC : MODE_SOCK;
 }
 
-static int kpptp_connect(void)
+static const char *ntoa(uint32_t be, char *buf)
 {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_pppox px;
-	} u = { .px = { .sa_family = AF_PPPOX, .sa_protocol = PX_PROTO_PPTP } };
-	struct in_addr peer = { 0 }, local = { 0 };
-	socklen_t len = sizeof(u.px);
-	int fd;
+	struct in_addr a = { .s_addr = be };
 
-	fd = socket(AF_PPPOX, SOCK_STREAM, PX_PROTO_PPTP);
-	if (fd < 0) {
-		error("kpptp: socket(AF_PPPOX, PX_PROTO_PPTP): %m (is kpptp.ko loaded?)");
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static int new_socket(void)
+{
+	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+
+	if (fd < 0)
+		error("kpptp: socket(AF_PPPOX, PX_PROTO_PPTP): %m (is kpptp.ko, or pptp.ko, loaded?)");
+	return fd;
+}
+
+/* sockaddr_pppox is packed: pass it to the socket calls through a union. */
+union pptp_sockaddr {
+	struct sockaddr sa;
+	struct sockaddr_pppox px;
+};
+
+static union pptp_sockaddr pptp_addr(uint16_t id, uint32_t addr)
+{
+	union pptp_sockaddr u;
+
+	memset(&u, 0, sizeof(u));
+	u.px.sa_family = AF_PPPOX;
+	u.px.sa_protocol = PX_PROTO_PPTP;
+	u.px.sa_addr.pptp.call_id = id;
+	u.px.sa_addr.pptp.sin_addr.s_addr = addr;
+	return u;
+}
+
+/* kpptp_call: bind() to a netlink call's ID attaches our socket to it. */
+static int attach_call(void)
+{
+	union pptp_sockaddr sp = pptp_addr(call_id, 0);
+	socklen_t len = sizeof(sp.px);
+	char peer[INET_ADDRSTRLEN];
+	int fd, chan;
+
+	fd = new_socket();
+	if (fd < 0)
+		return -1;
+	if (bind(fd, &sp.sa, sizeof(sp.px)) < 0) {
+		if (errno == EBUSY)
+			error("kpptp: call %u is taken: another pppd is attached to it, or it was not made over netlink",
+			      call_id);
+		else if (errno == EPERM)
+			error("kpptp: attaching to call %u needs CAP_NET_ADMIN: %m",
+			      call_id);
+		else
+			error("kpptp: bind to call %u: %m", call_id);
+		goto fail;
+	}
+	/*
+	 * A free ID makes bind() create a new call instead, one that has no
+	 * peer and so no channel yet: that means there was no call to attach.
+	 */
+	if (ioctl(fd, PPPIOCGCHAN, &chan) < 0) {
+		if (errno == ENOTCONN)
+			error("kpptp: there is no call %u in this network namespace to attach to: create it first (kpptpctl call add id %u peer ADDR peer-id ID; kpptp_call needs kpptp.ko)",
+			      call_id, call_id);
+		else
+			error("kpptp: call %u: PPPIOCGCHAN: %m", call_id);
+		goto fail;
+	}
+	if (getpeername(fd, &sp.sa, &len) < 0)
+		sp = pptp_addr(0, 0);
+	info("kpptp: attached to call %u (channel %d), peer %s call %u",
+	     call_id, chan, ntoa(sp.px.sa_addr.pptp.sin_addr.s_addr, peer),
+	     sp.px.sa_addr.pptp.call_id);
+	ppp_set_remote_number(peer);
+	return fd;
+fail:
+	close(fd);	/* deletes whatever call bind() made */
+	return -1;
+}
+
+/* The source address the kernel would use towards @peer. */
+static int source_for(uint32_t peer, uint32_t *out)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(1723),	/* any: nothing is sent */
+		.sin_addr.s_addr = peer,
+	};
+	socklen_t len = sizeof(sin);
+	int fd, err = -1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (!connect(fd, (struct sockaddr *)&sin, sizeof(sin)) &&
+	    !getsockname(fd, (struct sockaddr *)&sin, &len)) {
+		*out = sin.sin_addr.s_addr;
+		err = 0;
+	}
+	close(fd);
+	return err;
+}
+
+/* kpptp_peer: bind() and connect(), the in-tree pptp driver's way. */
+static int static_call(void)
+{
+	union pptp_sockaddr sp;
+	socklen_t len = sizeof(sp.px);
+	char peer[INET_ADDRSTRLEN], local[INET_ADDRSTRLEN];
+	uint32_t src = local_addr;
+	int fd, chan;
+
+	ntoa(peer_addr, peer);
+	if (!local_addr_set && source_for(peer_addr, &src) < 0) {
+		error("kpptp: no route to the peer %s: %m", peer);
 		return -1;
 	}
-	if (call_id > 0) {
-		/* A netlink call: bind() attaches, its peer is known. */
-		u.px.sa_addr.pptp.call_id = call_id;
-		if (bind(fd, &u.sa, sizeof(u.px)) < 0) {
-			error("kpptp: attaching to call %d: %m", call_id);
-			goto err;
-		}
-		info("kpptp: attached to call %d", call_id);
-	} else {
-		if (parse_addr("kpptp_peer", peer_addr, &peer))
-			goto err;
-		if (local_addr ? parse_addr("kpptp_local", local_addr, &local) :
-				 source_for(peer, &local)) {
-			error("kpptp: no local address towards %s", peer_addr);
-			goto err;
-		}
-		u.px.sa_addr.pptp.call_id = local_id;
-		u.px.sa_addr.pptp.sin_addr = local;
-		if (bind(fd, &u.sa, sizeof(u.px)) < 0 ||
-		    getsockname(fd, &u.sa, &len) < 0) {
-			error("kpptp: bind to call %d: %m", local_id);
-			goto err;
-		}
-		local_id = u.px.sa_addr.pptp.call_id;
-		u.px.sa_addr.pptp.call_id = peer_id;
-		u.px.sa_addr.pptp.sin_addr = peer;
-		if (connect(fd, &u.sa, sizeof(u.px)) < 0) {
-			error("kpptp: connect to %s call %d: %m", peer_addr,
-			      peer_id);
-			goto err;
-		}
-		info("kpptp: call %d connected to %s call %d", local_id,
-		     peer_addr, peer_id);
+	ntoa(src, local);
+	fd = new_socket();
+	if (fd < 0)
+		return -1;
+	sp = pptp_addr(local_id, src);
+	if (bind(fd, &sp.sa, sizeof(sp.px)) < 0) {
+		if (errno == EBUSY)
+			error("kpptp: bind to %s call %u: the call ID is in use",
+			      local, local_id);
+		else
+			error("kpptp: bind to %s call %u: %m", local, local_id);
+		goto fail;
 	}
-	sock_fd = fd;
+	if (getsockname(fd, &sp.sa, &len) < 0) {
+		error("kpptp: getsockname: %m");
+		goto fail;
+	}
+	local_id = sp.px.sa_addr.pptp.call_id;	/* the kernel's pick for 0 */
+	sp = pptp_addr(peer_id, peer_addr);
+	if (connect(fd, &sp.sa, sizeof(sp.px)) < 0) {
+		if (errno == EALREADY)
+			error("kpptp: call %u: another call already goes to %s call %u",
+			      local_id, peer, peer_id);
+		else
+			error("kpptp: call %u: connect to %s call %u: %m",
+			      local_id, peer, peer_id);
+		goto fail;
+	}
+	if (ioctl(fd, PPPIOCGCHAN, &chan) < 0) {
+		error("kpptp: call %u: PPPIOCGCHAN: %m", local_id);
+		goto fail;
+	}
+	info("kpptp: call %u from %s to %s call %u (channel %d)", local_id,
+	     local, peer, peer_id, chan);
+	ppp_set_remote_number(peer);
 	return fd;
-err:
+fail:
 	close(fd);
 	return -1;
 }
 
+/* pptp_sock: a connected socket handed over by a PPTP server (pptp.so). */
+static int handed_socket(void)
+{
+	union pptp_sockaddr sp;
+	socklen_t len = sizeof(sp.px);
+	char peer[INET_ADDRSTRLEN];
+	int chan;
+
+	if (getsockname(pptp_sock, &sp.sa, &len) < 0 ||
+	    len < sizeof(sp.px.sa_family) || sp.px.sa_family != AF_PPPOX) {
+		error("kpptp: pptp_sock %d is not a PPTP socket", pptp_sock);
+		return -1;
+	}
+	if (ioctl(pptp_sock, PPPIOCGCHAN, &chan) < 0) {
+		error("kpptp: pptp_sock %d: PPPIOCGCHAN: %m (not connected?)",
+		      pptp_sock);
+		return -1;
+	}
+	fcntl(pptp_sock, F_SETFD, FD_CLOEXEC);
+	len = sizeof(sp.px);
+	if (getpeername(pptp_sock, &sp.sa, &len) < 0)
+		sp = pptp_addr(0, 0);
+	info("kpptp: using the PPTP socket of %s (fd %d, channel %d), peer %s call %u",
+	     pptp_client ? pptp_client : "the caller", pptp_sock, chan,
+	     ntoa(sp.px.sa_addr.pptp.sin_addr.s_addr, peer),
+	     sp.px.sa_addr.pptp.call_id);
+	ppp_set_remote_number(peer);
+	return pptp_sock;
+}
+
+static int kpptp_connect(void)
+{
+	char name[64];
+	int fd;
+
+	switch (mode) {
+	case MODE_CALL:
+		fd = attach_call();
+		snprintf(name, sizeof(name), "kpptp call %u", call_id);
+		break;
+	case MODE_STATIC:
+		fd = static_call();
+		snprintf(name, sizeof(name), "kpptp call %u", local_id);
+		break;
+	case MODE_SOCK:
+		fd = handed_socket();
+		snprintf(name, sizeof(name), "pptp (%s)",
+			 pptp_client ? pptp_client : "server");
+		break;
+	default:
+		fd = -1;
+		break;
+	}
+	if (fd < 0)
+		return -1;
+	ppp_set_pppdevnam(name);
+	sock_fd = fd;
+	return fd;
+}
+
+/* The link is down: closing the socket deletes the call. */
 static void kpptp_disconnect(void)
+{
+	if (sock_fd < 0)
+		return;
+	close(sock_fd);
+	sock_fd = -1;
+	if (mode == MODE_SOCK)
+		pptp_sock = -1;
+}
+
+/* In children pppd forks (scripts), so they cannot keep the call alive. */
+static void kpptp_close(void)
 {
 	if (sock_fd >= 0)
 		close(sock_fd);
-	sock_fd = -1;
+}
+
+/*
+ * Tell the channel which header compression the peer accepted (LCP ACFC,
+ * PFC): the driver then leaves out FF 03 and the protocol field's zero byte.
+ * The channel takes it through a /dev/ppp file attached to it, like the
+ * one pppd holds; ours lives only for the ioctl.  Failing is harmless: the
+ * full header is always valid.
+ */
+static void kpptp_send_config(int mtu, uint32_t accm, int pcomp, int accomp)
+{
+	int chan, ppp, flags;
+
+	(void)mtu;	/* pppd sets the interface MTU itself */
+	(void)accm;	/* no async control characters on a packet link */
+	if (sock_fd < 0 || ioctl(sock_fd, PPPIOCGCHAN, &chan) < 0)
+		return;
+	ppp = open("/dev/ppp", O_RDWR | O_CLOEXEC);
+	if (ppp < 0) {
+		warn("kpptp: /dev/ppp: %m; sending full PPP headers");
+		return;
+	}
+	if (ioctl(ppp, PPPIOCATTCHAN, &chan) < 0 ||
+	    ioctl(ppp, PPPIOCGFLAGS, &flags) < 0) {
+		warn("kpptp: channel %d: %m; sending full PPP headers", chan);
+		goto out;
+	}
+	flags &= ~(SC_COMP_PROT | SC_COMP_AC);
+	if (pcomp)
+		flags |= SC_COMP_PROT;
+	if (accomp)
+		flags |= SC_COMP_AC;
+	if (ioctl(ppp, PPPIOCSFLAGS, &flags) < 0)
+		warn("kpptp: channel %d: PPPIOCSFLAGS: %m", chan);
+	else
+		dbglog("kpptp: channel %d sends %s address/control, %s protocol field",
+		       chan, accomp ? "no" : "the", pcomp ? "compressed" : "full");
+out:
+	close(ppp);
 }
 
 static struct channel kpptp_channel = {
 	.options = kpptp_options,
+	.process_extra_options = NULL,
 	.check_options = kpptp_check_options,
 	.connect = kpptp_connect,
 	.disconnect = kpptp_disconnect,
 	.establish_ppp = ppp_generic_establish,
 	.disestablish_ppp = ppp_generic_disestablish,
+	.send_config = kpptp_send_config,
+	.recv_config = NULL,
+	.cleanup = kpptp_disconnect,
+	.close = kpptp_close,
 };
 
-void plugin_init(void)
+__attribute__((visibility("default"))) void plugin_init(void)
 {
 	ppp_add_options(kpptp_options);
 	the_channel = &kpptp_channel;
 	ppp_set_modem(0);
-	/* PPTP carries PPP frames whole: no async control character maps. */
-	lcp_wantoptions[0].neg_asyncmap = 0;
-	lcp_allowoptions[0].neg_asyncmap = 0;
+
+	/*
+	 * Defaults for PPTP, in the manner of pppol2tp.  Options given after
+	 * "plugin kpptp.so" override them; those given before are kept.
+	 * - Accept the peer's address/control and protocol field compression
+	 *   (send_config passes it to the channel) but do not ask for it: the
+	 *   peer then always sends full headers.
+	 * - No Deflate or BSD-Compress over a lossy datagram link (PPTP peers
+	 *   use MPPE/MPPC, which pppd negotiates as usual).
+	 * - MTU and MRU 1400 unless set.
+	 * LCP echo settings are left alone.
+	 */
+	lcp_wantoptions[0].neg_accompression = 0;
+	lcp_wantoptions[0].neg_pcompression = 0;
+	ccp_wantoptions[0].deflate = 0;
+	ccp_allowoptions[0].deflate = 0;
+	ccp_wantoptions[0].bsd_compress = 0;
+	ccp_allowoptions[0].bsd_compress = 0;
+	if (lcp_wantoptions[0].mru == DEFMRU)
+		lcp_wantoptions[0].mru = KPPTP_DEFAULT_MRU;
+	if (lcp_allowoptions[0].mru == MAXMRU)
+		lcp_allowoptions[0].mru = KPPTP_DEFAULT_MRU;
 }

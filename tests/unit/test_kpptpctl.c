@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpctl without a kernel: the call key grammar, the whole command line up
+ * to the point where it would talk to the kernel (exit status, messages on
+ * stderr, usage), and the call printer in its layouts, text and JSON.
+ */
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "json_check.h"
+#include "kpptpctl.h"
+#include "unit.h"
+
+/* ------------------------------------------------------- running kpptpctl */
+
+struct run {
+	int status;
+	char *out, *err;
+};
+
+static char *slurp(FILE *f)
+{
+	long n;
+	char *buf;
+
+	fflush(f);
+	n = ftell(f);
+	buf = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
+	rewind(f);
+	if (buf && n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		buf[0] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* kpptpctl_main() with stdout and stderr captured. */
+static void run_argv(struct run *r, char **argv)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	int argc = 0, saved_out, saved_err;
+
+	while (argv[argc])
+		argc++;
+	fflush(stdout);
+	fflush(stderr);
+	saved_out = dup(1);
+	saved_err = dup(2);
+	dup2(fileno(out), 1);
+	dup2(fileno(err), 2);
+	r->status = kpptpctl_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	r->out = slurp(out);
+	r->err = slurp(err);
+}
+
+#define RUN(r, ...) run_argv(r, (char *[]){ "kpptpctl", __VA_ARGS__, NULL })
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* A usage error: exit 1, nothing on stdout, @msg on stderr. */
+static void expect_usage(struct run *r, const char *msg)
+{
+	CHECK(r->status == EXIT_USAGE);
+	CHECK_STR(r->out, "");
+	CHECK(!strncmp(r->err, "kpptpctl: ", 10));
+	CHECK_HAS(r->err, msg);
+	run_free(r);
+}
+
+/* ------------------------------------------------------- the key grammar */
+
+static int parse(const char *line, unsigned int mode, struct call_args *a,
+		 struct parse_error *e)
+{
+	static char buf[512];
+	char *argv[64];
+	int argc = 0;
+	char *tok;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok(buf, " "); tok; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	e->msg[0] = 0;
+	return parse_call_args(argc, argv, mode, a, e);
+}
+
+TEST(add_every_key)
+{
+	struct parse_error e;
+	struct call_args a;
+
+	CHECK(parse("peer 10.0.0.2 peer-id 200 id 100 local 10.0.0.1 window 32 "
+		    "peer-window 16 peer-ppd 3 tx-window on reorder off "
+		    "reorder-timeout 20 reorder-depth 64 ack-delay 100",
+		    CALL_ADD, &a, &e) == 0);
+	CHECK_STR(e.msg, "");
+	CHECK(a.cfg.id == 100 && a.cfg.peer_id == 200);
+	CHECK(a.cfg.peer_addr == inet_addr("10.0.0.2"));
+	CHECK(a.cfg.local_addr == inet_addr("10.0.0.1"));
+	CHECK(a.cfg.recv_window == 32 && a.cfg.peer_recv_window == 16);
+	CHECK(a.cfg.peer_ppd == 3 && a.cfg.reorder_depth == 64);
+	CHECK(a.cfg.reorder_timeout_ms == 20 && a.cfg.ack_delay_ms == 100);
+	CHECK(a.cfg.flags == (KPPTP_F_TX_WINDOW | KPPTP_F_NO_REORDER));
+	CHECK(a.cfg.set == 0x1ffcU);	/* KPPTP_A_CALL_ID .. KPPTP_A_ACK_DELAY */
+	CHECK_STR(a.key[KPPTP_A_RECV_WINDOW], "window");
+	CHECK_STR(a.text[KPPTP_A_RECV_WINDOW], "32");
+}
+
+TEST(add_minimal)
+{
+	struct parse_error e;
+	struct call_args a;
+
+	CHECK(parse("peer 10.0.0.2 peer-id 0", CALL_ADD, &a, &e) == 0);
+	CHECK(a.cfg.set == (KPPTP_CFG(KPPTP_A_PEER_ADDR) |
+			    KPPTP_CFG(KPPTP_A_PEER_CALL_ID)));
+	CHECK(a.cfg.peer_id == 0);	/* a peer may use call ID 0 */
+	/* a flag key alone still sends the whole flags word */
+	CHECK(parse("peer 10.0.0.2 peer-id 1 reorder on", CALL_ADD, &a, &e) == 0);
+	CHECK((a.cfg.set & KPPTP_CFG(KPPTP_A_FLAGS)) && a.cfg.flags == 0);
+}
+
+TEST(set_flags_merge)
+{
+	struct parse_error e;
+	struct call_args a;
+
+	CHECK(parse("id 100 tx-window on", CALL_SET, &a, &e) == 0);
+	CHECK(a.has_flags && !(a.cfg.set & KPPTP_CFG(KPPTP_A_FLAGS)));
+	/* "tx-window on" must not turn reordering back on */
+	CHECK(call_args_flags(&a, KPPTP_F_NO_REORDER) ==
+	      (KPPTP_F_TX_WINDOW | KPPTP_F_NO_REORDER));
+	CHECK(parse("id 100 reorder on", CALL_SET, &a, &e) == 0);
+	CHECK(call_args_flags(&a, KPPTP_F_NO_REORDER | KPPTP_F_TX_WINDOW) ==
+	      KPPTP_F_TX_WINDOW);
+	CHECK(parse("id 100 peer-id 0 window 4", CALL_SET, &a, &e) == 0);
+	CHECK(!a.has_flags);
+}
+
+TEST(grammar_errors)
+{
+	static const struct {
+		unsigned int mode;
+		const char *line, *msg;
+	} cases[] = {
+		{ CALL_ADD, "peer-id 5", "missing \"peer ADDR\"" },
+		{ CALL_ADD, "peer 10.0.0.2", "missing \"peer-id ID\"" },
+		{ CALL_ADD, "peer 10.0.0 peer-id 5",
+		  "invalid peer address \"10.0.0\": not an IPv4 address (a.b.c.d)" },
+		{ CALL_ADD, "peer 10.0.0.2 peer-id 5 local 1.2.3",
+		  "invalid local address \"1.2.3\": not an IPv4 address (a.b.c.d)" },
+		{ CALL_ADD, "id 0 peer 10.0.0.2 peer-id 5",
+		  "invalid call ID \"0\": must be 1-65535" },
+		{ CALL_ADD, "id 65536 peer 10.0.0.2 peer-id 5",
+		  "invalid call ID \"65536\": must be 1-65535" },
+		{ CALL_ADD, "peer 10.0.0.2 peer-id -1",
+		  "invalid peer call ID \"-1\": not a decimal number" },
+		{ CALL_ADD, "peer 10.0.0.2 peer-id 5 colour red",
+		  "unknown key \"colour\" (see 'kpptpctl call add help')" },
+		{ CALL_SET, "window 4", "missing \"id ID\"" },
+		{ CALL_SET, "id 100", "nothing to change" },
+		{ CALL_SET, "id 100 peer 10.0.0.3",
+		  "\"peer\" cannot be given to call set (delete the call and add it again)" },
+		{ CALL_SET, "id 100 local 10.0.0.3",
+		  "\"local\" cannot be given to call set" },
+		{ CALL_SET, "id 100 colour red",
+		  "unknown key \"colour\" (see 'kpptpctl call set help')" },
+		{ CALL_SET, "id 100 window", "\"window\" needs a value (N)" },
+		{ CALL_SET, "id 100 window 1 window 2", "\"window\" is given twice" },
+		{ CALL_SET, "id 100 tx-window on tx-window off",
+		  "\"tx-window\" is given twice" },
+		{ CALL_SET, "id 100 window 65536",
+		  "invalid window \"65536\": must be 0-65535" },
+		{ CALL_SET, "id 100 ack-delay 4294967296",
+		  "invalid ack-delay \"4294967296\": must be 0-4294967295" },
+		{ CALL_SET, "id 100 reorder maybe",
+		  "invalid reorder \"maybe\": must be on or off" },
+	};
+	struct parse_error e;
+	struct call_args a;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(parse(cases[i].line, cases[i].mode, &a, &e) == -1);
+		CHECK_HAS(e.msg, cases[i].msg);
+	}
+}
+
+TEST(attribute_keys)
+{
+	CHECK_STR(call_attr_key(KPPTP_A_RECV_WINDOW), "window");
+	CHECK_STR(call_attr_key(KPPTP_A_FLAGS), "tx-window");
+	CHECK_STR(call_attr_key(KPPTP_A_PEER_ADDR), "peer");
+	CHECK_STR(call_attr_key(KPPTP_A_STATS), "attribute 18");
+}
+
+/* ------------------------------------------------------- the command line */
+
+TEST(unknown_commands_and_options)
+{
+	struct run r;
+
+	RUN(&r, "frobnicate");
+	expect_usage(&r, "kpptpctl: unknown command \"frobnicate\"; try 'kpptpctl help'\n");
+	RUN(&r, "call", "frob");
+	expect_usage(&r, "unknown call command \"frob\"; expected add, set, del or show");
+	RUN(&r, "-x");
+	expect_usage(&r, "unknown option \"-x\"");
+	RUN(&r, "--colour");
+	expect_usage(&r, "unknown option \"--colour\"");
+	RUN(&r, "bad\x01input");
+	expect_usage(&r, "unknown command \"bad\\x01input\"");
+}
+
+TEST(usage_errors_name_the_command)
+{
+	struct run r;
+
+	RUN(&r, "call", "add", "peer-id", "5");
+	expect_usage(&r, "kpptpctl: call add: missing \"peer ADDR\"\n"
+		     "usage: kpptpctl call add peer ADDR peer-id ID");
+	RUN(&r, "call", "add", "peer", "10.0.0", "peer-id", "5");
+	expect_usage(&r, "invalid peer address \"10.0.0\"");
+	RUN(&r, "call", "set", "id", "100", "colour", "red");
+	expect_usage(&r, "kpptpctl: call set: unknown key \"colour\"");
+	RUN(&r, "call", "del");
+	expect_usage(&r, "call del: expected \"id ID\"\nusage: kpptpctl call del id ID\n");
+	RUN(&r, "call", "del", "id", "0");
+	expect_usage(&r, "invalid call ID \"0\": must be 1-65535");
+	RUN(&r, "call", "delete", "id", "x");
+	expect_usage(&r, "invalid call ID \"x\": not a decimal number");
+	RUN(&r, "call", "show", "id");
+	expect_usage(&r, "call show: expected nothing or \"id ID\"");
+	RUN(&r, "show", "id", "70000");
+	expect_usage(&r, "invalid call ID \"70000\": must be 1-65535");
+	RUN(&r, "call", "list", "extra");
+	expect_usage(&r, "call show: expected nothing or \"id ID\"");
+	RUN(&r, "stats", "now");
+	expect_usage(&r, "kpptpctl: stats: takes no arguments");
+	RUN(&r, "monitor", "all");
+	expect_usage(&r, "kpptpctl: monitor: takes no arguments");
+}
+
+TEST(help_is_generated_from_the_tables)
+{
+	static const char *const words[] = {
+		"call add peer ADDR peer-id ID", "call set id ID", "call del id ID",
+		"call show [ id ID ]", "stats", "monitor", "OPTIONS :=",
+		"window N", "peer-window N", "peer-ppd N", "tx-window on|off",
+		"reorder on|off", "reorder-timeout MS", "reorder-depth N",
+		"ack-delay MS", "-j", "-p", "-s", "Exit status",
+	};
+	struct run r;
+	size_t i;
+
+	RUN(&r, "-h");
+	CHECK(r.status == EXIT_OK);
+	CHECK_STR(r.err, "");
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		CHECK_HAS(r.out, words[i]);
+	run_free(&r);
+	RUN(&r, "help");
+	CHECK(r.status == EXIT_OK && strstr(r.out, "Usage: kpptpctl"));
+	run_free(&r);
+	RUN(&r, "call", "add", "help");
+	CHECK(r.status == EXIT_OK);
+	CHECK_HAS(r.out, "usage: kpptpctl call add peer ADDR peer-id ID [ id ID ]");
+	CHECK_HAS(r.out, "ack-delay");
+	run_free(&r);
+	RUN(&r, "call", "del", "help");
+	CHECK(r.status == EXIT_OK);
+	CHECK_STR(r.out, "usage: kpptpctl call del id ID\n");
+	run_free(&r);
+	RUN(&r, "-V");
+	CHECK(r.status == EXIT_OK && !strncmp(r.out, "kpptpctl ", 9));
+	run_free(&r);
+}
+
+/*
+ * Valid input gets as far as the kernel: exit 2 and a message, whether
+ * kpptp.ko is missing (the build host) or has no call 65535 (a guest).
+ * Only a read-only command is used here.
+ */
+TEST(kernel_errors_exit_2)
+{
+	struct run r;
+
+	RUN(&r, "-j", "call", "show", "id", "65535");
+	if (r.status == EXIT_OK) {	/* someone made call 65535: fine */
+		run_free(&r);
+		return;
+	}
+	CHECK(r.status == EXIT_KERNEL);
+	CHECK(!strncmp(r.err, "kpptpctl: ", 10));
+	CHECK(strstr(r.err, "is kpptp.ko loaded?") ||
+	      strstr(r.err, "call show: id \"65535\": no such call"));
+	CHECK_STR(r.out, "");
+	run_free(&r);
+}
+
+/* ------------------------------------------------------- the call printer */
+
+static struct kpptp_call_info sample_call(void)
+{
+	struct kpptp_call_info c = {
+		.cmd = KPPTP_CMD_CALL_GET,
+		.cfg = {
+			.id = 100, .peer_id = 200,
+			.peer_addr = inet_addr("10.0.0.2"),
+			.recv_window = 32, .peer_recv_window = 16,
+			.peer_ppd = 3,
+			.flags = KPPTP_F_TX_WINDOW | KPPTP_F_NO_REORDER,
+			.reorder_timeout_ms = 20, .reorder_depth = 64,
+			.ack_delay_ms = 100,
+		},
+		.owner = KPPTP_OWNER_NETLINK, .attached = true,
+		.has_channel = true, .channel = 3, .ifname = "ppp0",
+		.age_ms = 62123, .has_stats = true,
+	};
+	int a;
+
+	for (a = KPPTP_A_CALL_ID; a <= KPPTP_A_ACK_DELAY; a++)
+		if (a != KPPTP_A_LOCAL_ADDR)
+			c.cfg.set |= KPPTP_CFG(a);
+	for (a = KPPTP_STATS_A_RX_PACKETS; a <= KPPTP_STATS_A_MAX; a++) {
+		c.stats[a] = (uint64_t)a - 1;	/* rx_packets 1, rx_bytes 2 ... */
+		c.stats_set |= 1ULL << a;
+	}
+	return c;
+}
+
+static char *print(const struct kpptp_call_info *c, int stats, bool json,
+		   enum call_layout layout, const char *event)
+{
+	struct ctl ctl = { .stats = stats };
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	pr_init(&ctl.pr, f, json, false);
+	print_call(&ctl, c, layout, event);
+	fclose(f);
+	return buf;
+}
+
+#define HEADER "ID     PEER-ID PEER            LOCAL           OWNER   ATTACHED CHANNEL IFNAME    AGE\n"
+#define ROW    "100    200     10.0.0.2        -               netlink yes      3       ppp0      1m02s\n"
+
+TEST(table)
+{
+	struct kpptp_call_info c = sample_call();
+	char *s;
+
+	s = print(&c, 0, false, LAYOUT_TABLE, NULL);
+	CHECK_STR(s, HEADER ROW);
+	free(s);
+	c.has_channel = false;
+	c.ifname[0] = 0;
+	c.attached = false;
+	c.owner = 9;
+	c.age_ms = 3 * 86400000ULL + 4 * 3600000ULL;
+	s = print(&c, 0, false, LAYOUT_TABLE, NULL);
+	CHECK_STR(s, HEADER
+		  "100    200     10.0.0.2        -               9       no       -       -         3d04h\n");
+	free(s);
+}
+
+TEST(table_with_counters)
+{
+	struct kpptp_call_info c = sample_call();
+	char *s;
+
+	s = print(&c, 1, false, LAYOUT_TABLE, NULL);
+	CHECK_STR(s, HEADER ROW
+		  "    rx_packets 1 rx_bytes 2 tx_packets 3 tx_bytes 4\n"
+		  "    rx_invalid 5 rx_dropped 6 rx_reordered 7 rx_lost 8 rx_duplicate 9\n"
+		  "    rx_acks 10 tx_acks 11 window_stalls 14 send_window 15 rtt_us 16\n");
+	free(s);
+	s = print(&c, 2, false, LAYOUT_TABLE, NULL);
+	CHECK_STR(s, HEADER ROW
+		  "    window 32 peer-window 16 peer-ppd 3 tx-window on reorder off"
+		  " reorder-timeout 20 reorder-depth 64 ack-delay 100\n"
+		  "    rx_packets 1 rx_bytes 2 tx_packets 3 tx_bytes 4\n"
+		  "    rx_invalid 5 rx_dropped 6 rx_reordered 7 rx_lost 8 rx_duplicate 9 tx_dropped 12\n"
+		  "    rx_acks 10 tx_acks 11 window_stalls 14 ack_timeouts 13 send_window 15 rtt_us 16 ato_us 17\n");
+	free(s);
+}
+
+TEST(event_lines)
+{
+	struct kpptp_call_info c = sample_call();
+	char *s;
+
+	c.cmd = KPPTP_CMD_CALL_NEW;
+	s = print(&c, 0, false, LAYOUT_LINE, "new");
+	CHECK_STR(s, "[NEW] call 100 peer 10.0.0.2 peer-id 200 local - owner netlink"
+		  " attached yes channel 3 ifname ppp0 age 1m02s\n");
+	free(s);
+	/* a deleted call: why, and its final counters */
+	c.cmd = KPPTP_CMD_CALL_DEL;
+	c.has_del_reason = true;
+	c.del_reason = KPPTP_DEL_SOCKET;
+	s = print(&c, 0, false, LAYOUT_LINE, "del");
+	CHECK(!strncmp(s, "[DEL] call 100 reason socket peer 10.0.0.2 peer-id 200 ", 55));
+	CHECK_HAS(s, " age 1m02s rx_packets 1 rx_bytes 2 tx_packets 3 tx_bytes 4 ");
+	CHECK_HASNT(s, "window 32");
+	CHECK(s[strlen(s) - 1] == '\n' && s[strlen(s) - 2] != ' ');
+	free(s);
+	/* monitor -s: settings on the line too */
+	s = print(&c, 1, false, LAYOUT_LINE, "set");
+	CHECK_HAS(s, "[SET] call 100 ");
+	CHECK_HAS(s, " window 32 peer-window 16 ");
+	free(s);
+}
+
+TEST(json_call)
+{
+	struct kpptp_call_info c = sample_call();
+	struct json_check jc;
+	char *s;
+	int stats, layout;
+
+	/* both layouts give the same object; every key is snake_case */
+	for (layout = LAYOUT_TABLE; layout <= LAYOUT_LINE; layout++) {
+		for (stats = 0; stats <= 2; stats++) {
+			s = print(&c, stats, true, layout, NULL);
+			CHECK(json_check(&jc, s) == 0);
+			CHECK(jc.values == 1 && !jc.bad_key[0]);
+			CHECK(!strncmp(s, "{\"id\":100,", 10));
+			CHECK_HAS(s, "\"local\":null,");
+			CHECK_HAS(s, "\"channel\":3,\"ifname\":\"ppp0\",\"age_ms\":62123,");
+			CHECK_HAS(s, "\"recv_window\":32,\"peer_recv_window\":16,"
+				  "\"peer_ppd\":3,\"tx_window\":true,\"reorder\":false,"
+				  "\"reorder_timeout_ms\":20,\"reorder_depth\":64,"
+				  "\"ack_delay_ms\":100");
+			if (stats)
+				CHECK_HAS(s, "\"stats\":{\"rx_packets\":1,");
+			else
+				CHECK_HASNT(s, "\"stats\"");
+			/* JSON has every counter at any -s level */
+			if (stats)
+				CHECK_HAS(s, "\"ato_us\":17}}\n");
+			free(s);
+		}
+	}
+}
+
+TEST(json_event)
+{
+	struct kpptp_call_info c = sample_call();
+	struct json_check jc;
+	char *s;
+
+	c.has_channel = false;
+	c.ifname[0] = 0;
+	c.has_del_reason = true;
+	c.del_reason = KPPTP_DEL_NETLINK;
+	s = print(&c, 0, true, LAYOUT_LINE, "del");
+	CHECK(json_check(&jc, s) == 0 && !jc.bad_key[0]);
+	CHECK(!strncmp(s, "{\"event\":\"del\",\"id\":100,\"reason\":\"netlink\",", 43));
+	CHECK_HAS(s, "\"channel\":null,\"ifname\":null,");
+	CHECK_HAS(s, "\"stats\":{");	/* the final counters, even without -s */
+	free(s);
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpctl: configure and inspect kpptp.ko calls, iproute2 style.
+ *
+ * The command table below is the whole grammar: dispatch and the usage text
+ * both come from it.  Each command lives in its own file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpptpctl.h"
+
+#ifndef KPPTP_VERSION
+#define KPPTP_VERSION "0.1"
+#endif
+
+static const struct command commands[] = {
+	{ "call add", cmd_call_add,
+	  "peer ADDR peer-id ID [ id ID ] [ local ADDR ] [ OPTIONS ]",
+	  "create a call and print it; without id the kernel picks one" },
+	{ "call set", cmd_call_set, "id ID [ peer-id ID ] [ OPTIONS ]",
+	  "change a call" },
+	{ "call del", cmd_call_del, "id ID",
+	  "delete a call; an attached pppd sees a hangup" },
+	{ "call show", cmd_call_show, "[ id ID ]",
+	  "list calls; -s: counters, -s -s: all counters and settings" },
+	{ "stats", cmd_stats, "",
+	  "namespace-wide counters of packets no call could take" },
+	{ "monitor", cmd_monitor, "",
+	  "print call events ([NEW], [SET], [DEL]) as they happen" },
+};
+
+/* Other spellings; not listed in the usage text beyond a mention. */
+static const struct {
+	const char *name, *target;
+} aliases[] = {
+	{ "show", "call show" },
+	{ "list", "call show" },
+	{ "call list", "call show" },
+	{ "call delete", "call del" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: kpptpctl [ -j [ -p ] ] [ -s [ -s ] ] COMMAND [ ARGS ]\n"
+		"       kpptpctl { -h | help | -V }\n"
+		"\n"
+		"Commands (no command: call show; also show, call list):\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		fprintf(out, "  %s%s%s\n", commands[i].name,
+			*commands[i].args ? " " : "", commands[i].args);
+		fprintf(out, "      %s\n", commands[i].help);
+	}
+	fprintf(out, "\n");
+	call_options_usage(out);
+	fprintf(out,
+		"\n"
+		"Options:\n"
+		"  -j, --json     JSON output (snake_case keys)\n"
+		"  -p, --pretty   pretty-printed JSON (implies -j)\n"
+		"  -s, --stats    counters; twice: all counters and settings\n"
+		"  -h, --help     this text\n"
+		"  -V, --version  the version\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 refused by the kernel or"
+		" kpptp.ko not loaded.\n");
+}
+
+static void command_usage(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "usage: kpptpctl %s%s%s\n", cmd->name,
+		*cmd->args ? " " : "", cmd->args);
+	if (strstr(cmd->args, "OPTIONS"))
+		call_options_usage(out);
+}
+
+void ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kpptpctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int ctl_usage_error(struct ctl *ctl, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kpptpctl: ", stderr);
+	if (ctl->cmd)
+		fprintf(stderr, "%s: ", ctl->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (ctl->cmd)
+		fprintf(stderr, "usage: kpptpctl %s%s%s\n", ctl->cmd->name,
+			*ctl->cmd->args ? " " : "", ctl->cmd->args);
+	else
+		fprintf(stderr, "Try 'kpptpctl help'.\n");
+	return EXIT_USAGE;
+}
+
+int ctl_open(struct kpptp_nl **nl)
+{
+	int err = kpptp_nl_open(nl);
+
+	if (!err)
+		return EXIT_OK;
+	if (err == -ENOENT)
+		ctl_error("the \"%s\" generic netlink family does not exist: is kpptp.ko loaded? (modprobe kpptp)",
+			  KPPTP_GENL_NAME);
+	else
+		ctl_error("cannot open a generic netlink socket: %s",
+			  strerror(-err));
+	return EXIT_KERNEL;
+}
+
+int ctl_kernel_error(struct kpptp_nl *nl, int err, const char *what,
+		     const struct call_args *a)
+{
+	const struct kpptp_nl_error *ne = kpptp_nl_error(nl);
+	char subject[256] = "", range[64] = "", q[256];
+	const char *msg = ne->msg[0] ? ne->msg : strerror(-err);
+	int attr = ne->attr;
+
+	/* what the user typed for the attribute the kernel blamed */
+	if (attr > 0 && attr <= KPPTP_A_MAX && a && a->key[attr])
+		snprintf(subject, sizeof(subject), "%s %s: ", a->key[attr],
+			 parse_quote(a->text[attr], q, sizeof(q)));
+	else if (ne->missing_attr > 0)
+		snprintf(subject, sizeof(subject), "missing %s: ",
+			 call_attr_key(ne->missing_attr));
+	if (ne->has_range)
+		snprintf(range, sizeof(range), ", must be %llu-%llu",
+			 (unsigned long long)ne->min,
+			 (unsigned long long)ne->max);
+	fflush(stdout);
+	fprintf(stderr, "kpptpctl: %s: %s%s%s", what, subject, msg, range);
+	if (ne->msg[0] && err < 0)
+		fprintf(stderr, " (%s)", strerror(-err));
+	if (err == -EPERM || err == -EACCES)
+		fputs(" (changing calls needs CAP_NET_ADMIN)", stderr);
+	fputc('\n', stderr);
+	return EXIT_KERNEL;
+}
+
+/* The command named by the first one or two words of @argv, or NULL. */
+static const struct command *find(int argc, char **argv, int *words)
+{
+	char two[64];
+	const char *name;
+	size_t i;
+	int w;
+
+	for (w = argc >= 2 ? 2 : 1; w >= 1; w--) {
+		if (w == 2)
+			snprintf(two, sizeof(two), "%s %s", argv[0], argv[1]);
+		name = w == 2 ? two : argv[0];
+		for (i = 0; i < ARRAY_SIZE(aliases); i++)
+			if (!strcmp(name, aliases[i].name))
+				name = aliases[i].target;
+		for (i = 0; i < ARRAY_SIZE(commands); i++) {
+			if (!strcmp(name, commands[i].name)) {
+				*words = w;
+				return &commands[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+static int run(struct ctl *ctl, int argc, char **argv)
+{
+	static char *show[] = { "call", "show" };
+	const struct command *cmd;
+	char q[256];
+	int words;
+
+	if (argc == 0 || (argc == 1 && !strcmp(argv[0], "call"))) {
+		argc = 2;
+		argv = show;
+	}
+	if (!strcmp(argv[0], "help") ||
+	    (argc == 2 && !strcmp(argv[0], "call") && !strcmp(argv[1], "help"))) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	cmd = find(argc, argv, &words);
+	if (!cmd) {
+		if (!strcmp(argv[0], "call"))
+			ctl_error("unknown call command %s; expected add, set, del or show",
+				  parse_quote(argv[1], q, sizeof(q)));
+		else
+			ctl_error("unknown command %s; try 'kpptpctl help'",
+				  parse_quote(argv[0], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	argc -= words;
+	argv += words;
+	if (argc == 1 && !strcmp(argv[0], "help")) {
+		command_usage(stdout, cmd);
+		return EXIT_OK;
+	}
+	ctl->cmd = cmd;
+	return cmd->handler(ctl, argc, argv);
+}
+
+int kpptpctl_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false, pretty = false;
+	struct ctl ctl = { 0 };
+	char q[256], opt[3];
+	int c, status;
+
+	optind = 0;	/* full getopt reset: the unit tests call us often */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jpshV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'p':
+			json = pretty = true;
+			break;
+		case 's':
+			ctl.stats++;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("kpptpctl %s (kpptp genl family version %d)\n",
+			       KPPTP_VERSION, KPPTP_GENL_VERSION);
+			return EXIT_OK;
+		default:
+			if (optopt) {
+				snprintf(opt, sizeof(opt), "-%c", optopt);
+				ctl_error("unknown option %s; try 'kpptpctl help'",
+					  parse_quote(opt, q, sizeof(q)));
+			} else {
+				ctl_error("unknown option %s; try 'kpptpctl help'",
+					  parse_quote(argv[optind - 1], q,
+						      sizeof(q)));
+			}
+			return EXIT_USAGE;
+		}
+	}
+	pr_init(&ctl.pr, stdout, json, pretty);
+	status = run(&ctl, argc - optind, argv + optind);
+	if (fflush(stdout) == EOF && status == EXIT_OK) {
+		ctl_error("writing the output: %s", strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	return status;
+}

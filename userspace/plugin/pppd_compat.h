@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pppd plugin API, both generations, under the pppd 2.5 names.
+ *
+ * pppd 2.5 renamed the plugin API (ppp_add_options, ppp_generic_establish,
+ * ppp_set_modem, ...) and split it over <pppd/pppd.h> and <pppd/options.h>;
+ * pppd 2.4 (Debian bookworm, RHEL 9) has the old names and globals.  We test
+ * for the feature (2.5 installs pppdconf.h), not for a version number, and
+ * map the few 2.4 names kpptp.c uses onto the 2.5 ones.
+ *
+ * Include this before any other header that might define bool: pppd 2.4's
+ * pppd.h has "typedef unsigned char bool" and cannot meet <stdbool.h>.
+ */
+#ifndef KPPTP_PPPD_COMPAT_H
+#define KPPTP_PPPD_COMPAT_H
+
+#if __has_include(<pppd/pppdconf.h>)
+
+#include <pppd/pppd.h>
+#include <pppd/options.h>
+#include <pppd/fsm.h>
+#include <pppd/lcp.h>
+#include <pppd/ccp.h>
+
+#else /* pppd 2.4 */
+
+#include <string.h>
+#include <pppd/pppd.h>
+#include <pppd/fsm.h>
+#include <pppd/lcp.h>
+#include <pppd/ccp.h>
+
+#ifndef PPPD_VERSION
+#define PPPD_VERSION VERSION		/* from <pppd/patchlevel.h> */
+#endif
+
+#define ppp_add_options(opts)		add_options(opts)
+#define ppp_option_error		option_error
+#define ppp_generic_establish		generic_establish_ppp
+#define ppp_generic_disestablish	generic_disestablish_ppp
+
+static inline void ppp_set_modem(int on)
+{
+	modem = on;
+}
+
+static inline void ppp_set_remote_number(const char *number)
+{
+	strlcpy(remote_number, number, sizeof(remote_number));
+}
+
+static inline void ppp_set_pppdevnam(const char *name)
+{
+	strlcpy(ppp_devnam, name, sizeof(ppp_devnam));
+}
+
+#endif /* pppd 2.4 */
+
+#endif /* KPPTP_PPPD_COMPAT_H */
