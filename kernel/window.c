@@ -22,23 +22,35 @@ void kpptp_window_cfg_defaults(struct kpptp_window_cfg *cfg)
 	cfg->ack_delay_ms = KPPTP_DEFAULT_ACK_DELAY_MS;
 }
 
-/* The ack for an ack-only packet, if the peer has not had it yet. */
-bool kpptp_window_take_ack(struct kpptp_window *win, u32 *ack)
+/*
+ * The ack to send, if the peer has not been told about the latest in-order
+ * packet yet; marks it sent.  Caller holds tx_lock.
+ */
+static bool kpptp_pick_ack(struct kpptp_window *win, u32 *ack)
 {
-	bool due = false;
 	u32 rx_seq;
 
-	spin_lock(&win->tx_lock);
+	lockdep_assert_held(&win->tx_lock);
+
 	/* pairs with the release in kpptp_deliver_seq() */
-	if (smp_load_acquire(&win->rx_started)) {
-		rx_seq = READ_ONCE(win->rx_seq);
-		if (!win->ack_sent_valid || win->ack_sent != rx_seq) {
-			WRITE_ONCE(win->ack_sent, rx_seq);
-			WRITE_ONCE(win->ack_sent_valid, true);
-			*ack = rx_seq;
-			due = true;
-		}
-	}
+	if (!smp_load_acquire(&win->rx_started))
+		return false;
+	rx_seq = READ_ONCE(win->rx_seq);
+	if (win->ack_sent_valid && win->ack_sent == rx_seq)
+		return false;
+	WRITE_ONCE(win->ack_sent, rx_seq);
+	WRITE_ONCE(win->ack_sent_valid, true);
+	*ack = rx_seq;
+	return true;
+}
+
+/* The ack for an ack-only packet, if one is due. */
+bool kpptp_window_take_ack(struct kpptp_window *win, u32 *ack)
+{
+	bool due;
+
+	spin_lock(&win->tx_lock);
+	due = kpptp_pick_ack(win, ack);
 	spin_unlock(&win->tx_lock);
 	return due;
 }
@@ -98,6 +110,13 @@ static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 	smp_store_release(&win->rx_started, true);
 	kpptp_rx_deliver(win, skb);
 	kpptp_ack_schedule(win);
+}
+
+/* Give the gap at the head of the reorder queue a full timeout. */
+static void kpptp_reorder_arm(struct kpptp_window *win)
+{
+	mod_timer(&win->reorder_timer, jiffies +
+		  max(1UL, msecs_to_jiffies(win->cfg.reorder_timeout_ms)));
 }
 
 /* Deliver queued packets for as long as they continue the sequence. */
@@ -171,8 +190,7 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		if (skb_queue_empty(&win->reorder_q))
 			del_timer(&win->reorder_timer);
 		else if (skb_queue_len(&win->reorder_q) != queued)
-			mod_timer(&win->reorder_timer, jiffies +
-				  max(1UL, msecs_to_jiffies(cfg->reorder_timeout_ms)));
+			kpptp_reorder_arm(win);
 		return;
 	}
 	/* Early.  Without a reorder queue the gap is lost at once. */
@@ -190,8 +208,7 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		kpptp_skip_gap(win);
 	if (!skb_queue_empty(&win->reorder_q) &&
 	    !timer_pending(&win->reorder_timer))
-		mod_timer(&win->reorder_timer, jiffies +
-			  max(1UL, msecs_to_jiffies(cfg->reorder_timeout_ms)));
+		kpptp_reorder_arm(win);
 }
 
 /* The gap at the head waited long enough: give it up, wait for the next. */
@@ -202,8 +219,7 @@ static void kpptp_reorder_timeout(struct timer_list *t)
 	spin_lock_bh(&win->rx_lock);
 	kpptp_skip_gap(win);
 	if (!skb_queue_empty(&win->reorder_q))
-		mod_timer(&win->reorder_timer, jiffies +
-			  max(1UL, msecs_to_jiffies(win->cfg.reorder_timeout_ms)));
+		kpptp_reorder_arm(win);
 	spin_unlock_bh(&win->rx_lock);
 }
 
@@ -240,21 +256,11 @@ void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack)
  */
 u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack)
 {
-	u32 seq, rx_seq;
+	u32 seq;
 
 	spin_lock(&win->tx_lock);
 	seq = win->tx_seq++;
-	*has_ack = false;
-	/* pairs with the release in kpptp_deliver_seq() */
-	if (smp_load_acquire(&win->rx_started)) {
-		rx_seq = READ_ONCE(win->rx_seq);
-		if (!win->ack_sent_valid || win->ack_sent != rx_seq) {
-			WRITE_ONCE(win->ack_sent, rx_seq);
-			WRITE_ONCE(win->ack_sent_valid, true);
-			*ack = rx_seq;
-			*has_ack = true;
-		}
-	}
+	*has_ack = kpptp_pick_ack(win, ack);
 	spin_unlock(&win->tx_lock);
 	return seq;
 }
