@@ -48,7 +48,7 @@ GUEST_PACKAGES=(
 	libnl-3-dev libnl-genl-3-dev sparse perl
 	ppp ppp-dev pptp-linux pptpd
 	kmod procps psmisc util-linux iproute2 iputils-ping ethtool
-	iperf3 tcpdump python3 strace
+	iperf3 tcpdump python3 strace nftables linux-perf
 )
 
 # qemu: 9p mount tags and options (the read-only root can be cached freely,
