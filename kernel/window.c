@@ -9,6 +9,8 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/ktime.h>
 
 #include "window.h"
 
@@ -62,6 +64,7 @@ void kpptp_window_set_cfg(struct kpptp_window *win,
 	spin_lock_bh(&win->rx_lock);
 	spin_lock(&win->tx_lock);
 	win->cfg = *cfg;
+	win->tx_window = clamp_t(u32, win->tx_window, 1, cfg->peer_recv_window);
 	spin_unlock(&win->tx_lock);
 	spin_unlock_bh(&win->rx_lock);
 }
@@ -144,6 +147,28 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 	kpptp_drain(win);
 }
 
+/*
+ * Reordering is off: give up the gap before @seq at once.  Packets queued
+ * while it was on and older than @seq go first, so the sequence PPP sees
+ * still only ever increases.
+ */
+static void kpptp_deliver_early(struct kpptp_window *win, struct sk_buff *skb,
+				u32 seq)
+{
+	struct sk_buff *head;
+
+	while ((head = skb_peek(&win->reorder_q)) &&
+	       !kpptp_seq_after(*kpptp_skb_seq(head), seq))
+		kpptp_skip_gap(win);
+	if (!kpptp_seq_after(seq, win->rx_seq)) {	/* was queued already */
+		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
+		kfree_skb(skb);
+		return;
+	}
+	kpptp_rx_count(win, KPPTP_RX_LOST, seq - win->rx_seq - 1);
+	kpptp_deliver_seq(win, skb, seq);
+}
+
 /* Queue an early packet in sequence order; false if it is a duplicate. */
 static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 			      u32 seq)
@@ -165,6 +190,37 @@ static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 }
 
 /*
+ * Whether @seq is close enough to the expected one to be believed.  Two
+ * consecutive out-of-range packets restart the sequence at the second: the
+ * peer may really have lost that many (RFC 2637 sets no bound), but one
+ * stray packet must not make every later genuine one look late.
+ */
+static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
+{
+	s32 dist = seq - win->rx_seq;
+	u32 queued;
+
+	if (dist <= (s32)KPPTP_MAX_SEQ_JUMP && dist >= -(s32)KPPTP_MAX_SEQ_JUMP) {
+		win->rx_resync_valid = false;
+		return true;
+	}
+	if (!win->rx_resync_valid || seq != win->rx_resync_seq + 1) {
+		win->rx_resync_seq = seq;
+		win->rx_resync_valid = true;
+		return false;
+	}
+	/* What waits for the old sequence will never be delivered now. */
+	queued = skb_queue_len(&win->reorder_q);
+	if (queued) {
+		__skb_queue_purge(&win->reorder_q);
+		kpptp_rx_count(win, KPPTP_RX_LOST, queued);
+	}
+	win->rx_resync_valid = false;
+	win->rx_seq = seq - 1;
+	return true;
+}
+
+/*
  * RFC 2637 4.3: deliver in order, hold early packets until the gap fills,
  * the reorder timeout passes or the queue is full, drop duplicates and
  * late packets.  Caller holds rx_lock; the packet is always consumed.
@@ -177,6 +233,11 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 
 	lockdep_assert_held(&win->rx_lock);
 
+	if (win->rx_started && !kpptp_seq_in_range(win, seq)) {
+		kpptp_rx_count(win, KPPTP_RX_OUT_OF_RANGE, 1);
+		kfree_skb(skb);
+		return;
+	}
 	if (win->rx_started && !kpptp_seq_after(seq, win->rx_seq)) {
 		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
 		kfree_skb(skb);
@@ -195,8 +256,7 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 	}
 	/* Early.  Without a reorder queue the gap is lost at once. */
 	if (!reorder || !cfg->reorder_depth || !cfg->reorder_timeout_ms) {
-		kpptp_rx_count(win, KPPTP_RX_LOST, seq - win->rx_seq - 1);
-		kpptp_deliver_seq(win, skb, seq);
+		kpptp_deliver_early(win, skb, seq);
 		return;
 	}
 	if (!kpptp_queue_early(win, skb, seq)) {
@@ -232,37 +292,164 @@ void kpptp_window_stop(struct kpptp_window *win)
 	/* the reorder timer delivers and so can arm the ack timer: first */
 	del_timer_sync(&win->reorder_timer);
 	del_timer_sync(&win->ack_timer);
+	del_timer_sync(&win->tx_timer);
 	spin_lock_bh(&win->rx_lock);
 	__skb_queue_purge(&win->reorder_q);
 	spin_unlock_bh(&win->rx_lock);
 }
 
-/* An ack from the peer, piggybacked or standalone. */
+/* RFC 2637 4.4: ATO = min(RTT + chi DEV, max), with chi 4 and a floor. */
+static void kpptp_ato_update(struct kpptp_window *win)
+{
+	u64 ato = (u64)win->rtt_us + 4 * (u64)win->dev_us;
+
+	win->ato_us = clamp_t(u64, ato, KPPTP_MIN_ATO_US, KPPTP_MAX_ATO_US);
+}
+
+/* The first RTT estimate is the peer's packet processing delay. */
+static void kpptp_rtt_init(struct kpptp_window *win)
+{
+	u64 ppd_us = (u64)win->cfg.peer_ppd * 100 * USEC_PER_MSEC;
+
+	win->rtt_us = ppd_us ? min_t(u64, ppd_us, KPPTP_MAX_ATO_US) :
+			       KPPTP_DEFAULT_RTT_US;
+	win->dev_us = win->rtt_us / 2;
+	kpptp_ato_update(win);
+}
+
+/*
+ * RFC 2637 4.4 with alpha 1/8 and beta 1/4:
+ * DIFF = SAMPLE - RTT, RTT += alpha DIFF, DEV += beta (|DIFF| - DEV).
+ * Microseconds are fine enough that no further scaling is needed.
+ */
+static void kpptp_rtt_sample(struct kpptp_window *win, u64 sample_us)
+{
+	s64 diff = (s64)min_t(u64, sample_us, KPPTP_MAX_ATO_US) - win->rtt_us;
+
+	win->rtt_us += div_s64(diff, 8);
+	win->dev_us += div_s64(abs(diff) - (s64)win->dev_us, 4);
+	kpptp_ato_update(win);
+}
+
+static unsigned long kpptp_ato_deadline(struct kpptp_window *win)
+{
+	return jiffies + max(1UL, usecs_to_jiffies(win->ato_us));
+}
+
+/*
+ * An ack from the peer, piggybacked or standalone.  Acks are cumulative;
+ * acks for packets never sent or already acked are ignored.  An ack frees
+ * window space, takes an RTT sample and, once a whole window has been
+ * acked, opens the window by one packet (RFC 2637 4.2).
+ */
 void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack)
 {
+	bool wake;
+	u32 acked;
+
 	spin_lock(&win->tx_lock);
-	/* Acks for sequence numbers never sent are bogus; ignore them. */
-	if (kpptp_seq_after(win->tx_seq, ack) &&
-	    (!win->tx_acked_valid || kpptp_seq_after(ack, win->tx_acked))) {
-		win->tx_acked = ack;
-		win->tx_acked_valid = true;
+	if (!kpptp_seq_after(win->tx_seq, ack) ||
+	    kpptp_seq_after(win->tx_una, ack)) {
+		spin_unlock(&win->tx_lock);
+		return;
 	}
+	acked = ack - win->tx_una + 1;
+	win->tx_una = ack + 1;
+	if (win->rtt_timing && !kpptp_seq_after(win->rtt_seq, ack)) {
+		win->rtt_timing = false;
+		kpptp_rtt_sample(win, div_u64(ktime_get_ns() -
+					      win->rtt_start_ns, NSEC_PER_USEC));
+	}
+	win->tx_acked_run += acked;
+	if (win->tx_acked_run >= win->tx_window) {
+		win->tx_acked_run = 0;
+		if (win->tx_window < win->cfg.peer_recv_window)
+			win->tx_window++;
+	}
+	/* the oldest unacked packet gets a full timeout from now */
+	if (win->tx_seq != win->tx_una)
+		win->tx_deadline = kpptp_ato_deadline(win);
+	wake = win->tx_stalled;
+	win->tx_stalled = false;
 	spin_unlock(&win->tx_lock);
+
+	if (wake)
+		kpptp_tx_wake(win);
+}
+
+/*
+ * RFC 2637 4.4: no ack within ATO.  PPTP never retransmits, so what is in
+ * flight is written off; the RTT estimate doubles and the window halves.
+ * The deadline moves with every ack, the timer only when it fires early.
+ */
+static void kpptp_tx_timeout(struct timer_list *t)
+{
+	struct kpptp_window *win = from_timer(win, t, tx_timer);
+	bool wake;
+
+	spin_lock(&win->tx_lock);
+	if (win->tx_seq == win->tx_una) {
+		spin_unlock(&win->tx_lock);
+		return;
+	}
+	if (time_before(jiffies, win->tx_deadline)) {
+		mod_timer(&win->tx_timer, win->tx_deadline);
+		spin_unlock(&win->tx_lock);
+		return;
+	}
+	win->tx_una = win->tx_seq;
+	win->rtt_timing = false;
+	win->rtt_us = min_t(u64, 2 * (u64)win->rtt_us, KPPTP_MAX_ATO_US);
+	kpptp_ato_update(win);
+	win->tx_window = max(1U, win->tx_window / 2);
+	win->tx_acked_run = 0;
+	kpptp_rx_count(win, KPPTP_TX_ACK_TIMEOUT, 1);
+	wake = win->tx_stalled;
+	win->tx_stalled = false;
+	spin_unlock(&win->tx_lock);
+
+	if (wake)
+		kpptp_tx_wake(win);
 }
 
 /*
  * Sequence number for the next data packet, and the ack to piggyback on it
  * if the peer has not been told about the latest in-order packet yet.
+ * With @enforce, false when the send window is full: the caller reports
+ * busy and kpptp_tx_wake() follows on the next ack or ack timeout.
  */
-u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack)
+bool kpptp_window_tx_seq(struct kpptp_window *win, bool enforce, u32 *seq,
+			 u32 *ack, bool *has_ack)
 {
-	u32 seq;
-
 	spin_lock(&win->tx_lock);
-	seq = win->tx_seq++;
+	if (enforce && win->tx_seq - win->tx_una >= win->tx_window) {
+		win->tx_stalled = true;
+		spin_unlock(&win->tx_lock);
+		return false;
+	}
+	if (win->tx_seq == win->tx_una)
+		win->tx_deadline = kpptp_ato_deadline(win);
+	if (!timer_pending(&win->tx_timer))
+		mod_timer(&win->tx_timer, win->tx_deadline);
+	*seq = win->tx_seq++;
+	if (!win->rtt_timing) {
+		win->rtt_timing = true;
+		win->rtt_seq = *seq;
+		win->rtt_start_ns = ktime_get_ns();
+	}
 	*has_ack = kpptp_pick_ack(win, ack);
 	spin_unlock(&win->tx_lock);
-	return seq;
+	return true;
+}
+
+void kpptp_window_tx_info(struct kpptp_window *win,
+			  struct kpptp_window_tx_info *info)
+{
+	spin_lock_bh(&win->tx_lock);
+	info->send_window = win->tx_window;
+	info->rtt_us = win->rtt_us;
+	info->ato_us = win->ato_us;
+	spin_unlock_bh(&win->tx_lock);
 }
 
 void kpptp_window_init(struct kpptp_window *win,
@@ -275,4 +462,7 @@ void kpptp_window_init(struct kpptp_window *win,
 	__skb_queue_head_init(&win->reorder_q);
 	timer_setup(&win->reorder_timer, kpptp_reorder_timeout, 0);
 	timer_setup(&win->ack_timer, kpptp_ack_timeout, 0);
+	timer_setup(&win->tx_timer, kpptp_tx_timeout, 0);
+	win->tx_window = max(1, cfg->peer_recv_window / 2);
+	kpptp_rtt_init(win);
 }

@@ -143,6 +143,7 @@ enum kpptp_attr {
 	KPPTP_A_DEL_REASON,		/* u8, KPPTP_DEL_* */
 	KPPTP_A_CALLS,			/* u32 */
 	KPPTP_A_NET_STATS,		/* nest, KPPTP_NSTATS_A_* */
+	KPPTP_A_FLAGS_MASK,		/* u32, KPPTP_F_* */
 
 	__KPPTP_A_LAST
 };
@@ -170,6 +171,7 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_SEND_WINDOW,	/* u32, current send window, packets */
 	KPPTP_STATS_A_RTT_US,		/* u32, smoothed RTT estimate */
 	KPPTP_STATS_A_ATO_US,		/* u32, current ack timeout */
+	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
 
 	__KPPTP_STATS_A_LAST
 };
