@@ -51,7 +51,7 @@ static const struct call_key keys[] = {
 	  "N", "peer's packet processing delay, 1/10 s (first RTT)" },
 	{ "tx-window", KPPTP_A_FLAGS, K_FLAG, KPPTP_F_TX_WINDOW,
 	  CALL_ADD | CALL_SET, true,
-	  "on|off", "stop sending when the peer's window is full (off)" },
+	  "on|off", "stop sending while the send window is full (off; add only)" },
 	{ "reorder", KPPTP_A_FLAGS, K_NOFLAG, KPPTP_F_NO_REORDER,
 	  CALL_ADD | CALL_SET, true,
 	  "on|off", "hold early packets to deliver them in order (on)" },
