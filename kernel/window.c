@@ -64,6 +64,10 @@ void kpptp_window_set_cfg(struct kpptp_window *win,
 	spin_lock_bh(&win->rx_lock);
 	spin_lock(&win->tx_lock);
 	win->cfg = *cfg;
+	win->reorder_extent = min_t(u32, win->reorder_extent,
+				    cfg->reorder_depth);
+	win->reorder_wait_us = min_t(u32, win->reorder_wait_us,
+				     cfg->reorder_timeout_ms * USEC_PER_MSEC);
 	win->tx_window = clamp_t(u32, win->tx_window, 1, cfg->peer_recv_window);
 	spin_unlock(&win->tx_lock);
 	spin_unlock_bh(&win->rx_lock);
@@ -115,11 +119,29 @@ static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 	kpptp_ack_schedule(win);
 }
 
-/* Give the gap at the head of the reorder queue a full timeout. */
+/*
+ * How long a gap may wait, the time counterpart of kpptp_reorder_limit():
+ * twice the time gaps recently took to fill, between 1 ms and
+ * reorder-timeout.  Holding a loss for the full 20 ms default is what
+ * collapses TCP on a lossy path: its flow behind the gap stops until then.
+ */
+static u64 kpptp_reorder_timeout_ns(struct kpptp_window *win)
+{
+	u64 max_ns = (u64)win->cfg.reorder_timeout_ms * NSEC_PER_MSEC;
+	u64 ns = 2ULL * win->reorder_wait_us * NSEC_PER_USEC;
+
+	return clamp_t(u64, ns, min_t(u64, max_ns,
+				      KPPTP_MIN_REORDER_US * NSEC_PER_USEC),
+		       max_ns);
+}
+
+/* The gap now at the head of the reorder queue starts its wait. */
 static void kpptp_reorder_arm(struct kpptp_window *win)
 {
-	mod_timer(&win->reorder_timer, jiffies +
-		  max(1UL, msecs_to_jiffies(win->cfg.reorder_timeout_ms)));
+	win->gap_start_ns = ktime_get_ns();
+	hrtimer_start(&win->reorder_timer,
+		      ns_to_ktime(kpptp_reorder_timeout_ns(win)),
+		      HRTIMER_MODE_REL_SOFT);
 }
 
 /* Deliver queued packets for as long as they continue the sequence. */
@@ -135,6 +157,41 @@ static void kpptp_drain(struct kpptp_window *win)
 	}
 }
 
+/*
+ * How many early packets may wait for a gap.  A gap that is only reordering
+ * fills once the packets that overtook it have arrived, so twice the recent
+ * overtaking distance is enough; a gap that is a loss never fills, and
+ * waiting for it only stalls the flow behind it (TCP sees no duplicate acks
+ * until we give up).  The distance grows at once when a gap fills later
+ * than that and shrinks by 1/8 per gap given up, so a lossy path without
+ * reordering holds packets only briefly.  reorder-depth is the ceiling.
+ */
+static u32 kpptp_reorder_limit(struct kpptp_window *win)
+{
+	u32 depth = win->cfg.reorder_depth;
+
+	return clamp_t(u32, 2 * win->reorder_extent,
+		       min_t(u32, depth, KPPTP_MIN_REORDER_LIMIT), depth);
+}
+
+/*
+ * The gap at the head filled: @queued packets overtook the packet that
+ * filled it, and it waited since gap_start_ns.  Both raise the estimates
+ * at once; giving a gap up lowers them by 1/8 (kpptp_skip_gap).
+ */
+static void kpptp_gap_filled(struct kpptp_window *win, u32 queued)
+{
+	u64 waited_us = div_u64(ktime_get_ns() - win->gap_start_ns,
+				NSEC_PER_USEC);
+
+	win->reorder_extent = max(win->reorder_extent,
+				  min_t(u32, queued, win->cfg.reorder_depth));
+	win->reorder_wait_us = max_t(u64, win->reorder_wait_us,
+				     min_t(u64, waited_us,
+					   win->cfg.reorder_timeout_ms *
+					   USEC_PER_MSEC));
+}
+
 /* Declare the gap before the oldest queued packet lost and move on. */
 static void kpptp_skip_gap(struct kpptp_window *win)
 {
@@ -142,6 +199,8 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 
 	if (!skb)
 		return;
+	win->reorder_extent -= win->reorder_extent / 8;
+	win->reorder_wait_us -= win->reorder_wait_us / 8;
 	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
 	win->rx_seq = *kpptp_skb_seq(skb) - 1;
 	kpptp_drain(win);
@@ -213,6 +272,7 @@ static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
 	queued = skb_queue_len(&win->reorder_q);
 	if (queued) {
 		__skb_queue_purge(&win->reorder_q);
+		hrtimer_try_to_cancel(&win->reorder_timer);
 		kpptp_rx_count(win, KPPTP_RX_LOST, queued);
 	}
 	win->rx_resync_valid = false;
@@ -229,7 +289,7 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		     bool reorder)
 {
 	const struct kpptp_window_cfg *cfg = &win->cfg;
-	u32 queued;
+	u32 queued, limit;
 
 	lockdep_assert_held(&win->rx_lock);
 
@@ -245,11 +305,13 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 	}
 	if (!win->rx_started || seq == win->rx_seq + 1) {
 		queued = skb_queue_len(&win->reorder_q);
+		if (queued)
+			kpptp_gap_filled(win, queued);
 		kpptp_deliver_seq(win, skb, seq);
 		kpptp_drain(win);
 		/* a gap filled: the next gap at the head gets its own wait */
 		if (skb_queue_empty(&win->reorder_q))
-			del_timer(&win->reorder_timer);
+			hrtimer_try_to_cancel(&win->reorder_timer);
 		else if (skb_queue_len(&win->reorder_q) != queued)
 			kpptp_reorder_arm(win);
 		return;
@@ -264,23 +326,40 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		kfree_skb(skb);
 		return;
 	}
-	while (skb_queue_len(&win->reorder_q) > cfg->reorder_depth)
+	limit = kpptp_reorder_limit(win);
+	while (skb_queue_len(&win->reorder_q) > limit)
 		kpptp_skip_gap(win);
 	if (!skb_queue_empty(&win->reorder_q) &&
-	    !timer_pending(&win->reorder_timer))
+	    !hrtimer_is_queued(&win->reorder_timer))
 		kpptp_reorder_arm(win);
 }
 
-/* The gap at the head waited long enough: give it up, wait for the next. */
-static void kpptp_reorder_timeout(struct timer_list *t)
+/*
+ * The gap at the head may have waited long enough: give it up and let the
+ * next one wait.  The head may have changed since the timer was set, and
+ * the allowed wait with it: the deadline is checked again under the lock.
+ */
+static enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t)
 {
-	struct kpptp_window *win = from_timer(win, t, reorder_timer);
+	struct kpptp_window *win = container_of(t, struct kpptp_window,
+						reorder_timer);
+	u64 now, deadline;
 
 	spin_lock_bh(&win->rx_lock);
-	kpptp_skip_gap(win);
-	if (!skb_queue_empty(&win->reorder_q))
-		kpptp_reorder_arm(win);
+	if (!skb_queue_empty(&win->reorder_q)) {
+		now = ktime_get_ns();
+		deadline = win->gap_start_ns + kpptp_reorder_timeout_ns(win);
+		if (now < deadline) {
+			hrtimer_start(t, ns_to_ktime(deadline - now),
+				      HRTIMER_MODE_REL_SOFT);
+		} else {
+			kpptp_skip_gap(win);
+			if (!skb_queue_empty(&win->reorder_q))
+				kpptp_reorder_arm(win);
+		}
+	}
 	spin_unlock_bh(&win->rx_lock);
+	return HRTIMER_NORESTART;
 }
 
 /*
@@ -290,7 +369,7 @@ static void kpptp_reorder_timeout(struct timer_list *t)
 void kpptp_window_stop(struct kpptp_window *win)
 {
 	/* the reorder timer delivers and so can arm the ack timer: first */
-	del_timer_sync(&win->reorder_timer);
+	hrtimer_cancel(&win->reorder_timer);
 	del_timer_sync(&win->ack_timer);
 	del_timer_sync(&win->tx_timer);
 	spin_lock_bh(&win->rx_lock);
@@ -460,9 +539,13 @@ void kpptp_window_init(struct kpptp_window *win,
 	spin_lock_init(&win->rx_lock);
 	spin_lock_init(&win->tx_lock);
 	__skb_queue_head_init(&win->reorder_q);
-	timer_setup(&win->reorder_timer, kpptp_reorder_timeout, 0);
+	hrtimer_init(&win->reorder_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	win->reorder_timer.function = kpptp_reorder_timeout;
 	timer_setup(&win->ack_timer, kpptp_ack_timeout, 0);
 	timer_setup(&win->tx_timer, kpptp_tx_timeout, 0);
+	/* start trusting the configuration, learn from what happens */
+	win->reorder_extent = cfg->reorder_depth / 2;
+	win->reorder_wait_us = cfg->reorder_timeout_ms * USEC_PER_MSEC / 2;
 	win->tx_window = max(1, cfg->peer_recv_window / 2);
 	kpptp_rtt_init(win);
 }

@@ -2,6 +2,7 @@
 #ifndef _KPPTP_WINDOW_H
 #define _KPPTP_WINDOW_H
 
+#include <linux/hrtimer.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
@@ -15,6 +16,8 @@
 #define KPPTP_MAX_REORDER_MS		2000
 #define KPPTP_DEFAULT_REORDER_DEPTH	64
 #define KPPTP_MAX_REORDER_DEPTH		1024
+#define KPPTP_MIN_REORDER_LIMIT		4	/* adaptive floor, packets */
+#define KPPTP_MIN_REORDER_US		1000	/* adaptive floor, as FreeBSD */
 #define KPPTP_DEFAULT_ACK_DELAY_MS	100	/* what Windows peers do */
 #define KPPTP_MAX_ACK_DELAY_MS		5000
 /* RFC 2637 4.4 ack timeout: initial RTT when the peer gave no delay */
@@ -51,10 +54,13 @@ struct kpptp_window {
 	spinlock_t rx_lock;		/* rx_*, reorder_q, delivery */
 	u32 rx_seq;			/* highest sequence given to PPP */
 	bool rx_started;		/* rx_seq is valid */
+	u32 reorder_extent;		/* packets seen to overtake one, recently */
 	u32 rx_resync_seq;		/* last out-of-range sequence seen */
 	bool rx_resync_valid;
 	struct sk_buff_head reorder_q;	/* early packets, ascending seq */
-	struct timer_list reorder_timer;	/* gives up the gap at the head */
+	struct hrtimer reorder_timer;	/* gives up the gap at the head */
+	u64 gap_start_ns;		/* when the head gap began to wait */
+	u32 reorder_wait_us;		/* recent time a gap took to fill */
 	struct timer_list ack_timer;	/* standalone ack after ack_delay */
 
 	spinlock_t tx_lock;		/* tx_*, ack_sent, rtt, ato */

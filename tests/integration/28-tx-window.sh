@@ -42,22 +42,27 @@ mbit=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"
 stalls=$(( $(call_field n1 100 window_stalls) - stalls0 ))
 win=$(call_field n1 100 send_window)
 [ "$stalls" -gt 0 ] || fail "iperf3 never filled an 8-packet window"
-[ "$win" -ge 4 ] && [ "$win" -le 8 ] || fail "send window $win (peer's is 8)"
+# 4 to start with, 8 once acked; an ack timeout (a stall of the emulated
+# guest longer than ATO does it) halves it
+[ "$win" -ge 1 ] && [ "$win" -le 8 ] || fail "send window $win (peer's is 8)"
 [ "$mbit" -ge 10 ] || fail "iperf3 $mbit Mbit/s through the window"
 pass "TCP $mbit Mbit/s through a window of $win, $stalls stalls woken"
 
 # --- tx-window off (n2) and a peer that acks late (n1: 2 s, huge window):
 # one-way datagrams n2 -> n1 never wait
 n1 "$CTL" call set id 100 ack-delay 2000 window 8192
+rx0=$(call_field n1 100 rx_packets)
 n1 python3 "$SEQ" recv 7000 3000 >"$TMP/seq" &
 rpid=$!
 sleep 1
 n2 python3 "$SEQ" send 192.168.100.1 7000 3000
 wait "$rpid"
 read -r _ got _ inv _ dups <"$TMP/seq"
-[ "$got" -ge 2950 ] && [ "$inv" = 0 ] && [ "$dups" = 0 ] || fail "$(cat "$TMP/seq")"
+[ "$inv" = 0 ] && [ "$dups" = 0 ] || fail "$(cat "$TMP/seq")"
+rx=$(( $(call_field n1 100 rx_packets) - rx0 ))
+[ "$rx" -ge 3000 ] || fail "PPP got $rx of 3000 datagrams (socket: $got)"
 expect_eq "$(call_field n2 200 window_stalls)" 0 "window stalls with tx-window off"
-pass "tx-window off, peer acking late: $got of 3000 datagrams, no stall"
+pass "tx-window off, peer acking late: all 3000 datagrams to PPP ($got to the socket), no stall"
 
 # --- the peer goes silent: its call is deleted (its pppd hangs up), n1's
 # pppd does not notice (no LCP echo) and keeps sending into the void
