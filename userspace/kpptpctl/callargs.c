@@ -57,10 +57,10 @@ static const struct call_key keys[] = {
 	  "on|off", "hold early packets to deliver them in order (on)" },
 	{ "reorder-timeout", KPPTP_A_REORDER_TIMEOUT, K_U32, 0,
 	  CALL_ADD | CALL_SET, true,
-	  "MS", "how long an early packet may wait, ms" },
+	  "MS", "longest an early packet may wait, ms (adaptive below)" },
 	{ "reorder-depth", KPPTP_A_REORDER_DEPTH, K_U16, 0,
 	  CALL_ADD | CALL_SET, true,
-	  "N", "how many early packets may wait" },
+	  "N", "most early packets that may wait (adaptive below)" },
 	{ "ack-delay", KPPTP_A_ACK_DELAY, K_U32, 0, CALL_ADD | CALL_SET, true,
 	  "MS", "delay before a standalone ack, ms (0: at once)" },
 };

@@ -31,10 +31,12 @@
  *                                  1/10 s (RFC 2637 4.4 initial RTT; 0, the
  *                                  default: 100 ms)
  *   KPPTP_A_FLAGS            u32   optional; KPPTP_F_* bits, default 0
- *   KPPTP_A_REORDER_TIMEOUT  u32   optional; ms an early packet may wait,
- *                                  0-2000, default 20 (0: no reordering)
- *   KPPTP_A_REORDER_DEPTH    u16   optional; packets the reorder queue holds,
- *                                  0-1024, default 64 (0: no reordering)
+ *   KPPTP_A_REORDER_TIMEOUT  u32   optional; longest ms an early packet may
+ *                                  wait, 0-2000, default 20 (0: no
+ *                                  reordering); the wait adapts below it
+ *   KPPTP_A_REORDER_DEPTH    u16   optional; most packets the reorder queue
+ *                                  holds, 0-1024, default 64 (0: no
+ *                                  reordering); adapts below it
  *   KPPTP_A_ACK_DELAY        u32   optional; ms before a standalone ack,
  *                                  0-5000, default 100 (0: ack every packet)
  *
