@@ -4,13 +4,16 @@
  *
  * The table is an XArray keyed by local call ID: IDs are dense 16-bit
  * numbers, lookups are lockless under RCU, and xa_alloc() finds a free ID
- * without a bitmap of our own.  Every change to the table, and every change
- * of a call's registered/attached/dead state, happens under kn->lock.
+ * without a bitmap of our own.  A second index, an rhashtable keyed by peer
+ * address and peer call ID, keeps two calls from talking to the same peer
+ * call without scanning every call.  Every change to either, and every
+ * change of a call's registered/attached/dead state, happens under kn->lock.
  */
 
 #include <linux/capability.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -109,21 +112,42 @@ static int kpptp_call_insert(struct kpptp_net *kn, struct kpptp_call *call,
 	return 0;
 }
 
-/* Is another call already talking to this peer call? */
-static bool kpptp_peer_in_use(struct kpptp_net *kn, u16 peer_id,
-			      __be32 peer_addr)
+static const struct rhashtable_params kpptp_peer_params = {
+	.key_len = sizeof(struct kpptp_peer_key),
+	.key_offset = offsetof(struct kpptp_call, peer_key),
+	.head_offset = offsetof(struct kpptp_call, peer_node),
+	.automatic_shrinking = true,
+};
+
+/*
+ * Claim the peer call (@peer_addr, @peer_id) for @call: -EEXIST if another
+ * call has it.  Netlink calls claim theirs at creation, socket calls at
+ * connect(); a call gives it up when it is unlinked.
+ */
+static int kpptp_peer_claim(struct kpptp_net *kn, struct kpptp_call *call,
+			    u16 peer_id, __be32 peer_addr)
 {
-	struct kpptp_call *call;
-	unsigned long id;
+	int err;
 
 	lockdep_assert_held(&kn->lock);
 
-	xa_for_each(&kn->calls, id, call) {
-		if (call->peer_addr == peer_addr && call->peer_id == peer_id &&
-		    (call->registered || call->owner == KPPTP_OWNER_NETLINK))
-			return true;
-	}
-	return false;
+	call->peer_key = (struct kpptp_peer_key){ .addr = peer_addr,
+						  .id = peer_id };
+	err = rhashtable_lookup_insert_fast(&kn->peers, &call->peer_node,
+					    kpptp_peer_params);
+	if (!err)
+		call->peer_indexed = true;
+	return err;
+}
+
+static void kpptp_peer_release(struct kpptp_net *kn, struct kpptp_call *call)
+{
+	lockdep_assert_held(&kn->lock);
+
+	if (call->peer_indexed)
+		rhashtable_remove_fast(&kn->peers, &call->peer_node,
+				       kpptp_peer_params);
+	call->peer_indexed = false;
 }
 
 /*
@@ -145,12 +169,12 @@ struct kpptp_call *kpptp_call_create(struct net *net,
 
 	mutex_lock(&kn->lock);
 	if (cfg->owner == KPPTP_OWNER_NETLINK) {
-		if (kpptp_peer_in_use(kn, cfg->peer_id, cfg->peer_addr)) {
+		err = kpptp_peer_claim(kn, call, cfg->peer_id, cfg->peer_addr);
+		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack,
 				       "a call to that peer call ID exists");
-			err = -EEXIST;
+		if (err)
 			goto err_unlock;
-		}
 		err = kpptp_channel_register(call);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "no route to the peer");
@@ -170,6 +194,7 @@ err_unregister:
 	/* Never in the table, so no receiver can be using it. */
 	kpptp_channel_unregister(call);
 err_unlock:
+	kpptp_peer_release(kn, call);
 	mutex_unlock(&kn->lock);
 	kpptp_call_free(call);
 	return ERR_PTR(err);
@@ -241,18 +266,47 @@ int kpptp_call_connect(struct kpptp_call *call, u16 peer_id, __be32 peer_addr)
 		err = -EBUSY;
 		goto out;
 	}
-	if (kpptp_peer_in_use(kn, peer_id, peer_addr)) {
-		err = -EALREADY;
+	err = kpptp_peer_claim(kn, call, peer_id, peer_addr);
+	if (err == -EEXIST)
+		err = -EALREADY;	/* what the in-tree driver says */
+	if (err)
 		goto out;
-	}
 	WRITE_ONCE(call->peer_id, peer_id);
 	call->peer_addr = peer_addr;
 	err = kpptp_channel_register(call);
+	if (err)
+		kpptp_peer_release(kn, call);
 out:
 	mutex_unlock(&kn->lock);
 	if (!err)
 		kpptp_nl_notify(call, KPPTP_CMD_CALL_SET, 0);
 	return err;
+}
+
+/*
+ * CALL_SET of the peer call ID, with the namespace lock held: -EEXIST if
+ * another call talks to that peer call already.
+ */
+int kpptp_call_set_peer_id(struct kpptp_call *call, u16 peer_id)
+{
+	struct kpptp_net *kn = kpptp_net(call->net);
+	u16 old = call->peer_id;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+
+	if (peer_id == old || !call->peer_indexed) {
+		WRITE_ONCE(call->peer_id, peer_id);
+		return 0;
+	}
+	kpptp_peer_release(kn, call);
+	err = kpptp_peer_claim(kn, call, peer_id, call->peer_addr);
+	if (err) {
+		WARN_ON_ONCE(kpptp_peer_claim(kn, call, old, call->peer_addr));
+		return err;
+	}
+	WRITE_ONCE(call->peer_id, peer_id);
+	return 0;
 }
 
 /* The channel index for PPPIOCGCHAN, or -ENOTCONN. */
@@ -277,6 +331,7 @@ static bool kpptp_call_unlink(struct kpptp_net *kn, struct kpptp_call *call)
 		return false;
 	WRITE_ONCE(call->dead, true);
 	xa_erase(&kn->calls, call->local_id);
+	kpptp_peer_release(kn, call);
 	kn->ncalls--;
 	return true;
 }
@@ -357,10 +412,19 @@ static int __net_init kpptp_net_init(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
 
+	int err;
+
 	xa_init_flags(&kn->calls, XA_FLAGS_ALLOC1);
 	mutex_init(&kn->lock);
+	err = rhashtable_init(&kn->peers, &kpptp_peer_params);
+	if (err)
+		return err;
 	kn->stats = netdev_alloc_pcpu_stats(struct kpptp_net_stats);
-	return kn->stats ? 0 : -ENOMEM;
+	if (!kn->stats) {
+		rhashtable_destroy(&kn->peers);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -389,6 +453,7 @@ static void __net_exit kpptp_net_exit(struct net *net)
 		kpptp_call_put(call);
 	}
 	xa_destroy(&kn->calls);
+	rhashtable_destroy(&kn->peers);
 	free_percpu(kn->stats);
 }
 

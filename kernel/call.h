@@ -6,6 +6,7 @@
 #include <linux/mutex.h>
 #include <linux/ppp_channel.h>
 #include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/xarray.h>
@@ -37,6 +38,13 @@ struct kpptp_call_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* Which peer call a call talks to: at most one call per key and namespace. */
+struct kpptp_peer_key {
+	__be32 addr;
+	u16 id;
+	u16 zero;		/* keys are compared as bytes */
+};
+
 /*
  * A call: one PPTP session and its ppp_generic channel.
  *
@@ -63,6 +71,9 @@ struct kpptp_call {
 	u8 owner;		/* KPPTP_OWNER_* */
 
 	/* The fields below are protected by the namespace's lock. */
+	struct rhash_head peer_node;	/* in kn->peers while peer_indexed */
+	struct kpptp_peer_key peer_key;
+	bool peer_indexed;
 	bool registered;	/* chan is registered with ppp_generic */
 	bool attached;		/* an owning socket exists */
 	bool dead;		/* unlinked, going away */
@@ -76,6 +87,7 @@ struct kpptp_call {
 struct kpptp_net {
 	struct xarray calls;		/* RCU readers, writers hold lock */
 	struct mutex lock;		/* serialises every change to calls */
+	struct rhashtable peers;	/* calls by peer, under lock */
 	u32 ncalls;
 	struct kpptp_net_stats __percpu *stats;
 };
@@ -131,6 +143,7 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 int kpptp_call_connect(struct kpptp_call *call, u16 peer_id,
 		       __be32 peer_addr);
 int kpptp_call_channel_index(struct kpptp_call *call);
+int kpptp_call_set_peer_id(struct kpptp_call *call, u16 peer_id);
 void kpptp_call_delete(struct kpptp_call *call, u8 reason);
 void kpptp_call_put(struct kpptp_call *call);
 

@@ -290,6 +290,7 @@ static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
 	struct kpptp_call_cfg cfg;
 	struct kpptp_net *kn;
 	struct kpptp_call *call;
+	int err;
 
 	if (attrs[KPPTP_A_PEER_ADDR] || attrs[KPPTP_A_LOCAL_ADDR]) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
@@ -316,7 +317,16 @@ static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
 		kpptp_call_put(call);
 		return -EINVAL;
 	}
-	WRITE_ONCE(call->peer_id, cfg.peer_id);
+	err = kpptp_call_set_peer_id(call, cfg.peer_id);
+	if (err) {
+		mutex_unlock(&kn->lock);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[KPPTP_A_PEER_CALL_ID],
+					    "a call to that peer call ID exists");
+		kpptp_call_put(call);
+		return err;
+	}
 	WRITE_ONCE(call->flags, cfg.flags);
 	kpptp_window_set_cfg(&call->win, &cfg.win);
 	mutex_unlock(&kn->lock);

@@ -143,6 +143,14 @@ pass "stats; one call table per namespace"
 # the kernel refuses: exit 2, its reason, the input it refused
 expect 2 'call add: call ID in use' n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 999
 expect 2 'call add: a call to that peer call ID exists' n1 "$CTL" call add peer 10.0.0.2 peer-id 201
+# a call cannot move onto a peer call another call has; the old one stays its own
+expect 2 'call set: .*a call to that peer call ID exists' n1 "$CTL" call set id 100 peer-id 201
+expect_eq "$(call_field n1 100 peer_id)" 300 "peer-id after a refused move"
+expect 2 'call add: a call to that peer call ID exists' n1 "$CTL" call add peer 10.0.0.2 peer-id 300
+n1 "$CTL" call set id 100 peer-id 301
+n1 "$CTL" call add id 150 peer 10.0.0.2 peer-id 300 >/dev/null	# 300 is free again
+n1 "$CTL" call del id 150
+n1 "$CTL" call set id 100 peer-id 300
 expect 2 'call add: peer "224\.0\.0\.1": peer must be a unicast address' \
 	n1 "$CTL" call add peer 224.0.0.1 peer-id 5
 expect 2 'call add: no route to the peer' n1 "$CTL" call add peer 172.31.99.1 peer-id 5
@@ -187,7 +195,8 @@ grep -qE '^\[NEW\] call 100 peer 10\.0\.0\.2 peer-id 200 local - owner netlink a
 grep -qE '^\[SET\] call 100 peer 10\.0\.0\.2 peer-id 300 ' "$ev" || fail "no SET event: $(cat "$ev")"
 grep -qE '^\[DEL\] call 100 reason netlink peer 10\.0\.0\.2 peer-id 300 .* rx_packets 0 rx_bytes 0 tx_packets [0-9]+ ' "$ev" ||
 	fail "no DEL event for 100: $(cat "$ev")"
-[ "$(grep '^\[NEW\]' "$ev" | grep -vc '^\[NEW\] call 1 ')" = 2 ] ||
+# n1 made 100, a random ID and 150
+[ "$(grep '^\[NEW\]' "$ev" | grep -vc '^\[NEW\] call 1 ')" = 3 ] ||
 	fail "n2's events leaked into n1: $(cat "$ev")"
 grep -vqE '^\[(NEW|SET|DEL)\] call [0-9]+ ' "$ev" && fail "stray monitor output: $(cat "$ev")"
 json cat "$TMP/events.json" >"$TMP/events.lines"
