@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ktap.awk: the UML console of a KUnit module run -> one line per test case
-# ("ok SUITE.CASE", "FAIL SUITE.CASE", "SKIP SUITE.CASE") and a last line
-# "N passed, N failed".  Exit status 1 on any failure.
+# ("ok SUITE.CASE", "FAIL SUITE.CASE", "SKIP SUITE.CASE"; a parameterised
+# case has one line per parameter, "ok SUITE.CASE.PARAM", and counts once
+# per parameter) and a last line "N passed, N failed".  Exit status 1 on any
+# failure.
 #
 # KUnit's KTAP for a loaded module: per suite, at indent 4,
 # "# Subtest: SUITE" and "1..CASES", then per case its diagnostics ("# ...")
@@ -17,6 +19,25 @@
 function fail(name, why) {
 	printf "FAIL %s%s\n", name, why == "" ? "" : "  (" why ")"
 	failed++
+}
+
+# result(PREFIX, "ok N NAME" | "not ok N NAME" | "ok N NAME # SKIP why")
+function result(prefix, line,    ok, name) {
+	ok = line ~ /^ok /
+	name = line
+	sub(/^(not )?ok [0-9]+ /, "", name)
+	if (name ~ / # SKIP/) {
+		sub(/ # SKIP.*/, "", name)
+		printf "SKIP %s%s\n", prefix, name
+	} else if (ok) {
+		printf "ok %s%s\n", prefix, name
+		passed++
+	} else {
+		fail(prefix name, "")
+		flush_diag()
+		nfailed_params++
+	}
+	diag = ""
 }
 
 function flush_diag() {
@@ -40,50 +61,54 @@ BEGIN { passed = 0; failed = 0; suites = 0; insuite = 0; done = 0 }
 /^kpptp-kunit: done$/ { done = 1 }
 
 /^    # Subtest: / {
-	suite = substr($0, 17)
+	suite = substr($0, 16)
 	insuite = 1
 	plan = -1
 	cases = 0
-	params = ""
+	pcase = ""
+	nparams = 0
 	diag = ""
 	next
 }
 
 insuite && /^    1\.\.[0-9]+$/ { plan = substr($0, 8) + 0; next }
 
-# a parameter of the case being run
-insuite && /^        not ok [0-9]+ / {
-	p = $0
-	sub(/^        not ok [0-9]+ /, "", p)
-	params = params (params == "" ? "" : ", ") p
+# a parameterised case: its parameters follow, one result each
+insuite && /^        # Subtest: / {
+	pcase = substr($0, 20)
+	nparams = 0
+	diag = ""
 	next
 }
 
-# diagnostics of the case being run, shown if it fails
-insuite && /^    ( {4})?# / && !/^    ( {4})?# Subtest: / {
-	diag = diag "    " substr($0, 5) "\n"
+insuite && /^        (not )?ok [0-9]+ / {
+	nparams++
+	result(suite "." pcase ".", substr($0, 9))
 	next
 }
 
 insuite && /^    (not )?ok [0-9]+ / {
 	cases++
-	line = $0
-	sub(/^    /, "", line)
-	ok = line ~ /^ok /
-	sub(/^(not )?ok [0-9]+ /, "", line)
-	name = suite "." line
-	if (line ~ / # SKIP/) {
-		sub(/ # SKIP.*/, "", line)
-		printf "SKIP %s.%s\n", suite, line
-	} else if (ok) {
-		printf "ok %s\n", name
-		passed++
-	} else {
-		fail(name, params == "" ? "" : "failed: " params)
-		flush_diag()
-	}
-	params = ""
+	line = substr($0, 5)
+	if (nparams == 0)
+		result(suite ".", line)
+	else if (line ~ /^not ok/ && nfailed_params == 0)
+		fail(suite "." pcase, "case failed, none of its parameters did")
+	pcase = ""
+	nparams = 0
+	nfailed_params = 0
 	diag = ""
+	next
+}
+
+# diagnostics of the case being run (indented; the free text of a _MSG
+# assertion is not), shown if it fails
+insuite && /^    ( {4})?# [^ ]+: pass:[0-9]+ fail:/ { next }
+insuite && (/^    / || diag != "") && !/^ *(# Subtest: |KTAP version|(not )?ok [0-9]+ )/ {
+	d = $0
+	sub(/^    /, "", d)
+	if (d != "")
+		diag = diag "    " d "\n"
 	next
 }
 

@@ -21,9 +21,9 @@
 #   5. parse the KTAP on the console: one "ok SUITE.CASE" / "FAIL SUITE.CASE"
 #      line per test case, then "N passed, N failed".
 #
-# Counting: one per KUnit test case; a parameterised case counts once and
-# fails if any of its parameters fails (the failing parameters are named on
-# its FAIL line).  A skipped case prints "SKIP" and is not counted.  Also
+# Counting: one per KUnit test case, and for a parameterised case one per
+# parameter ("ok SUITE.CASE.PARAM": a table row is a test of its own).  A
+# skipped case prints "SKIP" and is not counted.  Also
 # failures: a kernel warning, BUG, lockdep or debugobjects report on the
 # console (one failure), a suite or run that does not complete (crash or
 # timeout: one failure), and no suite at all.
@@ -207,16 +207,22 @@ build_module() {
 boot() {
 	local build=$1 rc=0
 
-	# UML's memory file goes to TMPDIR
+	# UML's memory file goes to TMPDIR; the braces keep bash's "Aborted"
+	# (UML's exit on a panic) off the terminal: ktap.awk reports it
 	mkdir -p "$OUT/tmp"
-	TMPDIR=$OUT/tmp timeout --kill-after=10 "$TIMEOUT" \
+	{ TMPDIR=$OUT/tmp timeout --kill-after=10 "$TIMEOUT" \
 		"$build/linux" mem=256M root=/dev/root rootfstype=hostfs rootflags=/ ro \
-		con=null con0=null,fd:1 printk.time=0 loglevel=6 \
+		con=null con0=null,fd:1 ssl=null printk.time=0 loglevel=7 \
 		init="$SRC/tests/kunit/uml-init.sh" KPPTP_KUNIT_DIR="$OUT/module" \
-		</dev/null >"$OUT/console.log" 2>&1 || rc=$?
-	# UML leaves the terminal's line discipline alone with con0=null,fd:1
-	[ "${V:-0}" = 1 ] && cat "$OUT/console.log"
-	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && log "UML timed out after ${TIMEOUT}s"
+		</dev/null >"$OUT/console.log" 2>&1; } 2>/dev/null || rc=$?
+	if [ "${V:-0}" = 1 ]; then
+		cat "$OUT/console.log"
+	fi
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		log "UML timed out after ${TIMEOUT}s"
+	elif [ "$rc" -ne 0 ]; then
+		log "UML exited with status $rc"
+	fi
 	return 0
 }
 
