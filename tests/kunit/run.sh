@@ -188,8 +188,14 @@ prepare_uml() {
 build_module() {
 	local build=$1 dir=$OUT/module f
 
-	rm -rf "$dir"
+	# kept between runs, so make rebuilds only what changed; a module
+	# built against another UML build is thrown away
+	if [ "$(cat "$dir/.kpptp-uml" 2>/dev/null)" != "$build" ]; then
+		rm -rf "$dir"
+	fi
 	mkdir -p "$dir"
+	echo "$build" >"$dir/.kpptp-uml"
+	find "$dir" -maxdepth 1 -type l -delete
 	ln -s "$SRC/tests/kunit/Kbuild" "$dir/Kbuild"
 	for f in "$SRC"/kernel/*.[ch]; do
 		ln -s "$f" "$dir/$(basename "$f")"
@@ -230,8 +236,12 @@ main() {
 	check_host
 	mkdir -p "$OUT"
 	prepare_uml
+	SECONDS=0
 	build_module "$BUILD"
+	log "test module built in ${SECONDS}s"
+	SECONDS=0
 	boot "$BUILD"
+	log "UML ran ${SECONDS}s"
 	awk -f "$SRC/tests/kunit/ktap.awk" "$OUT/console.log"
 }
 
