@@ -63,15 +63,16 @@ cannot() {
 	die "cannot run the KUnit suites: $* (KPPTP_KUNIT_OPTIONAL=1 makes this a skip)"
 }
 
-# Run a long command quietly (its output in a log) unless V=1.
+# Run a long command with its output appended to a log (and shown if V=1);
+# on failure show the log's end.
 quiet() {
 	local logfile=$1
 	shift
 	if [ "${V:-0}" = 1 ]; then
-		"$@" 2>&1 | tee "$logfile"
+		"$@" 2>&1 | tee -a "$logfile"
 		return "${PIPESTATUS[0]}"
 	fi
-	"$@" >"$logfile" 2>&1 || { tail -n 30 "$logfile" >&2; return 1; }
+	"$@" >>"$logfile" 2>&1 || { tail -n 30 "$logfile" >&2; return 1; }
 }
 
 check_host() {
@@ -147,34 +148,27 @@ prepare_uml() {
 		fetch_source
 		ksrc=$KSRC
 		log "building UML ($(basename "$ksrc"), config $key): a few minutes, log in $build.log"
-		rm -rf "$build"
+		rm -rf "$build" "$build.log"
 		mkdir -p "$build"
 		echo "$ksrc" >"$build/.kpptp-source"
 		quiet "$build.log" nice make -C "$ksrc" O="$build" ARCH=um defconfig ||
-			die "UML defconfig failed"
-		quiet "$build.log.merge" "$ksrc/scripts/kconfig/merge_config.sh" -m \
+			cannot "UML defconfig failed, see $build.log"
+		quiet "$build.log" "$ksrc/scripts/kconfig/merge_config.sh" -m \
 			-O "$build" "$build/.config" "$CONFIG" || die "merging $CONFIG failed"
-		cat "$build.log.merge" >>"$build.log"
-		rm -f "$build.log.merge"
-		quiet "$build.log.olddef" nice make -C "$ksrc" O="$build" ARCH=um olddefconfig ||
-			die "UML olddefconfig failed"
-		cat "$build.log.olddef" >>"$build.log"
-		rm -f "$build.log.olddef"
+		quiet "$build.log" nice make -C "$ksrc" O="$build" ARCH=um olddefconfig ||
+			die "UML olddefconfig failed, see $build.log"
 		# an option Kconfig dropped (unmet dependency) is a recipe error
 		while read -r opt; do
 			case $opt in
-			CONFIG_*=n) grep -qx "# ${opt%=n} is not set" "$build/.config" ||
-					! grep -q "^${opt%=n}=" "$build/.config" ||
+			CONFIG_*=n) ! grep -q "^${opt%=n}=" "$build/.config" ||
 					die "$opt did not stick in the UML .config" ;;
 			CONFIG_*) grep -qx "$opt" "$build/.config" ||
 					die "$opt did not stick in the UML .config" ;;
 			esac
 		done < <(grep -v '^#' "$CONFIG" | grep .)
 		SECONDS=0
-		quiet "$build.log.make" nice make -C "$ksrc" O="$build" ARCH=um -j"$JOBS" \
-			linux modules || { cat "$build.log.make" >>"$build.log"; die "UML build failed, see $build.log"; }
-		cat "$build.log.make" >>"$build.log"
-		rm -f "$build.log.make"
+		quiet "$build.log" nice make -C "$ksrc" O="$build" ARCH=um -j"$JOBS" \
+			linux modules || cannot "the UML build failed, see $build.log"
 		log "UML built in ${SECONDS}s"
 		touch "$build/.kpptp-done"
 	fi
@@ -200,6 +194,7 @@ build_module() {
 	for f in "$SRC"/kernel/*.[ch]; do
 		ln -s "$f" "$dir/$(basename "$f")"
 	done
+	: >"$OUT/module.log"
 	quiet "$OUT/module.log" make -C "$build" ARCH=um M="$dir" W=1 modules ||
 		die "test module build failed, see $OUT/module.log"
 	if grep -q 'warning:' "$OUT/module.log"; then
