@@ -66,7 +66,13 @@ int kpptp_channel_register(struct kpptp_call *call)
 	call->chan.ops = &kpptp_chan_ops;
 	call->chan.mtu = (mtu ?: PPP_MRU) - (int)(sizeof(struct iphdr) +
 						   PPTP_HEADER_OVERHEAD);
-	call->chan.direct_xmit = true;
+	/*
+	 * Without a transmit window start_xmit never reports busy, so the ppp
+	 * device needs no qdisc.  With one it must keep its queue: a stopped
+	 * queue on a queueless device drops.  Hence KPPTP_F_TX_WINDOW is
+	 * fixed when the call is created.
+	 */
+	call->chan.direct_xmit = !(call->flags & KPPTP_F_TX_WINDOW);
 
 	err = ppp_register_net_channel(call->net, &call->chan);
 	if (err)

@@ -30,6 +30,7 @@ static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
 		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),
 	[KPPTP_A_PEER_PPD]		= { .type = NLA_U16 },
 	[KPPTP_A_FLAGS]			= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
+	[KPPTP_A_FLAGS_MASK]		= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
 	[KPPTP_A_REORDER_TIMEOUT]	=
 		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_REORDER_MS),
 	[KPPTP_A_REORDER_DEPTH]		=
@@ -48,8 +49,9 @@ static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_NET_STATS]		= { .type = NLA_REJECT },
 };
 
-static int kpptp_put_stats(struct sk_buff *skb, const struct kpptp_call *call)
+static int kpptp_put_stats(struct sk_buff *skb, struct kpptp_call *call)
 {
+	struct kpptp_window_tx_info tx;
 	struct kpptp_call_stats s;
 	struct nlattr *nest;
 
@@ -67,11 +69,14 @@ static int kpptp_put_stats(struct sk_buff *skb, const struct kpptp_call *call)
 	    PUT(RX_DUPLICATE, rx_duplicate) || PUT(RX_ACKS, rx_acks) ||
 	    PUT(TX_ACKS, tx_acks) || PUT(TX_DROPPED, tx_dropped) ||
 	    PUT(ACK_TIMEOUTS, ack_timeouts) ||
-	    PUT(WINDOW_STALLS, window_stalls))
+	    PUT(WINDOW_STALLS, window_stalls) ||
+	    PUT(RX_OUT_OF_RANGE, rx_out_of_range))
 		goto cancel;
 #undef PUT
-	if (nla_put_u32(skb, KPPTP_STATS_A_SEND_WINDOW,
-			READ_ONCE(call->win.cfg.peer_recv_window)))
+	kpptp_window_tx_info(&call->win, &tx);
+	if (nla_put_u32(skb, KPPTP_STATS_A_SEND_WINDOW, tx.send_window) ||
+	    nla_put_u32(skb, KPPTP_STATS_A_RTT_US, tx.rtt_us) ||
+	    nla_put_u32(skb, KPPTP_STATS_A_ATO_US, tx.ato_us))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -190,8 +195,16 @@ static void kpptp_parse_cfg(struct nlattr **attrs, struct kpptp_call_cfg *cfg)
 			nla_get_u16(attrs[KPPTP_A_PEER_RECV_WINDOW]);
 	if (attrs[KPPTP_A_PEER_PPD])
 		wc->peer_ppd = nla_get_u16(attrs[KPPTP_A_PEER_PPD]);
-	if (attrs[KPPTP_A_FLAGS])
-		cfg->flags = nla_get_u32(attrs[KPPTP_A_FLAGS]);
+	/* FLAGS_MASK, if given, names the bits FLAGS changes; else all */
+	if (attrs[KPPTP_A_FLAGS] || attrs[KPPTP_A_FLAGS_MASK]) {
+		u32 mask = KPPTP_F_ALL, val = 0;
+
+		if (attrs[KPPTP_A_FLAGS_MASK])
+			mask = nla_get_u32(attrs[KPPTP_A_FLAGS_MASK]);
+		if (attrs[KPPTP_A_FLAGS])
+			val = nla_get_u32(attrs[KPPTP_A_FLAGS]);
+		cfg->flags = (cfg->flags & ~mask) | (val & mask);
+	}
 	if (attrs[KPPTP_A_REORDER_TIMEOUT])
 		wc->reorder_timeout_ms =
 			nla_get_u32(attrs[KPPTP_A_REORDER_TIMEOUT]);
@@ -295,6 +308,14 @@ static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
 	cfg.flags = call->flags;
 	cfg.win = call->win.cfg;
 	kpptp_parse_cfg(attrs, &cfg);
+	if ((cfg.flags ^ call->flags) & KPPTP_F_TX_WINDOW) {
+		mutex_unlock(&kn->lock);
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_FLAGS] ?:
+				    attrs[KPPTP_A_FLAGS_MASK],
+				    "the transmit window is chosen when the call is created");
+		kpptp_call_put(call);
+		return -EINVAL;
+	}
 	WRITE_ONCE(call->peer_id, cfg.peer_id);
 	WRITE_ONCE(call->flags, cfg.flags);
 	kpptp_window_set_cfg(&call->win, &cfg.win);

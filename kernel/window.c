@@ -9,6 +9,8 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/ktime.h>
 
 #include "window.h"
 
@@ -62,6 +64,11 @@ void kpptp_window_set_cfg(struct kpptp_window *win,
 	spin_lock_bh(&win->rx_lock);
 	spin_lock(&win->tx_lock);
 	win->cfg = *cfg;
+	win->reorder_extent = min_t(u32, win->reorder_extent,
+				    cfg->reorder_depth);
+	win->reorder_wait_us = min_t(u32, win->reorder_wait_us,
+				     cfg->reorder_timeout_ms * USEC_PER_MSEC);
+	win->tx_window = clamp_t(u32, win->tx_window, 1, cfg->peer_recv_window);
 	spin_unlock(&win->tx_lock);
 	spin_unlock_bh(&win->rx_lock);
 }
@@ -112,11 +119,29 @@ static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 	kpptp_ack_schedule(win);
 }
 
-/* Give the gap at the head of the reorder queue a full timeout. */
+/*
+ * How long a gap may wait, the time counterpart of kpptp_reorder_limit():
+ * twice the time gaps recently took to fill, between 1 ms and
+ * reorder-timeout.  Holding a loss for the full 20 ms default is what
+ * collapses TCP on a lossy path: its flow behind the gap stops until then.
+ */
+static u64 kpptp_reorder_timeout_ns(struct kpptp_window *win)
+{
+	u64 max_ns = (u64)win->cfg.reorder_timeout_ms * NSEC_PER_MSEC;
+	u64 ns = 2ULL * win->reorder_wait_us * NSEC_PER_USEC;
+
+	return clamp_t(u64, ns, min_t(u64, max_ns,
+				      KPPTP_MIN_REORDER_US * NSEC_PER_USEC),
+		       max_ns);
+}
+
+/* The gap now at the head of the reorder queue starts its wait. */
 static void kpptp_reorder_arm(struct kpptp_window *win)
 {
-	mod_timer(&win->reorder_timer, jiffies +
-		  max(1UL, msecs_to_jiffies(win->cfg.reorder_timeout_ms)));
+	win->gap_start_ns = ktime_get_ns();
+	hrtimer_start(&win->reorder_timer,
+		      ns_to_ktime(kpptp_reorder_timeout_ns(win)),
+		      HRTIMER_MODE_REL_SOFT);
 }
 
 /* Deliver queued packets for as long as they continue the sequence. */
@@ -132,6 +157,41 @@ static void kpptp_drain(struct kpptp_window *win)
 	}
 }
 
+/*
+ * How many early packets may wait for a gap.  A gap that is only reordering
+ * fills once the packets that overtook it have arrived, so twice the recent
+ * overtaking distance is enough; a gap that is a loss never fills, and
+ * waiting for it only stalls the flow behind it (TCP sees no duplicate acks
+ * until we give up).  The distance grows at once when a gap fills later
+ * than that and shrinks by 1/8 per gap given up, so a lossy path without
+ * reordering holds packets only briefly.  reorder-depth is the ceiling.
+ */
+static u32 kpptp_reorder_limit(struct kpptp_window *win)
+{
+	u32 depth = win->cfg.reorder_depth;
+
+	return clamp_t(u32, 2 * win->reorder_extent,
+		       min_t(u32, depth, KPPTP_MIN_REORDER_LIMIT), depth);
+}
+
+/*
+ * The gap at the head filled: @queued packets overtook the packet that
+ * filled it, and it waited since gap_start_ns.  Both raise the estimates
+ * at once; giving a gap up lowers them by 1/8 (kpptp_skip_gap).
+ */
+static void kpptp_gap_filled(struct kpptp_window *win, u32 queued)
+{
+	u64 waited_us = div_u64(ktime_get_ns() - win->gap_start_ns,
+				NSEC_PER_USEC);
+
+	win->reorder_extent = max(win->reorder_extent,
+				  min_t(u32, queued, win->cfg.reorder_depth));
+	win->reorder_wait_us = max_t(u64, win->reorder_wait_us,
+				     min_t(u64, waited_us,
+					   win->cfg.reorder_timeout_ms *
+					   USEC_PER_MSEC));
+}
+
 /* Declare the gap before the oldest queued packet lost and move on. */
 static void kpptp_skip_gap(struct kpptp_window *win)
 {
@@ -139,9 +199,33 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 
 	if (!skb)
 		return;
+	win->reorder_extent -= win->reorder_extent / 8;
+	win->reorder_wait_us -= win->reorder_wait_us / 8;
 	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
 	win->rx_seq = *kpptp_skb_seq(skb) - 1;
 	kpptp_drain(win);
+}
+
+/*
+ * Reordering is off: give up the gap before @seq at once.  Packets queued
+ * while it was on and older than @seq go first, so the sequence PPP sees
+ * still only ever increases.
+ */
+static void kpptp_deliver_early(struct kpptp_window *win, struct sk_buff *skb,
+				u32 seq)
+{
+	struct sk_buff *head;
+
+	while ((head = skb_peek(&win->reorder_q)) &&
+	       !kpptp_seq_after(*kpptp_skb_seq(head), seq))
+		kpptp_skip_gap(win);
+	if (!kpptp_seq_after(seq, win->rx_seq)) {	/* was queued already */
+		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
+		kfree_skb(skb);
+		return;
+	}
+	kpptp_rx_count(win, KPPTP_RX_LOST, seq - win->rx_seq - 1);
+	kpptp_deliver_seq(win, skb, seq);
 }
 
 /* Queue an early packet in sequence order; false if it is a duplicate. */
@@ -165,6 +249,38 @@ static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 }
 
 /*
+ * Whether @seq is close enough to the expected one to be believed.  Two
+ * consecutive out-of-range packets restart the sequence at the second: the
+ * peer may really have lost that many (RFC 2637 sets no bound), but one
+ * stray packet must not make every later genuine one look late.
+ */
+static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
+{
+	s32 dist = seq - win->rx_seq;
+	u32 queued;
+
+	if (dist <= (s32)KPPTP_MAX_SEQ_JUMP && dist >= -(s32)KPPTP_MAX_SEQ_JUMP) {
+		win->rx_resync_valid = false;
+		return true;
+	}
+	if (!win->rx_resync_valid || seq != win->rx_resync_seq + 1) {
+		win->rx_resync_seq = seq;
+		win->rx_resync_valid = true;
+		return false;
+	}
+	/* What waits for the old sequence will never be delivered now. */
+	queued = skb_queue_len(&win->reorder_q);
+	if (queued) {
+		__skb_queue_purge(&win->reorder_q);
+		hrtimer_try_to_cancel(&win->reorder_timer);
+		kpptp_rx_count(win, KPPTP_RX_LOST, queued);
+	}
+	win->rx_resync_valid = false;
+	win->rx_seq = seq - 1;
+	return true;
+}
+
+/*
  * RFC 2637 4.3: deliver in order, hold early packets until the gap fills,
  * the reorder timeout passes or the queue is full, drop duplicates and
  * late packets.  Caller holds rx_lock; the packet is always consumed.
@@ -173,10 +289,15 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		     bool reorder)
 {
 	const struct kpptp_window_cfg *cfg = &win->cfg;
-	u32 queued;
+	u32 queued, limit;
 
 	lockdep_assert_held(&win->rx_lock);
 
+	if (win->rx_started && !kpptp_seq_in_range(win, seq)) {
+		kpptp_rx_count(win, KPPTP_RX_OUT_OF_RANGE, 1);
+		kfree_skb(skb);
+		return;
+	}
 	if (win->rx_started && !kpptp_seq_after(seq, win->rx_seq)) {
 		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
 		kfree_skb(skb);
@@ -184,19 +305,20 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 	}
 	if (!win->rx_started || seq == win->rx_seq + 1) {
 		queued = skb_queue_len(&win->reorder_q);
+		if (queued)
+			kpptp_gap_filled(win, queued);
 		kpptp_deliver_seq(win, skb, seq);
 		kpptp_drain(win);
 		/* a gap filled: the next gap at the head gets its own wait */
 		if (skb_queue_empty(&win->reorder_q))
-			del_timer(&win->reorder_timer);
+			hrtimer_try_to_cancel(&win->reorder_timer);
 		else if (skb_queue_len(&win->reorder_q) != queued)
 			kpptp_reorder_arm(win);
 		return;
 	}
 	/* Early.  Without a reorder queue the gap is lost at once. */
 	if (!reorder || !cfg->reorder_depth || !cfg->reorder_timeout_ms) {
-		kpptp_rx_count(win, KPPTP_RX_LOST, seq - win->rx_seq - 1);
-		kpptp_deliver_seq(win, skb, seq);
+		kpptp_deliver_early(win, skb, seq);
 		return;
 	}
 	if (!kpptp_queue_early(win, skb, seq)) {
@@ -204,23 +326,40 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		kfree_skb(skb);
 		return;
 	}
-	while (skb_queue_len(&win->reorder_q) > cfg->reorder_depth)
+	limit = kpptp_reorder_limit(win);
+	while (skb_queue_len(&win->reorder_q) > limit)
 		kpptp_skip_gap(win);
 	if (!skb_queue_empty(&win->reorder_q) &&
-	    !timer_pending(&win->reorder_timer))
+	    !hrtimer_is_queued(&win->reorder_timer))
 		kpptp_reorder_arm(win);
 }
 
-/* The gap at the head waited long enough: give it up, wait for the next. */
-static void kpptp_reorder_timeout(struct timer_list *t)
+/*
+ * The gap at the head may have waited long enough: give it up and let the
+ * next one wait.  The head may have changed since the timer was set, and
+ * the allowed wait with it: the deadline is checked again under the lock.
+ */
+static enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t)
 {
-	struct kpptp_window *win = from_timer(win, t, reorder_timer);
+	struct kpptp_window *win = container_of(t, struct kpptp_window,
+						reorder_timer);
+	u64 now, deadline;
 
 	spin_lock_bh(&win->rx_lock);
-	kpptp_skip_gap(win);
-	if (!skb_queue_empty(&win->reorder_q))
-		kpptp_reorder_arm(win);
+	if (!skb_queue_empty(&win->reorder_q)) {
+		now = ktime_get_ns();
+		deadline = win->gap_start_ns + kpptp_reorder_timeout_ns(win);
+		if (now < deadline) {
+			hrtimer_start(t, ns_to_ktime(deadline - now),
+				      HRTIMER_MODE_REL_SOFT);
+		} else {
+			kpptp_skip_gap(win);
+			if (!skb_queue_empty(&win->reorder_q))
+				kpptp_reorder_arm(win);
+		}
+	}
 	spin_unlock_bh(&win->rx_lock);
+	return HRTIMER_NORESTART;
 }
 
 /*
@@ -230,39 +369,166 @@ static void kpptp_reorder_timeout(struct timer_list *t)
 void kpptp_window_stop(struct kpptp_window *win)
 {
 	/* the reorder timer delivers and so can arm the ack timer: first */
-	del_timer_sync(&win->reorder_timer);
+	hrtimer_cancel(&win->reorder_timer);
 	del_timer_sync(&win->ack_timer);
+	del_timer_sync(&win->tx_timer);
 	spin_lock_bh(&win->rx_lock);
 	__skb_queue_purge(&win->reorder_q);
 	spin_unlock_bh(&win->rx_lock);
 }
 
-/* An ack from the peer, piggybacked or standalone. */
+/* RFC 2637 4.4: ATO = min(RTT + chi DEV, max), with chi 4 and a floor. */
+static void kpptp_ato_update(struct kpptp_window *win)
+{
+	u64 ato = (u64)win->rtt_us + 4 * (u64)win->dev_us;
+
+	win->ato_us = clamp_t(u64, ato, KPPTP_MIN_ATO_US, KPPTP_MAX_ATO_US);
+}
+
+/* The first RTT estimate is the peer's packet processing delay. */
+static void kpptp_rtt_init(struct kpptp_window *win)
+{
+	u64 ppd_us = (u64)win->cfg.peer_ppd * 100 * USEC_PER_MSEC;
+
+	win->rtt_us = ppd_us ? min_t(u64, ppd_us, KPPTP_MAX_ATO_US) :
+			       KPPTP_DEFAULT_RTT_US;
+	win->dev_us = win->rtt_us / 2;
+	kpptp_ato_update(win);
+}
+
+/*
+ * RFC 2637 4.4 with alpha 1/8 and beta 1/4:
+ * DIFF = SAMPLE - RTT, RTT += alpha DIFF, DEV += beta (|DIFF| - DEV).
+ * Microseconds are fine enough that no further scaling is needed.
+ */
+static void kpptp_rtt_sample(struct kpptp_window *win, u64 sample_us)
+{
+	s64 diff = (s64)min_t(u64, sample_us, KPPTP_MAX_ATO_US) - win->rtt_us;
+
+	win->rtt_us += div_s64(diff, 8);
+	win->dev_us += div_s64(abs(diff) - (s64)win->dev_us, 4);
+	kpptp_ato_update(win);
+}
+
+static unsigned long kpptp_ato_deadline(struct kpptp_window *win)
+{
+	return jiffies + max(1UL, usecs_to_jiffies(win->ato_us));
+}
+
+/*
+ * An ack from the peer, piggybacked or standalone.  Acks are cumulative;
+ * acks for packets never sent or already acked are ignored.  An ack frees
+ * window space, takes an RTT sample and, once a whole window has been
+ * acked, opens the window by one packet (RFC 2637 4.2).
+ */
 void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack)
 {
+	bool wake;
+	u32 acked;
+
 	spin_lock(&win->tx_lock);
-	/* Acks for sequence numbers never sent are bogus; ignore them. */
-	if (kpptp_seq_after(win->tx_seq, ack) &&
-	    (!win->tx_acked_valid || kpptp_seq_after(ack, win->tx_acked))) {
-		win->tx_acked = ack;
-		win->tx_acked_valid = true;
+	if (!kpptp_seq_after(win->tx_seq, ack) ||
+	    kpptp_seq_after(win->tx_una, ack)) {
+		spin_unlock(&win->tx_lock);
+		return;
 	}
+	acked = ack - win->tx_una + 1;
+	win->tx_una = ack + 1;
+	if (win->rtt_timing && !kpptp_seq_after(win->rtt_seq, ack)) {
+		win->rtt_timing = false;
+		kpptp_rtt_sample(win, div_u64(ktime_get_ns() -
+					      win->rtt_start_ns, NSEC_PER_USEC));
+	}
+	win->tx_acked_run += acked;
+	if (win->tx_acked_run >= win->tx_window) {
+		win->tx_acked_run = 0;
+		if (win->tx_window < win->cfg.peer_recv_window)
+			win->tx_window++;
+	}
+	/* the oldest unacked packet gets a full timeout from now */
+	if (win->tx_seq != win->tx_una)
+		win->tx_deadline = kpptp_ato_deadline(win);
+	wake = win->tx_stalled;
+	win->tx_stalled = false;
 	spin_unlock(&win->tx_lock);
+
+	if (wake)
+		kpptp_tx_wake(win);
+}
+
+/*
+ * RFC 2637 4.4: no ack within ATO.  PPTP never retransmits, so what is in
+ * flight is written off; the RTT estimate doubles and the window halves.
+ * The deadline moves with every ack, the timer only when it fires early.
+ */
+static void kpptp_tx_timeout(struct timer_list *t)
+{
+	struct kpptp_window *win = from_timer(win, t, tx_timer);
+	bool wake;
+
+	spin_lock(&win->tx_lock);
+	if (win->tx_seq == win->tx_una) {
+		spin_unlock(&win->tx_lock);
+		return;
+	}
+	if (time_before(jiffies, win->tx_deadline)) {
+		mod_timer(&win->tx_timer, win->tx_deadline);
+		spin_unlock(&win->tx_lock);
+		return;
+	}
+	win->tx_una = win->tx_seq;
+	win->rtt_timing = false;
+	win->rtt_us = min_t(u64, 2 * (u64)win->rtt_us, KPPTP_MAX_ATO_US);
+	kpptp_ato_update(win);
+	win->tx_window = max(1U, win->tx_window / 2);
+	win->tx_acked_run = 0;
+	kpptp_rx_count(win, KPPTP_TX_ACK_TIMEOUT, 1);
+	wake = win->tx_stalled;
+	win->tx_stalled = false;
+	spin_unlock(&win->tx_lock);
+
+	if (wake)
+		kpptp_tx_wake(win);
 }
 
 /*
  * Sequence number for the next data packet, and the ack to piggyback on it
  * if the peer has not been told about the latest in-order packet yet.
+ * With @enforce, false when the send window is full: the caller reports
+ * busy and kpptp_tx_wake() follows on the next ack or ack timeout.
  */
-u32 kpptp_window_tx_seq(struct kpptp_window *win, u32 *ack, bool *has_ack)
+bool kpptp_window_tx_seq(struct kpptp_window *win, bool enforce, u32 *seq,
+			 u32 *ack, bool *has_ack)
 {
-	u32 seq;
-
 	spin_lock(&win->tx_lock);
-	seq = win->tx_seq++;
+	if (enforce && win->tx_seq - win->tx_una >= win->tx_window) {
+		win->tx_stalled = true;
+		spin_unlock(&win->tx_lock);
+		return false;
+	}
+	if (win->tx_seq == win->tx_una)
+		win->tx_deadline = kpptp_ato_deadline(win);
+	if (!timer_pending(&win->tx_timer))
+		mod_timer(&win->tx_timer, win->tx_deadline);
+	*seq = win->tx_seq++;
+	if (!win->rtt_timing) {
+		win->rtt_timing = true;
+		win->rtt_seq = *seq;
+		win->rtt_start_ns = ktime_get_ns();
+	}
 	*has_ack = kpptp_pick_ack(win, ack);
 	spin_unlock(&win->tx_lock);
-	return seq;
+	return true;
+}
+
+void kpptp_window_tx_info(struct kpptp_window *win,
+			  struct kpptp_window_tx_info *info)
+{
+	spin_lock_bh(&win->tx_lock);
+	info->send_window = win->tx_window;
+	info->rtt_us = win->rtt_us;
+	info->ato_us = win->ato_us;
+	spin_unlock_bh(&win->tx_lock);
 }
 
 void kpptp_window_init(struct kpptp_window *win,
@@ -273,6 +539,13 @@ void kpptp_window_init(struct kpptp_window *win,
 	spin_lock_init(&win->rx_lock);
 	spin_lock_init(&win->tx_lock);
 	__skb_queue_head_init(&win->reorder_q);
-	timer_setup(&win->reorder_timer, kpptp_reorder_timeout, 0);
+	hrtimer_init(&win->reorder_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	win->reorder_timer.function = kpptp_reorder_timeout;
 	timer_setup(&win->ack_timer, kpptp_ack_timeout, 0);
+	timer_setup(&win->tx_timer, kpptp_tx_timeout, 0);
+	/* start trusting the configuration, learn from what happens */
+	win->reorder_extent = cfg->reorder_depth / 2;
+	win->reorder_wait_us = cfg->reorder_timeout_ms * USEC_PER_MSEC / 2;
+	win->tx_window = max(1, cfg->peer_recv_window / 2);
+	kpptp_rtt_init(win);
 }

@@ -6,6 +6,7 @@
 #include <linux/if_tunnel.h>
 #include <linux/ip.h>
 #include <linux/ppp-ioctl.h>
+#include <linux/ppp_channel.h>
 #include <linux/ppp_defs.h>
 #include <linux/skbuff.h>
 #include <net/dst_cache.h>
@@ -67,25 +68,30 @@ static bool kpptp_ppp_frame(struct kpptp_call *call, struct sk_buff *skb)
 	return true;
 }
 
+/* Sequence and ack numbers of one data packet. */
+struct kpptp_tx_nums {
+	u32 seq, ack;
+	bool has_ack;
+};
+
 static void kpptp_push_gre(struct kpptp_call *call, struct sk_buff *skb,
-			   unsigned int payload_len)
+			   unsigned int payload_len,
+			   const struct kpptp_tx_nums *n)
 {
+	bool has_ack = n->has_ack;
 	struct pptp_gre_header *hdr;
 	unsigned int hdrlen;
-	bool has_ack;
-	u32 seq, ack;
 
-	seq = kpptp_window_tx_seq(&call->win, &ack, &has_ack);
 	hdrlen = sizeof(*hdr) - (has_ack ? 0 : sizeof(hdr->ack));
 	hdr = skb_push(skb, hdrlen);
 	hdr->gre_hd.flags = GRE_KEY | GRE_SEQ | GRE_VERSION_1;
 	hdr->gre_hd.protocol = GRE_PROTO_PPP;
 	hdr->payload_len = htons(payload_len);
 	hdr->call_id = htons(READ_ONCE(call->peer_id));
-	hdr->seq = htonl(seq);
+	hdr->seq = htonl(n->seq);
 	if (has_ack) {
 		hdr->gre_hd.flags |= GRE_ACK;
-		hdr->ack = htonl(ack);
+		hdr->ack = htonl(n->ack);
 	}
 }
 
@@ -155,20 +161,37 @@ drop:
 	kpptp_stat_inc(call, tx_dropped);
 }
 
+/* The peer acked or an ack timed out: ppp_generic may send again. */
+void kpptp_tx_wake(struct kpptp_window *win)
+{
+	struct kpptp_call *call = container_of(win, struct kpptp_call, win);
+
+	if (READ_ONCE(call->registered) && !READ_ONCE(call->dead))
+		ppp_output_wakeup(&call->chan);
+}
+
 /*
  * ppp_generic's start_xmit, called with the channel's transmit lock held and
- * bottom halves off.  Always consumes the skb (returns 1); a packet that
- * cannot be sent is dropped and counted.
+ * bottom halves off.  Returns 0 (busy, skb untouched: ppp_generic keeps it
+ * and stops the queue) when the send window is full; otherwise consumes the
+ * skb and returns 1, dropping and counting a packet that cannot be sent.
  */
 int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 {
 	struct kpptp_call *call = chan->private;
 	unsigned int payload_len;
+	struct kpptp_tx_nums n;
 	struct rtable *rt;
 	__be32 saddr;
 
 	if (unlikely(READ_ONCE(call->dead)))
 		goto drop;
+	/* before anything changes the skb: a busy skb comes back unchanged */
+	if (!kpptp_window_tx_seq(&call->win, READ_ONCE(call->flags) & KPPTP_F_TX_WINDOW,
+				 &n.seq, &n.ack, &n.has_ack)) {
+		kpptp_stat_inc(call, window_stalls);
+		return 0;
+	}
 
 	rt = kpptp_cached_route(call, &saddr);
 	if (IS_ERR(rt))
@@ -181,7 +204,7 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 		goto drop_rt;
 
 	payload_len = skb->len;
-	kpptp_push_gre(call, skb, payload_len);
+	kpptp_push_gre(call, skb, payload_len, &n);
 	kpptp_push_ip(call, skb, rt, saddr);
 
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));

@@ -114,14 +114,19 @@ expect_eq "$(call_field n1 100 ack_delay_ms)" 0 "set ack-delay"
 expect_eq "$(call_field n1 100 reorder_timeout_ms)" 50 "set reorder-timeout"
 expect_eq "$(call_field n1 100 reorder_depth)" 10 "set reorder-depth"
 expect_eq "$(call_field n1 100 recv_window)" 32 "window kept"
-# The flags word is replaced as a whole by the kernel: kpptpctl merges.
+# Flags change one at a time (KPPTP_A_FLAGS_MASK); the transmit window is
+# chosen when the call is created (it decides whether the ppp unit queues).
 n1 "$CTL" call set id 100 reorder off
-n1 "$CTL" call set id 100 tx-window on
-expect_eq "$(call_field n1 100 reorder)" False "tx-window on reset reorder"
-expect_eq "$(call_field n1 100 tx_window)" True "set tx-window"
+expect_eq "$(call_field n1 100 reorder)" False "set reorder off"
+expect_eq "$(call_field n1 100 tx_window)" False "reorder off kept tx-window"
+if n1 "$CTL" call set id 100 tx-window on 2>"$TMP/err"; then
+	fail "tx-window changed on an existing call"
+fi
+grep -q "transmit window is chosen when the call is created" "$TMP/err" ||
+	fail "tx-window on: $(cat "$TMP/err")"
 n1 "$CTL" call set id 100 reorder on
-expect_eq "$(call_field n1 100 tx_window)" True "reorder on reset tx-window"
 expect_eq "$(call_field n1 100 reorder)" True "set reorder on"
+expect_eq "$(call_field n1 100 tx_window)" False "reorder on kept tx-window"
 pass "set"
 
 # ------------------------------------------------------------ stats, netns

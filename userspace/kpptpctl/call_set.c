@@ -4,7 +4,6 @@
 
 int cmd_call_set(struct ctl *ctl, int argc, char **argv)
 {
-	struct kpptp_call_info now;
 	struct parse_error e;
 	struct call_args a;
 	struct kpptp_nl *nl;
@@ -15,16 +14,12 @@ int cmd_call_set(struct ctl *ctl, int argc, char **argv)
 	err = ctl_open(&nl);
 	if (err)
 		return err;
-	/*
-	 * KPPTP_A_FLAGS replaces all the flags: "tx-window on" alone must not
-	 * turn reordering back on, so merge into the call's current flags.
-	 */
+	/* only the flags named change: "reorder off" leaves tx-window be */
 	if (a.has_flags) {
-		err = kpptp_call_get(nl, a.cfg.id, &now);
-		if (err)
-			goto fail;
-		a.cfg.flags = call_args_flags(&a, now.cfg.flags);
-		a.cfg.set |= KPPTP_CFG(KPPTP_A_FLAGS);
+		a.cfg.flags = a.flags_set;
+		a.cfg.flags_mask = a.flags_set | a.flags_clear;
+		a.cfg.set |= KPPTP_CFG(KPPTP_A_FLAGS) |
+			     KPPTP_CFG(KPPTP_A_FLAGS_MASK);
 	}
 	err = kpptp_call_set(nl, &a.cfg);
 	if (err)

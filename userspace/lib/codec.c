@@ -52,6 +52,7 @@ static const struct nla_policy stats_policy[KPPTP_STATS_A_MAX + 1] = {
 	[KPPTP_STATS_A_SEND_WINDOW]	= { .type = NLA_U32 },
 	[KPPTP_STATS_A_RTT_US]		= { .type = NLA_U32 },
 	[KPPTP_STATS_A_ATO_US]		= { .type = NLA_U32 },
+	[KPPTP_STATS_A_RX_OUT_OF_RANGE]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy net_stats_policy[KPPTP_NSTATS_A_MAX + 1] = {
@@ -78,6 +79,7 @@ int kpptp_put_call_cfg(struct nl_msg *msg, const struct kpptp_call_cfg *cfg)
 	PUT(16, KPPTP_A_PEER_RECV_WINDOW, cfg->peer_recv_window);
 	PUT(16, KPPTP_A_PEER_PPD, cfg->peer_ppd);
 	PUT(32, KPPTP_A_FLAGS, cfg->flags);
+	PUT(32, KPPTP_A_FLAGS_MASK, cfg->flags_mask);
 	PUT(32, KPPTP_A_REORDER_TIMEOUT, cfg->reorder_timeout_ms);
 	PUT(16, KPPTP_A_REORDER_DEPTH, cfg->reorder_depth);
 	PUT(32, KPPTP_A_ACK_DELAY, cfg->ack_delay_ms);

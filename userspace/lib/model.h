@@ -27,6 +27,7 @@ struct kpptp_call_cfg {
 	uint16_t peer_recv_window;	/* KPPTP_A_PEER_RECV_WINDOW, packets */
 	uint16_t peer_ppd;		/* KPPTP_A_PEER_PPD, 1/10 s */
 	uint32_t flags;			/* KPPTP_A_FLAGS, KPPTP_F_* */
+	uint32_t flags_mask;		/* KPPTP_A_FLAGS_MASK: bits to change */
 	uint32_t reorder_timeout_ms;	/* KPPTP_A_REORDER_TIMEOUT */
 	uint16_t reorder_depth;		/* KPPTP_A_REORDER_DEPTH, packets */
 	uint32_t ack_delay_ms;		/* KPPTP_A_ACK_DELAY */

@@ -23,18 +23,30 @@
  *   KPPTP_A_PEER_CALL_ID     u16   required
  *   KPPTP_A_PEER_ADDR        be32  required; IPv4 address of the peer
  *   KPPTP_A_LOCAL_ADDR       be32  optional; 0: chosen by the route lookup
- *   KPPTP_A_RECV_WINDOW      u16   optional; window we advertised (packets)
- *   KPPTP_A_PEER_RECV_WINDOW u16   optional; window the peer advertised
+ *   KPPTP_A_RECV_WINDOW      u16   optional; window we advertised, packets,
+ *                                  1-8192, default 64
+ *   KPPTP_A_PEER_RECV_WINDOW u16   optional; window the peer advertised,
+ *                                  1-8192, default 64
  *   KPPTP_A_PEER_PPD         u16   optional; peer's packet processing delay,
- *                                  1/10 s (RFC 2637 4.4 initial RTT)
- *   KPPTP_A_FLAGS            u32   optional; KPPTP_F_* bits
- *   KPPTP_A_REORDER_TIMEOUT  u32   optional; ms an early packet may wait
- *   KPPTP_A_REORDER_DEPTH    u16   optional; packets the reorder queue holds
- *   KPPTP_A_ACK_DELAY        u32   optional; ms before a standalone ack
+ *                                  1/10 s (RFC 2637 4.4 initial RTT; 0, the
+ *                                  default: 100 ms)
+ *   KPPTP_A_FLAGS            u32   optional; KPPTP_F_* bits, default 0
+ *   KPPTP_A_REORDER_TIMEOUT  u32   optional; longest ms an early packet may
+ *                                  wait, 0-2000, default 20 (0: no
+ *                                  reordering); the wait adapts below it
+ *   KPPTP_A_REORDER_DEPTH    u16   optional; most packets the reorder queue
+ *                                  holds, 0-1024, default 64 (0: no
+ *                                  reordering); adapts below it
+ *   KPPTP_A_ACK_DELAY        u32   optional; ms before a standalone ack,
+ *                                  0-5000, default 100 (0: ack every packet)
  *
  * KPPTP_CMD_CALL_SET (DO, admin)
  *   Changes a call.  KPPTP_A_CALL_ID is required; every other attribute of
  *   CALL_NEW except KPPTP_A_PEER_ADDR and KPPTP_A_LOCAL_ADDR may be given.
+ *   KPPTP_A_FLAGS_MASK       u32   optional; only these KPPTP_F_* bits are
+ *                                  set from KPPTP_A_FLAGS (absent: 0);
+ *                                  without a mask KPPTP_A_FLAGS replaces all
+ *   KPPTP_F_TX_WINDOW cannot change once the call exists (-EINVAL).
  *   Multicasts a CALL_SET event.  No reply beyond the ACK.
  *
  * KPPTP_CMD_CALL_DEL (DO, admin)
@@ -97,8 +109,9 @@ enum kpptp_cmd {
 
 /* KPPTP_A_FLAGS */
 enum kpptp_call_flags {
-	/* Enforce the peer's receive window on transmit (RFC 2637 4.2). Off by
-	 * default: Windows peers ignore windows and ack late.
+	/* Enforce the send window on transmit (RFC 2637 4.2): start_xmit
+	 * reports busy while it is full.  Off by default: Windows peers ignore
+	 * windows and ack late.  Fixed when the call is created.
 	 */
 	KPPTP_F_TX_WINDOW = 1U << 0,
 	/* Hold early packets for reordering; off: drop anything out of order */
@@ -143,6 +156,7 @@ enum kpptp_attr {
 	KPPTP_A_DEL_REASON,		/* u8, KPPTP_DEL_* */
 	KPPTP_A_CALLS,			/* u32 */
 	KPPTP_A_NET_STATS,		/* nest, KPPTP_NSTATS_A_* */
+	KPPTP_A_FLAGS_MASK,		/* u32, KPPTP_F_* */
 
 	__KPPTP_A_LAST
 };
@@ -162,6 +176,7 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_RX_REORDERED,	/* arrived early, delivered in order */
 	KPPTP_STATS_A_RX_LOST,		/* sequence numbers given up on */
 	KPPTP_STATS_A_RX_DUPLICATE,	/* duplicate or late, dropped */
+					/* (more than 2^16 off: RX_OUT_OF_RANGE) */
 	KPPTP_STATS_A_RX_ACKS,		/* ack-only packets received */
 	KPPTP_STATS_A_TX_ACKS,		/* ack-only packets sent */
 	KPPTP_STATS_A_TX_DROPPED,	/* no route or no memory */
@@ -170,6 +185,7 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_SEND_WINDOW,	/* u32, current send window, packets */
 	KPPTP_STATS_A_RTT_US,		/* u32, smoothed RTT estimate */
 	KPPTP_STATS_A_ATO_US,		/* u32, current ack timeout */
+	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
 
 	__KPPTP_STATS_A_LAST
 };
