@@ -23,16 +23,22 @@
 #include "window.h"
 
 #define REC_MAX		2048
+/*
+ * Timers that never expire during a case, however slow the host (beyond
+ * the netlink limits: window.c takes any value).
+ */
+#define NEVER_MS	(3600 * 1000)
 
 /* The window of the running test and what window.c told its owner. */
 struct rec {
 	struct kpptp_window win;
 	u32 delivered[REC_MAX];
 	unsigned int n_delivered;
-	u64 events[KPPTP_RX_DUPLICATE + 1];	/* kpptp_rx_count() sums */
+	u64 events[KPPTP_TX_ACK_TIMEOUT + 1];	/* kpptp_rx_count() sums */
 	u32 acks[REC_MAX];			/* standalone acks sent */
 	unsigned int n_acks;
 	unsigned int send_ack_calls;
+	unsigned int tx_wakes;
 	unsigned int overflow;		/* records beyond REC_MAX */
 	unsigned int stray;		/* callbacks for another window */
 };
@@ -70,7 +76,8 @@ void kpptp_rx_deliver(struct kpptp_window *win, struct sk_buff *skb)
 
 void kpptp_rx_count(struct kpptp_window *win, enum kpptp_rx_event ev, u32 n)
 {
-	lockdep_assert_held(&win->rx_lock);
+	lockdep_assert(lockdep_is_held(&win->rx_lock) ||
+		       lockdep_is_held(&win->tx_lock));
 	if (rec_mine(win) && ev < ARRAY_SIZE(rec->events))
 		rec->events[ev] += n;
 }
@@ -89,6 +96,13 @@ void kpptp_send_ack(struct kpptp_window *win)
 		rec->acks[rec->n_acks++] = ack;
 	else
 		rec->overflow++;
+}
+
+void kpptp_tx_wake(struct kpptp_window *win)
+{
+	lockdep_assert_not_held(&win->tx_lock);
+	if (rec_mine(win))
+		rec->tx_wakes++;
 }
 
 /* ---- Helpers ---- */
@@ -131,14 +145,72 @@ static bool fire(struct timer_list *t)
 	return true;
 }
 
-static u32 tx_seq(bool *has_ack, u32 *ack)
+static bool reorder_pending(void)
 {
-	u32 seq;
+	return hrtimer_is_queued(&rec->win.reorder_timer);
+}
+
+/*
+ * Expire the reorder timer now, as if the gap at the head had waited its
+ * full time (the timer function checks gap_start_ns against the allowed
+ * wait, at most reorder_timeout_ms).  A re-armed timer is pushed back out
+ * of reach again, so only the test decides when a gap is given up.
+ */
+static bool fire_reorder(void)
+{
+	struct kpptp_window *win = &rec->win;
+	u32 timeout_ms = win->cfg.reorder_timeout_ms;
+
+	if (hrtimer_try_to_cancel(&win->reorder_timer) != 1)
+		return false;
+	spin_lock_bh(&win->rx_lock);
+	win->cfg.reorder_timeout_ms = 1;
+	win->gap_start_ns = 0;
+	spin_unlock_bh(&win->rx_lock);
+	local_bh_disable();
+	win->reorder_timer.function(&win->reorder_timer);
+	local_bh_enable();
+	spin_lock_bh(&win->rx_lock);
+	win->cfg.reorder_timeout_ms = timeout_ms;
+	if (hrtimer_try_to_cancel(&win->reorder_timer) == 1)
+		hrtimer_start(&win->reorder_timer, ms_to_ktime(NEVER_MS),
+			      HRTIMER_MODE_REL_SOFT);
+	spin_unlock_bh(&win->rx_lock);
+	return true;
+}
+
+/*
+ * Send one data packet (xmit.c: bottom halves off); false if the send
+ * window is full and @enforce.  The ack timeout (tx_timer) is taken back
+ * at once: tests expire it with fire_tx().
+ */
+static bool send(bool enforce, u32 *seq, bool *has_ack, u32 *ack)
+{
+	bool ok;
 
 	local_bh_disable();
-	seq = kpptp_window_tx_seq(&rec->win, ack, has_ack);
+	ok = kpptp_window_tx_seq(&rec->win, enforce, seq, ack, has_ack);
 	local_bh_enable();
+	del_timer(&rec->win.tx_timer);
+	return ok;
+}
+
+static u32 tx_seq(bool *has_ack, u32 *ack)
+{
+	u32 seq = 0;
+
+	send(false, &seq, has_ack, ack);
 	return seq;
+}
+
+/* The peer did not ack in time (RFC 2637 4.4). */
+static void fire_tx(void)
+{
+	rec->win.tx_deadline = jiffies;
+	local_bh_disable();
+	rec->win.tx_timer.function(&rec->win.tx_timer);
+	local_bh_enable();
+	del_timer(&rec->win.tx_timer);
 }
 
 static bool take_ack(u32 *ack)
@@ -155,18 +227,17 @@ static bool take_ack(u32 *ack)
  * The transmit side's ack state.  window.c has no accessor for it; these
  * two are the only places that know the fields.
  */
-static bool tx_acked(u32 *ack)
+/* The oldest sequence number not acked. */
+static u32 tx_una(void)
 {
-	*ack = rec->win.tx_acked;
-	return rec->win.tx_acked_valid;
+	return rec->win.tx_una;
 }
 
 /* Everything before seq was sent and acked: a call far into its life. */
 static void all_acked_before(u32 seq)
 {
 	rec->win.tx_seq = seq;
-	rec->win.tx_acked = seq - 1;
-	rec->win.tx_acked_valid = true;
+	rec->win.tx_una = seq;
 }
 
 static void ack_rcvd(u32 ack)
@@ -193,12 +264,7 @@ static unsigned int queued(void)
 	return n;
 }
 
-/*
- * Defaults, except timers that never expire during a case, however slow
- * the host (beyond the netlink limits: window.c takes any value).
- */
-#define NEVER_MS	(3600 * 1000)
-
+/* Defaults, except timers that never expire during a case. */
 static int window_init(struct kunit *test)
 {
 	struct kpptp_window_cfg cfg;
@@ -217,8 +283,9 @@ static int window_init(struct kunit *test)
 static void window_exit(struct kunit *test)
 {
 	kpptp_window_stop(&rec->win);
-	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.reorder_timer));
+	KUNIT_EXPECT_FALSE(test, reorder_pending());
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.ack_timer));
+	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.tx_timer));
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&rec->win.reorder_q));
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&skbs), 0, "skbs leaked");
 	KUNIT_EXPECT_EQ(test, rec->stray, 0);
@@ -287,7 +354,7 @@ struct rx_case {
 	bool timeout_0;		/* reorder_timeout_ms 0: no queue */
 	u64 in[16];		/* arrivals and timer steps, up to END */
 	u64 out[16];		/* sequence numbers delivered, up to END */
-	u32 lost, dup, reordered;
+	u32 lost, dup, reordered, oor;	/* oor: KPPTP_RX_OUT_OF_RANGE */
 	unsigned int left;	/* still in the reorder queue at the end */
 };
 
@@ -347,14 +414,24 @@ static const struct rx_case rx_cases[] = {
 	  .out = { 0xfffffffe, 1, END }, .lost = 2, .dup = 2, .reordered = 1 },
 	{ "wrap_no_reorder", .no_reorder = true, .in = { 0xfffffffe, 1, 0, END },
 	  .out = { 0xfffffffe, 1, END }, .lost = 2, .dup = 1 },
-	{ "jump_far_ahead", .in = { 1, 0x80000000, T, 2, END },
-	  .out = { 1, 0x80000000, END }, .lost = 0x7ffffffe, .dup = 1,
+	{ "jump_max_ahead", .in = { 1, 0x10001, T, 2, END },
+	  .out = { 1, 0x10001, END }, .lost = 0xffff, .dup = 1,
 	  .reordered = 1 },
-	{ "jump_far_ahead_no_reorder", .no_reorder = true,
-	  .in = { 1, 0x80000000, 0x80000001, END },
-	  .out = { 1, 0x80000000, 0x80000001, END }, .lost = 0x7ffffffe },
-	{ "2^31_ahead_is_late", .in = { 1, 0x80000001, NOT, 2, END },
-	  .out = { 1, 2, END }, .dup = 1 },
+	{ "jump_max_ahead_no_reorder", .no_reorder = true,
+	  .in = { 0xffff0000, 0xffffffff, 0, END },
+	  .out = { 0xffff0000, 0xffffffff, 0, END }, .lost = 0xfffe },
+	{ "stray_far_ahead_dropped", .in = { 1, 0x10002, NOT, 2, END },
+	  .out = { 1, 2, END }, .oor = 1 },
+	{ "stray_2^31_ahead_dropped", .in = { 1, 0x80000001, 2, END },
+	  .out = { 1, 2, END }, .oor = 1 },
+	{ "stray_far_behind_dropped", .in = { 0x20000, 1, 0x20001, END },
+	  .out = { 0x20000, 0x20001, END }, .oor = 1 },
+	{ "far_behind_in_range_is_late", .in = { 0x20000, 0x10000, END },
+	  .out = { 0x20000, END }, .dup = 1 },
+	{ "two_far_ahead_restart", .in = { 1, 3, 0x80000000, 0x80000001, 2, END },
+	  .out = { 1, 0x80000001, END }, .oor = 2, .lost = 1 },
+	{ "strays_apart_not_restart", .in = { 1, 0x80000000, 2, 0x80000001, 3, END },
+	  .out = { 1, 2, 3, END }, .oor = 2 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(rx_cases, rx_cases, name);
@@ -386,10 +463,10 @@ static void rx_script_test(struct kunit *test)
 	set_cfg(&cfg);
 	for (i = 0; c->in[i] != END; i++) {
 		if (c->in[i] == T)
-			KUNIT_ASSERT_TRUE_MSG(test, fire(&rec->win.reorder_timer),
+			KUNIT_ASSERT_TRUE_MSG(test, fire_reorder(),
 					      "step %u: reorder timer not pending", i);
 		else if (c->in[i] == NOT)
-			KUNIT_EXPECT_FALSE_MSG(test, timer_pending(&rec->win.reorder_timer),
+			KUNIT_EXPECT_FALSE_MSG(test, reorder_pending(),
 					       "step %u: reorder timer pending", i);
 		else
 			rx(test, c->in[i], !c->no_reorder);
@@ -398,10 +475,11 @@ static void rx_script_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], c->lost);
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_DUPLICATE], c->dup);
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_REORDERED], c->reordered);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_OUT_OF_RANGE], c->oor);
 	KUNIT_EXPECT_EQ(test, queued(), c->left);
 	/* a packet waits only while the timer runs */
 	if (c->left)
-		KUNIT_EXPECT_TRUE(test, timer_pending(&rec->win.reorder_timer));
+		KUNIT_EXPECT_TRUE(test, reorder_pending());
 }
 
 /* The reorder queue holds exactly reorder_depth packets, in order. */
@@ -437,7 +515,7 @@ static void rx_real_timers_test(struct kunit *test)
 	rx(test, 10, true);
 	rx(test, 12, true);
 	KUNIT_EXPECT_EQ(test, rec->n_delivered, 1);
-	KUNIT_EXPECT_TRUE(test, timer_pending(&rec->win.reorder_timer));
+	KUNIT_EXPECT_TRUE(test, reorder_pending());
 	end = jiffies + 2 * HZ;
 	while ((READ_ONCE(rec->n_delivered) < 2 || READ_ONCE(rec->n_acks) < 2) &&
 	       time_before(jiffies, end))
@@ -458,11 +536,11 @@ static void stop_test(struct kunit *test)
 	rx(test, 4, true);
 	rx(test, 5, true);
 	KUNIT_EXPECT_EQ(test, queued(), 2);
-	KUNIT_EXPECT_TRUE(test, timer_pending(&rec->win.reorder_timer));
+	KUNIT_EXPECT_TRUE(test, reorder_pending());
 	KUNIT_EXPECT_TRUE(test, timer_pending(&rec->win.ack_timer));
 	KUNIT_EXPECT_EQ(test, atomic_read(&skbs), 2);
 	kpptp_window_stop(&rec->win);
-	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.reorder_timer));
+	KUNIT_EXPECT_FALSE(test, reorder_pending());
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.ack_timer));
 	KUNIT_EXPECT_EQ(test, queued(), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&skbs), 0);
@@ -472,17 +550,11 @@ static void stop_test(struct kunit *test)
 }
 
 /*
- * KNOWN BUG in window.c: the knownbug_reorder_off_* cases fail until it
- * is fixed.  Reordering switched off (KPPTP_F_NO_REORDER, or reorder_depth or
- * reorder_timeout_ms set to 0 by CALL_SET) while early packets wait in the
- * queue.  The next early packet takes the no-reorder path, which ignores
- * the queue: it counts the queued packets lost and delivers past them.
- * Then the reorder timer gives up the "gap" before the queued packet, which
- * is now behind rx_seq: kpptp_skip_gap() counts (head - rx_seq - 1) lost,
- * a negative number as u32 (about 4e9), moves rx_seq backwards and
- * delivers the queued packets after newer ones, out of order.
+ * Reordering switched off (KPPTP_F_NO_REORDER, or reorder_depth or
+ * reorder_timeout_ms set to 0 by CALL_SET) while early packets wait: what
+ * waits goes first, in order, and only real gaps count as lost.
  */
-static void knownbug_reorder_off(struct kunit *test, bool by_cfg)
+static void reorder_off_with_queue(struct kunit *test, bool by_cfg)
 {
 	struct kpptp_window_cfg cfg = rec->win.cfg;
 	unsigned int i;
@@ -495,7 +567,7 @@ static void knownbug_reorder_off(struct kunit *test, bool by_cfg)
 		set_cfg(&cfg);
 	}
 	rx(test, 5, by_cfg);
-	fire(&rec->win.reorder_timer);
+	fire_reorder();
 	rx(test, 6, by_cfg);
 	for (i = 1; i < rec->n_delivered; i++)
 		KUNIT_EXPECT_TRUE_MSG(test, kpptp_seq_after(rec->delivered[i],
@@ -507,14 +579,14 @@ static void knownbug_reorder_off(struct kunit *test, bool by_cfg)
 	KUNIT_EXPECT_EQ(test, rec->win.rx_seq, 6);
 }
 
-static void knownbug_reorder_off_by_flag_test(struct kunit *test)
+static void reorder_off_with_queue_by_flag_test(struct kunit *test)
 {
-	knownbug_reorder_off(test, false);
+	reorder_off_with_queue(test, false);
 }
 
-static void knownbug_reorder_off_by_cfg_test(struct kunit *test)
+static void reorder_off_with_queue_by_cfg_test(struct kunit *test)
 {
-	knownbug_reorder_off(test, true);
+	reorder_off_with_queue(test, true);
 }
 
 /* Randomised: a sequence shuffled locally, with duplicates and drops. */
@@ -576,10 +648,10 @@ static void rx_property_test(struct kunit *test)
 	for (i = 0; i < n_in; i++) {
 		rx(test, c->base + in[i], !c->no_reorder);
 		if (prandom_u32_state(&rnd) % 100 < c->timer_pct)
-			fire(&rec->win.reorder_timer);
+			fire_reorder();
 	}
 	/* give up what is left, one gap at a time */
-	for (i = 0; fire(&rec->win.reorder_timer); i++)
+	for (i = 0; fire_reorder(); i++)
 		KUNIT_ASSERT_LT(test, i, c->n);
 	KUNIT_EXPECT_EQ(test, queued(), 0);
 
@@ -601,8 +673,8 @@ static void rx_property_test(struct kunit *test)
 					      rec->delivered[i], rec->delivered[i - 1]);
 	}
 	/* every packet was delivered or dropped as a duplicate or late */
-	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_DUPLICATE],
-			n_in);
+	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_DUPLICATE] +
+			rec->events[KPPTP_RX_OUT_OF_RANGE], n_in);
 	/* every number from the first to the last delivered: delivered or lost */
 	span = rec->win.rx_seq - first + 1;
 	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_LOST], span);
@@ -618,8 +690,8 @@ static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE_PARAM(rx_property_test, prop_cases_gen_params),
 	KUNIT_CASE(rx_real_timers_test),
 	KUNIT_CASE(stop_test),
-	KUNIT_CASE(knownbug_reorder_off_by_flag_test),
-	KUNIT_CASE(knownbug_reorder_off_by_cfg_test),
+	KUNIT_CASE(reorder_off_with_queue_by_flag_test),
+	KUNIT_CASE(reorder_off_with_queue_by_cfg_test),
 	{}
 };
 
@@ -765,27 +837,21 @@ static void ack_rcvd_test(struct kunit *test)
 
 	for (i = 0; i < 10; i++)
 		tx_seq(&has_ack, &ack);		/* sent 0..9 */
-	KUNIT_EXPECT_FALSE(test, tx_acked(&ack));
+	KUNIT_EXPECT_EQ(test, tx_una(), 0);
 	ack_rcvd(10);				/* never sent */
-	KUNIT_EXPECT_FALSE(test, tx_acked(&ack));
+	KUNIT_EXPECT_EQ(test, tx_una(), 0);
 	ack_rcvd(5);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 5);
+	KUNIT_EXPECT_EQ(test, tx_una(), 6);
 	ack_rcvd(3);				/* old */
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 5);
+	KUNIT_EXPECT_EQ(test, tx_una(), 6);
 	ack_rcvd(5);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 5);
+	KUNIT_EXPECT_EQ(test, tx_una(), 6);
 	ack_rcvd(0x80000005);			/* far away */
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 5);
+	KUNIT_EXPECT_EQ(test, tx_una(), 6);
 	ack_rcvd(9);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 9);
+	KUNIT_EXPECT_EQ(test, tx_una(), 10);
 	ack_rcvd(10);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 9);
+	KUNIT_EXPECT_EQ(test, tx_una(), 10);
 }
 
 static void ack_rcvd_wrap_test(struct kunit *test)
@@ -797,41 +863,25 @@ static void ack_rcvd_wrap_test(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		tx_seq(&has_ack, &ack);		/* sent fffffffe..1 */
 	ack_rcvd(0xffffffff);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, tx_una(), 0);
 	ack_rcvd(1);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 1);
+	KUNIT_EXPECT_EQ(test, tx_una(), 2);
 	ack_rcvd(0);				/* old, across the wrap */
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 1);
+	KUNIT_EXPECT_EQ(test, tx_una(), 2);
 	ack_rcvd(0xfffffffe);
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 1);
+	KUNIT_EXPECT_EQ(test, tx_una(), 2);
 	ack_rcvd(2);				/* not sent yet */
-	KUNIT_EXPECT_TRUE(test, tx_acked(&ack));
-	KUNIT_EXPECT_EQ(test, ack, 1);
+	KUNIT_EXPECT_EQ(test, tx_una(), 2);
 }
 
-/*
- * KNOWN BUG in window.c: the knownbug_ack_* cases fail until it is fixed.
- * The first ack is accepted for anything up to 2^31 before tx_seq, so also
- * for numbers before the first one we sent (0), which were never sent
- * ("Acks for sequence numbers never sent are bogus", says window.c).
- * Before any data went out (tx_seq == 0) an ack of 0xffffffff is taken as
- * valid; after sending 0..9 so is 0x80000011, and a transmit window would
- * then count tx_seq - tx_acked - 1 = 0x7ffffff8 packets in flight.
- */
-static void knownbug_ack_before_any_sent_test(struct kunit *test)
+/* Acks for numbers before the first one sent (0) were never sent either. */
+static void ack_before_any_sent_test(struct kunit *test)
 {
-	u32 ack;
-
 	ack_rcvd(0xffffffff);
-	KUNIT_EXPECT_FALSE_MSG(test, tx_acked(&ack),
-			       "ack %#x accepted before anything was sent", ack);
+	KUNIT_EXPECT_EQ(test, tx_una(), 0);
 }
 
-static void knownbug_ack_before_first_sent_test(struct kunit *test)
+static void ack_before_first_sent_test(struct kunit *test)
 {
 	bool has_ack;
 	u32 i, ack;
@@ -839,8 +889,94 @@ static void knownbug_ack_before_first_sent_test(struct kunit *test)
 	for (i = 0; i < 10; i++)
 		tx_seq(&has_ack, &ack);		/* sent 0..9 */
 	ack_rcvd(0x80000011);
-	KUNIT_EXPECT_FALSE_MSG(test, tx_acked(&ack),
-			       "ack %#x accepted after sending 0..9", ack);
+	KUNIT_EXPECT_EQ(test, tx_una(), 0);
+}
+
+static u32 send_window(void)
+{
+	struct kpptp_window_tx_info info;
+
+	kpptp_window_tx_info(&rec->win, &info);
+	return info.send_window;
+}
+
+/*
+ * RFC 2637 4.2 send window: half what the peer advertised to start with;
+ * full, the sender stalls until an ack makes room (kpptp_tx_wake); a
+ * whole window acked opens it by one, up to the peer's window.
+ */
+static void send_window_test(struct kunit *test)
+{
+	u32 w = send_window(), i, seq, ack;
+	bool has_ack;
+
+	KUNIT_ASSERT_EQ(test, w, KPPTP_DEFAULT_WINDOW / 2);
+	for (i = 0; i < w; i++) {
+		KUNIT_ASSERT_TRUE(test, send(true, &seq, &has_ack, &ack));
+		KUNIT_EXPECT_EQ(test, seq, i);
+	}
+	KUNIT_EXPECT_FALSE(test, send(true, &seq, &has_ack, &ack));
+	KUNIT_EXPECT_EQ(test, rec->tx_wakes, 0);
+	/* without enforce (LCP, control) a packet still goes */
+	KUNIT_EXPECT_TRUE(test, send(false, &seq, &has_ack, &ack));
+	KUNIT_EXPECT_EQ(test, seq, w);
+
+	/* w + 1 in flight: acking 0 and 1 leaves room for one */
+	ack_rcvd(0);
+	KUNIT_EXPECT_EQ(test, rec->tx_wakes, 1);
+	KUNIT_EXPECT_FALSE(test, send(true, &seq, &has_ack, &ack));
+	ack_rcvd(1);
+	KUNIT_EXPECT_EQ(test, rec->tx_wakes, 2);
+	KUNIT_EXPECT_TRUE(test, send(true, &seq, &has_ack, &ack));
+	KUNIT_EXPECT_FALSE(test, send(true, &seq, &has_ack, &ack));
+	ack_rcvd(2);
+	KUNIT_EXPECT_EQ(test, rec->tx_wakes, 3);
+	ack_rcvd(3);			/* not stalled: no wake */
+	KUNIT_EXPECT_EQ(test, rec->tx_wakes, 3);
+	KUNIT_EXPECT_EQ(test, send_window(), w);
+	ack_rcvd(w);			/* w + 1 acked in all */
+	KUNIT_EXPECT_EQ(test, send_window(), w + 1);
+}
+
+static void send_window_ceiling_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+	u32 i, seq, ack;
+	bool has_ack;
+
+	cfg.peer_recv_window = 2;
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, send_window(), 2);
+	for (i = 0; i < 50; i++) {
+		send(false, &seq, &has_ack, &ack);
+		ack_rcvd(seq);
+	}
+	KUNIT_EXPECT_EQ(test, send_window(), 2);
+}
+
+/* RFC 2637 4.4: no ack in time writes off what is in flight, halves the window. */
+static void ack_timeout_test(struct kunit *test)
+{
+	u32 w = send_window(), i, seq, ack;
+	bool has_ack;
+
+	for (i = 0; i < w; i++)
+		send(true, &seq, &has_ack, &ack);
+	KUNIT_EXPECT_FALSE(test, send(true, &seq, &has_ack, &ack));
+	fire_tx();
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_TX_ACK_TIMEOUT], 1);
+	KUNIT_EXPECT_EQ(test, rec->tx_wakes, 1);
+	KUNIT_EXPECT_EQ(test, tx_una(), w);
+	KUNIT_EXPECT_EQ(test, send_window(), w / 2);
+	/* nothing in flight: nothing to time out */
+	fire_tx();
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_TX_ACK_TIMEOUT], 1);
+	/* a late ack for what was written off is old news */
+	ack_rcvd(w - 1);
+	KUNIT_EXPECT_EQ(test, tx_una(), w);
+	for (i = 0; i < w / 2; i++)
+		KUNIT_EXPECT_TRUE(test, send(true, &seq, &has_ack, &ack));
+	KUNIT_EXPECT_FALSE(test, send(true, &seq, &has_ack, &ack));
 }
 
 static struct kunit_case ack_test_cases[] = {
@@ -852,8 +988,11 @@ static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE_PARAM(ack_half_window_test, ack_windows_gen_params),
 	KUNIT_CASE(ack_rcvd_test),
 	KUNIT_CASE(ack_rcvd_wrap_test),
-	KUNIT_CASE(knownbug_ack_before_any_sent_test),
-	KUNIT_CASE(knownbug_ack_before_first_sent_test),
+	KUNIT_CASE(ack_before_any_sent_test),
+	KUNIT_CASE(ack_before_first_sent_test),
+	KUNIT_CASE(send_window_test),
+	KUNIT_CASE(send_window_ceiling_test),
+	KUNIT_CASE(ack_timeout_test),
 	{}
 };
 
