@@ -153,30 +153,34 @@ static bool reorder_pending(void)
 /*
  * Expire the reorder timer now, as if the gap at the head had waited its
  * full time (the timer function checks gap_start_ns against the allowed
- * wait, at most reorder_timeout_ms).  A re-armed timer is pushed back out
- * of reach again, so only the test decides when a gap is given up.
+ * wait, at most reorder_timeout_ms: 1 ms for the call).  A re-armed timer
+ * is pushed back out of reach before bottom halves come back on, so it
+ * cannot run on its own (UML has one CPU) and only the test decides when a
+ * gap is given up.
  */
 static bool fire_reorder(void)
 {
 	struct kpptp_window *win = &rec->win;
 	u32 timeout_ms = win->cfg.reorder_timeout_ms;
+	bool fired = false;
 
-	if (hrtimer_try_to_cancel(&win->reorder_timer) != 1)
-		return false;
-	spin_lock_bh(&win->rx_lock);
-	win->cfg.reorder_timeout_ms = 1;
-	win->gap_start_ns = 0;
-	spin_unlock_bh(&win->rx_lock);
 	local_bh_disable();
-	win->reorder_timer.function(&win->reorder_timer);
+	if (hrtimer_try_to_cancel(&win->reorder_timer) == 1) {
+		spin_lock(&win->rx_lock);
+		win->cfg.reorder_timeout_ms = 1;
+		win->gap_start_ns = 0;
+		spin_unlock(&win->rx_lock);
+		win->reorder_timer.function(&win->reorder_timer);
+		spin_lock(&win->rx_lock);
+		win->cfg.reorder_timeout_ms = timeout_ms;
+		if (hrtimer_try_to_cancel(&win->reorder_timer) == 1)
+			hrtimer_start(&win->reorder_timer, ms_to_ktime(NEVER_MS),
+				      HRTIMER_MODE_REL_SOFT);
+		spin_unlock(&win->rx_lock);
+		fired = true;
+	}
 	local_bh_enable();
-	spin_lock_bh(&win->rx_lock);
-	win->cfg.reorder_timeout_ms = timeout_ms;
-	if (hrtimer_try_to_cancel(&win->reorder_timer) == 1)
-		hrtimer_start(&win->reorder_timer, ms_to_ktime(NEVER_MS),
-			      HRTIMER_MODE_REL_SOFT);
-	spin_unlock_bh(&win->rx_lock);
-	return true;
+	return fired;
 }
 
 /*
@@ -500,6 +504,50 @@ static void rx_queue_depth_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rec->delivered[i], i + 1);
 }
 
+/* Queue @n early packets after a one-packet gap; true if none overflowed. */
+static bool hold_after_gap(struct kunit *test, u32 *seq, unsigned int n)
+{
+	u64 lost = rec->events[KPPTP_RX_LOST];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		rx(test, *seq + 2 + i, true);
+	*seq += n + 1;
+	return rec->events[KPPTP_RX_LOST] == lost && queued() == n;
+}
+
+/*
+ * The queue limit follows the reordering seen: it starts at reorder_depth,
+ * loses 1/8 per gap given up down to twice 7 (a lossy path holds little),
+ * and grows at once to twice what overtook a gap that filled.
+ */
+static void reorder_limit_adapts_test(struct kunit *test)
+{
+	u32 seq = 0, i;
+
+	rx(test, seq, true);
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 64));
+	KUNIT_EXPECT_TRUE(test, fire_reorder());
+	for (i = 0; i < 20; i++) {		/* a lossy path */
+		KUNIT_ASSERT_TRUE(test, hold_after_gap(test, &seq, 1));
+		KUNIT_ASSERT_TRUE(test, fire_reorder());
+	}
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 14));
+	rx(test, seq + 1, true);		/* the 15th: gap given up */
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	seq++;
+	KUNIT_EXPECT_EQ(test, rec->win.rx_seq, seq);
+
+	/* 10 packets overtake one that then arrives */
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 10));
+	rx(test, seq - 10, true);
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 20));
+	rx(test, seq + 1, true);		/* the 21st */
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_EQ(test, rec->win.rx_seq, seq + 1);
+}
+
 /*
  * The real timers: a 1 ms reorder timeout gives up the gap and the ack
  * timer acks what that delivered, both from softirq (lockdep watches).
@@ -687,6 +735,7 @@ static void rx_property_test(struct kunit *test)
 static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE_PARAM(rx_script_test, rx_cases_gen_params),
 	KUNIT_CASE(rx_queue_depth_test),
+	KUNIT_CASE(reorder_limit_adapts_test),
 	KUNIT_CASE_PARAM(rx_property_test, prop_cases_gen_params),
 	KUNIT_CASE(rx_real_timers_test),
 	KUNIT_CASE(stop_test),
