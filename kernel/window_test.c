@@ -186,7 +186,7 @@ static bool fire_reorder(void)
 /*
  * Send one data packet (xmit.c: bottom halves off); false if the send
  * window is full and @enforce.  The ack timeout (tx_timer) is taken back
- * at once: tests expire it with fire_tx().
+ * before bottom halves come back on: tests expire it with fire_tx().
  */
 static bool send(bool enforce, u32 *seq, bool *has_ack, u32 *ack)
 {
@@ -194,8 +194,8 @@ static bool send(bool enforce, u32 *seq, bool *has_ack, u32 *ack)
 
 	local_bh_disable();
 	ok = kpptp_window_tx_seq(&rec->win, enforce, seq, ack, has_ack);
-	local_bh_enable();
 	del_timer(&rec->win.tx_timer);
+	local_bh_enable();
 	return ok;
 }
 
@@ -210,11 +210,11 @@ static u32 tx_seq(bool *has_ack, u32 *ack)
 /* The peer did not ack in time (RFC 2637 4.4). */
 static void fire_tx(void)
 {
-	rec->win.tx_deadline = jiffies;
 	local_bh_disable();
+	rec->win.tx_deadline = jiffies;
 	rec->win.tx_timer.function(&rec->win.tx_timer);
-	local_bh_enable();
 	del_timer(&rec->win.tx_timer);
+	local_bh_enable();
 }
 
 static bool take_ack(u32 *ack)
