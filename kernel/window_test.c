@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for window.c: serial number arithmetic (kpptp_window_seq),
- * the receive window (kpptp_window) and acks (kpptp_window_ack).
+ * the receive window (kpptp_window), acks and the send window
+ * (kpptp_window_ack).
  * Built into kpptp_test.ko by tests/kunit/Kbuild, never into kpptp.ko.
  *
  * window.c talks to its owner only through the callbacks declared in
  * window.h.  Here the owner is a recorder: it writes down every sequence
- * number delivered, every counted event and every ack sent, for the one
- * window the running test owns.  Timers are made long so they never expire
- * on their own; a test "fires" a pending timer by calling its function, so
- * every run sees the same events in the same order.  One case lets the real
- * timers run, to check that they are armed and work in softirq context.
+ * number delivered, every counted event, every ack sent and every wake of
+ * the transmit queue, for the one window the running test owns.  Timers
+ * are made long so they never expire on their own; a test "fires" a
+ * pending timer by calling its function (fire(), fire_reorder(),
+ * fire_tx()), so every run sees the same events in the same order.  One
+ * case lets the real timers run, to check that they are armed and work in
+ * softirq context.
  */
 
 #include <kunit/test.h>
