@@ -3,7 +3,8 @@
 # make                 kpptp.ko (against KDIR) and the userspace tools
 # make guest-modules   kpptp.ko and the tools built inside the test guest's
 #                      rootfs (trixie, kernel 6.12), which is built if needed
-# make check           userspace unit tests, then the guest test suite
+# make check           userspace unit tests, KUnit suites, guest test suite
+# make kunit           KUnit suites (kernel/*_test.c) on User-Mode Linux
 # make demo            boot the guest, bring up a live PPP link over kpptp.ko
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
@@ -28,6 +29,9 @@ guest-modules:
 check:
 	tests/check.sh
 
+kunit:
+	tests/kunit/run.sh
+
 demo:
 	$(VM) demo
 
@@ -48,4 +52,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check demo W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check kunit demo W1 sparse checkpatch clean

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh: every test.  First the userspace unit tests on the host
-# (make -C userspace check), then the guest integration tests
+# (make -C userspace check), then the kernel's KUnit suites on User-Mode
+# Linux (tests/kunit/run.sh), then the guest integration tests
 # (tests/vm/guest.sh run [TEST...]).  Each part prints its own
-# "N passed, N failed" line; this script ends with one line summing both and
+# "N passed, N failed" line; this script ends with one line summing them and
 # exits non-zero if anything failed (a part that fails without a summary
-# line counts as one failure).
+# line counts as one failure).  A failing part does not stop the next.
 #
 # usage: tests/check.sh [TEST...]      TESTs are passed to guest.sh run
+# KPPTP_KUNIT_OPTIONAL=1 turns "this host cannot build UML" into a skip.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -43,6 +45,7 @@ if [ -f userspace/Makefile ]; then
 else
 	echo "=== unit tests: SKIP (no userspace/Makefile yet)"
 fi
+part "kunit" tests/kunit/run.sh
 part "guest tests" tests/vm/guest.sh run "$@"
 
 echo "$passed passed, $failed failed"
