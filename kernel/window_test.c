@@ -552,6 +552,38 @@ static void reorder_limit_adapts_test(struct kunit *test)
 }
 
 /*
+ * The time a gap may wait follows the reordering seen: it starts at the
+ * full reorder_timeout, loses 1/8 per gap given up
+ * (a loss holds the flow at least 1 ms, not 20), and grows at once to what
+ * a gap that filled was waited for.
+ */
+static void reorder_wait_adapts_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+	u32 seq = 0, i;
+
+	cfg.reorder_timeout_ms = 20;
+	set_cfg(&cfg);
+	/* a lower timeout caps the estimate: the full 20 ms for now */
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_wait_us, 20000);
+	rx(test, seq, true);
+	for (i = 0; i < 40; i++) {		/* a lossy path */
+		KUNIT_ASSERT_TRUE(test, hold_after_gap(test, &seq, 1));
+		KUNIT_ASSERT_TRUE(test, fire_reorder());
+	}
+	KUNIT_EXPECT_LT(test, rec->win.reorder_wait_us, 1000);
+	/* a gap that fills after 5 ms: the next gap may wait twice that */
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 1));
+	spin_lock_bh(&rec->win.rx_lock);
+	rec->win.gap_start_ns -= 5 * NSEC_PER_MSEC;
+	spin_unlock_bh(&rec->win.rx_lock);
+	rx(test, seq - 1, true);
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_GE(test, rec->win.reorder_wait_us, 5000);
+	KUNIT_EXPECT_LE(test, rec->win.reorder_wait_us, 20000);
+}
+
+/*
  * The real timers: a 1 ms reorder timeout gives up the gap and the ack
  * timer acks what that delivered, both from softirq (lockdep watches).
  */
@@ -739,6 +771,7 @@ static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE_PARAM(rx_script_test, rx_cases_gen_params),
 	KUNIT_CASE(rx_queue_depth_test),
 	KUNIT_CASE(reorder_limit_adapts_test),
+	KUNIT_CASE(reorder_wait_adapts_test),
 	KUNIT_CASE_PARAM(rx_property_test, prop_cases_gen_params),
 	KUNIT_CASE(rx_real_timers_test),
 	KUNIT_CASE(stop_test),
@@ -1031,6 +1064,77 @@ static void ack_timeout_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, send(true, &seq, &has_ack, &ack));
 }
 
+/* Pretend the packet being timed went out @ms ago. */
+static void rtt_backdate(u32 ms)
+{
+	local_bh_disable();
+	rec->win.rtt_start_ns -= (u64)ms * NSEC_PER_MSEC;
+	local_bh_enable();
+}
+
+/* Within @tol of @want (samples include the test's own few microseconds). */
+#define EXPECT_NEAR(test, got, want, tol) \
+	KUNIT_EXPECT_TRUE_MSG(test, (got) + (tol) >= (want) && \
+			      (got) <= (want) + (tol), "%u, want %u +- %u", \
+			      (u32)(got), (u32)(want), (u32)(tol))
+
+/*
+ * RFC 2637 4.4 with alpha 1/8, beta 1/4, chi 4: RTT0 100 ms without a
+ * processing delay from the peer (DEV0 half of it), one 20 ms sample moves
+ * RTT by an eighth of the difference and DEV by a quarter of |DIFF| - DEV;
+ * a timeout doubles RTT; many samples converge on the path.
+ */
+static void rtt_estimate_test(struct kunit *test)
+{
+	u32 seq, ack, i;
+	bool has_ack;
+
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 100000);
+	KUNIT_EXPECT_EQ(test, rec->win.dev_us, 50000);
+	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 300000);
+
+	send(false, &seq, &has_ack, &ack);
+	rtt_backdate(20);
+	ack_rcvd(seq);
+	EXPECT_NEAR(test, rec->win.rtt_us, 90000, 500);
+	EXPECT_NEAR(test, rec->win.dev_us, 57500, 500);
+	EXPECT_NEAR(test, rec->win.ato_us,
+		    rec->win.rtt_us + 4 * rec->win.dev_us, 1);
+
+	send(false, &seq, &has_ack, &ack);
+	fire_tx();
+	EXPECT_NEAR(test, rec->win.rtt_us, 180000, 1000);
+
+	for (i = 0; i < 100; i++) {
+		send(false, &seq, &has_ack, &ack);
+		rtt_backdate(20);
+		ack_rcvd(seq);
+	}
+	EXPECT_NEAR(test, rec->win.rtt_us, 20000, 500);
+	/* a steady path: DEV shrinks, ATO stays above the 10 ms floor */
+	KUNIT_EXPECT_LT(test, rec->win.dev_us, 2000);
+	KUNIT_EXPECT_GE(test, rec->win.ato_us, rec->win.rtt_us);
+	KUNIT_EXPECT_GE(test, rec->win.ato_us, 10000);
+}
+
+/* RTT0 is the peer's processing delay (1/10 s), ATO at most 5 s. */
+static void rtt_from_peer_ppd_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+
+	kpptp_window_stop(&rec->win);
+	cfg.peer_ppd = 5;
+	kpptp_window_init(&rec->win, &cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 500000);
+	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 1500000);
+
+	kpptp_window_stop(&rec->win);
+	cfg.peer_ppd = 100;
+	kpptp_window_init(&rec->win, &cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 5000000);
+	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 5000000);
+}
+
 static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE(tx_seq_counts_from_0_test),
 	KUNIT_CASE(no_ack_before_data_test),
@@ -1045,6 +1149,8 @@ static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE(send_window_test),
 	KUNIT_CASE(send_window_ceiling_test),
 	KUNIT_CASE(ack_timeout_test),
+	KUNIT_CASE(rtt_estimate_test),
+	KUNIT_CASE(rtt_from_peer_ppd_test),
 	{}
 };
 
