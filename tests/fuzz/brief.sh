@@ -2,19 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # brief.sh: run every libFuzzer harness in $KPPTP_FUZZ_DIR (fuzz_*) for
-# $FUZZ_SECONDS seconds (default 5), as part of "make check": "ok - NAME
+# $FUZZ_SECONDS seconds (default 5), starting from the seeds in corpus/NAME, as part of "make check": "ok - NAME
 # (N execs)" per harness, then "N passed, N failed".  A crash, leak or
 # sanitizer report fails the harness; its input is left in $KPPTP_FUZZ_DIR.
 dir=$(cd "${KPPTP_FUZZ_DIR:?KPPTP_FUZZ_DIR not set}" && pwd) || exit 1
 secs=${FUZZ_SECONDS:-5}
+seeds=$(cd "$(dirname "$0")" && pwd)/corpus
 passed=0
 failed=0
 for f in "$dir"/fuzz_*; do
 	[ -x "$f" ] || continue
 	name=$(basename "$f")
 	log=$dir/$name.log
+	# seeds from tests/fuzz/corpus/NAME, grown in a scratch copy
+	work=$dir/$name.corpus
+	rm -rf "$work" && mkdir -p "$work"
+	[ -d "$seeds/${name#fuzz_}" ] && cp "$seeds/${name#fuzz_}"/* "$work"/
 	if (cd "$dir" && "$f" -max_total_time="$secs" -print_final_stats=1 \
-		-artifact_prefix="$dir/$name-") >"$log" 2>&1; then
+		-artifact_prefix="$dir/$name-" "$work") >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		echo "ok - $name (${execs:-?} execs in ${secs} s)"
 		passed=$((passed + 1))
