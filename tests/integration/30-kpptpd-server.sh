@@ -27,7 +27,7 @@ pass "pptp-linux client up through kpptpd in $(((t1 - t0) / 1000000)) ms"
 
 id=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["id"])')
 [ "$(call_field n2 "$id" attached)" = True ] || kpptpd_fail "call $id not attached to pppd"
-[ "$(call_field n2 "$id" peer_addr)" = 10.0.0.1 ] || kpptpd_fail "call $id peer"
+[ "$(call_field n2 "$id" peer)" = 10.0.0.1 ] || kpptpd_fail "call $id peer"
 grep -q "call $id: peer 10.0.0.1 .*pppd [0-9]* started with 192.168.200.1:192.168.200.10" \
 	"$TMP/kpptpd.log" || kpptpd_fail "no start line for call $id"
 pass "kernel call $id made by kpptpd, pppd attached"
