@@ -185,7 +185,11 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+		sigset_t none;
 
+		/* our blocked signals (signalfd) must not stay blocked */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		setsid();
 		if (null >= 0) {
 			dup2(null, 0);
