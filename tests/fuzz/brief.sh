@@ -11,7 +11,8 @@ seeds=$(cd "$(dirname "$0")" && pwd)/corpus
 passed=0
 failed=0
 for f in "$dir"/fuzz_*; do
-	[ -x "$f" ] || continue
+	case ${f##*/} in *.*) continue ;; esac
+	[ -f "$f" ] && [ -x "$f" ] || continue
 	name=$(basename "$f")
 	log=$dir/$name.log
 	# seeds from tests/fuzz/corpus/NAME, grown in a scratch copy
