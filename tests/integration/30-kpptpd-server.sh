@@ -54,7 +54,8 @@ grep -q "call $id cleared by the peer (CCRQ)" "$TMP/kpptpd.log" ||
 no_calls_left n2
 pass "client hangup: CCRQ, server pppd gone, kernel call gone"
 
-# 3: the server's pppd ends: kpptpd sends Call-Disconnect-Notify
+# 3: the server's pppd ends: its LCP Terminate or kpptpd's
+# Call-Disconnect-Notify ends the client, whichever comes first
 start_pptp_client n1 10.0.0.2 b
 wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "second session"
 id=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["id"])')
@@ -63,7 +64,7 @@ wait_for "! pgrep -f 'pppd pty pptp 10.0.0.2 .*ipparam b'" 40 ||
 	kpptpd_fail "client pppd still running after the server's pppd ended"
 wait_for "! n2 $CTL call show id $id" 10
 no_calls_left n2
-pass "server pppd exit: CDN, client gone, kernel call gone"
+pass "server pppd exit: client gone, kernel call gone"
 
 # 4: kpptpd shuts down with a call up
 start_pptp_client n1 10.0.0.2 c

@@ -116,9 +116,10 @@ expect_log 'refused: limit of 3 control connections from 10\.0\.0\.1 reached \(m
 # 1 (good) + 2 more from 10.0.0.1 held open, then 3 from 10.0.0.3: two
 # fit (5 in all), the third is refused.
 hostile flood 10.0.0.1 2 6 >/dev/null &
+holder=$!
 sleep 1
 refused=$(hostile flood 10.0.0.3 3)
-wait
+wait "$holder"
 expect_eq "$refused" 1 "connections refused from 10.0.0.3 (connections 5)"
 expect_log 'refused: limit of 5 control connections reached \(connections\)' "total flood"
 

@@ -43,8 +43,9 @@ CONF
 
 start_kpptpd() {
 	local ns=$1 conf=$2
-	"$ns" "$KPPTPD" -d -c "$conf" 2>>"$TMP/kpptpd.log" &
-	echo $! >"$TMP/kpptpd.pid"
+	# $! would be the subshell running the wrapper: kpptpd writes its own
+	"$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/kpptpd.pid" \
+		"$KPPTPD" -d -c "$conf" 2>>"$TMP/kpptpd.log" &
 	wait_for "grep -q 'listening on' '$TMP/kpptpd.log'" 10 ||
 		kpptpd_fail "kpptpd did not start"
 }
