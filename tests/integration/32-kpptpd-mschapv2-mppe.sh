@@ -47,8 +47,10 @@ pptp_client() {
 }
 pptp_client ok "${client_opts[@]}"
 wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "MS-CHAPv2 session did not come up"
-grep -q "MS-CHAP-v2 peer authentication succeeded for alice" "$TMP/pppd-server.log" ||
-	kpptpd_fail "server log: no MS-CHAPv2 success for alice"
+grep -q "rcvd \[LCP ConfAck id=0x[0-9a-f]* .*<auth chap MS-v2>" "$TMP/pppd-server.log" ||
+	kpptpd_fail "server log: MS-CHAPv2 not negotiated"
+grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-server.log" ||
+	kpptpd_fail "server log: alice not authenticated"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: MPPE-128 not enabled"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-ok.log" ||
@@ -67,7 +69,7 @@ pass "ping and iperf3 $mbps Mbit/s with MPPE-128"
 pptp_client bad name mallory password wrong remotename kpptpd \
 	require-mppe-128 refuse-eap refuse-pap refuse-chap refuse-mschap
 wait_for "! pgrep -f 'ipparam bad'" 60 || kpptpd_fail "the bad client's pppd is still running"
-grep -q "MS-CHAP-v2 peer authentication failed for mallory\|CHAP authentication failed\|MS-CHAP authentication failed" \
+grep -q "CHAP authentication failed\|failed CHAP authentication" \
 	"$TMP/pppd-server.log" "$TMP/client-bad.log" || kpptpd_fail "no authentication failure logged"
 [ "$(n2 "$CTL" -j call show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] ||
 	kpptpd_fail "the refused call is still in the kernel"
