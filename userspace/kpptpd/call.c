@@ -143,6 +143,28 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	return k;
 }
 
+int call_set_peer(struct call *k, const struct pptp_call *pc)
+{
+	struct kpptp_call_cfg cfg = { 0 };
+	int r;
+
+	cfg.set = KPPTP_CFG(KPPTP_A_CALL_ID) | KPPTP_CFG(KPPTP_A_PEER_CALL_ID) |
+		  KPPTP_CFG(KPPTP_A_PEER_PPD);
+	cfg.id = k->id;
+	cfg.peer_id = pc->peer_id;
+	cfg.peer_ppd = pc->peer_ppd;
+	if (pc->peer_window) {
+		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_RECV_WINDOW);
+		cfg.peer_recv_window = pc->peer_window;
+	}
+	r = kpptp_call_set(kd.nl, &cfg);
+	if (r)
+		err("call %u: setting peer call ID %u: %s", k->id, pc->peer_id,
+		    kpptp_nl_error(kd.nl)->msg[0] ?
+		    kpptp_nl_error(kd.nl)->msg : strerror(-r));
+	return r;
+}
+
 int call_start_pppd(struct call *k, const struct pptp_call *pc)
 {
 	char idbuf[8], addrs[40], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];

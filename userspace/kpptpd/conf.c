@@ -25,6 +25,7 @@ void conf_init(struct conf *c)
 	c->plugin = strdup("kpptp.so");
 	c->ipparam = true;
 	c->state_file = strdup("/run/kpptpd.calls");
+	c->redial_ms = 10000;
 }
 
 static void pool_free(struct pool *p)
@@ -206,6 +207,13 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 			return bad(x, "%s", e.msg);
 		return 0;
 	}
+	if (!strcmp(kw, "connect")) {
+		if (parse_ipv4("server address", v, &c->connect, &e))
+			return bad(x, "%s", e.msg);
+		return 0;
+	}
+	if (!strcmp(kw, "redial"))
+		return set_secs(x, kw, v, &c->redial_ms);
 	if (!strcmp(kw, "port")) {
 		if (set_uint(x, kw, v, 1, 65535, &n))
 			return -1;

@@ -40,6 +40,8 @@ struct conf {
 	unsigned int nppp_args;
 	bool ipparam;			/* pass ipparam CLIENT-IP (pptpd's) */
 	char *state_file;		/* calls we own, for restart cleanup */
+	uint32_t connect;		/* client role: server, network order */
+	uint32_t redial_ms;		/* client role: reconnect after */
 	bool debug;
 };
 

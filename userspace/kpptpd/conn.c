@@ -37,6 +37,8 @@ struct conn {
 	int new_slot;			/* CALL_NEW to serve after input */
 	bool closed;			/* CLOSE seen: flush, then free */
 	bool want_out;
+	bool connecting;		/* client role: connect() under way */
+	bool call_opened;		/* client role: our call was placed */
 };
 
 static void conn_flush(struct conn *c)
@@ -95,6 +97,11 @@ static void on_act(void *arg, const struct pptp_act *a)
 		break;
 	case PPTP_ACT_CALL_UP:
 		k = c->calls[a->slot];
+		if (k && c->ctrl.role == PPTP_ROLE_PNS && !a->call.incoming &&
+		    call_set_peer(k, &a->call)) {
+			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
+			break;
+		}
 		if (k && call_start_pppd(k, &a->call))
 			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
 		break;
@@ -144,6 +151,37 @@ static void serve_new(struct conn *c)
 	}
 	c->calls[slot] = k;
 	pptp_ctrl_call_created(&c->ctrl, slot, k->id, now_ms());
+}
+
+/* Client role: once the control connection is up, place our call. */
+static void open_call(struct conn *c)
+{
+	struct pptp_call pc = { .peer_id = 0 };
+	struct call *k;
+	char why[256];
+	int slot;
+
+	if (c->ctrl.role != PPTP_ROLE_PNS || c->call_opened ||
+	    c->ctrl.state != PPTP_CTRL_ESTABLISHED)
+		return;
+	c->call_opened = true;
+	/* the peer's ID comes with the reply: 0 until then */
+	k = call_create(c, -1, &pc, c->peer.sin_addr.s_addr,
+			c->local.sin_addr.s_addr, why, sizeof(why));
+	if (!k) {
+		warn("%s: cannot place a call: %s", c->name, why);
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+		return;
+	}
+	slot = pptp_ctrl_call_open(&c->ctrl, k->id, now_ms());
+	if (slot < 0) {
+		call_down(k);
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+		return;
+	}
+	k->slot = slot;
+	c->calls[slot] = k;
+	info("%s: call %u placed (Outgoing-Call-Request)", c->name, k->id);
 }
 
 static unsigned int conns_from(uint32_t addr)
@@ -258,6 +296,7 @@ static void conn_read(struct conn *c)
 			    pptp_type_abbrev(m.type));
 			pptp_ctrl_input(&c->ctrl, &m, now_ms());
 			serve_new(c);
+			open_call(c);
 		}
 		memmove(c->in, c->in + off, c->inlen - off);
 		c->inlen -= off;
@@ -266,10 +305,87 @@ static void conn_read(struct conn *c)
 	}
 }
 
+void conn_connect(void)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(kd.conf.port),
+		.sin_addr.s_addr = kd.conf.connect,
+	};
+	struct conn *c;
+	int fd, one = 1;
+
+	kd.redial_at = 0;
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (!c || !c->calls || fd < 0) {
+		err("connect: %s", strerror(errno));
+		goto retry;
+	}
+	c->ev.kind = EV_CONN;
+	c->fd = fd;
+	c->peer = sa;
+	c->new_slot = -1;
+	snprintf(c->name, sizeof(c->name), "%s:%u", inet_ntoa(sa.sin_addr),
+		 kd.conf.port);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    errno != EINPROGRESS) {
+		warn("%s: connect: %s", c->name, strerror(errno));
+		goto retry;
+	}
+	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PNS, &kd.conf.ctrl, now_ms(),
+			   on_act, c) || ev_add(fd, EPOLLOUT, &c->ev)) {
+		err("%s: cannot set up the connection", c->name);
+		pptp_ctrl_free(&c->ctrl);
+		goto retry;
+	}
+	c->connecting = true;
+	c->want_out = true;
+	c->next = kd.conns;
+	kd.conns = c;
+	kd.nconns++;
+	info("%s: connecting", c->name);
+	return;
+retry:
+	if (fd >= 0)
+		close(fd);
+	if (c)
+		free(c->calls);
+	free(c);
+	kd.redial_at = now_ms() + kd.conf.redial_ms;
+}
+
+/* Client role: connect() finished. */
+static void connected(struct conn *c)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	c->connecting = false;
+	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len);
+	if (e) {
+		warn("%s: connect: %s", c->name, strerror(e));
+		pptp_ctrl_abort(&c->ctrl, NULL);
+		return;
+	}
+	len = sizeof(c->local);
+	getsockname(c->fd, (struct sockaddr *)&c->local, &len);
+	info("%s: connected from %s", c->name, inet_ntoa(c->local.sin_addr));
+	pptp_ctrl_start(&c->ctrl, now_ms());
+}
+
 void conn_event(struct conn *c, uint32_t events)
 {
 	if (c->closed)
 		return;
+	if (c->connecting) {
+		connected(c);
+		conn_flush(c);
+		return;
+	}
 	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		conn_read(c);
 	conn_flush(c);
@@ -334,6 +450,10 @@ void conn_reap(void)
 		info("%s: control connection closed (%u open)", c->name,
 		     kd.nconns);
 		close(c->fd);
+		if (c->ctrl.role == PPTP_ROLE_PNS && !kd.stopping) {
+			kd.redial_at = now_ms() + kd.conf.redial_ms;
+			info("connecting again in %u s", kd.conf.redial_ms / 1000);
+		}
 		pptp_ctrl_free(&c->ctrl);
 		free(c->calls);
 		free(c);

@@ -50,6 +50,7 @@ struct daemon {
 	struct call *calls;		/* every call, also dying ones */
 	unsigned int ncalls;		/* calls that count against limits */
 	bool stopping;
+	uint64_t redial_at;		/* client role: next connect, or 0 */
 };
 
 extern struct daemon kd;
@@ -60,6 +61,7 @@ int ev_mod(int fd, uint32_t events, struct ev *ev);
 
 /* ---- conn.c */
 void conn_accept(void);
+void conn_connect(void);		/* client role: to conf.connect */
 void conn_event(struct conn *c, uint32_t events);
 void conn_timers(uint64_t now);
 uint64_t conn_next_timer(void);
@@ -88,6 +90,8 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
 			 char *why, size_t whylen);
 int call_start_pppd(struct call *k, const struct pptp_call *pc);
+/* Client role: the server answered; give the kernel call its peer. */
+int call_set_peer(struct call *k, const struct pptp_call *pc);
 /* The PPTP side is over: stop pppd, delete the kernel call. */
 void call_down(struct call *k);
 void call_event(struct call *k);	/* pidfd readable: pppd exited */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kpptpd: PPTP server (RFC 2637 PAC) over kpptp.ko.  Options, the epoll
- * loop and shutdown; see kpptpd(8).
+ * kpptpd: PPTP server (RFC 2637 PAC) over kpptp.ko, or with "connect" a
+ * client (PNS) placing one call.  Options, the epoll loop and shutdown;
+ * see kpptpd(8).
  *
  *	kpptpd [-c FILE] [-f] [-s] [-d] [-t]
  */
@@ -129,21 +130,29 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	kd.epfd = epoll_create1(EPOLL_CLOEXEC);
 	kd.listen_ev.kind = EV_LISTEN;
-	kd.listen_fd = open_listener();
-	if (kd.listen_fd < 0) {
+	kd.listen_fd = kd.conf.connect ? -1 : open_listener();
+	if (kd.listen_fd < 0 && !kd.conf.connect) {
 		err("cannot listen on %s port %u: %s",
 		    inet_ntoa((struct in_addr){ kd.conf.listen }), kd.conf.port,
 		    strerror(errno));
 		return 1;
 	}
 	if (sfd < 0 || kd.epfd < 0 || ev_add(sfd, EPOLLIN, &signal_ev) ||
-	    ev_add(kd.listen_fd, EPOLLIN, &kd.listen_ev)) {
+	    (kd.listen_fd >= 0 &&
+	     ev_add(kd.listen_fd, EPOLLIN, &kd.listen_ev))) {
 		err("setup: %s", strerror(errno));
 		return 1;
 	}
-	info("listening on %s port %u (max %u connections, %u per source, %u calls)",
-	     inet_ntoa((struct in_addr){ kd.conf.listen }), kd.conf.port,
-	     kd.conf.max_conns, kd.conf.max_per_source, kd.conf.max_calls);
+	if (kd.conf.connect) {
+		info("client role: calling %s port %u",
+		     inet_ntoa((struct in_addr){ kd.conf.connect }), kd.conf.port);
+		conn_connect();
+	} else {
+		info("listening on %s port %u (max %u connections, %u per source, %u calls)",
+		     inet_ntoa((struct in_addr){ kd.conf.listen }),
+		     kd.conf.port, kd.conf.max_conns, kd.conf.max_per_source,
+		     kd.conf.max_calls);
+	}
 
 	for (;;) {
 		struct epoll_event evs[32];
@@ -151,6 +160,8 @@ int main(int argc, char **argv)
 		int timeout = -1, n, i;
 
 		next = conn_next_timer();
+		if (kd.redial_at && kd.redial_at < next)
+			next = kd.redial_at;
 		if (next != PPTP_NO_TIMER)
 			timeout = next <= now ? 0 :
 				  (int)(next - now > 3600000 ? 3600000 : next - now);
@@ -180,9 +191,11 @@ int main(int argc, char **argv)
 						continue;
 					info("signal %u: shutting down", si.ssi_signo);
 					kd.stopping = true;
-					epoll_ctl(kd.epfd, EPOLL_CTL_DEL,
-						  kd.listen_fd, NULL);
-					close(kd.listen_fd);
+					if (kd.listen_fd >= 0) {
+						epoll_ctl(kd.epfd, EPOLL_CTL_DEL,
+							  kd.listen_fd, NULL);
+						close(kd.listen_fd);
+					}
 					conn_stop_all();
 				}
 				break;
@@ -198,6 +211,8 @@ int main(int argc, char **argv)
 		}
 		conn_timers(now_ms());
 		conn_reap();
+		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
+			conn_connect();
 	}
 	call_kill_all();
 	kpptp_nl_close(kd.nl);
