@@ -6,8 +6,10 @@
 #	kpptpd_conf [DIRECTIVE...]    a kpptpd.conf on stdout: listen 10.0.0.2,
 #	                              pool 192.168.200.1 / .10-.20, pppd options
 #	                              in $TMP/options.kpptpd, extra lines last
-#	start_kpptpd WRAPPER CONF     kpptpd in the background, logging to
-#	                              $TMP/kpptpd.log, pid in $TMP/kpptpd.pid
+#	start_kpptpd WRAPPER CONF [NAME]
+#	                              kpptpd in the background, logging to
+#	                              $TMP/NAME.log, pid in $TMP/NAME.pid
+#	                              (NAME: kpptpd)
 #	start_pptp_client WRAPPER SERVER TAG [pppd options...]
 #	                              pppd + pptp-linux (pty), log
 #	                              $TMP/client-TAG.log; TAG is its ipparam
@@ -42,11 +44,11 @@ CONF
 }
 
 start_kpptpd() {
-	local ns=$1 conf=$2
+	local ns=$1 conf=$2 name=${3:-kpptpd}
 	# $! would be the subshell running the wrapper: kpptpd writes its own
-	"$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/kpptpd.pid" \
-		"$KPPTPD" -d -c "$conf" 2>>"$TMP/kpptpd.log" &
-	wait_for "grep -q 'listening on' '$TMP/kpptpd.log'" 10 ||
+	"$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/$name.pid" \
+		"$KPPTPD" -d -c "$conf" 2>>"$TMP/$name.log" &
+	wait_for "grep -qE 'listening on|client role' '$TMP/$name.log'" 10 ||
 		kpptpd_fail "kpptpd did not start"
 }
 
@@ -66,7 +68,8 @@ wait_ppp_up() {
 
 kpptpd_fail() {
 	local f
-	for f in "$TMP"/kpptpd.log "$TMP"/pppd-server.log "$TMP"/client-*.log; do
+	for f in "$TMP"/kpptpd*.log "$TMP"/pppd-*.log "$TMP"/client-*.log \
+		"$TMP"/pptpd*.log; do
 		[ -f "$f" ] || continue
 		echo "---- $f (last 40 lines)"
 		tail -n 40 "$f"
