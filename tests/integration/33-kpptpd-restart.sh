@@ -26,6 +26,7 @@ n2 "$CTL" call show id "$id" >/dev/null || kpptpd_fail "call $id went away with 
 pgrep -f "kpptp_call $id " >/dev/null || kpptpd_fail "pppd of call $id went away with kpptpd"
 pass "after SIGKILL: call $id and its pppd are left over"
 
+mv "$TMP/kpptpd.log" "$TMP/kpptpd-before.log"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 grep -q "removed call $id left by an earlier kpptpd" "$TMP/kpptpd.log" ||
 	kpptpd_fail "no sweep line"
