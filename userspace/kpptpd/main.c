@@ -207,8 +207,8 @@ int main(int argc, char **argv)
 				call_event((struct call *)ev);
 				break;
 			}
-			conn_reap();
 		}
+		/* only now: later events of this batch may name a closed one */
 		conn_timers(now_ms());
 		conn_reap();
 		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
