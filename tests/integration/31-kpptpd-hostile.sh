@@ -4,7 +4,9 @@
 # truncated, oversized, wrong cookie, a message before the handshake, a slow
 # sender, and connection floods above the per-source and total limits.  Each
 # is refused with its own log line, the daemon stays up, the session that
-# was up keeps passing traffic, and a new session works afterwards.
+# was up keeps passing traffic (answering the daemon's echo keepalive), a
+# peer that goes silent is declared dead, and a new session works
+# afterwards.
 # timeout: 400
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
@@ -12,6 +14,7 @@ setup_veth_pair
 ip -n "$NS1" addr add 10.0.0.3/24 dev veth1	# a second source address
 
 kpptpd_conf "handshake-timeout 5" "max-per-source 3" "connections 5" \
+	"echo-interval 4" "echo-timeout 4" \
 	>"$TMP/kpptpd.conf"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 pid=$(cat "$TMP/kpptpd.pid")
@@ -68,6 +71,9 @@ elif mode == "slow":
         except ConnectionResetError:
             break
     closed(s)
+elif mode == "silent":
+    # handshake, then never read or answer again
+    s = conn(); s.sendall(sccrq); time.sleep(20)
 elif mode == "flood":
     n = int(sys.argv[3])
     socks = []
@@ -108,6 +114,11 @@ hostile badfield 10.0.0.1
 expect_log 'refused input: OCRQ: bearer type 9 not in 1\.\.3' "field out of range"
 hostile slow 10.0.0.1
 expect_log 'refused: no SCCRQ within 5000 ms' "slow sender"
+
+hostile silent 10.0.0.1 &
+silent=$!
+expect_log 'peer dead: no Echo-Reply within 4000 ms' "silent peer (echo keepalive)"
+kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null || true
 
 # The good session holds one connection from 10.0.0.1: two more fit.
 refused=$(hostile flood 10.0.0.1 6)

@@ -184,6 +184,17 @@ static void open_call(struct conn *c)
 	info("%s: call %u placed (Outgoing-Call-Request)", c->name, k->id);
 }
 
+/* Client role: our call is over: end the connection (we redial). */
+static void client_done(struct conn *c)
+{
+	if (c->ctrl.role == PPTP_ROLE_PNS && c->call_opened && !c->closed &&
+	    !c->ctrl.ncalls && c->ctrl.state == PPTP_CTRL_ESTABLISHED) {
+		info("%s: our call ended: closing the control connection",
+		     c->name);
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+	}
+}
+
 static unsigned int conns_from(uint32_t addr)
 {
 	unsigned int n = 0;
@@ -388,6 +399,7 @@ void conn_event(struct conn *c, uint32_t events)
 	}
 	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		conn_read(c);
+	client_done(c);
 	conn_flush(c);
 }
 
@@ -395,6 +407,7 @@ void conn_call_ended(struct conn *c, int slot)
 {
 	c->calls[slot] = NULL;
 	pptp_ctrl_call_close(&c->ctrl, slot, now_ms());
+	client_done(c);
 	conn_flush(c);
 }
 
@@ -419,6 +432,7 @@ void conn_timers(uint64_t now)
 		if (c->closed || pptp_ctrl_next_timer(&c->ctrl) > now)
 			continue;
 		pptp_ctrl_timer(&c->ctrl, now);
+		client_done(c);
 		conn_flush(c);
 	}
 }
