@@ -14,7 +14,7 @@ setup_veth_pair
 ip -n "$NS1" addr add 10.0.0.3/24 dev veth1	# a second source address
 
 kpptpd_conf "handshake-timeout 5" "max-per-source 3" "connections 5" \
-	"echo-interval 4" "echo-timeout 4" \
+	"echo-interval 3" "echo-timeout 3" \
 	>"$TMP/kpptpd.conf"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 pid=$(cat "$TMP/kpptpd.pid")
@@ -117,7 +117,7 @@ expect_log 'refused: no SCCRQ within 5000 ms' "slow sender"
 
 hostile silent 10.0.0.1 &
 silent=$!
-expect_log 'peer dead: no Echo-Reply within 4000 ms' "silent peer (echo keepalive)"
+expect_log 'peer dead: no Echo-Reply within 3000 ms' "silent peer (echo keepalive)"
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null || true
 
 # The good session holds one connection from 10.0.0.1: two more fit.
