@@ -94,8 +94,8 @@ elif mode == "flood":
     time.sleep(float(sys.argv[4]) if len(sys.argv) > 4 else 0)
 PY
 hostile() { n1 timeout 30 python3 "$TMP/hostile.py" "$@"; }
-expect_log() {
-	wait_for "grep -qE '$1' '$TMP/kpptpd.log'" 10 || kpptpd_fail "no log line /$1/ for $2"
+expect_log() {	# REGEX WHAT [SECONDS]
+	wait_for "grep -qE '$1' '$TMP/kpptpd.log'" "${3:-10}" || kpptpd_fail "no log line /$1/ for $2"
 	kill -0 "$pid" || kpptpd_fail "kpptpd died after $2"
 	pass "$2: refused with a log line, kpptpd alive"
 }
@@ -117,7 +117,8 @@ expect_log 'refused: no SCCRQ within 5000 ms' "slow sender"
 
 hostile silent 10.0.0.1 &
 silent=$!
-expect_log 'peer dead: no Echo-Reply within 3000 ms' "silent peer (echo keepalive)"
+# python's start, the handshake, 3 s silence, 3 s for the reply
+expect_log 'peer dead: no Echo-Reply within 3000 ms' "silent peer (echo keepalive)" 40
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null || true
 
 # The good session holds one connection from 10.0.0.1: two more fit.
