@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kpptpd against hostile input while a real session is up: garbage,
+# truncated, oversized, wrong cookie, a message before the handshake, a slow
+# sender, and connection floods above the per-source and total limits.  Each
+# is refused with its own log line, the daemon stays up, the session that
+# was up keeps passing traffic (answering the daemon's echo keepalive), a
+# peer that goes silent is declared dead, and a new session works
+# afterwards.
+# timeout: 400
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/kpptpd-lib.sh"
+setup_veth_pair
+ip -n "$NS1" addr add 10.0.0.3/24 dev veth1	# a second source address
+
+kpptpd_conf "handshake-timeout 5" "max-per-source 3" "connections 5" \
+	"echo-interval 3" "echo-timeout 3" \
+	>"$TMP/kpptpd.conf"
+start_kpptpd n2 "$TMP/kpptpd.conf"
+pid=$(cat "$TMP/kpptpd.pid")
+
+start_pptp_client n1 10.0.0.2 good
+wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "the good session did not come up"
+pass "good session up"
+
+cat >"$TMP/hostile.py" <<'PY'
+import socket, struct, sys, time
+mode, src = sys.argv[1], sys.argv[2]
+def conn():
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(("10.0.0.2", 1723))
+    return s
+def msg(t, body, cookie=0x1A2B3C4D, length=None):
+    return struct.pack(">HHIHH", length or 12 + len(body), 1, cookie, t, 0) + body
+sccrq = msg(1, struct.pack(">HHIIHH", 0x100, 0, 3, 3, 0, 1) + b"h" * 64 + b"v" * 64)
+ocrq = msg(7, struct.pack(">HHIIIIHHHH", 1, 1, 2400, 10**7, 3, 3, 64, 0, 0, 0) + b"\0" * 128)
+def closed(s, wait=10):
+    # the daemon must close the connection
+    s.settimeout(wait)
+    try:
+        while s.recv(4096):
+            pass
+    except ConnectionResetError:
+        pass
+if mode == "garbage":
+    s = conn(); s.sendall(b"GET / HTTP/1.0\r\n\r\n" * 4); closed(s)
+elif mode == "truncated":
+    s = conn(); s.sendall(sccrq[:100]); s.close()
+elif mode == "oversized":
+    s = conn(); s.sendall(struct.pack(">H", 4000) + b"\0" * 200); closed(s)
+elif mode == "cookie":
+    s = conn(); s.sendall(msg(1, sccrq[12:], cookie=0xdeadbeef)); closed(s)
+elif mode == "early":
+    s = conn(); s.sendall(ocrq); closed(s)
+elif mode == "badfield":
+    s = conn(); s.sendall(sccrq); s.recv(156)
+    bad = bytearray(ocrq); bad[27] = 9     # bearer type 9
+    s.sendall(bad); closed(s)
+elif mode == "slow":
+    s = conn()
+    for b in sccrq[:20]:
+        s.sendall(bytes([b])); time.sleep(0.5)
+        # stop once the daemon has given up
+        s.settimeout(0.01)
+        try:
+            if s.recv(1) == b"":
+                break
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            break
+    closed(s)
+elif mode == "silent":
+    # handshake, then never read or answer again
+    s = conn(); s.sendall(sccrq); time.sleep(20)
+elif mode == "flood":
+    # flood SRC N [SRC N...]: open them all at once (one process, so the
+    # handshake timeout cannot close the first before the last), then
+    # print how many of the last group the daemon closed at once
+    groups = [(sys.argv[i], int(sys.argv[i + 1])) for i in range(2, len(sys.argv), 2)]
+    socks = []
+    for src, n in groups:
+        g = []
+        for i in range(n):
+            s = socket.socket(); s.bind((src, 0)); s.connect(("10.0.0.2", 1723))
+            g.append(s); time.sleep(0.05)
+        socks.append(g)
+    time.sleep(1)
+    refused = 0
+    for s in socks[-1]:
+        s.settimeout(0.3)
+        try:
+            if s.recv(1) == b"":
+                refused += 1
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            refused += 1
+    print(refused)
+PY
+hostile() { n1 timeout 30 python3 "$TMP/hostile.py" "$@"; }
+expect_log() {	# REGEX WHAT [SECONDS]
+	wait_for "grep -qE '$1' '$TMP/kpptpd.log'" "${3:-10}" || kpptpd_fail "no log line /$1/ for $2"
+	kill -0 "$pid" || kpptpd_fail "kpptpd died after $2"
+	pass "$2: refused with a log line, kpptpd alive"
+}
+
+hostile garbage 10.0.0.1
+expect_log '10\.0\.0\.1:[0-9]+: control connection closed: refused input: length 18245 not in 12\.\.220' garbage
+hostile truncated 10.0.0.1
+expect_log 'control connection closed: TCP closed mid-message' "truncated message"
+hostile oversized 10.0.0.1
+expect_log 'refused input: length 4000 not in 12\.\.220' "oversized message"
+hostile cookie 10.0.0.1
+expect_log 'refused input: magic cookie 0xdeadbeef, not 0x1a2b3c4d' "wrong cookie"
+hostile early 10.0.0.1
+expect_log 'refused: OCRQ before Start-Control-Connection-Request' "message before the handshake"
+hostile badfield 10.0.0.1
+expect_log 'refused input: OCRQ: bearer type 9 not in 1\.\.3' "field out of range"
+hostile slow 10.0.0.1
+expect_log 'refused: no SCCRQ within 5000 ms' "slow sender"
+
+hostile silent 10.0.0.1 &
+silent=$!
+# python's start, the handshake, 3 s silence, 3 s for the reply
+expect_log 'peer dead: no Echo-Reply within 3000 ms' "silent peer (echo keepalive)" 40
+kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null || true
+
+# The good session holds one connection from 10.0.0.1: two more fit.
+refused=$(hostile flood 10.0.0.1 6)
+expect_eq "$refused" 4 "connections refused from 10.0.0.1 (max-per-source 3)"
+expect_log 'refused: limit of 3 control connections from 10\.0\.0\.1 reached \(max-per-source\)' "per-source flood"
+# 1 (good) + 2 more from 10.0.0.1, then 3 from 10.0.0.3: two fit (5 in
+# all), the third is refused.
+refused=$(hostile flood 10.0.0.1 2 10.0.0.3 3)
+expect_eq "$refused" 1 "connections refused from 10.0.0.3 (connections 5)"
+expect_log 'refused: limit of 5 control connections reached \(connections\)' "total flood"
+
+n1 ping -q -c 5 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "the good session stopped passing traffic"
+pass "the good session still passes traffic"
+
+start_pptp_client n1 10.0.0.2 after
+wait_for "n1 ip -4 addr show | grep -q 'peer 192.168.200.1' && [ \$(n1 ip -4 addr show | grep -c 'peer 192.168.200.1') -eq 2 ]" 60 ||
+	kpptpd_fail "a new session did not come up after the attacks"
+pass "a new session comes up after the attacks"
+kill -0 "$pid" || kpptpd_fail "kpptpd died"
+kill -TERM "$pid"
+wait_for "! kill -0 $pid" 20
+wait_for "! pgrep -f 'kpptp_call '" 20
+no_calls_left n2
+pass "clean shutdown"

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# kpptpd-lib.sh: helpers for the kpptpd tests (30-39), sourced after lib.sh.
+#
+#	kpptpd_conf [DIRECTIVE...]    a kpptpd.conf on stdout: listen 10.0.0.2,
+#	                              pool 192.168.200.1 / .10-.20, pppd options
+#	                              in $TMP/options.kpptpd, extra lines last
+#	start_kpptpd WRAPPER CONF [NAME]
+#	                              kpptpd in the background, logging to
+#	                              $TMP/NAME.log, pid in $TMP/NAME.pid
+#	                              (NAME: kpptpd)
+#	start_pptp_client WRAPPER SERVER TAG [pppd options...]
+#	                              pppd + pptp-linux (pty), log
+#	                              $TMP/client-TAG.log; TAG is its ipparam
+#	wait_ppp_up WRAPPER IF PEER SECONDS
+#	kpptpd_fail MSG               fail, showing the logs
+
+KPPTPD=$KPPTP_BUILD/kpptpd
+
+kpptpd_conf() {
+	cat >"$TMP/options.kpptpd" <<OPT
+noauth
+nodefaultroute
+noccp
+novj
+mtu 1400
+mru 1400
+lcp-echo-interval 0
+debug
+logfile $TMP/pppd-server.log
+OPT
+	cat <<CONF
+# written by $TEST_NAME
+listen 10.0.0.2
+localip 192.168.200.1
+remoteip 192.168.200.10-20
+option $TMP/options.kpptpd
+plugin $PLUGIN
+state-file $TMP/kpptpd.calls
+CONF
+	local line
+	for line in "$@"; do echo "$line"; done
+}
+
+start_kpptpd() {
+	local ns=$1 conf=$2 name=${3:-kpptpd}
+	# $! would be the subshell running the wrapper: kpptpd writes its own
+	"$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/$name.pid" \
+		"$KPPTPD" -d -c "$conf" 2>>"$TMP/$name.log" &
+	wait_for "grep -qE 'listening on|client role' '$TMP/$name.log'" 10 ||
+		kpptpd_fail "kpptpd did not start"
+}
+
+start_pptp_client() {
+	local ns=$1 server=$2 tag=$3
+	shift 3
+	"$ns" pppd pty "pptp $server --nolaunchpppd --loglevel 1" \
+		noauth nodetach nodefaultroute noipdefault noccp novj \
+		mtu 1400 mru 1400 lcp-echo-interval 0 ipparam "$tag" \
+		logfile "$TMP/client-$tag.log" debug "$@" >/dev/null 2>&1 &
+}
+
+wait_ppp_up() {
+	local ns=$1 ifname=$2 peer=$3 secs=$4
+	wait_for "$ns ip -4 addr show dev $ifname 2>/dev/null | grep -q 'peer $peer'" "$secs"
+}
+
+kpptpd_fail() {
+	local f
+	for f in "$TMP"/kpptpd*.log "$TMP"/pppd-*.log "$TMP"/client-*.log \
+		"$TMP"/pptpd*.log; do
+		[ -f "$f" ] || continue
+		echo "---- $f (last 40 lines)"
+		tail -n 40 "$f"
+	done
+	fail "$*"
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One PPTP call: a kernel call made over netlink (the kernel picks a random
+ * unused ID), an address pair from the pools, and pppd attached to the call
+ * with kpptp.so, watched through a pidfd.  Whichever side ends first, the
+ * other follows: call_down() (the PPTP side is over) stops pppd and deletes
+ * the kernel call; pppd exiting tells the connection (CDN).  The record
+ * lives until pppd is reaped, so its addresses are not handed out while
+ * pppd may still hold them.
+ *
+ * The state file lists the IDs of the kernel calls we made, one per line,
+ * so that after a crash the next kpptpd deletes them (their pppd, if still
+ * running, then sees a hangup and exits).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kpptpd.h"
+
+static void state_write(void)
+{
+	const char *path = kd.conf.state_file;
+	char tmp[4096];
+	struct call *k;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		warn("state file %s: %s", tmp, strerror(errno));
+		return;
+	}
+	for (k = kd.calls; k; k = k->next)
+		fprintf(f, "%u\n", k->id);
+	if (fclose(f) || rename(tmp, path))
+		warn("state file %s: %s", path, strerror(errno));
+}
+
+void call_sweep_stale(void)
+{
+	const char *path = kd.conf.state_file;
+	unsigned int id, n = 0;
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "r")))
+		return;
+	while (fscanf(f, "%u", &id) == 1) {
+		int r;
+
+		if (!id || id > 65535)
+			continue;
+		r = kpptp_call_del(kd.nl, (uint16_t)id);
+		if (!r) {
+			info("removed call %u left by an earlier kpptpd", id);
+			n++;
+		} else if (r != -ENOENT) {
+			warn("cannot remove stale call %u: %s", id,
+			     kpptp_nl_error(kd.nl)->msg[0] ?
+			     kpptp_nl_error(kd.nl)->msg : strerror(-r));
+		}
+	}
+	fclose(f);
+	if (n)
+		info("startup: %u stale calls removed", n);
+	state_write();
+}
+
+static const char *ip(uint32_t a, char *buf)
+{
+	struct in_addr in = { a };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
+			 uint32_t peer_addr, uint32_t local_addr,
+			 char *why, size_t whylen)
+{
+	struct kpptp_call_cfg cfg = { 0 };
+	struct kpptp_call_info info;
+	struct call *k;
+	int r;
+
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	k->ev.kind = EV_CALL;
+	k->conn = c;
+	k->slot = slot;
+	k->pool_idx = -1;
+	k->pidfd = -1;
+	k->peer_addr = peer_addr;
+	if (kd.conf.remote.n) {
+		k->pool_idx = pool_take(&kd.conf, &k->local_ip, &k->remote_ip);
+		if (k->pool_idx < 0) {
+			snprintf(why, whylen,
+				 "remoteip pool exhausted (%u addresses in use)",
+				 kd.conf.remote.inuse);
+			free(k);
+			return NULL;
+		}
+	}
+	cfg.set = KPPTP_CFG(KPPTP_A_PEER_CALL_ID) | KPPTP_CFG(KPPTP_A_PEER_ADDR) |
+		  KPPTP_CFG(KPPTP_A_LOCAL_ADDR) | KPPTP_CFG(KPPTP_A_RECV_WINDOW);
+	cfg.peer_id = pc->peer_id;
+	cfg.peer_addr = peer_addr;
+	cfg.local_addr = local_addr;
+	cfg.recv_window = kd.conf.ctrl.window;
+	if (pc->peer_window) {
+		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_RECV_WINDOW);
+		cfg.peer_recv_window = pc->peer_window;
+	}
+	cfg.set |= KPPTP_CFG(KPPTP_A_PEER_PPD);
+	cfg.peer_ppd = pc->peer_ppd;
+	r = kpptp_call_new(kd.nl, &cfg, &info);
+	if (r) {
+		const char *m = kpptp_nl_error(kd.nl)->msg;
+
+		snprintf(why, whylen, "kernel call: %s", *m ? m : strerror(-r));
+		pool_put(&kd.conf, k->pool_idx);
+		free(k);
+		return NULL;
+	}
+	k->id = info.cfg.id;
+	k->next = kd.calls;
+	kd.calls = k;
+	kd.ncalls++;
+	state_write();
+	return k;
+}
+
+int call_set_peer(struct call *k, const struct pptp_call *pc)
+{
+	struct kpptp_call_cfg cfg = { 0 };
+	int r;
+
+	cfg.set = KPPTP_CFG(KPPTP_A_CALL_ID) | KPPTP_CFG(KPPTP_A_PEER_CALL_ID) |
+		  KPPTP_CFG(KPPTP_A_PEER_PPD);
+	cfg.id = k->id;
+	cfg.peer_id = pc->peer_id;
+	cfg.peer_ppd = pc->peer_ppd;
+	if (pc->peer_window) {
+		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_RECV_WINDOW);
+		cfg.peer_recv_window = pc->peer_window;
+	}
+	r = kpptp_call_set(kd.nl, &cfg);
+	if (r)
+		err("call %u: setting peer call ID %u: %s", k->id, pc->peer_id,
+		    kpptp_nl_error(kd.nl)->msg[0] ?
+		    kpptp_nl_error(kd.nl)->msg : strerror(-r));
+	return r;
+}
+
+int call_start_pppd(struct call *k, const struct pptp_call *pc)
+{
+	char idbuf[8], addrs[40], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char peer[INET_ADDRSTRLEN];
+	const char *argv[24 + CONF_MAX_ARGS];
+	unsigned int n = 0, i;
+	pid_t pid;
+
+	snprintf(idbuf, sizeof(idbuf), "%u", k->id);
+	argv[n++] = kd.conf.pppd;
+	argv[n++] = "plugin";
+	argv[n++] = kd.conf.plugin;
+	argv[n++] = "kpptp_call";
+	argv[n++] = idbuf;
+	argv[n++] = "nodetach";
+	if (kd.conf.option) {
+		argv[n++] = "file";
+		argv[n++] = kd.conf.option;
+	}
+	if (k->pool_idx >= 0) {
+		snprintf(addrs, sizeof(addrs), "%s:%s", ip(k->local_ip, a),
+			 ip(k->remote_ip, b));
+		argv[n++] = addrs;
+	}
+	ip(k->peer_addr, peer);
+	if (kd.conf.ipparam) {
+		argv[n++] = "ipparam";
+		argv[n++] = peer;
+	}
+	argv[n++] = "remotenumber";
+	argv[n++] = peer;
+	for (i = 0; i < kd.conf.nppp_args; i++)
+		argv[n++] = kd.conf.ppp_args[i];
+	argv[n] = NULL;
+
+	pid = fork();
+	if (pid < 0) {
+		err("call %u: fork: %s", k->id, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		sigset_t none;
+
+		/* our blocked signals (signalfd) must not stay blocked */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setsid();
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		close_range(3, ~0U, 0);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "kpptpd: exec %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	k->pid = pid;
+	k->started = now_ms();
+	k->pidfd = pidfd_open(pid, 0);
+	if (k->pidfd < 0 || ev_add(k->pidfd, EPOLLIN, &k->ev)) {
+		err("call %u: pidfd for pppd %d: %s", k->id, pid,
+		    strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		k->pid = 0;
+		if (k->pidfd >= 0)
+			close(k->pidfd);
+		k->pidfd = -1;
+		return -1;
+	}
+	info("call %u: peer %s call ID %u window %u: pppd %d started%s%s",
+	     k->id, peer, pc->peer_id, pc->peer_window, pid,
+	     k->pool_idx >= 0 ? " with " : "",
+	     k->pool_idx >= 0 ? addrs : "");
+	return 0;
+}
+
+static void call_free(struct call *k)
+{
+	struct call **pp;
+
+	for (pp = &kd.calls; *pp; pp = &(*pp)->next) {
+		if (*pp == k) {
+			*pp = k->next;
+			break;
+		}
+	}
+	pool_put(&kd.conf, k->pool_idx);
+	free(k);
+	state_write();
+}
+
+static void kernel_del(struct call *k)
+{
+	int r = kpptp_call_del(kd.nl, k->id);
+
+	if (r && r != -ENOENT)
+		warn("call %u: delete: %s", k->id,
+		     kpptp_nl_error(kd.nl)->msg[0] ?
+		     kpptp_nl_error(kd.nl)->msg : strerror(-r));
+}
+
+void call_down(struct call *k)
+{
+	if (!k->conn)
+		return;
+	k->conn = NULL;
+	kd.ncalls--;
+	kernel_del(k);		/* pppd sees a hangup */
+	if (k->pid) {
+		info("call %u: PPTP side ended, stopping pppd %d", k->id,
+		     k->pid);
+		kill(k->pid, SIGTERM);
+	} else {
+		call_free(k);
+	}
+}
+
+void call_event(struct call *k)
+{
+	int status = 0;
+	struct conn *c = k->conn;
+
+	if (waitpid(k->pid, &status, WNOHANG) == 0)
+		return;
+	if (WIFEXITED(status))
+		info("call %u: pppd %d exited with status %d after %llu ms",
+		     k->id, k->pid, WEXITSTATUS(status),
+		     (unsigned long long)(now_ms() - k->started));
+	else
+		info("call %u: pppd %d killed by signal %d", k->id, k->pid,
+		     WTERMSIG(status));
+	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->pidfd, NULL);
+	close(k->pidfd);
+	k->pidfd = -1;
+	k->pid = 0;
+	kernel_del(k);
+	if (c) {
+		k->conn = NULL;
+		kd.ncalls--;
+		conn_call_ended(c, k->slot);
+	}
+	call_free(k);
+}
+
+void call_kill_all(void)
+{
+	struct call *k;
+	uint64_t until = now_ms() + 3000;
+
+	for (k = kd.calls; k; k = k->next) {
+		kernel_del(k);
+		if (k->pid)
+			kill(k->pid, SIGTERM);
+	}
+	/* give pppd a moment to say goodbye, then insist */
+	while (kd.calls && now_ms() < until) {
+		struct call *next;
+
+		for (k = kd.calls; k; k = next) {
+			next = k->next;
+			if (!k->pid || waitpid(k->pid, NULL, WNOHANG) == k->pid) {
+				if (k->pidfd >= 0)
+					close(k->pidfd);
+				k->pid = 0;
+				call_free(k);
+			}
+		}
+		usleep(20000);
+	}
+	for (k = kd.calls; k; k = k->next) {
+		if (k->pid) {
+			warn("call %u: pppd %d did not stop: killed", k->id,
+			     k->pid);
+			kill(k->pid, SIGKILL);
+			waitpid(k->pid, NULL, 0);
+		}
+	}
+	while (kd.calls) {
+		k = kd.calls;
+		if (k->pidfd >= 0)
+			close(k->pidfd);
+		call_free(k);
+	}
+}

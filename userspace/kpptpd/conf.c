@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpd.conf (and pptpd.conf) parsing, and the address pools.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/parse.h"
+#include "conf.h"
+
+void conf_init(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->port = PPTP_PORT;
+	c->max_conns = 100;
+	c->max_per_source = 4;
+	c->max_calls = 100;
+	pptp_ctrl_cfg_default(&c->ctrl);
+	c->ctrl.max_calls = 4;
+	c->pppd = strdup("pppd");
+	c->plugin = strdup("kpptp.so");
+	c->ipparam = true;
+	c->state_file = strdup("/run/kpptpd.calls");
+	c->redial_ms = 10000;
+}
+
+static void pool_free(struct pool *p)
+{
+	free(p->addr);
+	free(p->used);
+	memset(p, 0, sizeof(*p));
+}
+
+void conf_free(struct conf *c)
+{
+	unsigned int i;
+
+	pool_free(&c->local);
+	pool_free(&c->remote);
+	free(c->pppd);
+	free(c->plugin);
+	free(c->option);
+	free(c->state_file);
+	for (i = 0; i < c->nppp_args; i++)
+		free(c->ppp_args[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+struct ctx {
+	const char *name;
+	unsigned int line;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int bad(struct ctx *x, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = (size_t)snprintf(x->err, x->errlen, "%s:%u: ", x->name, x->line);
+	if (n >= x->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(x->err + n, x->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int pool_add(struct pool *p, uint32_t a)
+{
+	if (p->n >= POOL_MAX)
+		return -1;
+	if (!(p->n & (p->n - 1)) || !p->n) {
+		unsigned int cap = p->n ? 2 * p->n : 16;
+		uint32_t *na = realloc(p->addr, cap * sizeof(*na));
+
+		if (!na)
+			return -1;
+		p->addr = na;
+	}
+	p->addr[p->n++] = a;
+	return 0;
+}
+
+/*
+ * pptpd's address list: "a.b.c.d", "a.b.c.d-e" (last octet range), joined
+ * with commas: "192.168.0.1-20,192.168.0.245".
+ */
+static int parse_pool(struct ctx *x, const char *kw, const char *text,
+		      struct pool *p)
+{
+	char *copy = strdup(text), *item, *save = NULL;
+	struct parse_error e;
+	int ret = -1;
+
+	if (!copy)
+		return bad(x, "out of memory");
+	pool_free(p);
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(item, '-');
+		uint32_t a, last;
+		uint64_t end;
+
+		if (dash)
+			*dash = '\0';
+		if (parse_ipv4(kw, item, &a, &e)) {
+			bad(x, "%s", e.msg);
+			goto out;
+		}
+		a = ntohl(a);
+		last = a;
+		if (dash) {
+			if (parse_uint("range end", dash + 1, a & 0xff, 255,
+				       &end, &e)) {
+				bad(x, "%s: %s", kw, e.msg);
+				goto out;
+			}
+			last = (a & ~0xffU) | (uint32_t)end;
+		}
+		for (;; a++) {
+			if (pool_add(p, a)) {
+				bad(x, "%s: more than %u addresses", kw,
+				    POOL_MAX);
+				goto out;
+			}
+			if (a == last)
+				break;
+		}
+	}
+	if (!p->n) {
+		bad(x, "%s: no address given", kw);
+		goto out;
+	}
+	p->used = calloc(p->n, sizeof(*p->used));
+	if (!p->used) {
+		bad(x, "out of memory");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(copy);
+	return ret;
+}
+
+static int set_str(struct ctx *x, char **slot, const char *v)
+{
+	free(*slot);
+	*slot = strdup(v);
+	return *slot ? 0 : bad(x, "out of memory");
+}
+
+/* seconds -> ms, 0..86400 */
+static int set_secs(struct ctx *x, const char *kw, const char *v,
+		    uint32_t *ms)
+{
+	struct parse_error e;
+	uint64_t s;
+
+	if (parse_uint(kw, v, 0, 86400, &s, &e))
+		return bad(x, "%s", e.msg);
+	*ms = (uint32_t)(s * 1000);
+	return 0;
+}
+
+static int set_uint(struct ctx *x, const char *kw, const char *v,
+		    uint64_t min, uint64_t max, unsigned int *out)
+{
+	struct parse_error e;
+	uint64_t n;
+
+	if (parse_uint(kw, v, min, max, &n, &e))
+		return bad(x, "%s", e.msg);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+static int directive(struct conf *c, struct ctx *x, const char *kw,
+		     const char *v)
+{
+	struct parse_error e;
+	unsigned int n = 0;
+
+	/* pptpd.conf directives that take no value */
+	if (!strcmp(kw, "noipparam") || !strcmp(kw, "debug") ||
+	    !strcmp(kw, "nologwtmp") || !strcmp(kw, "logwtmp") ||
+	    !strcmp(kw, "nobcrelay")) {
+		if (*v)
+			return bad(x, "%s takes no value", kw);
+		if (!strcmp(kw, "noipparam"))
+			c->ipparam = false;
+		else if (!strcmp(kw, "debug"))
+			c->debug = true;
+		/* logwtmp: pppd's wtmp plugin is a pppd option */
+		return 0;
+	}
+	if (!*v)
+		return bad(x, "%s needs a value", kw);
+	if (!strcmp(kw, "listen")) {
+		if (parse_ipv4("listen address", v, &c->listen, &e))
+			return bad(x, "%s", e.msg);
+		return 0;
+	}
+	if (!strcmp(kw, "connect")) {
+		if (parse_ipv4("server address", v, &c->connect, &e))
+			return bad(x, "%s", e.msg);
+		return 0;
+	}
+	if (!strcmp(kw, "redial"))
+		return set_secs(x, kw, v, &c->redial_ms);
+	if (!strcmp(kw, "port")) {
+		if (set_uint(x, kw, v, 1, 65535, &n))
+			return -1;
+		c->port = (uint16_t)n;
+		return 0;
+	}
+	if (!strcmp(kw, "localip"))
+		return parse_pool(x, kw, v, &c->local);
+	if (!strcmp(kw, "remoteip"))
+		return parse_pool(x, kw, v, &c->remote);
+	/* pptpd: "connections" limits the clients served at once */
+	if (!strcmp(kw, "connections") || !strcmp(kw, "max-connections"))
+		return set_uint(x, kw, v, 1, 65535, &c->max_conns);
+	if (!strcmp(kw, "max-per-source"))
+		return set_uint(x, kw, v, 1, 65535, &c->max_per_source);
+	if (!strcmp(kw, "max-calls"))
+		return set_uint(x, kw, v, 1, 65535, &c->max_calls);
+	if (!strcmp(kw, "max-calls-per-connection"))
+		return set_uint(x, kw, v, 1, 1024, &c->ctrl.max_calls);
+	if (!strcmp(kw, "stimeout") || !strcmp(kw, "handshake-timeout")) {
+		if (set_secs(x, kw, v, &c->ctrl.handshake_ms))
+			return -1;
+		return c->ctrl.handshake_ms ? 0 :
+		       bad(x, "%s: must be at least 1 second", kw);
+	}
+	if (!strcmp(kw, "echo-interval"))
+		return set_secs(x, kw, v, &c->ctrl.echo_ms);
+	if (!strcmp(kw, "echo-timeout")) {
+		if (set_secs(x, kw, v, &c->ctrl.echo_wait_ms))
+			return -1;
+		return c->ctrl.echo_wait_ms ? 0 :
+		       bad(x, "%s: must be at least 1 second", kw);
+	}
+	if (!strcmp(kw, "idle-timeout"))
+		return set_secs(x, kw, v, &c->ctrl.idle_ms);
+	if (!strcmp(kw, "call-timeout"))
+		return set_secs(x, kw, v, &c->ctrl.call_ms);
+	if (!strcmp(kw, "window")) {
+		if (set_uint(x, kw, v, 1, 65535, &n))
+			return -1;
+		c->ctrl.window = (uint16_t)n;
+		return 0;
+	}
+	if (!strcmp(kw, "hostname")) {
+		snprintf(c->ctrl.host, sizeof(c->ctrl.host), "%s", v);
+		return 0;
+	}
+	if (!strcmp(kw, "option"))
+		return set_str(x, &c->option, v);
+	if (!strcmp(kw, "ppp-arg")) {
+		/* words separated by blanks, each one pppd argument */
+		const char *w = v;
+
+		while (*w) {
+			size_t len = strcspn(w, " \t");
+
+			if (c->nppp_args >= CONF_MAX_ARGS)
+				return bad(x, "more than %u pppd arguments",
+					   CONF_MAX_ARGS);
+			c->ppp_args[c->nppp_args] = strndup(w, len);
+			if (!c->ppp_args[c->nppp_args++])
+				return bad(x, "out of memory");
+			w += len;
+			w += strspn(w, " \t");
+		}
+		return 0;
+	}
+	if (!strcmp(kw, "pppd"))
+		return set_str(x, &c->pppd, v);
+	if (!strcmp(kw, "plugin"))
+		return set_str(x, &c->plugin, v);
+	if (!strcmp(kw, "state-file"))
+		return set_str(x, &c->state_file, v);
+	/* pptpd directives with no meaning here */
+	if (!strcmp(kw, "speed") || !strcmp(kw, "bcrelay") ||
+	    !strcmp(kw, "ppp"))
+		return 0;
+	if (!strcmp(kw, "delegate"))
+		return bad(x, "delegate (pppd allocates addresses) is not supported: use localip/remoteip or an option file");
+	{
+		char q[80];
+
+		return bad(x, "unknown directive %s",
+			   parse_quote(kw, q, sizeof(q)));
+	}
+}
+
+int conf_parse(struct conf *c, const char *name, const char *text,
+	       char *err, size_t errlen)
+{
+	struct ctx x = { name, 0, err, errlen };
+	const char *p = text;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char line[1024], *kw, *v, *end;
+
+		x.line++;
+		if (len >= sizeof(line))
+			return bad(&x, "line longer than %zu bytes",
+				   sizeof(line) - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + (eol ? 1 : 0);
+
+		if ((end = strchr(line, '#')))
+			*end = '\0';
+		kw = line + strspn(line, " \t\r");
+		if (!*kw)
+			continue;
+		v = kw + strcspn(kw, " \t\r");
+		if (*v)
+			*v++ = '\0';
+		v += strspn(v, " \t\r");
+		end = v + strlen(v);
+		while (end > v && strchr(" \t\r", end[-1]))
+			*--end = '\0';
+		if (strlen(v) != strcspn(v, " \t") && strcmp(kw, "ppp-arg") &&
+		    strcmp(kw, "hostname"))
+			return bad(&x, "%s: one value expected, got \"%s\"",
+				   kw, v);
+		if (directive(c, &x, kw, v))
+			return -1;
+	}
+	x.line = 0;
+	if (c->local.n && !c->remote.n)
+		return bad(&x, "localip without remoteip");
+	if (c->remote.n && !c->local.n)
+		return bad(&x, "remoteip without localip");
+	if (c->local.n > 1 && c->local.n < c->remote.n)
+		return bad(&x, "localip has %u addresses for %u remoteip addresses: give one (shared) or at least as many",
+			   c->local.n, c->remote.n);
+	return 0;
+}
+
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t cap = 0, len = 0, n;
+	int ret;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *t = realloc(text, cap = len + 65536);
+
+			if (!t || cap > (1 << 22)) {
+				free(t ? t : text);
+				fclose(f);
+				snprintf(err, errlen, "%s: too large", path);
+				return -1;
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	text[len] = '\0';
+	if (strlen(text) != len) {
+		free(text);
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		return -1;
+	}
+	ret = conf_parse(c, path, text, err, errlen);
+	free(text);
+	return ret;
+}
+
+int pool_take(struct conf *c, uint32_t *local, uint32_t *remote)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->remote.n; i++) {
+		if (c->remote.used[i])
+			continue;
+		c->remote.used[i] = true;
+		c->remote.inuse++;
+		*remote = htonl(c->remote.addr[i]);
+		*local = htonl(c->local.addr[c->local.n > 1 ? i : 0]);
+		return (int)i;
+	}
+	return -1;
+}
+
+void pool_put(struct conf *c, int idx)
+{
+	if (idx >= 0 && (unsigned int)idx < c->remote.n &&
+	    c->remote.used[idx]) {
+		c->remote.used[idx] = false;
+		c->remote.inuse--;
+	}
+}

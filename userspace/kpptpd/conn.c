@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control connections: TCP accept with limits (total, per source address),
+ * the byte stream cut into messages by pptp_msg_decode(), and the actions
+ * of each connection's pptp_ctrl carried out: sends are buffered (a peer
+ * that stops reading is dropped), calls made and ended through call.c.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "kpptpd.h"
+
+#define OUT_MAX 65536		/* unsent bytes before we give up on a peer */
+
+struct conn {
+	struct ev ev;
+	struct conn *next;
+	int fd;
+	struct sockaddr_in peer, local;
+	char name[32];			/* "a.b.c.d:port" */
+	struct pptp_ctrl ctrl;
+	struct call **calls;		/* per pptp_ctrl slot */
+	uint8_t in[PPTP_MSG_MAX];
+	size_t inlen;
+	uint8_t out[OUT_MAX];
+	size_t outlen;
+	int new_slot;			/* CALL_NEW to serve after input */
+	bool closed;			/* CLOSE seen: flush, then free */
+	bool want_out;
+	bool connecting;		/* client role: connect() under way */
+	bool call_opened;		/* client role: our call was placed */
+};
+
+static void conn_flush(struct conn *c)
+{
+	while (c->outlen) {
+		ssize_t n = send(c->fd, c->out, c->outlen, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				c->outlen = 0;	/* lost: the read side sees it */
+			break;
+		}
+		memmove(c->out, c->out + n, c->outlen - (size_t)n);
+		c->outlen -= (size_t)n;
+	}
+	if (!c->closed && (c->outlen != 0) != c->want_out) {
+		c->want_out = c->outlen != 0;
+		ev_mod(c->fd, EPOLLIN | (c->want_out ? EPOLLOUT : 0), &c->ev);
+	}
+}
+
+static void send_msg(struct conn *c, const struct pptp_msg *m)
+{
+	uint8_t buf[PPTP_MSG_MAX];
+	size_t n = pptp_msg_encode(m, buf, sizeof(buf));
+
+	if (!n) {
+		err("%s: cannot encode %s", c->name, pptp_type_abbrev(m->type));
+		return;
+	}
+	if (c->outlen + n > sizeof(c->out)) {
+		warn("%s: peer does not read: %zu bytes unsent, dropping it",
+		     c->name, c->outlen);
+		c->outlen = 0;
+		pptp_ctrl_abort(&c->ctrl, "send buffer full");
+		return;
+	}
+	dbg("%s: send %s", c->name, pptp_type_abbrev(m->type));
+	memcpy(c->out + c->outlen, buf, n);
+	c->outlen += n;
+}
+
+static void on_act(void *arg, const struct pptp_act *a)
+{
+	struct conn *c = arg;
+	struct call *k;
+
+	switch (a->type) {
+	case PPTP_ACT_SEND:
+		send_msg(c, &a->msg);
+		break;
+	case PPTP_ACT_CALL_NEW:
+		c->new_slot = a->slot;
+		break;
+	case PPTP_ACT_CALL_UP:
+		k = c->calls[a->slot];
+		if (k && c->ctrl.role == PPTP_ROLE_PNS && !a->call.incoming &&
+		    call_set_peer(k, &a->call)) {
+			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
+			break;
+		}
+		if (k && call_start_pppd(k, &a->call))
+			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
+		break;
+	case PPTP_ACT_CALL_DOWN:
+		k = c->calls[a->slot];
+		c->calls[a->slot] = NULL;
+		if (k)
+			call_down(k);
+		break;
+	case PPTP_ACT_CLOSE:
+		c->closed = true;
+		break;
+	case PPTP_ACT_LOG:
+		log_msg(a->warn ? LOG_WARNING : LOG_INFO, "%s: %s", c->name,
+			a->text);
+		break;
+	}
+}
+
+/* Serve a CALL_NEW: limits, addresses, the kernel call. */
+static void serve_new(struct conn *c)
+{
+	int slot = c->new_slot;
+	struct pptp_call *pc;
+	struct call *k;
+	char why[256];
+
+	c->new_slot = -1;
+	if (slot < 0)
+		return;
+	pc = &c->ctrl.calls[slot];
+	if (kd.stopping) {
+		pptp_ctrl_call_refused(&c->ctrl, slot, "shutting down");
+		return;
+	}
+	if (kd.ncalls >= kd.conf.max_calls) {
+		snprintf(why, sizeof(why), "limit of %u calls reached (max-calls)",
+			 kd.conf.max_calls);
+		pptp_ctrl_call_refused(&c->ctrl, slot, why);
+		return;
+	}
+	k = call_create(c, slot, pc, c->peer.sin_addr.s_addr,
+			c->local.sin_addr.s_addr, why, sizeof(why));
+	if (!k) {
+		pptp_ctrl_call_refused(&c->ctrl, slot, why);
+		return;
+	}
+	c->calls[slot] = k;
+	pptp_ctrl_call_created(&c->ctrl, slot, k->id, now_ms());
+}
+
+/* Client role: once the control connection is up, place our call. */
+static void open_call(struct conn *c)
+{
+	struct pptp_call pc = { .peer_id = 0 };
+	struct call *k;
+	char why[256];
+	int slot;
+
+	if (c->ctrl.role != PPTP_ROLE_PNS || c->call_opened ||
+	    c->ctrl.state != PPTP_CTRL_ESTABLISHED)
+		return;
+	c->call_opened = true;
+	/* the peer's ID comes with the reply: 0 until then */
+	k = call_create(c, -1, &pc, c->peer.sin_addr.s_addr,
+			c->local.sin_addr.s_addr, why, sizeof(why));
+	if (!k) {
+		warn("%s: cannot place a call: %s", c->name, why);
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+		return;
+	}
+	slot = pptp_ctrl_call_open(&c->ctrl, k->id, now_ms());
+	if (slot < 0) {
+		call_down(k);
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+		return;
+	}
+	k->slot = slot;
+	c->calls[slot] = k;
+	info("%s: call %u placed (Outgoing-Call-Request)", c->name, k->id);
+}
+
+/* Client role: our call is over: end the connection (we redial). */
+static void client_done(struct conn *c)
+{
+	if (c->ctrl.role == PPTP_ROLE_PNS && c->call_opened && !c->closed &&
+	    !c->ctrl.ncalls && c->ctrl.state == PPTP_CTRL_ESTABLISHED) {
+		info("%s: our call ended: closing the control connection",
+		     c->name);
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+	}
+}
+
+static unsigned int conns_from(uint32_t addr)
+{
+	unsigned int n = 0;
+	struct conn *c;
+
+	for (c = kd.conns; c; c = c->next)
+		n += !c->closed && c->peer.sin_addr.s_addr == addr;
+	return n;
+}
+
+void conn_accept(void)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	struct conn *c;
+	char name[32];
+	int fd, one = 1;
+
+	fd = accept4(kd.listen_fd, (struct sockaddr *)&peer, &len,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			warn("accept: %s", strerror(errno));
+		return;
+	}
+	snprintf(name, sizeof(name), "%s:%u", inet_ntoa(peer.sin_addr),
+		 ntohs(peer.sin_port));
+	if (kd.stopping) {
+		close(fd);
+		return;
+	}
+	if (kd.nconns >= kd.conf.max_conns) {
+		warn("%s: refused: limit of %u control connections reached (connections)",
+		     name, kd.conf.max_conns);
+		close(fd);
+		return;
+	}
+	if (conns_from(peer.sin_addr.s_addr) >= kd.conf.max_per_source) {
+		warn("%s: refused: limit of %u control connections from %s reached (max-per-source)",
+		     name, kd.conf.max_per_source, inet_ntoa(peer.sin_addr));
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
+	if (!c || !c->calls) {
+		err("%s: refused: out of memory", name);
+		if (c)
+			free(c);
+		close(fd);
+		return;
+	}
+	c->ev.kind = EV_CONN;
+	c->fd = fd;
+	c->peer = peer;
+	c->new_slot = -1;
+	len = sizeof(c->local);
+	getsockname(fd, (struct sockaddr *)&c->local, &len);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PAC, &kd.conf.ctrl, now_ms(),
+			   on_act, c) || ev_add(fd, EPOLLIN, &c->ev)) {
+		err("%s: refused: cannot set up the connection", name);
+		pptp_ctrl_free(&c->ctrl);
+		free(c->calls);
+		free(c);
+		close(fd);
+		return;
+	}
+	c->next = kd.conns;
+	kd.conns = c;
+	kd.nconns++;
+	info("%s: control connection accepted (%u open)", c->name, kd.nconns);
+}
+
+static void conn_read(struct conn *c)
+{
+	for (;;) {
+		struct pptp_msg_error e;
+		struct pptp_msg m;
+		ssize_t n;
+		size_t off = 0;
+
+		n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			pptp_ctrl_abort(&c->ctrl, n ? strerror(errno) :
+					c->inlen ? "TCP closed mid-message" :
+					"TCP closed by the peer");
+			return;
+		}
+		c->inlen += (size_t)n;
+		while (!c->closed) {
+			int r = pptp_msg_decode(c->in + off, c->inlen - off,
+						&m, &e);
+			char why[200];
+
+			if (r == 0)
+				break;
+			if (r < 0) {
+				snprintf(why, sizeof(why), "refused input: %s",
+					 e.msg);
+				pptp_ctrl_abort(&c->ctrl, why);
+				return;
+			}
+			off += (size_t)r;
+			dbg("%s: received %s", c->name,
+			    pptp_type_abbrev(m.type));
+			pptp_ctrl_input(&c->ctrl, &m, now_ms());
+			serve_new(c);
+			open_call(c);
+		}
+		memmove(c->in, c->in + off, c->inlen - off);
+		c->inlen -= off;
+		if (c->closed)
+			return;
+	}
+}
+
+void conn_connect(void)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(kd.conf.port),
+		.sin_addr.s_addr = kd.conf.connect,
+	};
+	struct conn *c;
+	int fd, one = 1;
+
+	kd.redial_at = 0;
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (!c || !c->calls || fd < 0) {
+		err("connect: %s", strerror(errno));
+		goto retry;
+	}
+	c->ev.kind = EV_CONN;
+	c->fd = fd;
+	c->peer = sa;
+	c->new_slot = -1;
+	snprintf(c->name, sizeof(c->name), "%s:%u", inet_ntoa(sa.sin_addr),
+		 kd.conf.port);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    errno != EINPROGRESS) {
+		warn("%s: connect: %s", c->name, strerror(errno));
+		goto retry;
+	}
+	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PNS, &kd.conf.ctrl, now_ms(),
+			   on_act, c) || ev_add(fd, EPOLLOUT, &c->ev)) {
+		err("%s: cannot set up the connection", c->name);
+		pptp_ctrl_free(&c->ctrl);
+		goto retry;
+	}
+	c->connecting = true;
+	c->want_out = true;
+	c->next = kd.conns;
+	kd.conns = c;
+	kd.nconns++;
+	info("%s: connecting", c->name);
+	return;
+retry:
+	if (fd >= 0)
+		close(fd);
+	if (c)
+		free(c->calls);
+	free(c);
+	kd.redial_at = now_ms() + kd.conf.redial_ms;
+}
+
+/* Client role: connect() finished. */
+static void connected(struct conn *c)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	c->connecting = false;
+	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len);
+	if (e) {
+		warn("%s: connect: %s", c->name, strerror(e));
+		pptp_ctrl_abort(&c->ctrl, NULL);
+		return;
+	}
+	len = sizeof(c->local);
+	getsockname(c->fd, (struct sockaddr *)&c->local, &len);
+	info("%s: connected from %s", c->name, inet_ntoa(c->local.sin_addr));
+	pptp_ctrl_start(&c->ctrl, now_ms());
+}
+
+void conn_event(struct conn *c, uint32_t events)
+{
+	if (c->closed)
+		return;
+	if (c->connecting) {
+		connected(c);
+		conn_flush(c);
+		return;
+	}
+	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+		conn_read(c);
+	client_done(c);
+	conn_flush(c);
+}
+
+void conn_call_ended(struct conn *c, int slot)
+{
+	c->calls[slot] = NULL;
+	pptp_ctrl_call_close(&c->ctrl, slot, now_ms());
+	client_done(c);
+	conn_flush(c);
+}
+
+uint64_t conn_next_timer(void)
+{
+	uint64_t t = PPTP_NO_TIMER, n;
+	struct conn *c;
+
+	for (c = kd.conns; c; c = c->next) {
+		n = pptp_ctrl_next_timer(&c->ctrl);
+		if (n < t)
+			t = n;
+	}
+	return t;
+}
+
+void conn_timers(uint64_t now)
+{
+	struct conn *c;
+
+	for (c = kd.conns; c; c = c->next) {
+		if (c->closed || pptp_ctrl_next_timer(&c->ctrl) > now)
+			continue;
+		pptp_ctrl_timer(&c->ctrl, now);
+		client_done(c);
+		conn_flush(c);
+	}
+}
+
+void conn_stop_all(void)
+{
+	struct conn *c;
+
+	for (c = kd.conns; c; c = c->next) {
+		if (c->closed)
+			continue;
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_LOCAL_SHUTDOWN, now_ms());
+		conn_flush(c);
+	}
+}
+
+void conn_reap(void)
+{
+	struct conn **pp = &kd.conns, *c;
+
+	while ((c = *pp)) {
+		if (!c->closed) {
+			pp = &c->next;
+			continue;
+		}
+		conn_flush(c);		/* the last replies, best effort */
+		*pp = c->next;
+		kd.nconns--;
+		info("%s: control connection closed (%u open)", c->name,
+		     kd.nconns);
+		close(c->fd);
+		if (c->ctrl.role == PPTP_ROLE_PNS && !kd.stopping) {
+			kd.redial_at = now_ms() + kd.conf.redial_ms;
+			info("connecting again in %u s", kd.conf.redial_ms / 1000);
+		}
+		pptp_ctrl_free(&c->ctrl);
+		free(c->calls);
+		free(c);
+	}
+}

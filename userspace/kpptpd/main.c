@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpd: PPTP server (RFC 2637 PAC) over kpptp.ko, or with "connect" a
+ * client (PNS) placing one call.  Options, the epoll loop and shutdown;
+ * see kpptpd(8).
+ *
+ *	kpptpd [-c FILE] [-f] [-s] [-d] [-t]
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kpptpd.h"
+
+struct daemon kd;
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int ev_add(int fd, uint32_t events, struct ev *ev)
+{
+	struct epoll_event e = { .events = events, .data.ptr = ev };
+
+	return epoll_ctl(kd.epfd, EPOLL_CTL_ADD, fd, &e);
+}
+
+int ev_mod(int fd, uint32_t events, struct ev *ev)
+{
+	struct epoll_event e = { .events = events, .data.ptr = ev };
+
+	return epoll_ctl(kd.epfd, EPOLL_CTL_MOD, fd, &e);
+}
+
+static int open_listener(void)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(kd.conf.port),
+		.sin_addr.s_addr = kd.conf.listen,
+	};
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 128)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kpptpd [-c FILE] [-f] [-s] [-d] [-t]\n"
+		"  -c FILE  configuration (default /etc/kpptpd.conf; a pptpd.conf works)\n"
+		"  -f       log to stderr (the default unless -s)\n"
+		"  -s       log to syslog\n"
+		"  -d       debug: log every message\n"
+		"  -t       check the configuration and exit\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = "/etc/kpptpd.conf";
+	bool use_syslog = false, test = false, debug = false;
+	struct ev signal_ev = { EV_SIGNAL };
+	char errbuf[512];
+	sigset_t sigs;
+	int opt, sfd, r;
+
+	while ((opt = getopt(argc, argv, "c:fsdth")) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		case 'f': use_syslog = false; break;
+		case 's': use_syslog = true; break;
+		case 'd': debug = true; break;
+		case 't': test = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	conf_init(&kd.conf);
+	if (conf_load(&kd.conf, path, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "kpptpd: %s\n", errbuf);
+		return 1;
+	}
+	if (test) {
+		printf("%s: ok\n", path);
+		return 0;
+	}
+	log_open(use_syslog, debug || kd.conf.debug);
+
+	r = kpptp_nl_open(&kd.nl);
+	if (r) {
+		err("cannot reach kpptp.ko over netlink: %s", r == -ENOENT ?
+		    "the \"kpptp\" family does not exist (modprobe kpptp)" :
+		    strerror(-r));
+		return 1;
+	}
+	call_sweep_stale();
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	kd.epfd = epoll_create1(EPOLL_CLOEXEC);
+	kd.listen_ev.kind = EV_LISTEN;
+	kd.listen_fd = kd.conf.connect ? -1 : open_listener();
+	if (kd.listen_fd < 0 && !kd.conf.connect) {
+		err("cannot listen on %s port %u: %s",
+		    inet_ntoa((struct in_addr){ kd.conf.listen }), kd.conf.port,
+		    strerror(errno));
+		return 1;
+	}
+	if (sfd < 0 || kd.epfd < 0 || ev_add(sfd, EPOLLIN, &signal_ev) ||
+	    (kd.listen_fd >= 0 &&
+	     ev_add(kd.listen_fd, EPOLLIN, &kd.listen_ev))) {
+		err("setup: %s", strerror(errno));
+		return 1;
+	}
+	if (kd.conf.connect) {
+		info("client role: calling %s port %u",
+		     inet_ntoa((struct in_addr){ kd.conf.connect }), kd.conf.port);
+		conn_connect();
+	} else {
+		info("listening on %s port %u (max %u connections, %u per source, %u calls)",
+		     inet_ntoa((struct in_addr){ kd.conf.listen }),
+		     kd.conf.port, kd.conf.max_conns, kd.conf.max_per_source,
+		     kd.conf.max_calls);
+	}
+
+	for (;;) {
+		struct epoll_event evs[32];
+		uint64_t next, now = now_ms();
+		int timeout = -1, n, i;
+
+		next = conn_next_timer();
+		if (kd.redial_at && kd.redial_at < next)
+			next = kd.redial_at;
+		if (next != PPTP_NO_TIMER)
+			timeout = next <= now ? 0 :
+				  (int)(next - now > 3600000 ? 3600000 : next - now);
+		if (kd.stopping && !kd.conns)
+			break;
+		n = epoll_wait(kd.epfd, evs, 32, timeout);
+		if (n < 0 && errno != EINTR) {
+			err("epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			struct ev *ev = evs[i].data.ptr;
+
+			switch (ev->kind) {
+			case EV_LISTEN:
+				conn_accept();
+				break;
+			case EV_SIGNAL: {
+				struct signalfd_siginfo si;
+
+				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						info("SIGHUP: nothing to reload (restart to apply changes)");
+						continue;
+					}
+					if (kd.stopping)
+						continue;
+					info("signal %u: shutting down", si.ssi_signo);
+					kd.stopping = true;
+					if (kd.listen_fd >= 0) {
+						epoll_ctl(kd.epfd, EPOLL_CTL_DEL,
+							  kd.listen_fd, NULL);
+						close(kd.listen_fd);
+					}
+					conn_stop_all();
+				}
+				break;
+			}
+			case EV_CONN:
+				conn_event((struct conn *)ev, evs[i].events);
+				break;
+			case EV_CALL:
+				call_event((struct call *)ev);
+				break;
+			}
+		}
+		/* only now: later events of this batch may name a closed one */
+		conn_timers(now_ms());
+		conn_reap();
+		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
+			conn_connect();
+	}
+	call_kill_all();
+	kpptp_nl_close(kd.nl);
+	info("stopped");
+	conf_free(&kd.conf);
+	return 0;
+}
