@@ -199,11 +199,41 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 
 	if (!skb)
 		return;
-	win->reorder_extent -= win->reorder_extent / 8;
-	win->reorder_wait_us -= win->reorder_wait_us / 8;
+	/* rounded up, so that the estimates can reach the floors */
+	win->reorder_extent -= DIV_ROUND_UP(win->reorder_extent, 8);
+	win->reorder_wait_us -= DIV_ROUND_UP(win->reorder_wait_us, 8);
+	win->skip_lo = win->rx_seq + 1;
+	win->skip_hi = *kpptp_skb_seq(skb) - 1;
+	win->skip_gap_start_ns = win->gap_start_ns;
+	win->skip_valid = true;
 	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
 	win->rx_seq = *kpptp_skb_seq(skb) - 1;
 	kpptp_drain(win);
+}
+
+/*
+ * A packet from the gap given up last arrived after all: that gap was
+ * reordering, not loss, and we gave up too early.  Learn from it as from a
+ * gap that filled, or a path whose reordering exceeds the estimates would
+ * keep losing its late packets.  Once per gap given up.
+ */
+static void kpptp_late_arrival(struct kpptp_window *win, u32 seq)
+{
+	u64 waited_us;
+
+	if (!win->skip_valid || kpptp_seq_after(win->skip_lo, seq) ||
+	    kpptp_seq_after(seq, win->skip_hi))
+		return;
+	win->skip_valid = false;
+	win->reorder_extent = max(win->reorder_extent,
+				  min_t(u32, win->rx_seq - seq,
+					win->cfg.reorder_depth));
+	waited_us = div_u64(ktime_get_ns() - win->skip_gap_start_ns,
+			    NSEC_PER_USEC);
+	win->reorder_wait_us = max_t(u64, win->reorder_wait_us,
+				     min_t(u64, waited_us,
+					   win->cfg.reorder_timeout_ms *
+					   USEC_PER_MSEC));
 }
 
 /*
@@ -299,6 +329,7 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		return;
 	}
 	if (win->rx_started && !kpptp_seq_after(seq, win->rx_seq)) {
+		kpptp_late_arrival(win, seq);
 		kpptp_rx_count(win, KPPTP_RX_DUPLICATE, 1);
 		kfree_skb(skb);
 		return;

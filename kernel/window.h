@@ -61,6 +61,9 @@ struct kpptp_window {
 	struct hrtimer reorder_timer;	/* gives up the gap at the head */
 	u64 gap_start_ns;		/* when the head gap began to wait */
 	u32 reorder_wait_us;		/* recent time a gap took to fill */
+	u32 skip_lo, skip_hi;		/* the gap given up last ... */
+	u64 skip_gap_start_ns;		/* ... and when it began to wait */
+	bool skip_valid;
 	struct timer_list ack_timer;	/* standalone ack after ack_delay */
 
 	spinlock_t tx_lock;		/* tx_*, ack_sent, rtt, ato */

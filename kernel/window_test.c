@@ -521,7 +521,7 @@ static bool hold_after_gap(struct kunit *test, u32 *seq, unsigned int n)
 
 /*
  * The queue limit follows the reordering seen: it starts at reorder_depth,
- * loses 1/8 per gap given up down to twice 7 (a lossy path holds little),
+ * loses 1/8 per gap given up down to 4 packets (a lossy path holds little),
  * and grows at once to twice what overtook a gap that filled.
  */
 static void reorder_limit_adapts_test(struct kunit *test)
@@ -535,20 +535,56 @@ static void reorder_limit_adapts_test(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, hold_after_gap(test, &seq, 1));
 		KUNIT_ASSERT_TRUE(test, fire_reorder());
 	}
-	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 14));
-	rx(test, seq + 1, true);		/* the 15th: gap given up */
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 4));
+	rx(test, seq + 1, true);		/* the 5th: gap given up */
 	KUNIT_EXPECT_EQ(test, queued(), 0);
 	seq++;
 	KUNIT_EXPECT_EQ(test, rec->win.rx_seq, seq);
 
-	/* 10 packets overtake one that then arrives */
-	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 10));
-	rx(test, seq - 10, true);
+	/* 4 packets overtake one that then arrives: the limit becomes 8 */
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 4));
+	rx(test, seq - 4, true);
 	KUNIT_EXPECT_EQ(test, queued(), 0);
-	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 20));
-	rx(test, seq + 1, true);		/* the 21st */
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 8));
+	rx(test, seq + 1, true);		/* the 9th */
 	KUNIT_EXPECT_EQ(test, queued(), 0);
 	KUNIT_EXPECT_EQ(test, rec->win.rx_seq, seq + 1);
+}
+
+/*
+ * A packet of a gap given up arrives after all: that was reordering, and
+ * the limit grows to let the same displacement wait next time.
+ */
+static void late_arrival_raises_limit_test(struct kunit *test)
+{
+	u32 seq = 0, late, i;
+	u64 lost, dups;
+
+	rx(test, seq, true);
+	for (i = 0; i < 30; i++) {		/* a lossy path: limit 4 */
+		KUNIT_ASSERT_TRUE(test, hold_after_gap(test, &seq, 1));
+		KUNIT_ASSERT_TRUE(test, fire_reorder());
+	}
+	KUNIT_EXPECT_LE(test, rec->win.reorder_extent, 2);
+	lost = rec->events[KPPTP_RX_LOST];
+	dups = rec->events[KPPTP_RX_DUPLICATE];
+	late = seq + 1;
+	for (i = 0; i < 8; i++)			/* 8 overtake it: given up */
+		rx(test, seq + 2 + i, true);
+	seq += 9;
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], lost + 1);
+	KUNIT_EXPECT_EQ(test, rec->win.rx_seq, seq);
+	rx(test, late, true);			/* ... and it arrives */
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_DUPLICATE], dups + 1);
+	KUNIT_EXPECT_GE(test, rec->win.reorder_extent, 8);
+	/* the same displacement now waits and is delivered in order */
+	KUNIT_EXPECT_TRUE(test, hold_after_gap(test, &seq, 8));
+	rx(test, seq - 8, true);
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], lost + 1);
+	/* a second late packet of the same gap teaches nothing new */
+	rx(test, late, true);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_DUPLICATE], dups + 2);
 }
 
 /*
@@ -772,6 +808,7 @@ static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE(rx_queue_depth_test),
 	KUNIT_CASE(reorder_limit_adapts_test),
 	KUNIT_CASE(reorder_wait_adapts_test),
+	KUNIT_CASE(late_arrival_raises_limit_test),
 	KUNIT_CASE_PARAM(rx_property_test, prop_cases_gen_params),
 	KUNIT_CASE(rx_real_timers_test),
 	KUNIT_CASE(stop_test),
