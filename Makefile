@@ -5,6 +5,8 @@
 #                      rootfs (trixie, kernel 6.12), which is built if needed
 # make check           userspace unit tests, then the guest test suite
 # make demo            boot the guest, bring up a live PPP link over kpptp.ko
+# make bench           boot the guest once, benchmark kpptp against pptp.ko,
+#                      veth and userspace PPTP; table in README.md
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -31,6 +33,9 @@ check:
 demo:
 	$(VM) demo
 
+bench:
+	tests/bench/run.sh
+
 # Kernel checks run in the guest rootfs against the 6.12 headers.
 W1:
 	$(VM) chroot "make -C /src module KDIR=\$$(ls -d /usr/src/linux-headers-*-amd64 | head -1) W=1"
@@ -48,4 +53,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check demo W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check demo bench W1 sparse checkpatch clean

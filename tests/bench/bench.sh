@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 1800
+#
+# bench.sh: the kpptp benchmark, run in the test guest by "make bench"
+# (tests/vm/guest.sh bench), all in one boot:
+#   1. for each datapath (veth, pptp.ko, kpptp, userspace) and underlay
+#      (clean, delay, reorder, loss; see lib.sh): iperf3 TCP 1 stream,
+#      TCP 4 streams, UDP 64-byte datagrams received per second, ping
+#      average and 99th percentile;
+#   2. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
+#   3. control plane: call setups per second and kernel memory per call;
+#   4. a perf profile of a kpptp and a pptp.ko TCP run.
+# Results go to tests/bench/results/ in the repository (the /src share):
+# bench.csv (datapath,condition,metric,value,unit), bench.json,
+# perf-*.txt; tests/bench/report.py turns them into the table and plot.
+#
+# BENCH_T (seconds per iperf3 run, default 3), BENCH_CALLS (default
+# "1 16 64") and BENCH_CP_CALLS (default 1000) are passed from the host as
+# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS.
+. "$(dirname "$0")/lib.sh"
+
+BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
+CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
+CP_CALLS=${KPPTP_BENCH_CP_CALLS:-1000}
+RES=$KPPTP_SRC/tests/bench/results
+BENCH_CSV=$TMP/bench.csv
+START=$SECONDS
+mkdir -p "$RES"
+echo "datapath,condition,metric,value,unit" >"$BENCH_CSV"
+
+# The guest, in words, for the report.
+describe_guest() {
+	local cpu mem
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	mem=$(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)
+	echo "Debian $(cat /etc/debian_version), kernel $(uname -r), $(nproc) vCPU ($cpu), $mem, qemu TCG"
+}
+
+# profile NAME: perf during a 5 s TCP run over the current datapath.
+profile() {
+	local data=$TMP/perf-$1.data out=$RES/perf-$1.txt mbps
+	if ! command -v perf >/dev/null; then
+		echo "perf is not installed in the guest" >"$out"
+		return
+	fi
+	perf record -q -a -g -e cpu-clock -o "$data" -- sleep 5 2>"$TMP/perf.err" &
+	local ppid=$!
+	sleep 0.5
+	mbps=$(BENCH_T=5 tcp_mbps 1)
+	wait "$ppid" || { { echo "perf record failed:"; cat "$TMP/perf.err"; } >"$out"; return; }
+	{
+		echo "# $1: perf record -a -g -e cpu-clock during iperf3 TCP 1 stream, clean underlay ($mbps Mbit/s while profiled)"
+		echo "# $(describe_guest)"
+		echo "# flat profile: perf report --no-children --sort dso,symbol -g none"
+		perf report -i "$data" --stdio --no-children --sort dso,symbol -g none \
+			--percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+		echo
+		echo "# call graphs of the top symbols: perf report --no-children -g caller,0.5,callee --percent-limit 2"
+		perf report -i "$data" --stdio --no-children --sort symbol -g caller,0.5,callee,function,percent \
+			--percent-limit 2 2>/dev/null | grep -v '^$' | head -200
+	} >"$out"
+	blog "profile $1 written to tests/bench/results/perf-$1.txt"
+}
+
+# memory_kb FIELD: a /proc/meminfo field in kB.
+memory_kb() { awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo; }
+
+# control_plane: calls made and deleted one kpptpctl process at a time
+# (the stand-in for kpptpd until it exists), the unreclaimable slab they
+# take, and kpptpd's own figures when it is built.
+control_plane() {
+	local n=$CP_CALLS t0 t1 s0 s1 s2
+	use_module kpptp
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	s0=$(memory_kb SUnreclaim)
+	t0=$EPOCHREALTIME
+	n1 bash -c 'for ((i = 1; i <= $1; i++)); do
+		"$2" call add id $((10000 + i)) peer 10.0.0.2 peer-id "$i" >/dev/null || exit 1
+	done' calls "$n" "$CTL" || fail "kpptpctl call add failed"
+	t1=$EPOCHREALTIME
+	[ "$(net_field n1 calls)" = "$n" ] || fail "$n calls expected, $(net_field n1 calls) there"
+	sleep 1
+	s1=$(memory_kb SUnreclaim)
+	row kpptp control call_setups_kpptpctl \
+		"$(python3 -c 'import sys; n, a, b = map(float, sys.argv[1:]); print(round(n / (b - a)))' "$n" "$t0" "$t1")" \
+		calls/s
+	row kpptp control kmem_per_call "$(( (s1 - s0) * 1024 / n ))" bytes
+	n1 bash -c 'for ((i = 1; i <= $1; i++)); do
+		"$2" call del id $((10000 + i)) || exit 1
+	done' calls "$n" "$CTL" || fail "kpptpctl call del failed"
+	no_calls_left n1
+	sleep 1
+	s2=$(memory_kb SUnreclaim)
+	blog "SUnreclaim: $s0 kB, $s1 kB with $n calls, $s2 kB after deleting them"
+	kpptpd_figures
+}
+
+# kpptpd_figures: call setups per second through kpptpd (a PPTP client
+# opening calls on one control connection, no pppd) and kpptpd's RSS with
+# 10,000 idle control connections.  Fill in when kpptpd exists
+# ($KPPTP_BUILD/kpptpd); until then the table says so.
+kpptpd_figures() {
+	if [ -x "$KPPTP_BUILD/kpptpd" ]; then
+		blog "kpptpd is built, but its benchmark is not written yet"
+	fi
+	row kpptp control call_setups_kpptpd "n/a (kpptpd not yet built)" calls/s
+	row kpptp control kpptpd_rss_10k_idle "n/a (kpptpd not yet built)" MiB
+}
+
+blog "$(describe_guest); iperf3 runs of $BENCH_T s"
+setup_veth_pair
+
+for dp in veth pptp.ko kpptp userspace; do
+	dp_up "$dp"
+	for cond in clean delay reorder loss; do
+		underlay "$cond"
+		blog "$dp $cond"
+		measure_all "$cond"
+	done
+	underlay clean
+	case "$dp" in
+	pptp.ko) profile pptp.ko ;;
+	kpptp) profile kpptp ;;
+	esac
+	dp_down
+done
+
+for dp in pptp.ko kpptp; do
+	for n in $CALLS; do
+		dp_up "$dp" "$n"
+		row "$dp" clean "tcp_calls_$n" "$(multi_mbps)" Mbit/s
+		dp_down
+	done
+done
+
+control_plane
+use_module kpptp
+
+secs=$((SECONDS - START))
+blog "done in $secs s"
+cp "$BENCH_CSV" "$RES/bench.csv"
+python3 - "$BENCH_CSV" "$RES/bench.json" "$(describe_guest)" "$secs" "$BENCH_T" <<'EOF'
+import csv, json, sys, time
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    try:
+        r["value"] = float(r["value"])
+    except ValueError:
+        pass
+json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+           "guest": sys.argv[3], "seconds": int(sys.argv[4]),
+           "iperf3_seconds": int(sys.argv[5]), "rows": rows},
+          open(sys.argv[2], "w"), indent=1)
+EOF
+echo "bench: results in tests/bench/results/bench.csv and bench.json"
