@@ -16,13 +16,13 @@
 # perf-*.txt; tests/bench/report.py turns them into the table and plot.
 #
 # BENCH_T (seconds per iperf3 run, default 3), BENCH_CALLS (default
-# "1 16 64") and BENCH_CP_CALLS (default 1000) are passed from the host as
+# "1 16 64") and BENCH_CP_CALLS (default 300) are passed from the host as
 # KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS.
 . "$(dirname "$0")/lib.sh"
 
 BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
 CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
-CP_CALLS=${KPPTP_BENCH_CP_CALLS:-1000}
+CP_CALLS=${KPPTP_BENCH_CP_CALLS:-300}
 RES=$KPPTP_SRC/tests/bench/results
 BENCH_CSV=$TMP/bench.csv
 START=$SECONDS
@@ -37,28 +37,33 @@ describe_guest() {
 	echo "Debian $(cat /etc/debian_version), kernel $(uname -r), $(nproc) vCPU ($cpu), $mem, qemu TCG"
 }
 
-# profile NAME: perf during a 5 s TCP run over the current datapath.
+# profile NAME: perf over the whole system while one 5 s TCP run goes over
+# the current datapath (perf starts iperf3's client itself, so the profile
+# covers exactly the run).
 profile() {
-	local data=$TMP/perf-$1.data out=$RES/perf-$1.txt mbps
+	local data=$TMP/perf-$1.data out=$RES/perf-$1.txt mbps addr=${DP_ADDR[0]}
 	if ! command -v perf >/dev/null; then
 		echo "perf is not installed in the guest" >"$out"
 		return
 	fi
-	perf record -q -a -g -e cpu-clock -o "$data" -- sleep 5 2>"$TMP/perf.err" &
-	local ppid=$!
-	sleep 0.5
-	mbps=$(BENCH_T=5 tcp_mbps 1)
-	wait "$ppid" || { { echo "perf record failed:"; cat "$TMP/perf.err"; } >"$out"; return; }
+	iperf_server "$addr" 5203
+	if ! n1 perf record -q -a -g -e cpu-clock -o "$data" -- \
+		iperf3 -c "$addr" -p 5203 -t 5 -J --connect-timeout 5000 \
+		>"$TMP/perf-iperf.json" 2>"$TMP/perf.err"; then
+		{ echo "perf record or iperf3 failed:"; cat "$TMP/perf.err"; } >"$out"
+		return
+	fi
+	mbps=$(json_get "$TMP/perf-iperf.json" 'round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 1)')
 	{
 		echo "# $1: perf record -a -g -e cpu-clock during iperf3 TCP 1 stream, clean underlay ($mbps Mbit/s while profiled)"
 		echo "# $(describe_guest)"
-		echo "# flat profile: perf report --no-children --sort dso,symbol -g none"
-		perf report -i "$data" --stdio --no-children --sort dso,symbol -g none \
-			--percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+		echo "# flat profile: perf report --no-children --sort comm,dso,symbol -g none --percent-limit 0.3"
+		perf report -i "$data" --stdio --no-children --sort comm,dso,symbol -g none \
+			--percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
 		echo
 		echo "# call graphs of the top symbols: perf report --no-children -g caller,0.5,callee --percent-limit 2"
 		perf report -i "$data" --stdio --no-children --sort symbol -g caller,0.5,callee,function,percent \
-			--percent-limit 2 2>/dev/null | grep -v '^$' | head -200
+			--percent-limit 2 2>/dev/null | grep -v '^$' | head -200 || true
 	} >"$out"
 	blog "profile $1 written to tests/bench/results/perf-$1.txt"
 }
@@ -66,20 +71,36 @@ profile() {
 # memory_kb FIELD: a /proc/meminfo field in kB.
 memory_kb() { awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo; }
 
+# slab_growth BEFORE AFTER: caches whose active objects grew by 50 or more,
+# "name +objects(x size)".
+slab_growth() {
+	awk 'NR == FNR { if (FNR > 2) a[$1] = $2; next }
+	     FNR > 2 && $2 - a[$1] >= 50 { printf "%s +%d(x%d) ", $1, $2 - a[$1], $4 }' "$1" "$2"
+}
+
 # control_plane: calls made and deleted one kpptpctl process at a time
 # (the stand-in for kpptpd until it exists), the unreclaimable slab they
 # take, and kpptpd's own figures when it is built.
 control_plane() {
-	local n=$CP_CALLS t0 t1 s0 s1 s2
+	local n=$CP_CALLS t0 t1 s0 s1 s2 ctl=$TMP/kpptpctl
 	use_module kpptp
+	cp "$CTL" "$ctl"	# run it from tmpfs, not the 9p share
+	# what starting a process costs here, for scale
+	t0=$EPOCHREALTIME
+	for ((i = 0; i < 100; i++)); do /bin/true; done
+	t1=$EPOCHREALTIME
+	row guest control exec_per_s \
+		"$(python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print(round(100 / (b - a)))' "$t0" "$t1")" \
+		procs/s
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	sleep 1
 	s0=$(memory_kb SUnreclaim)
+	cp /proc/slabinfo "$TMP/slab0"
 	t0=$EPOCHREALTIME
 	n1 bash -c 'for ((i = 1; i <= $1; i++)); do
 		"$2" call add id $((10000 + i)) peer 10.0.0.2 peer-id "$i" >/dev/null || exit 1
-	done' calls "$n" "$CTL" || fail "kpptpctl call add failed"
+	done' calls "$n" "$ctl" || fail "kpptpctl call add failed"
 	t1=$EPOCHREALTIME
 	[ "$(net_field n1 calls)" = "$n" ] || fail "$n calls expected, $(net_field n1 calls) there"
 	sleep 1
@@ -88,9 +109,10 @@ control_plane() {
 		"$(python3 -c 'import sys; n, a, b = map(float, sys.argv[1:]); print(round(n / (b - a)))' "$n" "$t0" "$t1")" \
 		calls/s
 	row kpptp control kmem_per_call "$(( (s1 - s0) * 1024 / n ))" bytes
+	blog "slab caches that grew with $n calls: $(slab_growth "$TMP/slab0" /proc/slabinfo)"
 	n1 bash -c 'for ((i = 1; i <= $1; i++)); do
 		"$2" call del id $((10000 + i)) || exit 1
-	done' calls "$n" "$CTL" || fail "kpptpctl call del failed"
+	done' calls "$n" "$ctl" || fail "kpptpctl call del failed"
 	no_calls_left n1
 	sleep 1
 	s2=$(memory_kb SUnreclaim)

@@ -285,7 +285,7 @@ rx_bytes() {
 # Mbit/s (IP bytes on n2's ppp interfaces over a window of 4 s in which
 # every stream runs) on stdout.
 multi_mbps() {
-	local n=${#DP_ADDR[@]} i b0 b1 t0 t1
+	local n=${#DP_ADDR[@]} i b0 b1 t0 t1 clients=()
 	for ((i = 0; i < n; i++)); do
 		n2 iperf3 -s -D -1 -B "${DP_ADDR[i]}" -p $((6000 + i))
 	done
@@ -295,15 +295,16 @@ multi_mbps() {
 	for ((i = 0; i < n; i++)); do
 		n1 iperf3 -c "${DP_ADDR[i]}" -p $((6000 + i)) -t 30 --connect-timeout 10000 \
 			>"$TMP/multi-$i" 2>&1 &
+		clients+=($!)
 	done
 	sleep 3
 	t0=$EPOCHREALTIME b0=$(rx_bytes)
 	sleep 4
 	t1=$EPOCHREALTIME b1=$(rx_bytes)
-	for i in $(ns_pids "$NS1") $(ns_pids "$NS2"); do
-		case "$(cat "/proc/$i/comm" 2>/dev/null)" in iperf3) kill "$i" 2>/dev/null || true ;; esac
-	done
-	wait_for "! pgrep -x iperf3" 10 || true
+	kill "${clients[@]}" 2>/dev/null || true
+	wait "${clients[@]}" 2>/dev/null || true
+	# the one-shot servers end with their clients
+	wait_for "! pgrep -x iperf3" 10 || blog "iperf3 servers left: $(pgrep -c -x iperf3 || true)"
 	python3 -c 'import sys; b0, b1, t0, t1 = map(float, sys.argv[1:]); print(round((b1 - b0) * 8 / (t1 - t0) / 1e6, 1))' \
 		"$b0" "$b1" "$t0" "$t1"
 }
@@ -316,4 +317,17 @@ ratio() {
 # at_least A B FACTOR: true if A >= FACTOR * B.
 at_least() {
 	python3 -c 'import sys; a, b, f = map(float, sys.argv[1:]); sys.exit(not a >= f * b)' "$1" "$2" "$3"
+}
+
+# call_stats WRAPPER ID: "key=value ..." of a kpptp call's receive and
+# send counters (what explains a throughput figure), one line.
+call_stats() {
+	"$1" "$CTL" -j -s call show id "$2" 2>/dev/null | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c = c[0] if isinstance(c, list) else c
+s = c.get("stats", {})
+keys = ("rx_packets", "rx_reordered", "rx_lost", "rx_duplicate", "rx_dropped",
+        "tx_packets", "tx_dropped", "tx_acks", "window_stalls", "ack_timeouts")
+print(" ".join("%s=%s" % (k, s[k]) for k in keys if k in s))' || true
 }

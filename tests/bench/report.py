@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """report.py: the kpptp benchmark's table and plot, on the host.
 
@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import time
 
 DATAPATHS = ["veth", "pptp.ko", "kpptp", "userspace"]
 CONDITIONS = ["clean", "delay", "reorder", "loss"]
@@ -34,8 +35,11 @@ METRICS = [  # name, text, higher is better
 
 
 def load(results):
-    with open(os.path.join(results, "bench.json")) as f:
+    path = os.path.join(results, "bench.json")
+    with open(path) as f:
         data = json.load(f)
+    # the host's clock: a TCG guest's lags
+    data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
     table = {}
     units = {}
     for r in data["rows"]:

@@ -8,8 +8,10 @@
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 RES=$SRC/tests/bench/results
+# Debian's python3, where apt puts matplotlib (not a pyenv or venv one)
+PY=/usr/bin/python3
 
-if ! python3 -c 'import matplotlib' 2>/dev/null; then
+if ! $PY -c 'import matplotlib' 2>/dev/null; then
 	echo "bench: installing python3-matplotlib (for the plot)" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		python3-matplotlib >&2
@@ -18,5 +20,5 @@ t0=$SECONDS
 rm -f "$RES/bench.json"
 "$SRC/tests/vm/guest.sh" bench
 [ -f "$RES/bench.json" ] || { echo "bench: the guest wrote no results" >&2; exit 1; }
-python3 "$SRC/tests/bench/report.py" --readme "$SRC/README.md" "$RES"
+$PY "$SRC/tests/bench/report.py" --readme "$SRC/README.md" "$RES"
 echo "bench: $((SECONDS - t0)) s in all; tests/bench/results/ and README.md updated" >&2
