@@ -132,6 +132,26 @@ kpptpd_figures() {
 	row kpptp control kpptpd_rss_10k_idle "n/a (kpptpd not yet built)" MiB
 }
 
+# veth_per_packet: the veth limit without its offloads (TSO/GSO/GRO move
+# 64 KB segments, which no PPP device does) at the PPP links' MTU 1400:
+# the per-packet ceiling a tunnel could reach.  Clean underlay, TCP only.
+veth_per_packet() {
+	local ns dev
+	for ns in "$NS1:veth1" "$NS2:veth2"; do
+		dev=${ns#*:} ns=${ns%%:*}
+		ip netns exec "$ns" ethtool -K "$dev" tso off gso off gro off >/dev/null 2>&1 ||
+			blog "ethtool -K $dev failed"
+		ip -n "$ns" link set "$dev" mtu 1400
+	done
+	row veth-no-offload clean tcp_1 "$(tcp_mbps 1)" Mbit/s
+	row veth-no-offload clean tcp_4 "$(tcp_mbps 4)" Mbit/s
+	for ns in "$NS1:veth1" "$NS2:veth2"; do
+		dev=${ns#*:} ns=${ns%%:*}
+		ip netns exec "$ns" ethtool -K "$dev" tso on gso on gro on >/dev/null 2>&1 || true
+		ip -n "$ns" link set "$dev" mtu 1500
+	done
+}
+
 blog "$(describe_guest); iperf3 runs of $BENCH_T s"
 setup_veth_pair
 
@@ -143,6 +163,7 @@ for dp in veth pptp.ko kpptp userspace; do
 		measure_all "$cond"
 	done
 	underlay clean
+	[ "$dp" != veth ] || veth_per_packet
 	case "$dp" in
 	pptp.ko) profile pptp.ko ;;
 	kpptp) profile kpptp ;;

@@ -10,7 +10,7 @@
 # two are measured seconds apart in one boot, where repeated runs spread
 # by up to ~10%).
 . "$(dirname "$0")/../bench/lib.sh"
-BENCH_T=${KPPTP_NETEM_T:-4}
+BENCH_T=${KPPTP_NETEM_T:-3}
 
 setup_veth_pair
 declare -A mbps
