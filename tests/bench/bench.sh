@@ -4,13 +4,14 @@
 #
 # bench.sh: the kpptp benchmark, run in the test guest by "make bench"
 # (tests/vm/guest.sh bench), all in one boot:
-#   1. for each datapath (veth, pptp.ko, kpptp, userspace) and underlay
-#      (clean, delay, reorder, loss; see lib.sh): iperf3 TCP 1 stream,
-#      TCP 4 streams, UDP 64-byte datagrams received per second, ping
-#      average and 99th percentile;
-#   2. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
-#   3. control plane: call setups per second and kernel memory per call;
-#   4. a perf profile of a kpptp and a pptp.ko TCP run.
+#   1. for each underlay (clean, delay, reorder, loss; see lib.sh) and
+#      datapath (veth, pptp.ko, kpptp, userspace, back to back): iperf3
+#      TCP 1 stream, TCP 4 streams, UDP 64-byte datagrams received per
+#      second, ping average and 99th percentile; and TCP 1 stream over
+#      veth without offloads at MTU 1400 (the per-packet ceiling);
+#   2. a perf profile of a pptp.ko and a kpptp TCP run;
+#   3. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
+#   4. control plane: call setups per second and kernel memory per call.
 # Results go to tests/bench/results/ in the repository (the /src share):
 # bench.csv (datapath,condition,metric,value,unit), bench.json,
 # perf-*.txt; tests/bench/report.py turns them into the table and plot.
@@ -132,9 +133,9 @@ kpptpd_figures() {
 	row kpptp control kpptpd_rss_10k_idle "n/a (kpptpd not yet built)" MiB
 }
 
-# veth_per_packet: the veth limit without its offloads (TSO/GSO/GRO move
-# 64 KB segments, which no PPP device does) at the PPP links' MTU 1400:
-# the per-packet ceiling a tunnel could reach.  Clean underlay, TCP only.
+# veth_per_packet COND: the veth limit without its offloads (TSO/GSO/GRO
+# move 64 KB segments, which no PPP device does) at the PPP links' MTU
+# 1400: the per-packet ceiling a tunnel could reach.  TCP 1 stream.
 veth_per_packet() {
 	local ns dev
 	for ns in "$NS1:veth1" "$NS2:veth2"; do
@@ -143,8 +144,11 @@ veth_per_packet() {
 			blog "ethtool -K $dev failed"
 		ip -n "$ns" link set "$dev" mtu 1400
 	done
-	row veth-no-offload clean tcp_1 "$(tcp_mbps 1)" Mbit/s
-	row veth-no-offload clean tcp_4 "$(tcp_mbps 4)" Mbit/s
+	DP_ADDR=(10.0.0.2)
+	underlay "$1"
+	row veth-no-offload "$1" tcp_1 "$(tcp_mbps 1)" Mbit/s
+	underlay clean
+	DP_ADDR=()
 	for ns in "$NS1:veth1" "$NS2:veth2"; do
 		dev=${ns#*:} ns=${ns%%:*}
 		ip netns exec "$ns" ethtool -K "$dev" tso on gso on gro on >/dev/null 2>&1 || true
@@ -155,19 +159,25 @@ veth_per_packet() {
 blog "$(describe_guest); iperf3 runs of $BENCH_T s"
 setup_veth_pair
 
-for dp in veth pptp.ko kpptp userspace; do
-	dp_up "$dp"
-	for cond in clean delay reorder loss; do
+# Condition by condition, the datapaths back to back: the ratios compare
+# runs a minute or two apart, not ten (the host's load drifts).
+for cond in clean delay reorder loss; do
+	for dp in veth pptp.ko kpptp userspace; do
+		dp_up "$dp"
 		underlay "$cond"
 		blog "$dp $cond"
 		measure_all "$cond"
+		[ "$dp" != kpptp ] ||
+			blog "kpptp $cond receiver: $(call_stats n2 2000); sender: $(call_stats n1 1000)"
+		underlay clean
+		dp_down
 	done
-	underlay clean
-	[ "$dp" != veth ] || veth_per_packet
-	case "$dp" in
-	pptp.ko) profile pptp.ko ;;
-	kpptp) profile kpptp ;;
-	esac
+	veth_per_packet "$cond"
+done
+
+for dp in pptp.ko kpptp; do
+	dp_up "$dp"
+	profile "$dp"
 	dp_down
 done
 

@@ -39,7 +39,7 @@ fi
 BENCH_T=${BENCH_T:-3}
 DP=none		# the datapath that is up
 DP_ADDR=()	# per call: the far (n2) address iperf3 and ping aim at
-DP_PIDS=()	# pptp-static processes of the datapath
+DP_PIDS=()	# the shells running the datapath's pptp-static processes
 
 blog() { echo "bench: $*" >&2; }
 
@@ -108,30 +108,48 @@ underlay() {
 
 # ------------------------------------------------------------- datapaths
 
+# has_unit FILE: pptp-static reported its link up in FILE (no process:
+# every exec costs a TCG guest a good fraction of a millisecond... or 100).
+has_unit() { [ -s "$1" ] && [[ $(<"$1") == *unit* ]]; }
+
 # static_links N: N PPP links made by pptp-static pairs (call I: n1 binds
-# 1000+I, n2 2000+I, unit pppI on both sides).
+# 1000+I, n2 2000+I, unit pppI on both sides).  Addresses are set with
+# one "ip -batch" per side; the first and the last link are pinged (multi
+# checks that every link carried traffic).
 static_links() {
-	local n=$1 i
-	for ((i = 0; i < n; i++)); do
-		n1 "$STATIC" --peer 10.0.0.2 --local-id $((1000 + i)) \
-			--peer-id $((2000 + i)) --unit "$i" >"$TMP/st1-$i" &
-		DP_PIDS+=($!)
-		n2 "$STATIC" --peer 10.0.0.1 --local-id $((2000 + i)) \
-			--peer-id $((1000 + i)) --unit "$i" >"$TMP/st2-$i" &
-		DP_PIDS+=($!)
+	local n=$1 i deadline=$((SECONDS + 30 + $1))
+	rm -f "$TMP"/st1-* "$TMP"/st2-*	# a previous datapath's reports
+	# one shell per side starts them all (an "ip netns exec" each is slow)
+	# (killed by dp_down: "|| true" keeps the ERR trap quiet)
+	{ n1 bash -c 'for ((i = 0; i < $1; i++)); do
+		"$2" --peer 10.0.0.2 --local-id $((1000 + i)) --peer-id $((2000 + i)) \
+			--unit "$i" >"$3/st1-$i" &
 	done
+	wait' n1-links "$n" "$STATIC" "$TMP" || true; } &
+	DP_PIDS+=($!)
+	{ n2 bash -c 'for ((i = 0; i < $1; i++)); do
+		"$2" --peer 10.0.0.1 --local-id $((2000 + i)) --peer-id $((1000 + i)) \
+			--unit "$i" >"$3/st2-$i" &
+	done
+	wait' n2-links "$n" "$STATIC" "$TMP" || true; } &
+	DP_PIDS+=($!)
 	for ((i = 0; i < n; i++)); do
-		wait_for "grep -q unit $TMP/st1-$i && grep -q unit $TMP/st2-$i" 30 ||
-			fail "static link $i did not come up"
-		n1 ip addr add "172.16.$i.1" peer "172.16.$i.2" dev "ppp$i"
-		n2 ip addr add "172.16.$i.2" peer "172.16.$i.1" dev "ppp$i"
-		n1 ip link set "ppp$i" up mtu 1400
-		n2 ip link set "ppp$i" up mtu 1400
+		until has_unit "$TMP/st1-$i" && has_unit "$TMP/st2-$i"; do
+			[ "$SECONDS" -lt "$deadline" ] || fail "static link $i did not come up"
+			sleep 0.1
+		done
 		DP_ADDR+=("172.16.$i.2")
 	done
 	for ((i = 0; i < n; i++)); do
-		wait_for "n1 ping -c 1 -W 1 172.16.$i.2" 20 || fail "no ping over static link $i"
-	done
+		echo "addr add 172.16.$i.1 peer 172.16.$i.2 dev ppp$i"
+		echo "link set ppp$i up mtu 1400"
+	done | ip -n "$NS1" -batch -
+	for ((i = 0; i < n; i++)); do
+		echo "addr add 172.16.$i.2 peer 172.16.$i.1 dev ppp$i"
+		echo "link set ppp$i up mtu 1400"
+	done | ip -n "$NS2" -batch -
+	wait_for "n1 ping -c 1 -W 1 172.16.0.2" 20 || fail "no ping over static link 0"
+	wait_for "n1 ping -c 1 -W 1 172.16.$((n - 1)).2" 20 || fail "no ping over static link $((n - 1))"
 }
 
 # userspace_link: pptpd in n2, pppd + pptp-linux in n1.
@@ -154,12 +172,12 @@ userspace_link() {
 		mru 1400
 		lcp-echo-interval 0
 	EOF
-	n2 pptpd -f -c "$d/pptpd.conf" -p "$d/pptpd.pid" >"$d/pptpd.log" 2>&1 &
+	{ n2 pptpd -f -c "$d/pptpd.conf" -p "$d/pptpd.pid" >"$d/pptpd.log" 2>&1 || true; } &
 	wait_for "n2 ss -ltn | grep -q ':1723 '" 10 || fail "pptpd does not listen: $(cat "$d/pptpd.log")"
-	n1 pppd pty "pptp 10.0.0.2 --nolaunchpppd" unit 7 noauth nodetach \
+	{ n1 pppd pty "pptp 10.0.0.2 --nolaunchpppd" unit 7 noauth nodetach \
 		nodefaultroute noipdefault noccp novj nobsdcomp nodeflate \
 		mtu 1400 mru 1400 lcp-echo-interval 0 logfile "$d/pppd.log" \
-		>/dev/null 2>&1 &
+		>/dev/null 2>&1 || true; } &
 	wait_for "n1 ip -4 addr show dev ppp7 | grep -q 'peer 192.168.50.1'" 30 ||
 		fail "userspace PPTP link not up: $(tail -5 "$d/pppd.log")"
 	DP_ADDR=(192.168.50.1)
@@ -276,37 +294,47 @@ measure_all() {
 	[ "$lost" = 0 ] || blog "$DP $c: $lost of 200 pings lost"
 }
 
-# rx_bytes: sum of the IP bytes received on n2's ppp interfaces.
-rx_bytes() {
-	n2 sh -c 'cat /sys/class/net/ppp*/statistics/rx_bytes' | awk '{ s += $1 } END { printf "%d\n", s }'
-}
-
 # multi_mbps: one TCP stream per link, all at once; the aggregate in
-# Mbit/s (IP bytes on n2's ppp interfaces over a window of 4 s in which
-# every stream runs) on stdout.
+# Mbit/s (IP bytes received on n2's ppp interfaces over a window of 4 s in
+# which every stream runs) on stdout.  Servers and clients are started by
+# one shell per namespace (an "ip netns exec" per process would take
+# seconds with 64 links).
 multi_mbps() {
-	local n=${#DP_ADDR[@]} i b0 b1 t0 t1 clients=()
-	for ((i = 0; i < n; i++)); do
-		n2 iperf3 -s -D -1 -B "${DP_ADDR[i]}" -p $((6000 + i))
+	local n=${#DP_ADDR[@]} b0 b1 t0 t1 idle
+	n2 bash -c 'for ((i = 0; i < $1; i++)); do
+		iperf3 -s -D -1 -B "172.16.$i.2" -p $((6000 + i))
+	done' servers "$n"
+	wait_for "[ \$(n2 ss -ltn | grep -c ':6[0-9][0-9][0-9] ') -ge $n ]" 30 ||
+		fail "only $(n2 ss -ltn | grep -c ':6[0-9][0-9][0-9] ') of $n iperf3 servers listen"
+	{ n1 bash -c 'for ((i = 0; i < $1; i++)); do
+		iperf3 -c "172.16.$i.2" -p $((6000 + i)) -t 60 --connect-timeout 20000 \
+			>"$2/multi-$i" 2>&1 &
 	done
-	for ((i = 0; i < n; i++)); do
-		wait_for "n2 ss -ltn | grep -q ':$((6000 + i)) '" 20 || fail "iperf3 server $i"
-	done
-	for ((i = 0; i < n; i++)); do
-		n1 iperf3 -c "${DP_ADDR[i]}" -p $((6000 + i)) -t 30 --connect-timeout 10000 \
-			>"$TMP/multi-$i" 2>&1 &
-		clients+=($!)
-	done
-	sleep 3
+	wait' clients "$n" "$TMP" || true; } &
+	# every client connected (a control and a data connection each), then
+	# 2 s for the streams to ramp up
+	wait_for "[ \$(streams) -ge $((2 * n)) ]" 90 ||
+		blog "only $(streams) of $((2 * n)) iperf3 connections up; measuring anyway"
+	sleep 2
 	t0=$EPOCHREALTIME b0=$(rx_bytes)
 	sleep 4
 	t1=$EPOCHREALTIME b1=$(rx_bytes)
-	kill "${clients[@]}" 2>/dev/null || true
-	wait "${clients[@]}" 2>/dev/null || true
-	# the one-shot servers end with their clients
-	wait_for "! pgrep -x iperf3" 10 || blog "iperf3 servers left: $(pgrep -c -x iperf3 || true)"
+	idle=$(n2 sh -c 'cat /sys/class/net/ppp*/statistics/rx_bytes' | awk '$1 < 100000' | wc -l)
+	[ "$idle" -eq 0 ] || blog "$idle of $n links carried (almost) no traffic"
+	pkill -x iperf3 || true	# only the benchmark's run in the guest
+	wait_for "! pgrep -x iperf3" 10 || true
 	python3 -c 'import sys; b0, b1, t0, t1 = map(float, sys.argv[1:]); print(round((b1 - b0) * 8 / (t1 - t0) / 1e6, 1))' \
 		"$b0" "$b1" "$t0" "$t1"
+}
+
+# streams: established TCP connections from n1 to the multi servers.
+streams() {
+	n1 ss -tnH state established | awk '$NF ~ /:6[0-9][0-9][0-9]$/' | wc -l
+}
+
+# rx_bytes: sum of the IP bytes received on n2's ppp interfaces.
+rx_bytes() {
+	n2 sh -c 'cat /sys/class/net/ppp*/statistics/rx_bytes' | awk '{ s += $1 } END { printf "%d\n", s }'
 }
 
 # ratio A B: A/B with two decimals ("inf" if B is 0).
