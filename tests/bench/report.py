@@ -148,6 +148,7 @@ def markdown(data, table, units):
     cp = [(m, v) for (dp, c, m), v in table.items() if c == "control"]
     if cp:
         text = {
+            "exec_per_s": "process starts per second in the guest (/bin/true), for scale",
             "call_setups_kpptpctl": "call setups/s over netlink, one `kpptpctl call add` "
                                     "process per call (stand-in until kpptpd exists)",
             "kmem_per_call": "kernel memory per call (SUnreclaim growth / calls, netlink calls)",
