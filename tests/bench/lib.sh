@@ -120,22 +120,24 @@ static_links() {
 	local n=$1 i deadline=$((SECONDS + 30 + $1))
 	rm -f "$TMP"/st1-* "$TMP"/st2-*	# a previous datapath's reports
 	# one shell per side starts them all (an "ip netns exec" each is slow)
-	# (killed by dp_down: "|| true" keeps the ERR trap quiet)
+	# (killed by dp_down: "|| true" keeps the ERR trap quiet, and bash's
+	# "Terminated" goes to links.err with pptp-static's own errors)
 	{ n1 bash -c 'for ((i = 0; i < $1; i++)); do
 		"$2" --peer 10.0.0.2 --local-id $((1000 + i)) --peer-id $((2000 + i)) \
 			--unit "$i" >"$3/st1-$i" &
 	done
-	wait' n1-links "$n" "$STATIC" "$TMP" || true; } &
+	wait' n1-links "$n" "$STATIC" "$TMP" || true; } 2>>"$TMP/links.err" &
 	DP_PIDS+=($!)
 	{ n2 bash -c 'for ((i = 0; i < $1; i++)); do
 		"$2" --peer 10.0.0.1 --local-id $((2000 + i)) --peer-id $((1000 + i)) \
 			--unit "$i" >"$3/st2-$i" &
 	done
-	wait' n2-links "$n" "$STATIC" "$TMP" || true; } &
+	wait' n2-links "$n" "$STATIC" "$TMP" || true; } 2>>"$TMP/links.err" &
 	DP_PIDS+=($!)
 	for ((i = 0; i < n; i++)); do
 		until has_unit "$TMP/st1-$i" && has_unit "$TMP/st2-$i"; do
-			[ "$SECONDS" -lt "$deadline" ] || fail "static link $i did not come up"
+			[ "$SECONDS" -lt "$deadline" ] ||
+				fail "static link $i did not come up: $(tail -5 "$TMP/links.err")"
 			sleep 0.1
 		done
 		DP_ADDR+=("172.16.$i.2")
@@ -172,12 +174,12 @@ userspace_link() {
 		mru 1400
 		lcp-echo-interval 0
 	EOF
-	{ n2 pptpd -f -c "$d/pptpd.conf" -p "$d/pptpd.pid" >"$d/pptpd.log" 2>&1 || true; } &
+	{ n2 pptpd -f -c "$d/pptpd.conf" -p "$d/pptpd.pid" >"$d/pptpd.log" 2>&1 || true; } 2>/dev/null &
 	wait_for "n2 ss -ltn | grep -q ':1723 '" 10 || fail "pptpd does not listen: $(cat "$d/pptpd.log")"
 	{ n1 pppd pty "pptp 10.0.0.2 --nolaunchpppd" unit 7 noauth nodetach \
 		nodefaultroute noipdefault noccp novj nobsdcomp nodeflate \
 		mtu 1400 mru 1400 lcp-echo-interval 0 logfile "$d/pppd.log" \
-		>/dev/null 2>&1 || true; } &
+		>/dev/null 2>&1 || true; } 2>/dev/null &
 	wait_for "n1 ip -4 addr show dev ppp7 | grep -q 'peer 192.168.50.1'" 30 ||
 		fail "userspace PPTP link not up: $(tail -5 "$d/pppd.log")"
 	DP_ADDR=(192.168.50.1)
@@ -310,7 +312,7 @@ multi_mbps() {
 		iperf3 -c "172.16.$i.2" -p $((6000 + i)) -t 60 --connect-timeout 20000 \
 			>"$2/multi-$i" 2>&1 &
 	done
-	wait' clients "$n" "$TMP" || true; } &
+	wait' clients "$n" "$TMP" || true; } 2>/dev/null &
 	# every client connected (a control and a data connection each), then
 	# 2 s for the streams to ramp up
 	wait_for "[ \$(streams) -ge $((2 * n)) ]" 90 ||
