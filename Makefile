@@ -6,6 +6,8 @@
 # make check           userspace unit tests, KUnit suites, guest test suite
 # make kunit           KUnit suites (kernel/*_test.c) on User-Mode Linux
 # make demo            boot the guest, bring up a live PPP link over kpptp.ko
+# make bench           boot the guest once, benchmark kpptp against pptp.ko,
+#                      veth and userspace PPTP; table in README.md
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -35,6 +37,9 @@ kunit:
 demo:
 	$(VM) demo
 
+bench:
+	tests/bench/run.sh
+
 # Kernel checks run in the guest rootfs against the 6.12 headers.
 W1:
 	$(VM) chroot "make -C /src module KDIR=\$$(ls -d /usr/src/linux-headers-*-amd64 | head -1) W=1"
@@ -52,4 +57,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check kunit demo W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check kunit demo bench W1 sparse checkpatch clean

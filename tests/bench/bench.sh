@@ -1,0 +1,211 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 1800
+#
+# bench.sh: the kpptp benchmark, run in the test guest by "make bench"
+# (tests/vm/guest.sh bench), all in one boot:
+#   1. for each underlay (clean, delay, reorder, loss; see lib.sh) and
+#      datapath (veth, pptp.ko, kpptp, userspace, back to back): iperf3
+#      TCP 1 stream, TCP 4 streams, UDP 64-byte datagrams received per
+#      second, ping average and 99th percentile; and TCP 1 stream over
+#      veth without offloads at MTU 1400 (the per-packet ceiling);
+#   2. a perf profile of a pptp.ko and a kpptp TCP run;
+#   3. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
+#   4. control plane: call setups per second and kernel memory per call.
+# Results go to tests/bench/results/ in the repository (the /src share):
+# bench.csv (datapath,condition,metric,value,unit), bench.json,
+# perf-*.txt; tests/bench/report.py turns them into the table and plot.
+#
+# BENCH_T (seconds per iperf3 run, default 3), BENCH_CALLS (default
+# "1 16 64") and BENCH_CP_CALLS (default 300) are passed from the host as
+# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS.
+. "$(dirname "$0")/lib.sh"
+
+BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
+CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
+CP_CALLS=${KPPTP_BENCH_CP_CALLS:-300}
+RES=$KPPTP_SRC/tests/bench/results
+BENCH_CSV=$TMP/bench.csv
+START=$SECONDS
+mkdir -p "$RES"
+echo "datapath,condition,metric,value,unit" >"$BENCH_CSV"
+
+# The guest, in words, for the report.
+describe_guest() {
+	local cpu mem
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	mem=$(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)
+	echo "Debian $(cat /etc/debian_version), kernel $(uname -r), $(nproc) vCPU ($cpu), $mem, qemu TCG"
+}
+
+# profile NAME: perf over the whole system while one 5 s TCP run goes over
+# the current datapath (perf starts iperf3's client itself, so the profile
+# covers exactly the run).
+profile() {
+	local data=$TMP/perf-$1.data out=$RES/perf-$1.txt mbps addr=${DP_ADDR[0]}
+	if ! command -v perf >/dev/null; then
+		echo "perf is not installed in the guest" >"$out"
+		return
+	fi
+	iperf_server "$addr" 5203
+	if ! n1 perf record -q -a -g -e cpu-clock -o "$data" -- \
+		iperf3 -c "$addr" -p 5203 -t 5 -J --connect-timeout 5000 \
+		>"$TMP/perf-iperf.json" 2>"$TMP/perf.err"; then
+		{ echo "perf record or iperf3 failed:"; cat "$TMP/perf.err"; } >"$out"
+		return
+	fi
+	mbps=$(json_get "$TMP/perf-iperf.json" 'round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 1)')
+	{
+		echo "# $1: perf record -a -g -e cpu-clock during iperf3 TCP 1 stream, clean underlay ($mbps Mbit/s while profiled)"
+		echo "# $(describe_guest)"
+		echo "# flat profile: perf report --no-children --sort comm,dso,symbol -g none --percent-limit 0.3"
+		perf report -i "$data" --stdio --no-children --sort comm,dso,symbol -g none \
+			--percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
+		echo
+		echo "# call graphs of the top symbols: perf report --no-children -g caller,0.5,callee --percent-limit 2"
+		perf report -i "$data" --stdio --no-children --sort symbol -g caller,0.5,callee,function,percent \
+			--percent-limit 2 2>/dev/null | grep -v '^$' | head -200 || true
+	} >"$out"
+	blog "profile $1 written to tests/bench/results/perf-$1.txt"
+}
+
+# memory_kb FIELD: a /proc/meminfo field in kB.
+memory_kb() { awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo; }
+
+# slab_growth BEFORE AFTER: caches whose active objects grew by 50 or more,
+# "name +objects(x size)".
+slab_growth() {
+	awk 'NR == FNR { if (FNR > 2) a[$1] = $2; next }
+	     FNR > 2 && $2 - a[$1] >= 50 { printf "%s +%d(x%d) ", $1, $2 - a[$1], $4 }' "$1" "$2"
+}
+
+# control_plane: calls made and deleted one kpptpctl process at a time
+# (the stand-in for kpptpd until it exists), the unreclaimable slab they
+# take, and kpptpd's own figures when it is built.
+control_plane() {
+	local n=$CP_CALLS t0 t1 s0 s1 s2 ctl=$TMP/kpptpctl
+	use_module kpptp
+	cp "$CTL" "$ctl"	# run it from tmpfs, not the 9p share
+	# what starting a process costs here, for scale
+	t0=$EPOCHREALTIME
+	for ((i = 0; i < 100; i++)); do /bin/true; done
+	t1=$EPOCHREALTIME
+	row guest control exec_per_s \
+		"$(python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print(round(100 / (b - a)))' "$t0" "$t1")" \
+		procs/s
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	s0=$(memory_kb SUnreclaim)
+	cp /proc/slabinfo "$TMP/slab0"
+	t0=$EPOCHREALTIME
+	n1 bash -c 'for ((i = 1; i <= $1; i++)); do
+		"$2" call add id $((10000 + i)) peer 10.0.0.2 peer-id "$i" >/dev/null || exit 1
+	done' calls "$n" "$ctl" || fail "kpptpctl call add failed"
+	t1=$EPOCHREALTIME
+	[ "$(net_field n1 calls)" = "$n" ] || fail "$n calls expected, $(net_field n1 calls) there"
+	sleep 1
+	s1=$(memory_kb SUnreclaim)
+	row kpptp control call_setups_kpptpctl \
+		"$(python3 -c 'import sys; n, a, b = map(float, sys.argv[1:]); print(round(n / (b - a)))' "$n" "$t0" "$t1")" \
+		calls/s
+	row kpptp control kmem_per_call "$(( (s1 - s0) * 1024 / n ))" bytes
+	blog "slab caches that grew with $n calls: $(slab_growth "$TMP/slab0" /proc/slabinfo)"
+	n1 bash -c 'for ((i = 1; i <= $1; i++)); do
+		"$2" call del id $((10000 + i)) || exit 1
+	done' calls "$n" "$ctl" || fail "kpptpctl call del failed"
+	no_calls_left n1
+	sleep 1
+	s2=$(memory_kb SUnreclaim)
+	blog "SUnreclaim: $s0 kB, $s1 kB with $n calls, $s2 kB after deleting them"
+	kpptpd_figures
+}
+
+# kpptpd_figures: call setups per second through kpptpd (a PPTP client
+# opening calls on one control connection, no pppd) and kpptpd's RSS with
+# 10,000 idle control connections.  Fill in when kpptpd exists
+# ($KPPTP_BUILD/kpptpd); until then the table says so.
+kpptpd_figures() {
+	if [ -x "$KPPTP_BUILD/kpptpd" ]; then
+		blog "kpptpd is built, but its benchmark is not written yet"
+	fi
+	row kpptp control call_setups_kpptpd "n/a (kpptpd not yet built)" calls/s
+	row kpptp control kpptpd_rss_10k_idle "n/a (kpptpd not yet built)" MiB
+}
+
+# veth_per_packet COND: the veth limit without its offloads (TSO/GSO/GRO
+# move 64 KB segments, which no PPP device does) at the PPP links' MTU
+# 1400: the per-packet ceiling a tunnel could reach.  TCP 1 stream.
+veth_per_packet() {
+	local ns dev
+	for ns in "$NS1:veth1" "$NS2:veth2"; do
+		dev=${ns#*:} ns=${ns%%:*}
+		ip netns exec "$ns" ethtool -K "$dev" tso off gso off gro off >/dev/null 2>&1 ||
+			blog "ethtool -K $dev failed"
+		ip -n "$ns" link set "$dev" mtu 1400
+	done
+	DP_ADDR=(10.0.0.2)
+	underlay "$1"
+	row veth-no-offload "$1" tcp_1 "$(tcp_mbps 1)" Mbit/s
+	underlay clean
+	DP_ADDR=()
+	for ns in "$NS1:veth1" "$NS2:veth2"; do
+		dev=${ns#*:} ns=${ns%%:*}
+		ip netns exec "$ns" ethtool -K "$dev" tso on gso on gro on >/dev/null 2>&1 || true
+		ip -n "$ns" link set "$dev" mtu 1500
+	done
+}
+
+blog "$(describe_guest); iperf3 runs of $BENCH_T s"
+setup_veth_pair
+
+# Condition by condition, the datapaths back to back: the ratios compare
+# runs a minute or two apart, not ten (the host's load drifts).
+for cond in clean delay reorder loss; do
+	for dp in veth pptp.ko kpptp userspace; do
+		dp_up "$dp"
+		underlay "$cond"
+		blog "$dp $cond"
+		measure_all "$cond"
+		[ "$dp" != kpptp ] ||
+			blog "kpptp $cond receiver: $(call_stats n2 2000); sender: $(call_stats n1 1000)"
+		underlay clean
+		dp_down
+	done
+	veth_per_packet "$cond"
+done
+
+for dp in pptp.ko kpptp; do
+	dp_up "$dp"
+	profile "$dp"
+	dp_down
+done
+
+for dp in pptp.ko kpptp; do
+	for n in $CALLS; do
+		dp_up "$dp" "$n"
+		row "$dp" clean "tcp_calls_$n" "$(multi_mbps)" Mbit/s
+		dp_down
+	done
+done
+
+control_plane
+use_module kpptp
+
+secs=$((SECONDS - START))
+blog "done in $secs s"
+cp "$BENCH_CSV" "$RES/bench.csv"
+python3 - "$BENCH_CSV" "$RES/bench.json" "$(describe_guest)" "$secs" "$BENCH_T" <<'EOF'
+import csv, json, sys, time
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    try:
+        r["value"] = float(r["value"])
+    except ValueError:
+        pass
+json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+           "guest": sys.argv[3], "seconds": int(sys.argv[4]),
+           "iperf3_seconds": int(sys.argv[5]), "rows": rows},
+          open(sys.argv[2], "w"), indent=1)
+EOF
+echo "bench: results in tests/bench/results/bench.csv and bench.json"
