@@ -310,30 +310,28 @@ static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
 	cfg.win = call->win.cfg;
 	kpptp_parse_cfg(attrs, &cfg);
 	if ((cfg.flags ^ call->flags) & KPPTP_F_TX_WINDOW) {
-		mutex_unlock(&kn->lock);
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_FLAGS] ?:
 				    attrs[KPPTP_A_FLAGS_MASK],
 				    "the transmit window is chosen when the call is created");
-		kpptp_call_put(call);
-		return -EINVAL;
+		err = -EINVAL;
+		goto out_unlock;
 	}
 	err = kpptp_call_set_peer_id(call, cfg.peer_id);
 	if (err) {
-		mutex_unlock(&kn->lock);
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    attrs[KPPTP_A_PEER_CALL_ID],
 					    "a call to that peer call ID exists");
-		kpptp_call_put(call);
-		return err;
+		goto out_unlock;
 	}
 	WRITE_ONCE(call->flags, cfg.flags);
 	kpptp_window_set_cfg(&call->win, &cfg.win);
+out_unlock:
 	mutex_unlock(&kn->lock);
-
-	kpptp_nl_notify(call, KPPTP_CMD_CALL_SET, 0);
+	if (!err)
+		kpptp_nl_notify(call, KPPTP_CMD_CALL_SET, 0);
 	kpptp_call_put(call);
-	return 0;
+	return err;
 }
 
 static int kpptp_nl_call_del(struct sk_buff *skb, struct genl_info *info)

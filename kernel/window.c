@@ -174,20 +174,25 @@ static u32 kpptp_reorder_limit(struct kpptp_window *win)
 		       min_t(u32, depth, KPPTP_MIN_REORDER_LIMIT), depth);
 }
 
-/*
- * The gap at the head filled: @queued packets overtook the packet that
- * filled it, and it waited since gap_start_ns.  Both raise the estimates
- * at once; giving a gap up lowers them by 1/8 (kpptp_skip_gap).
- */
-static void kpptp_gap_filled(struct kpptp_window *win, u32 queued)
+/* Microseconds since @start_ns, a ktime_get_ns() value. */
+static u64 kpptp_us_since(u64 start_ns)
 {
-	u64 waited_us = div_u64(ktime_get_ns() - win->gap_start_ns,
-				NSEC_PER_USEC);
+	return div_u64(ktime_get_ns() - start_ns, NSEC_PER_USEC);
+}
 
+/*
+ * Reordering seen: @overtaken packets arrived before one whose gap began
+ * to wait at @since_ns.  Raises the estimates at once, up to reorder-depth
+ * and reorder-timeout; giving a gap up lowers them by 1/8 (kpptp_skip_gap).
+ */
+static void kpptp_reorder_seen(struct kpptp_window *win, u32 overtaken,
+			       u64 since_ns)
+{
 	win->reorder_extent = max(win->reorder_extent,
-				  min_t(u32, queued, win->cfg.reorder_depth));
+				  min_t(u32, overtaken,
+					win->cfg.reorder_depth));
 	win->reorder_wait_us = max_t(u64, win->reorder_wait_us,
-				     min_t(u64, waited_us,
+				     min_t(u64, kpptp_us_since(since_ns),
 					   win->cfg.reorder_timeout_ms *
 					   USEC_PER_MSEC));
 }
@@ -219,21 +224,11 @@ static void kpptp_skip_gap(struct kpptp_window *win)
  */
 static void kpptp_late_arrival(struct kpptp_window *win, u32 seq)
 {
-	u64 waited_us;
-
 	if (!win->skip_valid || kpptp_seq_after(win->skip_lo, seq) ||
 	    kpptp_seq_after(seq, win->skip_hi))
 		return;
 	win->skip_valid = false;
-	win->reorder_extent = max(win->reorder_extent,
-				  min_t(u32, win->rx_seq - seq,
-					win->cfg.reorder_depth));
-	waited_us = div_u64(ktime_get_ns() - win->skip_gap_start_ns,
-			    NSEC_PER_USEC);
-	win->reorder_wait_us = max_t(u64, win->reorder_wait_us,
-				     min_t(u64, waited_us,
-					   win->cfg.reorder_timeout_ms *
-					   USEC_PER_MSEC));
+	kpptp_reorder_seen(win, win->rx_seq - seq, win->skip_gap_start_ns);
 }
 
 /*
@@ -336,8 +331,8 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 	}
 	if (!win->rx_started || seq == win->rx_seq + 1) {
 		queued = skb_queue_len(&win->reorder_q);
-		if (queued)
-			kpptp_gap_filled(win, queued);
+		if (queued)	/* a gap filled: @queued packets overtook it */
+			kpptp_reorder_seen(win, queued, win->gap_start_ns);
 		kpptp_deliver_seq(win, skb, seq);
 		kpptp_drain(win);
 		/* a gap filled: the next gap at the head gets its own wait */
@@ -467,8 +462,7 @@ void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack)
 	win->tx_una = ack + 1;
 	if (win->rtt_timing && !kpptp_seq_after(win->rtt_seq, ack)) {
 		win->rtt_timing = false;
-		kpptp_rtt_sample(win, div_u64(ktime_get_ns() -
-					      win->rtt_start_ns, NSEC_PER_USEC));
+		kpptp_rtt_sample(win, kpptp_us_since(win->rtt_start_ns));
 	}
 	win->tx_acked_run += acked;
 	if (win->tx_acked_run >= win->tx_window) {
