@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kpptpctl call del id ID */
-#include <string.h>
-
 #include "kpptpctl.h"
 
 int cmd_call_del(struct ctl *ctl, int argc, char **argv)
 {
-	struct call_args a = { .key[KPPTP_A_CALL_ID] = "id" };
-	struct parse_error e;
+	struct call_args a = { 0 };
 	struct kpptp_nl *nl;
 	uint16_t id;
 	int err;
 
-	if (argc != 2 || strcmp(argv[0], "id"))
-		return ctl_usage_error(ctl, "expected \"id ID\"");
-	if (parse_call_id("call ID", argv[1], &id, &e))
-		return ctl_usage_error(ctl, "%s", e.msg);
-	a.text[KPPTP_A_CALL_ID] = argv[1];
+	err = ctl_parse_id(ctl, argc, argv, "expected \"id ID\"", &a, &id);
+	if (err)
+		return err;
 	err = ctl_open(&nl);
 	if (err)
 		return err;

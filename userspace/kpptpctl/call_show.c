@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kpptpctl [ -s [ -s ] ] call show [ id ID ]: a table, or a JSON array */
-#include <string.h>
-
 #include "kpptpctl.h"
 
 static int show_one(const struct kpptp_call_info *call, void *arg)
@@ -12,19 +10,17 @@ static int show_one(const struct kpptp_call_info *call, void *arg)
 
 int cmd_call_show(struct ctl *ctl, int argc, char **argv)
 {
-	struct call_args a = { .key[KPPTP_A_CALL_ID] = "id" };
+	struct call_args a = { 0 };
 	struct kpptp_call_info call;
-	struct parse_error e;
 	struct kpptp_nl *nl;
 	uint16_t id = 0;
 	int err;
 
 	if (argc) {
-		if (argc != 2 || strcmp(argv[0], "id"))
-			return ctl_usage_error(ctl, "expected nothing or \"id ID\"");
-		if (parse_call_id("call ID", argv[1], &id, &e))
-			return ctl_usage_error(ctl, "%s", e.msg);
-		a.text[KPPTP_A_CALL_ID] = argv[1];
+		err = ctl_parse_id(ctl, argc, argv,
+				   "expected nothing or \"id ID\"", &a, &id);
+		if (err)
+			return err;
 	}
 	err = ctl_open(&nl);
 	if (err)

@@ -249,3 +249,22 @@ uint32_t call_args_flags(const struct call_args *a, uint32_t current)
 {
 	return (current | a->flags_set) & ~a->flags_clear;
 }
+
+/*
+ * The "id ID" that call del and call show take: 0, or the exit status of a
+ * usage error (@expected is its message for anything but "id ID").  The ID
+ * is also recorded in @a, so that kernel errors quote it.
+ */
+int ctl_parse_id(struct ctl *ctl, int argc, char **argv, const char *expected,
+		 struct call_args *a, uint16_t *id)
+{
+	struct parse_error e;
+
+	if (argc != 2 || strcmp(argv[0], "id"))
+		return ctl_usage_error(ctl, "%s", expected);
+	if (parse_call_id("call ID", argv[1], id, &e))
+		return ctl_usage_error(ctl, "%s", e.msg);
+	a->key[KPPTP_A_CALL_ID] = "id";
+	a->text[KPPTP_A_CALL_ID] = argv[1];
+	return 0;
+}

@@ -76,6 +76,8 @@ int parse_call_args(int argc, char **argv, unsigned int mode,
 		    struct call_args *a, struct parse_error *e);
 /* The flags a call ends up with when it had @current. */
 uint32_t call_args_flags(const struct call_args *a, uint32_t current);
+int ctl_parse_id(struct ctl *ctl, int argc, char **argv, const char *expected,
+		 struct call_args *a, uint16_t *id);
 /* "OPTIONS := ..." and one line per option, from the key table. */
 void call_options_usage(FILE *out);
 /* The key that sets attribute @attr ("window"), or "attribute N". */
