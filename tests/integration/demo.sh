@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make demo: two namespaces, a call in each made with kpptpctl, pppd with
-# kpptp.so on both ends, then the link at work and the call table.
+# make demo.  Part 1, the data plane: two namespaces, a call in each made
+# with kpptpctl, pppd with kpptp.so on both ends, the link at work and the
+# call table.  Part 2, the control plane: a real pptp-linux client dials
+# kpptpd, which makes the kernel call and runs pppd for it.
 . "$(dirname "$0")/lib.sh"
 setup_veth_pair
 
@@ -27,3 +29,36 @@ step "kpptpctl -s show (n1)"
 n1 "$CTL" -s show
 step "kpptpctl -j -p show id 100 (n1)"
 n1 "$CTL" -j -p -s show id 100
+
+step "stop part 1: pppd on both ends, calls deleted"
+pkill -TERM -f "kpptp_call (100|200) " || true
+wait_for "! pgrep -f 'kpptp_call (100|200) '" 20
+n1 "$CTL" call del id 100 2>/dev/null || true
+n2 "$CTL" call del id 200 2>/dev/null || true
+
+# Part 2: the control plane.  kpptpd is the PPTP server in n2; a stock
+# pptp-linux + pppd client in n1 dials it over TCP 1723.
+. "$(dirname "$0")/kpptpd-lib.sh"
+
+step "kpptpd (server role) in n2: kpptpd -c kpptpd.conf"
+kpptpd_conf >"$TMP/kpptpd.conf"
+cat "$TMP/kpptpd.conf"
+start_kpptpd n2 "$TMP/kpptpd.conf"
+
+step "pptp-linux client in n1: pppd pty \"pptp 10.0.0.2 --nolaunchpppd\""
+start_pptp_client n1 10.0.0.2 demo
+wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
+n1 ip -br addr show dev ppp0
+n1 ping -c 3 -i 0.2 192.168.200.1
+
+step "kpptpd's log"
+cat "$TMP/kpptpd.log"
+
+step "kpptpctl show (n2: the call kpptpd made for the client)"
+n2 "$CTL" -s show
+
+step "the client stops: kpptpd sees its control connection close and clears the call"
+pkill -TERM -f "pppd pty pptp 10.0.0.2 .*ipparam demo" || true
+wait_for "! n2 $CTL -j call show | grep -q '\"id\"'" 30
+n2 "$CTL" show
+tail -n 3 "$TMP/kpptpd.log"
