@@ -60,6 +60,7 @@ static struct kpptp_call *kpptp_call_alloc(struct net *net,
 	call->local_addr = cfg->local_addr;
 	call->peer_addr = cfg->peer_addr;
 	call->peer_id = cfg->peer_id;
+	call->peer_unknown = cfg->peer_unknown;
 	call->owner = cfg->owner;
 	call->attached = cfg->owner == KPPTP_OWNER_SOCKET;
 	call->flags = cfg->flags;
@@ -151,8 +152,35 @@ static void kpptp_peer_release(struct kpptp_net *kn, struct kpptp_call *call)
 }
 
 /*
- * Create a call.  A netlink call is complete at once (its peer is known), so
- * its channel is registered here; a socket's call waits for connect().
+ * Give @call its peer call ID and register its channel: the call is complete.
+ * -EEXIST if another call talks to that peer call already.
+ */
+static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
+			       u16 peer_id, __be32 peer_addr)
+{
+	int err;
+
+	err = kpptp_peer_claim(kn, call, peer_id, peer_addr);
+	if (err)
+		return err;
+	/* transmit may start once the channel is registered */
+	WRITE_ONCE(call->peer_id, peer_id);
+	call->peer_addr = peer_addr;
+	err = kpptp_channel_register(call);
+	if (err) {
+		kpptp_peer_release(kn, call);
+		return err;
+	}
+	WRITE_ONCE(call->peer_unknown, false);
+	return 0;
+}
+
+/*
+ * Create a call.  A netlink call whose peer call ID is known is complete at
+ * once, so its channel is registered here.  One whose peer ID is not known
+ * yet (a PNS before the Outgoing-Call-Reply) waits for CALL_SET, and a
+ * socket's call for connect(): neither claims a peer key meanwhile, so any
+ * number of calls may wait on one peer.
  * Returns the call with one reference for the caller besides the table's.
  */
 struct kpptp_call *kpptp_call_create(struct net *net,
@@ -168,18 +196,16 @@ struct kpptp_call *kpptp_call_create(struct net *net,
 		return ERR_PTR(-ENOMEM);
 
 	mutex_lock(&kn->lock);
-	if (cfg->owner == KPPTP_OWNER_NETLINK) {
-		err = kpptp_peer_claim(kn, call, cfg->peer_id, cfg->peer_addr);
+	if (cfg->owner == KPPTP_OWNER_NETLINK && !cfg->peer_unknown) {
+		err = kpptp_call_complete(kn, call, cfg->peer_id,
+					  cfg->peer_addr);
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack,
 				       "a call to that peer call ID exists");
+		else if (err == -EHOSTUNREACH)
+			NL_SET_ERR_MSG(extack, "no route to the peer");
 		if (err)
 			goto err_unlock;
-		err = kpptp_channel_register(call);
-		if (err) {
-			NL_SET_ERR_MSG(extack, "no route to the peer");
-			goto err_unlock;
-		}
 	}
 	err = kpptp_call_insert(kn, call, cfg->local_id, extack);
 	if (err)
@@ -221,7 +247,8 @@ struct kpptp_call *kpptp_call_get_by_id(struct net *net, u16 id)
 
 /*
  * bind() on a socket naming a call made over netlink: the socket takes it
- * over, if nobody owns it yet.  Returns -ENOENT if no such call exists.
+ * over, if nobody owns it yet and its peer is known.  Returns -ENOENT if no
+ * such call exists.
  */
 int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		      struct kpptp_call **callp)
@@ -238,6 +265,8 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		   (local_addr && call->local_addr &&
 		    local_addr != call->local_addr)) {
 		err = -EBUSY;
+	} else if (call->peer_unknown) {
+		err = -ENOTCONN;	/* no channel until the peer ID comes */
 	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
 		err = -EPERM;
 	} else {
@@ -266,16 +295,9 @@ int kpptp_call_connect(struct kpptp_call *call, u16 peer_id, __be32 peer_addr)
 		err = -EBUSY;
 		goto out;
 	}
-	err = kpptp_peer_claim(kn, call, peer_id, peer_addr);
+	err = kpptp_call_complete(kn, call, peer_id, peer_addr);
 	if (err == -EEXIST)
 		err = -EALREADY;	/* what the in-tree driver says */
-	if (err)
-		goto out;
-	WRITE_ONCE(call->peer_id, peer_id);
-	call->peer_addr = peer_addr;
-	err = kpptp_channel_register(call);
-	if (err)
-		kpptp_peer_release(kn, call);
 out:
 	mutex_unlock(&kn->lock);
 	if (!err)
@@ -285,7 +307,8 @@ out:
 
 /*
  * CALL_SET of the peer call ID, with the namespace lock held: -EEXIST if
- * another call talks to that peer call already.
+ * another call talks to that peer call already.  A netlink call still
+ * waiting for its peer ID is completed by it (-EHOSTUNREACH: no route).
  */
 int kpptp_call_set_peer_id(struct kpptp_call *call, u16 peer_id)
 {
@@ -295,6 +318,10 @@ int kpptp_call_set_peer_id(struct kpptp_call *call, u16 peer_id)
 
 	lockdep_assert_held(&kn->lock);
 
+	if (call->dead)
+		return -ENOENT;
+	if (call->owner == KPPTP_OWNER_NETLINK && !call->registered)
+		return kpptp_call_complete(kn, call, peer_id, call->peer_addr);
 	if (peer_id == old || !call->peer_indexed) {
 		WRITE_ONCE(call->peer_id, peer_id);
 		return 0;

@@ -66,6 +66,7 @@ struct kpptp_call {
 	__be32 peer_addr;
 	u16 local_id;
 	u16 peer_id;		/* WRITE_ONCE: read locklessly on transmit */
+	bool peer_unknown;	/* netlink call waiting for its peer ID */
 	u32 flags;		/* KPPTP_F_* */
 	u32 ppp_flags;		/* SC_COMP_* from PPPIOCSFLAGS */
 	u8 owner;		/* KPPTP_OWNER_* */
@@ -103,6 +104,7 @@ struct kpptp_net_stats {
 struct kpptp_call_cfg {
 	u16 local_id;		/* 0: pick a random unused one */
 	u16 peer_id;
+	bool peer_unknown;	/* netlink: peer_id comes later, by CALL_SET */
 	__be32 local_addr;
 	__be32 peer_addr;
 	u8 owner;

@@ -115,7 +115,8 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 		return -EMSGSIZE;
 
 	if (nla_put_u16(skb, KPPTP_A_CALL_ID, call->local_id) ||
-	    nla_put_u16(skb, KPPTP_A_PEER_CALL_ID, READ_ONCE(call->peer_id)) ||
+	    (!READ_ONCE(call->peer_unknown) &&
+	     nla_put_u16(skb, KPPTP_A_PEER_CALL_ID, READ_ONCE(call->peer_id))) ||
 	    nla_put_in_addr(skb, KPPTP_A_LOCAL_ADDR, call->local_addr) ||
 	    nla_put_in_addr(skb, KPPTP_A_PEER_ADDR, call->peer_addr) ||
 	    nla_put_u16(skb, KPPTP_A_RECV_WINDOW, wc->recv_window) ||
@@ -239,9 +240,10 @@ static int kpptp_nl_call_new(struct sk_buff *skb, struct genl_info *info)
 	struct kpptp_call *call;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_CALL_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_ADDR))
+	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_PEER_ADDR))
 		return -EINVAL;
+	/* without it the call waits for CALL_SET to name the peer call */
+	cfg.peer_unknown = !attrs[KPPTP_A_PEER_CALL_ID];
 
 	cfg.peer_addr = nla_get_in_addr(attrs[KPPTP_A_PEER_ADDR]);
 	if (!cfg.peer_addr || ipv4_is_multicast(cfg.peer_addr) ||
@@ -316,14 +318,18 @@ static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 		goto out_unlock;
 	}
-	err = kpptp_call_set_peer_id(call, cfg.peer_id);
-	if (err) {
-		if (err == -EEXIST)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    attrs[KPPTP_A_PEER_CALL_ID],
-					    "a call to that peer call ID exists");
+	if (attrs[KPPTP_A_PEER_CALL_ID])
+		err = kpptp_call_set_peer_id(call, cfg.peer_id);
+	else
+		err = 0;
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_PEER_CALL_ID],
+				    "a call to that peer call ID exists");
+	else if (err == -EHOSTUNREACH)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_PEER_CALL_ID],
+				    "no route to the peer");
+	if (err)
 		goto out_unlock;
-	}
 	WRITE_ONCE(call->flags, cfg.flags);
 	kpptp_window_set_cfg(&call->win, &cfg.win);
 out_unlock:

@@ -153,7 +153,6 @@ TEST(grammar_errors)
 		const char *line, *msg;
 	} cases[] = {
 		{ CALL_ADD, "peer-id 5", "missing \"peer ADDR\"" },
-		{ CALL_ADD, "peer 10.0.0.2", "missing \"peer-id ID\"" },
 		{ CALL_ADD, "peer 10.0.0 peer-id 5",
 		  "invalid peer address \"10.0.0\": not an IPv4 address (a.b.c.d)" },
 		{ CALL_ADD, "peer 10.0.0.2 peer-id 5 local 1.2.3",
@@ -227,7 +226,7 @@ TEST(usage_errors_name_the_command)
 
 	RUN(&r, "call", "add", "peer-id", "5");
 	expect_usage(&r, "kpptpctl: call add: missing \"peer ADDR\"\n"
-		     "usage: kpptpctl call add peer ADDR peer-id ID");
+		     "usage: kpptpctl call add peer ADDR [ peer-id ID ]");
 	RUN(&r, "call", "add", "peer", "10.0.0", "peer-id", "5");
 	expect_usage(&r, "invalid peer address \"10.0.0\"");
 	RUN(&r, "call", "set", "id", "100", "colour", "red");
@@ -253,7 +252,7 @@ TEST(usage_errors_name_the_command)
 TEST(help_is_generated_from_the_tables)
 {
 	static const char *const words[] = {
-		"call add peer ADDR peer-id ID", "call set id ID", "call del id ID",
+		"call add peer ADDR [ peer-id ID ]", "call set id ID", "call del id ID",
 		"call show [ id ID ]", "stats", "monitor", "OPTIONS :=",
 		"window N", "peer-window N", "peer-ppd N", "tx-window on|off",
 		"reorder on|off", "reorder-timeout MS", "reorder-depth N",
@@ -273,7 +272,7 @@ TEST(help_is_generated_from_the_tables)
 	run_free(&r);
 	RUN(&r, "call", "add", "help");
 	CHECK(r.status == EXIT_OK);
-	CHECK_HAS(r.out, "usage: kpptpctl call add peer ADDR peer-id ID [ id ID ]");
+	CHECK_HAS(r.out, "usage: kpptpctl call add peer ADDR [ peer-id ID ] [ id ID ]");
 	CHECK_HAS(r.out, "ack-delay");
 	run_free(&r);
 	RUN(&r, "call", "del", "help");
@@ -371,6 +370,14 @@ TEST(table)
 	s = print(&c, 0, false, LAYOUT_TABLE, NULL);
 	CHECK_STR(s, HEADER
 		  "100    200     10.0.0.2        -               9       no       -       -         3d04h\n");
+	free(s);
+	/* a call still waiting for the peer's ID (a PNS before the reply) */
+	c.cfg.set &= ~KPPTP_CFG(KPPTP_A_PEER_CALL_ID);
+	s = print(&c, 0, false, LAYOUT_TABLE, NULL);
+	CHECK_HAS(s, "\n100    -       10.0.0.2 ");
+	free(s);
+	s = print(&c, 0, true, LAYOUT_TABLE, NULL);
+	CHECK_HAS(s, "\"peer_id\":null");
 	free(s);
 }
 

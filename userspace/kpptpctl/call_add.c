@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kpptpctl call add peer ADDR peer-id ID [ id ID ] [ local ADDR ] [ OPTIONS ] */
+/* kpptpctl call add peer ADDR [ peer-id ID ] [ id ID ] [ local ADDR ] [ OPTIONS ] */
 #include "kpptpctl.h"
 
 int cmd_call_add(struct ctl *ctl, int argc, char **argv)

@@ -222,11 +222,7 @@ int parse_call_args(int argc, char **argv, unsigned int mode,
 				 "missing \"peer ADDR\"");
 			return -1;
 		}
-		if (!(a->cfg.set & KPPTP_CFG(KPPTP_A_PEER_CALL_ID))) {
-			snprintf(e->msg, sizeof(e->msg),
-				 "missing \"peer-id ID\"");
-			return -1;
-		}
+		/* no peer-id: the call waits for "call set peer-id" */
 		/* a new call starts from no flags: tx-window off, reorder on */
 		if (a->has_flags) {
 			a->cfg.flags = call_args_flags(a, 0);

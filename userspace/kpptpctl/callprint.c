@@ -68,6 +68,16 @@ static const char *age_str(uint64_t ms, char *buf, size_t size)
 	return buf;
 }
 
+/* A call waiting for its peer's ID (a PNS before the reply) has none: "-". */
+static void print_peer_id(struct printer *p, const char *fmt,
+			  const struct kpptp_call_cfg *cfg)
+{
+	if (cfg->set & KPPTP_CFG(KPPTP_A_PEER_CALL_ID))
+		pr_uint(p, "peer_id", fmt, cfg->peer_id);
+	else
+		pr_string(p, "peer_id", fmt, NULL);
+}
+
 static void print_header(struct ctl *ctl)
 {
 	if (ctl->header_done)
@@ -172,11 +182,11 @@ void print_call(struct ctl *ctl, const struct kpptp_call_info *c,
 		pr_string(p, "reason", "reason %s ", r);
 	}
 	if (table) {
-		pr_uint(p, "peer_id", "%-7s ", cfg->peer_id);
+		print_peer_id(p, "%-7s ", cfg);
 		pr_string(p, "peer", "%-15s ", addr_str(cfg->peer_addr, addr));
 	} else {
 		pr_string(p, "peer", "peer %s ", addr_str(cfg->peer_addr, addr));
-		pr_uint(p, "peer_id", "peer-id %s ", cfg->peer_id);
+		print_peer_id(p, "peer-id %s ", cfg);
 	}
 	pr_string(p, "local", table ? "%-15s " : "local %s ",
 		  addr_str(cfg->local_addr, addr));

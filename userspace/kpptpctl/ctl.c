@@ -19,7 +19,7 @@
 
 static const struct command commands[] = {
 	{ "call add", cmd_call_add,
-	  "peer ADDR peer-id ID [ id ID ] [ local ADDR ] [ OPTIONS ]",
+	  "peer ADDR [ peer-id ID ] [ id ID ] [ local ADDR ] [ OPTIONS ]",
 	  "create a call and print it; without id the kernel picks one" },
 	{ "call set", cmd_call_set, "id ID [ peer-id ID ] [ OPTIONS ]",
 	  "change a call" },

@@ -114,8 +114,12 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			return NULL;
 		}
 	}
-	cfg.set = KPPTP_CFG(KPPTP_A_PEER_CALL_ID) | KPPTP_CFG(KPPTP_A_PEER_ADDR) |
-		  KPPTP_CFG(KPPTP_A_LOCAL_ADDR) | KPPTP_CFG(KPPTP_A_RECV_WINDOW);
+	cfg.set = KPPTP_CFG(KPPTP_A_PEER_ADDR) | KPPTP_CFG(KPPTP_A_LOCAL_ADDR) |
+		  KPPTP_CFG(KPPTP_A_RECV_WINDOW);
+	/* slot -1, our own call: the peer's ID comes with the reply, and the
+	 * kernel call waits for it (call_set_peer) */
+	if (slot >= 0)
+		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_CALL_ID);
 	cfg.peer_id = pc->peer_id;
 	cfg.peer_addr = peer_addr;
 	cfg.local_addr = local_addr;

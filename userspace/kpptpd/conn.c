@@ -165,7 +165,7 @@ static void open_call(struct conn *c)
 	    c->ctrl.state != PPTP_CTRL_ESTABLISHED)
 		return;
 	c->call_opened = true;
-	/* the peer's ID comes with the reply: 0 until then */
+	/* the peer's ID comes with the reply: the kernel call waits for it */
 	k = call_create(c, -1, &pc, c->peer.sin_addr.s_addr,
 			c->local.sin_addr.s_addr, why, sizeof(why));
 	if (!k) {

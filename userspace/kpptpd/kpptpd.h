@@ -85,7 +85,8 @@ struct call {
 	uint64_t started;
 };
 
-/* Make the kernel call for a PPTP call request; NULL + @why on failure. */
+/* Make the kernel call for a PPTP call request (@slot -1: our own outgoing
+ * call, peer ID not known yet); NULL + @why on failure. */
 struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
 			 char *why, size_t whylen);

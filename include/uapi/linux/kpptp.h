@@ -20,7 +20,13 @@
  *   Creates a call and registers its PPP channel.  Reply: one
  *   KPPTP_CMD_CALL_NEW message describing the call, as CALL_GET would.
  *   KPPTP_A_CALL_ID          u16   optional; absent or 0: a random unused ID
- *   KPPTP_A_PEER_CALL_ID     u16   required
+ *   KPPTP_A_PEER_CALL_ID     u16   optional; absent: the peer's ID is not
+ *                                  known yet (a PNS that has sent its
+ *                                  Outgoing-Call-Request).  Such a call has
+ *                                  no channel (bind() to it: -ENOTCONN) and
+ *                                  no peer ID in replies until CALL_SET
+ *                                  gives one; any number may wait on one
+ *                                  peer address.
  *   KPPTP_A_PEER_ADDR        be32  required; IPv4 address of the peer
  *   KPPTP_A_LOCAL_ADDR       be32  optional; 0: chosen by the route lookup
  *   KPPTP_A_RECV_WINDOW      u16   optional; window we advertised, packets,
@@ -47,6 +53,9 @@
  *                                  set from KPPTP_A_FLAGS (absent: 0);
  *                                  without a mask KPPTP_A_FLAGS replaces all
  *   KPPTP_F_TX_WINDOW cannot change once the call exists (-EINVAL).
+ *   KPPTP_A_PEER_CALL_ID on a call waiting for it registers the channel
+ *   (-EHOSTUNREACH: no route to the peer).  Either way -EEXIST if another
+ *   call of the namespace talks to that peer call already.
  *   Multicasts a CALL_SET event.  No reply beyond the ACK.
  *
  * KPPTP_CMD_CALL_DEL (DO, admin)
