@@ -48,6 +48,8 @@ client() {
 	local tag=$1
 	shift
 	(
+		# pppd's exit status is the result here, not a test failure
+		trap - ERR
 		set +e
 		n1 sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/client-$tag.pid" \
 			pppd plugin "$PLUGIN" pptp_server 10.0.0.2 \
@@ -75,6 +77,7 @@ server_pppd() {
 	for p in $(ip netns pids "$NS2"); do
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = pppd ] && echo "$p"
 	done
+	return 0
 }
 
 calls_in() { "$1" "$CTL" -j call show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
