@@ -83,15 +83,17 @@ server_pppd() {
 calls_in() { "$1" "$CTL" -j call show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 # ---- A: up with MS-CHAPv2 + MPPE-128, data, teardown from the client
+t0=$(date +%s%N)
 client a
 wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "the kpptp.so client did not come up"
+t1=$(date +%s%N)
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: MPPE-128 not enabled"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: MPPE-128 not enabled"
 grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: alice not authenticated with MS-CHAPv2"
-pass "kpptp.so pptp_server -> kpptpd: MS-CHAPv2, MPPE-128 on both ends"
+pass "kpptp.so pptp_server -> kpptpd: MS-CHAPv2, MPPE-128 on both ends, up in $(((t1 - t0) / 1000000)) ms"
 
 cid=$(n1 "$CTL" -j call show | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 sid=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
@@ -122,6 +124,7 @@ no_calls_left n1
 wait_for "[ \$(calls_in n2) = 0 ]" 20 || kpptpd_fail "server call left"
 wait_for "[ -z \"\$(server_pppd)\" ]" 20 || kpptpd_fail "server pppd left"
 pass "client teardown: CCRQ seen by kpptpd, no call left on either end"
+grep "kpptp:" "$TMP/client-a.log" | sed 's/^/    /'
 
 # ---- B: the server ends the call (its pppd dies, kpptpd sends
 # Call-Disconnect-Notify): our pppd hangs up, nothing left
@@ -151,10 +154,30 @@ no_calls_left n1
 wait_for "[ \$(calls_in n2) = 0 ]" 20 || kpptpd_fail "server call left"
 pass "persist: redialled after the server's hang-up, stopped cleanly"
 
+# ---- D: two clients dialing at once (each kernel call waits for its
+# server call ID under peer call ID 0 for a moment: one may have to wait)
+client d1
+client d2
+wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "two clients: ppp0 not up"
+wait_ppp_up n1 ppp1 192.168.200.1 90 || kpptpd_fail "two clients: ppp1 not up"
+expect_eq "$(calls_in n1)" 2 "client calls"
+expect_eq "$(calls_in n2)" 2 "server calls"
+n1 "$CTL" -j call show | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+ids = {x["peer_id"] for x in c}
+sys.exit(len(ids) != 2 or 0 in ids)' || kpptpd_fail "two clients: peer IDs $(n1 "$CTL" call show)"
+kill -TERM "$(cat "$TMP/client-d1.pid")" "$(cat "$TMP/client-d2.pid")"
+client_ended d1 5 "two clients, first"
+client_ended d2 5 "two clients, second"
+no_calls_left n1
+wait_for "[ \$(calls_in n2) = 0 ]" 20 || kpptpd_fail "server calls left"
+pass "two clients to one server at once: two calls, both cleared"
+
 kill -TERM "$(cat "$TMP/kpptpd.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd.pid")" 20 || kpptpd_fail "kpptpd did not stop"
 
-# ---- D: misbehaving servers
+# ---- E: misbehaving servers
 # hostile MODE STATUS TEXT: pppd exits with STATUS, its log says TEXT
 hostile() {
 	local mode=$1 status=$2 text=$3
