@@ -545,6 +545,34 @@ TEST(silent_server_found_dead_by_echo)
 	CHECK(served() == 0);
 }
 
+static void play_wen_then_cdn(void)
+{
+	struct pptp_msg m;
+
+	srv_handshake();
+	srv_call(PPTP_OCRP_CONNECTED, 41);
+	pptp_msg_init(&m, PPTP_WEN);
+	m.wen.peer_call_id = 11;
+	m.wen.crc = 3;
+	srv_send(&m);
+	usleep(200000);
+	srv_cdn(41, PPTP_CDN_LOST_CARRIER);
+	srv_stop();
+}
+
+TEST(reason_is_the_end_not_an_earlier_warning)
+{
+	serve(play_wen_then_cdn);
+	client_start();
+	CHECK(client_connect() == 0);
+	CHECK(pptp_client_call(&cl, 11) == 0);
+	CHECK(poll_until_down(3000) == 0);
+	CHECK(has(logbuf, "WAN-Error-Notify for call 11: crc 3"));
+	CHECK(has(cl.why, "the server disconnected the call: result 1 (lost carrier)"));
+	pptp_client_hangup(&cl, 1000);
+	CHECK(served() == 0);
+}
+
 TEST(nobody_listening)
 {
 	struct sockaddr_in none;

@@ -510,6 +510,7 @@ int pptp_client_poll(struct pptp_client *cl)
 
 	if (cl->fd < 0 || cl->closed || !cl->ctrl_ok)
 		return -1;
+	cl->why[0] = '\0';	/* all was well until now */
 	read_input(cl);
 	now = now_ms();
 	if (!cl->closed && pptp_ctrl_next_timer(&cl->ctrl) <= now)
