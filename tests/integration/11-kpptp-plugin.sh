@@ -27,7 +27,7 @@ pppd_fails n1 'kpptp: pptp_server 10\.0\.0\.2: TCP connection to 10\.0\.0\.2:172
 	pptp_server 10.0.0.2
 pppd_fails n1 'pptp_window 9000: a number of packets from 1 to 8192' \
 	pptp_server 10.0.0.2 pptp_window 9000
-pppd_fails n1 'no call given: use kpptp_call ID' debug
+pppd_fails n1 'no call given: use pptp_server HOST, kpptp_call ID' debug
 pppd_fails n1 'kpptp_call: invalid call ID "0": must be 1-65535' kpptp_call 0
 pppd_fails n1 'kpptp_peer: invalid peer address "10\.0\.0"' kpptp_peer 10.0.0 kpptp_peer_id 1
 pppd_fails n1 'kpptp_peer 10\.0\.0\.2 needs kpptp_peer_id' kpptp_peer 10.0.0.2

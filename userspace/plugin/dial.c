@@ -67,7 +67,11 @@ static void client_log(void *arg, enum pptp_client_level level,
 		dbglog("kpptp: %s", text);
 		break;
 	case PPTP_CLIENT_INFO:
-		info("kpptp: %s", text);
+		/* during setup kpptp_dial() tells the story */
+		if (link_up)
+			info("kpptp: %s", text);
+		else
+			dbglog("kpptp: %s", text);
 		break;
 	case PPTP_CLIENT_WARN:
 		/* during setup the failure is reported once, by error() */

@@ -480,7 +480,6 @@ int pptp_client_connect(struct pptp_client *cl,
 	if (run_until(cl, is_established, cfg->handshake_ms,
 		      "Start-Control-Connection-Reply"))
 		return -1;
-	say(cl, PPTP_CLIENT_DEBUG, "control connection up");
 	return 0;
 }
 
