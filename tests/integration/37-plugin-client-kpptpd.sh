@@ -174,6 +174,16 @@ no_calls_left n1
 wait_for "[ \$(calls_in n2) = 0 ]" 20 || kpptpd_fail "server calls left"
 pass "two clients to one server at once: two calls, both cleared"
 
+# ---- pppd killed outright: its socket owned the call, the kernel deletes
+# it; the server sees the TCP connection close
+client k
+wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "client k did not come up"
+kill -KILL "$(cat "$TMP/client-k.pid")"
+client_ended k 137 "pppd killed"
+no_calls_left n1
+wait_for "[ \$(calls_in n2) = 0 ]" 20 || kpptpd_fail "server call left after SIGKILL"
+pass "pppd killed (SIGKILL): no call left on either end"
+
 kill -TERM "$(cat "$TMP/kpptpd.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd.pid")" 20 || kpptpd_fail "kpptpd did not stop"
 
