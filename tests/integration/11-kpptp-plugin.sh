@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kpptp.so pppd plugin's ways to get a call and its refusals: a static
 # call through the in-tree socket ABI alone (kpptp_peer ...), attaching to a
-# netlink call that does not exist, pptp.so's pptp_server (not implemented
-# yet, and saying so), no call at all, bad option values; the channel gets
+# netlink call that does not exist, pptp.so's pptp_server with no server
+# there (36 and 37 test it with servers), no call at all, bad option
+# values; the channel gets
 # the negotiated header compression, and the calls go with pppd.
 . "$(dirname "$0")/lib.sh"
 setup_veth_pair
@@ -22,13 +23,15 @@ pppd_fails() {
 		fail "pppd $* said: $(cat "$TMP/fail.out" "$TMP/fail.log")"
 }
 
-pppd_fails n1 'pptp_server vpn\.example\.com: kpptp\.so does not implement the PPTP control connection' \
-	pptp_server vpn.example.com
-pppd_fails n1 'no call given: use kpptp_call ID' debug
+pppd_fails n1 'kpptp: pptp_server 10\.0\.0\.2: TCP connection to 10\.0\.0\.2:1723: Connection refused' \
+	pptp_server 10.0.0.2
+pppd_fails n1 'pptp_window 9000: a number of packets from 1 to 8192' \
+	pptp_server 10.0.0.2 pptp_window 9000
+pppd_fails n1 'no call given: use pptp_server HOST, kpptp_call ID' debug
 pppd_fails n1 'kpptp_call: invalid call ID "0": must be 1-65535' kpptp_call 0
 pppd_fails n1 'kpptp_peer: invalid peer address "10\.0\.0"' kpptp_peer 10.0.0 kpptp_peer_id 1
 pppd_fails n1 'kpptp_peer 10\.0\.0\.2 needs kpptp_peer_id' kpptp_peer 10.0.0.2
-pppd_fails n1 'three ways to get a call' kpptp_call 5 kpptp_peer 10.0.0.2 kpptp_peer_id 1
+pppd_fails n1 'four ways to get a call' kpptp_call 5 kpptp_peer 10.0.0.2 kpptp_peer_id 1
 pppd_fails n1 'there is no call 555 in this network namespace' kpptp_call 555
 # bind() made a call of its own for the free ID; closing deleted it again
 no_calls_left n1

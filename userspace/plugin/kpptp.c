@@ -12,13 +12,25 @@
  *	too): bind(local ID or 0 = any, local address), connect(peer).
  *   plugin kpptp.so pptp_client NAME pptp_sock FD
  *	As pptp.so: a PPTP server that set the socket up hands it over.
+ *   plugin kpptp.so pptp_server HOST [ pptp_phone NUMBER ]
+ *		     [ pptp_window PACKETS ] [ pptp_timeout USECS ]
+ *	As pptp.so's client: call the PPTP server HOST (name or IPv4
+ *	address) over its control connection, TCP port 1723, make the call
+ *	in kpptp.ko and run PPP on it (dial.c, pptp_client.c).  pptp_phone
+ *	goes in the Outgoing-Call-Request; pptp_window is the receive window
+ *	we announce (1-8192 packets; default and 0: 64); pptp_timeout is
+ *	pptp.so's wait for reordered packets in microseconds, the call's
+ *	reorder timeout here (rounded up to ms, at most 2 s; 0: no
+ *	reordering; default: the kernel's).  The control connection is kept
+ *	for the life of the link; the server ending the call hangs pppd up.
+ *	Needs kpptp.ko (netlink), not pptp.ko.
  *
  * pppd's generic establish code does the rest (PPPIOCGCHAN, /dev/ppp).  When
  * the link goes down pppd calls our disconnect, which closes the socket:
- * the kernel then deletes the call.  pptp.so's other options (pptp_server,
- * pptp_phone, pptp_window, pptp_timeout) are accepted so configurations can
- * switch plugins, but the PPTP control connection behind pptp_server is not
- * implemented yet and says so.
+ * the kernel then deletes the call (after, with pptp_server, clearing the
+ * call and the control connection with the server).  pptp_phone,
+ * pptp_window and pptp_timeout are accepted and ignored without
+ * pptp_server, so configurations can switch plugins.
  */
 #include "pppd_compat.h"	/* first: pppd 2.4 defines its own bool */
 
@@ -36,6 +48,7 @@
 #include <linux/ppp-ioctl.h>
 
 #include "../lib/parse.h"
+#include "kpptp.h"
 
 /* pppd refuses plugins built against another version than its own. */
 __attribute__((visibility("default"))) char pppd_version[] = PPPD_VERSION;
@@ -49,7 +62,11 @@ static enum {
 	MODE_CALL,		/* kpptp_call */
 	MODE_STATIC,		/* kpptp_peer ... */
 	MODE_SOCK,		/* pptp_sock (pptp.so server side) */
+	MODE_DIAL,		/* pptp_server (pptp.so client side) */
 } mode;
+
+#define DEFAULT_WINDOW 64	/* as kpptpd */
+#define MAX_WINDOW 8192		/* the kernel's bound */
 
 /* kpptp_* option values, and their text for pppd's option listing */
 static uint16_t call_id;
@@ -150,7 +167,7 @@ static option_t kpptp_options[] = {
 	  "Static call: our call ID (default 0: the kernel picks)",
 	  OPT_A2STRVAL, &local_id_str, 0, 0, NULL, 0, 0 },
 	{ "pptp_server", o_string, &pptp_server,
-	  "PPTP server to call (pptp.so; not implemented yet)",
+	  "PPTP server to call (pptp.so)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "pptp_client", o_string, &pptp_client,
 	  "PPTP client name, with pptp_sock (pptp.so)",
@@ -159,13 +176,13 @@ static option_t kpptp_options[] = {
 	  "Connected PX_PROTO_PPTP socket to use (pptp.so)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "pptp_phone", o_string, &pptp_phone,
-	  "PPTP phone number (pptp.so; ignored)",
+	  "Phone number for the Outgoing-Call-Request (pptp_server)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "pptp_window", o_int, &pptp_window,
-	  "PPTP receive window (pptp.so; ignored: see kpptpctl)",
+	  "Receive window to announce, packets (pptp_server; default 64)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "pptp_timeout", o_int, &pptp_timeout,
-	  "PPTP control timeout (pptp.so; ignored)",
+	  "Wait for reordered packets, microseconds (pptp_server; 0: none)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 },
 };
@@ -175,21 +192,39 @@ static void __attribute__((noreturn)) option_fail(void)
 	exit(EXIT_OPTION_ERROR);
 }
 
-static void kpptp_check_options(void)
+static void check_dial_options(void)
 {
-	int modes = !!call_str + !!peer_str + (pptp_sock >= 0);
-
-	if (pptp_server) {
-		ppp_option_error("kpptp: pptp_server %s: kpptp.so does not implement the PPTP control connection (TCP port 1723) yet; make the call with kpptpctl call add (or the kpptp daemon) and use kpptp_call ID",
-				 pptp_server);
+	if (pptp_phone && strlen(pptp_phone) > 64) {
+		ppp_option_error("kpptp: pptp_phone: at most 64 characters (RFC 2637), not %zu",
+				 strlen(pptp_phone));
 		option_fail();
 	}
+	if (pptp_window > MAX_WINDOW || pptp_window < -1) {
+		ppp_option_error("kpptp: pptp_window %d: a number of packets from 1 to %u (0: the default, %u)",
+				 pptp_window, MAX_WINDOW, DEFAULT_WINDOW);
+		option_fail();
+	}
+	if (pptp_timeout < -1) {
+		ppp_option_error("kpptp: pptp_timeout %d: microseconds, 0 or more",
+				 pptp_timeout);
+		option_fail();
+	}
+}
+
+static void kpptp_check_options(void)
+{
+	int modes = !!call_str + !!peer_str + (pptp_sock >= 0) + !!pptp_server;
+
 	if (modes > 1) {
-		ppp_option_error("kpptp: kpptp_call, kpptp_peer and pptp_sock are three ways to get a call: give one");
+		ppp_option_error("kpptp: kpptp_call, kpptp_peer, pptp_sock and pptp_server are four ways to get a call: give one");
 		option_fail();
 	}
 	if (!modes) {
-		ppp_option_error("kpptp: no call given: use kpptp_call ID, or kpptp_peer ADDR and kpptp_peer_id ID");
+		ppp_option_error("kpptp: no call given: use pptp_server HOST, kpptp_call ID, or kpptp_peer ADDR and kpptp_peer_id ID");
+		option_fail();
+	}
+	if (pptp_server && !*pptp_server) {
+		ppp_option_error("kpptp: pptp_server needs a host name or address");
 		option_fail();
 	}
 	if (peer_str && !peer_id_set) {
@@ -206,8 +241,13 @@ static void kpptp_check_options(void)
 				 pptp_client);
 		option_fail();
 	}
+	if (pptp_server) {
+		check_dial_options();
+		mode = MODE_DIAL;
+		return;
+	}
 	if (pptp_phone || pptp_window >= 0 || pptp_timeout >= 0)
-		info("kpptp: pptp_phone, pptp_window and pptp_timeout are accepted for pptp.so compatibility and ignored (windows are set per call: kpptpctl call set)");
+		info("kpptp: pptp_phone, pptp_window and pptp_timeout belong to pptp_server and are ignored here (windows are set per call: kpptpctl call set)");
 
 	mode = call_str ? MODE_CALL : peer_str ? MODE_STATIC : MODE_SOCK;
 }
@@ -247,9 +287,9 @@ static union pptp_sockaddr pptp_addr(uint16_t id, uint32_t addr)
 }
 
 /* kpptp_call: bind() to a netlink call's ID attaches our socket to it. */
-static int attach_call(void)
+int kpptp_attach(uint16_t id, int quiet)
 {
-	union pptp_sockaddr sp = pptp_addr(call_id, 0);
+	union pptp_sockaddr sp = pptp_addr(id, 0);
 	socklen_t len = sizeof(sp.px);
 	char peer[INET_ADDRSTRLEN];
 	int fd, chan;
@@ -260,12 +300,12 @@ static int attach_call(void)
 	if (bind(fd, &sp.sa, sizeof(sp.px)) < 0) {
 		if (errno == EBUSY)
 			error("kpptp: call %u is taken: another pppd is attached to it, or it was not made over netlink",
-			      call_id);
+			      id);
 		else if (errno == EPERM)
 			error("kpptp: attaching to call %u needs CAP_NET_ADMIN: %m",
-			      call_id);
+			      id);
 		else
-			error("kpptp: bind to call %u: %m", call_id);
+			error("kpptp: bind to call %u: %m", id);
 		goto fail;
 	}
 	/*
@@ -275,16 +315,17 @@ static int attach_call(void)
 	if (ioctl(fd, PPPIOCGCHAN, &chan) < 0) {
 		if (errno == ENOTCONN)
 			error("kpptp: there is no call %u in this network namespace to attach to: create it first (kpptpctl call add id %u peer ADDR peer-id ID; kpptp_call needs kpptp.ko)",
-			      call_id, call_id);
+			      id, id);
 		else
-			error("kpptp: call %u: PPPIOCGCHAN: %m", call_id);
+			error("kpptp: call %u: PPPIOCGCHAN: %m", id);
 		goto fail;
 	}
 	if (getpeername(fd, &sp.sa, &len) < 0)
 		sp = pptp_addr(0, 0);
-	info("kpptp: attached to call %u (channel %d), peer %s call %u",
-	     call_id, chan, ntoa(sp.px.sa_addr.pptp.sin_addr.s_addr, peer),
-	     sp.px.sa_addr.pptp.call_id);
+	(quiet ? dbglog : info)("kpptp: attached to call %u (channel %d), peer %s call %u",
+				id, chan,
+				ntoa(sp.px.sa_addr.pptp.sin_addr.s_addr, peer),
+				sp.px.sa_addr.pptp.call_id);
 	ppp_set_remote_number(peer);
 	return fd;
 fail:
@@ -400,6 +441,19 @@ static int handed_socket(void)
 	return pptp_sock;
 }
 
+/* pptp_server: the control connection and a kernel call (dial.c) */
+static int dial(uint16_t *id)
+{
+	struct kpptp_dial d = {
+		.server = pptp_server,
+		.phone = pptp_phone,
+		.window = pptp_window > 0 ? pptp_window : DEFAULT_WINDOW,
+		.timeout_us = pptp_timeout,
+	};
+
+	return kpptp_dial(&d, id);
+}
+
 static int kpptp_connect(void)
 {
 	char name[64];
@@ -407,8 +461,13 @@ static int kpptp_connect(void)
 
 	switch (mode) {
 	case MODE_CALL:
-		fd = attach_call();
+		fd = kpptp_attach(call_id, 0);
 		snprintf(name, sizeof(name), "kpptp call %u", call_id);
+		break;
+	case MODE_DIAL:
+		fd = dial(&local_id);
+		snprintf(name, sizeof(name), "kpptp call %u to %.32s",
+			 local_id, pptp_server);
 		break;
 	case MODE_STATIC:
 		fd = static_call();
@@ -430,9 +489,14 @@ static int kpptp_connect(void)
 	return fd;
 }
 
-/* The link is down: closing the socket deletes the call. */
+/*
+ * The link is down: closing the socket deletes the call; with pptp_server
+ * the server hears of it first.  Also pppd's cleanup, so twice is fine.
+ */
 static void kpptp_disconnect(void)
 {
+	if (mode == MODE_DIAL)
+		kpptp_dial_hangup();
 	if (sock_fd < 0)
 		return;
 	close(sock_fd);
@@ -446,6 +510,8 @@ static void kpptp_close(void)
 {
 	if (sock_fd >= 0)
 		close(sock_fd);
+	if (mode == MODE_DIAL)
+		kpptp_dial_close();
 }
 
 /*

@@ -6,7 +6,7 @@
  * ppp_set_modem, ...) and split it over <pppd/pppd.h> and <pppd/options.h>;
  * pppd 2.4 (Debian bookworm, RHEL 9) has the old names and globals.  We test
  * for the feature (2.5 installs pppdconf.h), not for a version number, and
- * map the few 2.4 names kpptp.c uses onto the 2.5 ones.
+ * map the few 2.4 names the plugin uses onto the 2.5 ones.
  *
  * Include this before any other header that might define bool: pppd 2.4's
  * pppd.h has "typedef unsigned char bool" and cannot meet <stdbool.h>.
@@ -21,6 +21,13 @@
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
 #include <pppd/ccp.h>
+#include <signal.h>
+
+/* pppd got SIGTERM, SIGINT or SIGHUP: give up what blocks the connect */
+static inline int kpptp_quit_asked(void)
+{
+	return ppp_signaled(SIGTERM) || ppp_signaled(SIGHUP);
+}
 
 #else /* pppd 2.4 */
 
@@ -38,6 +45,13 @@
 #define ppp_option_error		option_error
 #define ppp_generic_establish		generic_establish_ppp
 #define ppp_generic_disestablish	generic_disestablish_ppp
+#define ppp_timeout(f, arg, s, us)	timeout(f, arg, s, us)
+#define ppp_untimeout(f, arg)		untimeout(f, arg)
+
+static inline int kpptp_quit_asked(void)
+{
+	return got_sigterm != 0;	/* 2.4 keeps SIGHUP to itself */
+}
 
 static inline void ppp_set_modem(int on)
 {

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What kpptp.c (options, attaching to calls) and dial.c (the pptp_server
+ * mode: control connection and kernel call) share.  No <stdbool.h> here:
+ * see pppd_compat.h.
+ */
+#ifndef KPPTP_PLUGIN_H
+#define KPPTP_PLUGIN_H
+
+#include <stdint.h>
+
+/* Attach a new PX_PROTO_PPTP socket to the netlink call @id (bind): the
+ * socket, or -1 after an error() saying why.  @quiet: log at debug level. */
+int kpptp_attach(uint16_t id, int quiet);
+
+/* pptp_server mode, pptp.so's options */
+struct kpptp_dial {
+	const char *server;	/* pptp_server: host name or address */
+	const char *phone;	/* pptp_phone, or NULL */
+	int window;		/* pptp_window: our receive window, packets */
+	int timeout_us;		/* pptp_timeout: reorder wait, -1: default */
+};
+
+/*
+ * Connect to the server, place a call, make and attach its kernel call:
+ * the attached socket (*@id: the call's ID), or -1 after an error().
+ * While the link is up a pppd timer serves the control connection and
+ * hangs the link up when the server ends the call.
+ */
+int kpptp_dial(const struct kpptp_dial *d, uint16_t *id);
+/* The link is down: clear the call, stop the control connection. */
+void kpptp_dial_hangup(void);
+/* In a child pppd forks: close our descriptors, say nothing. */
+void kpptp_dial_close(void);
+
+#endif /* KPPTP_PLUGIN_H */
