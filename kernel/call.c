@@ -247,8 +247,10 @@ struct kpptp_call *kpptp_call_get_by_id(struct net *net, u16 id)
 
 /*
  * bind() on a socket naming a call made over netlink: the socket takes it
- * over, if nobody owns it yet and its peer is known.  Returns -ENOENT if no
- * such call exists.
+ * over, if nobody owns it yet.  Returns -ENOENT if no such call exists.
+ * A call still waiting for its peer ID may be taken too (a PNS owns its call
+ * from the Outgoing-Call-Request on); PPPIOCGCHAN fails until CALL_SET
+ * completes it.
  */
 int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		      struct kpptp_call **callp)
@@ -265,8 +267,6 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		   (local_addr && call->local_addr &&
 		    local_addr != call->local_addr)) {
 		err = -EBUSY;
-	} else if (call->peer_unknown) {
-		err = -ENOTCONN;	/* no channel until the peer ID comes */
 	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
 		err = -EPERM;
 	} else {

@@ -32,7 +32,7 @@ pppd_fails n1 'kpptp_call: invalid call ID "0": must be 1-65535' kpptp_call 0
 pppd_fails n1 'kpptp_peer: invalid peer address "10\.0\.0"' kpptp_peer 10.0.0 kpptp_peer_id 1
 pppd_fails n1 'kpptp_peer 10\.0\.0\.2 needs kpptp_peer_id' kpptp_peer 10.0.0.2
 pppd_fails n1 'four ways to get a call' kpptp_call 5 kpptp_peer 10.0.0.2 kpptp_peer_id 1
-pppd_fails n1 'there is no call 555 in this network namespace' kpptp_call 555
+pppd_fails n1 'call 555 has no channel: there is no such call in this network namespace' kpptp_call 555
 # bind() made a call of its own for the free ID; closing deleted it again
 no_calls_left n1
 pass "option and attach errors"

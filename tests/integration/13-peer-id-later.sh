@@ -27,14 +27,17 @@ n1 "$CTL" call show | grep -qE '^100 +- +10\.0\.0\.2 ' ||
 	fail "table: $(n1 "$CTL" call show)"
 pass "two calls wait on one peer, no peer ID, no channel"
 
-# pppd cannot attach to a call without a channel
-n1 pppd plugin "$PLUGIN" kpptp_call 100 noauth nodetach noipdefault \
+# A socket may own a waiting call (a dialer binds at once), but pppd gets
+# no channel from it; pppd gives up, and its socket takes the call along.
+n1 "$CTL" call add id 102 peer 10.0.0.2 >/dev/null
+n1 pppd plugin "$PLUGIN" kpptp_call 102 noauth nodetach noipdefault \
 	logfile "$TMP/pppd-early.log" >/dev/null 2>&1 &&
-	fail "pppd attached to a call that waits for its peer ID"
-grep -q "Transport endpoint is not connected" "$TMP/pppd-early.log" ||
-	fail "pppd's error: $(cat "$TMP/pppd-early.log")"
-n1 "$CTL" call show id 100 >/dev/null || fail "the failed attach took call 100"
-pass "pppd refused on a waiting call"
+	fail "pppd ran on a call that waits for its peer ID"
+grep -q "call 102 has no channel: .*its peer call ID is not set yet" \
+	"$TMP/pppd-early.log" || fail "pppd's error: $(cat "$TMP/pppd-early.log")"
+n1 "$CTL" call show id 102 >/dev/null 2>&1 &&
+	fail "call 102 outlived the socket that owned it"
+pass "pppd gets no channel from a waiting call"
 
 # the replies come: 100 gets peer ID 200; 101 may not take it too
 n1 "$CTL" call set id 100 peer-id 200

@@ -5,12 +5,14 @@
  *   1. resolve the server, open the PPTP control connection (TCP 1723,
  *      Start-Control-Connection-Request/Reply; pptp_client.c);
  *   2. make the kernel call over netlink, the kernel picking a random
- *      unused ID, and attach a PX_PROTO_PPTP socket to it at once, so that
- *      the call belongs to pppd from then on (closing the socket, whatever
- *      kills pppd, deletes it);
+ *      unused ID, without the server's call ID (not known yet: the call
+ *      waits, with no channel), and bind a PX_PROTO_PPTP socket to it at
+ *      once, so that the call belongs to pppd from then on (closing the
+ *      socket, whatever kills pppd, deletes it);
  *   3. Outgoing-Call-Request with that ID (pptp_phone, pptp_window),
  *      Outgoing-Call-Reply: give the kernel call the server's call ID,
- *      window and processing delay; pppd runs PPP on the socket.
+ *      window and processing delay, which registers its channel; pppd runs
+ *      PPP on the socket.
  *
  * While the link is up the control connection must be served: Echo-Requests
  * answered, our own echoes sent to notice a dead server, and the end of the
@@ -40,7 +42,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/nl.h"
@@ -116,20 +117,15 @@ static const char *nl_why(struct kpptp_nl *nl, int r)
 	return *m ? m : strerror(-r);
 }
 
-/*
- * The kernel call, before the server's call ID is known (0 until the
- * Outgoing-Call-Reply).  A call to (server, 0) exists briefly for every
- * pppd dialing this server: if another one is dialing right now, wait.
- */
+/* The kernel call, before the server's call ID is known: it waits for it. */
 static int call_new(struct kpptp_nl *nl, const struct kpptp_dial *d)
 {
 	struct kpptp_call_cfg cfg = { 0 };
 	struct kpptp_call_info info;
 	char peer[INET_ADDRSTRLEN];
-	int r, tries = 0;
+	int r;
 
-	cfg.set = KPPTP_CFG(KPPTP_A_PEER_CALL_ID) |
-		  KPPTP_CFG(KPPTP_A_PEER_ADDR) |
+	cfg.set = KPPTP_CFG(KPPTP_A_PEER_ADDR) |
 		  KPPTP_CFG(KPPTP_A_LOCAL_ADDR) |
 		  KPPTP_CFG(KPPTP_A_RECV_WINDOW);
 	cfg.peer_addr = cl.server.sin_addr.s_addr;
@@ -145,14 +141,7 @@ static int call_new(struct kpptp_nl *nl, const struct kpptp_dial *d)
 		if (cfg.reorder_timeout_ms > REORDER_MAX_MS)
 			cfg.reorder_timeout_ms = REORDER_MAX_MS;
 	}
-	while ((r = kpptp_call_new(nl, &cfg, &info)) == -EEXIST &&
-	       ++tries < 100) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-		if (quit_asked())
-			break;
-		nanosleep(&ts, NULL);
-	}
+	r = kpptp_call_new(nl, &cfg, &info);
 	if (r) {
 		inet_ntop(AF_INET, &cfg.peer_addr, peer, sizeof(peer));
 		error("kpptp: cannot make the kernel call to %s: %s", peer,
@@ -260,14 +249,14 @@ int kpptp_dial(const struct kpptp_dial *d, uint16_t *id)
 	}
 	if (call_new(nl, d))
 		goto fail;
-	fd = kpptp_attach(call_id, 1);
+	fd = kpptp_bind_call(call_id);
 	if (fd < 0) {
 		kpptp_call_del(nl, call_id);
 		goto fail;
 	}
 	if (pptp_client_call(&cl, call_id))
 		goto fail_ctrl;
-	if (call_set_peer(nl))
+	if (call_set_peer(nl) || kpptp_check_channel(fd, call_id, 1))
 		goto fail;
 	kpptp_nl_close(nl);
 

@@ -289,10 +289,21 @@ static union pptp_sockaddr pptp_addr(uint16_t id, uint32_t addr)
 /* kpptp_call: bind() to a netlink call's ID attaches our socket to it. */
 int kpptp_attach(uint16_t id, int quiet)
 {
+	int fd = kpptp_bind_call(id);
+
+	if (fd < 0)
+		return -1;
+	if (kpptp_check_channel(fd, id, quiet)) {
+		close(fd);	/* deletes whatever call bind() made */
+		return -1;
+	}
+	return fd;
+}
+
+int kpptp_bind_call(uint16_t id)
+{
 	union pptp_sockaddr sp = pptp_addr(id, 0);
-	socklen_t len = sizeof(sp.px);
-	char peer[INET_ADDRSTRLEN];
-	int fd, chan;
+	int fd;
 
 	fd = new_socket();
 	if (fd < 0)
@@ -306,19 +317,31 @@ int kpptp_attach(uint16_t id, int quiet)
 			      id);
 		else
 			error("kpptp: bind to call %u: %m", id);
-		goto fail;
+		close(fd);
+		return -1;
 	}
+	return fd;
+}
+
+int kpptp_check_channel(int fd, uint16_t id, int quiet)
+{
+	union pptp_sockaddr sp;
+	socklen_t len = sizeof(sp.px);
+	char peer[INET_ADDRSTRLEN];
+	int chan;
+
 	/*
 	 * A free ID makes bind() create a new call instead, one that has no
 	 * peer and so no channel yet: that means there was no call to attach.
+	 * A netlink call waiting for its peer call ID has none either.
 	 */
 	if (ioctl(fd, PPPIOCGCHAN, &chan) < 0) {
 		if (errno == ENOTCONN)
-			error("kpptp: there is no call %u in this network namespace to attach to: create it first (kpptpctl call add id %u peer ADDR peer-id ID; kpptp_call needs kpptp.ko)",
+			error("kpptp: call %u has no channel: there is no such call in this network namespace, or its peer call ID is not set yet (kpptpctl call add id %u peer ADDR peer-id ID; kpptp_call needs kpptp.ko)",
 			      id, id);
 		else
 			error("kpptp: call %u: PPPIOCGCHAN: %m", id);
-		goto fail;
+		return -1;
 	}
 	if (getpeername(fd, &sp.sa, &len) < 0)
 		sp = pptp_addr(0, 0);
@@ -327,10 +350,7 @@ int kpptp_attach(uint16_t id, int quiet)
 				ntoa(sp.px.sa_addr.pptp.sin_addr.s_addr, peer),
 				sp.px.sa_addr.pptp.call_id);
 	ppp_set_remote_number(peer);
-	return fd;
-fail:
-	close(fd);	/* deletes whatever call bind() made */
-	return -1;
+	return 0;
 }
 
 /* The source address the kernel would use towards @peer. */

@@ -12,6 +12,12 @@
 /* Attach a new PX_PROTO_PPTP socket to the netlink call @id (bind): the
  * socket, or -1 after an error() saying why.  @quiet: log at debug level. */
 int kpptp_attach(uint16_t id, int quiet);
+/* The first half: bind() alone, the socket then owns the call even while
+ * it waits for its peer call ID (no channel yet). */
+int kpptp_bind_call(uint16_t id);
+/* The second half: the call has a channel for pppd; 0, or -1 after an
+ * error(). */
+int kpptp_check_channel(int fd, uint16_t id, int quiet);
 
 /* pptp_server mode, pptp.so's options */
 struct kpptp_dial {

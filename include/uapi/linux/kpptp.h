@@ -23,10 +23,11 @@
  *   KPPTP_A_PEER_CALL_ID     u16   optional; absent: the peer's ID is not
  *                                  known yet (a PNS that has sent its
  *                                  Outgoing-Call-Request).  Such a call has
- *                                  no channel (bind() to it: -ENOTCONN) and
- *                                  no peer ID in replies until CALL_SET
- *                                  gives one; any number may wait on one
- *                                  peer address.
+ *                                  no channel and no peer ID in replies
+ *                                  until CALL_SET gives one; any number may
+ *                                  wait on one peer address.  A socket may
+ *                                  bind() to it meanwhile and own it, but
+ *                                  PPPIOCGCHAN is -ENOTCONN until then.
  *   KPPTP_A_PEER_ADDR        be32  required; IPv4 address of the peer
  *   KPPTP_A_LOCAL_ADDR       be32  optional; 0: chosen by the route lookup
  *   KPPTP_A_RECV_WINDOW      u16   optional; window we advertised, packets,
