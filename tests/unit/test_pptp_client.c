@@ -220,7 +220,8 @@ static void client_start(void)
 
 static int client_connect(void)
 {
-	return pptp_client_connect(&cl, &srv_addr, &cfg, "5551234");
+	snprintf(cfg.phone, sizeof(cfg.phone), "5551234");
+	return pptp_client_connect(&cl, &srv_addr, &cfg);
 }
 
 /* Poll until the client gives up on the call, at most @ms. */
@@ -586,7 +587,7 @@ TEST(nobody_listening)
 	      !getsockname(fd, (struct sockaddr *)&none, &len));
 	close(fd);
 	client_start();
-	CHECK(pptp_client_connect(&cl, &none, &cfg, NULL) == -1);
+	CHECK(pptp_client_connect(&cl, &none, &cfg) == -1);
 	CHECK(has(cl.why, "Connection refused"));
 	CHECK(cl.fd < 0);
 	pptp_client_hangup(&cl, 500);

@@ -382,6 +382,7 @@ TEST(pns_outgoing_call)
 	struct pptp_msg m;
 	int slot;
 
+	snprintf(k.phone, sizeof(k.phone), "5551234");
 	pptp_ctrl_init(&c, PPTP_ROLE_PNS, &k, 0, collect, NULL);
 	reset();
 	CHECK(pptp_ctrl_call_open(&c, 5, 0) == -1);	/* not yet */
@@ -396,6 +397,7 @@ TEST(pns_outgoing_call)
 	slot = pptp_ctrl_call_open(&c, 500, 20);
 	CHECK(slot == 0 && sent(0, PPTP_OCRQ) && act(0)->msg.ocrq.call_id == 500);
 	CHECK(act(0)->msg.ocrq.window == 64);
+	CHECK(!strcmp(act(0)->msg.ocrq.phone, "5551234"));
 	reset();
 	m = msg(PPTP_OCRP);
 	m.ocrp.call_id = 900;

@@ -235,7 +235,9 @@ int kpptp_dial(const struct kpptp_dial *d, uint16_t *id)
 
 	info("kpptp: connecting to the PPTP server %s (%s) on TCP port %u",
 	     d->server, server, PPTP_PORT);
-	if (pptp_client_connect(&cl, &sa, &cfg, d->phone))
+	if (d->phone)
+		snprintf(cfg.phone, sizeof(cfg.phone), "%s", d->phone);
+	if (pptp_client_connect(&cl, &sa, &cfg))
 		goto fail_ctrl;
 	info("kpptp: control connection to %s up (server host \"%s\" vendor \"%s\")",
 	     server, cl.ctrl.peer_host, cl.ctrl.peer_vendor);

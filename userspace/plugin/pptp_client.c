@@ -165,9 +165,6 @@ static void queue(struct pptp_client *cl, const struct pptp_msg *msg)
 	struct pptp_msg m = *msg;
 	size_t n;
 
-	/* pptp_ctrl leaves the phone number to us (pptp_phone) */
-	if (m.type == PPTP_OCRQ)
-		memcpy(m.ocrq.phone, cl->phone, sizeof(m.ocrq.phone));
 	if (cl->outlen + PPTP_MSG_MAX > sizeof(cl->out))
 		flush(cl);
 	n = pptp_msg_encode(&m, cl->out + cl->outlen,
@@ -455,13 +452,12 @@ fail:
 
 int pptp_client_connect(struct pptp_client *cl,
 			const struct sockaddr_in *server,
-			const struct pptp_ctrl_cfg *cfg, const char *phone)
+			const struct pptp_ctrl_cfg *cfg)
 {
 	struct pptp_ctrl_cfg c = *cfg;
 
 	cl->why[0] = '\0';
 	cl->server = *server;
-	snprintf(cl->phone, sizeof(cl->phone), "%s", phone ? phone : "");
 	if (tcp_connect(cl, cfg->handshake_ms))
 		return -1;
 	/* our own waits, which say what was missing, end first */

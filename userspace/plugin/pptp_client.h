@@ -8,7 +8,7 @@
  *
  *	struct pptp_client cl;
  *	pptp_client_init(&cl, log_fn, arg);
- *	if (pptp_client_connect(&cl, &server, &cfg, phone) ||	SCCRQ/SCCRP
+ *	if (pptp_client_connect(&cl, &server, &cfg) ||		SCCRQ/SCCRP
  *	    pptp_client_call(&cl, local_id))			OCRQ/OCRP
  *		... cl.why says what went wrong; pptp_client_hangup()
  *	cl.call: the server's call ID, window and processing delay
@@ -48,7 +48,6 @@ struct pptp_client {
 	int refuse_slot;		/* a call the server offered us */
 	bool call_up, call_down;
 	struct pptp_call call;		/* as it came up */
-	char phone[PPTP_STR_LEN + 1];	/* for the Outgoing-Call-Request */
 	uint32_t call_ms;		/* wait for the Outgoing-Call-Reply */
 	uint8_t in[PPTP_MSG_MAX];
 	size_t inlen;
@@ -65,7 +64,7 @@ void pptp_client_init(struct pptp_client *cl, pptp_client_log_fn log,
 /* TCP to @server, then the control connection handshake.  0 or -1. */
 int pptp_client_connect(struct pptp_client *cl,
 			const struct sockaddr_in *server,
-			const struct pptp_ctrl_cfg *cfg, const char *phone);
+			const struct pptp_ctrl_cfg *cfg);
 /* Outgoing-Call-Request with our @local_id, wait for the reply.  0 or -1. */
 int pptp_client_call(struct pptp_client *cl, uint16_t local_id);
 /* Serve whatever arrived, run the timers.  0: the call is up; -1: over. */

@@ -358,6 +358,7 @@ int pptp_ctrl_call_open(struct pptp_ctrl *c, uint16_t local_id, uint64_t now)
 		m.ocrq.framing = 3;
 		m.ocrq.window = c->cfg.window;
 		m.ocrq.ppd = c->cfg.ppd;
+		memcpy(m.ocrq.phone, c->cfg.phone, sizeof(m.ocrq.phone));
 		k->state = PPTP_CALL_WAIT_OCRP;
 	} else {
 		pptp_msg_init(&m, PPTP_ICRQ);

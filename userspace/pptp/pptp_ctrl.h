@@ -76,6 +76,7 @@ struct pptp_ctrl_cfg {
 	uint16_t ppd;		/* our packet processing delay, 1/10 s */
 	char host[PPTP_STR_LEN + 1];
 	char vendor[PPTP_STR_LEN + 1];
+	char phone[PPTP_STR_LEN + 1];	/* PNS: number in our OCRQ, or "" */
 };
 
 /* Defaults: 60 s echo, 30 s for a reply, window 64 */
