@@ -39,7 +39,7 @@ static const struct {
 
 #define INDENT "    "
 
-static const char *addr_str(uint32_t be, char *buf)
+const char *addr_str(uint32_t be, char *buf)
 {
 	struct in_addr a = { .s_addr = be };
 
@@ -49,7 +49,7 @@ static const char *addr_str(uint32_t be, char *buf)
 }
 
 /* "12.3s", "5m03s", "2h05m", "3d04h" */
-static const char *age_str(uint64_t ms, char *buf, size_t size)
+const char *age_str(uint64_t ms, char *buf, size_t size)
 {
 	uint64_t s = ms / 1000;
 
@@ -110,7 +110,7 @@ static void print_settings(struct printer *p, const struct kpptp_call_cfg *cfg,
  * "name value" for those of level <= @level, a line per group in a table,
  * all on the line otherwise.
  */
-static void print_counters(struct printer *p, const struct kpptp_call_info *c,
+void print_counters(struct printer *p, const struct kpptp_call_info *c,
 			   int level, enum call_layout layout)
 {
 	int group = -1;

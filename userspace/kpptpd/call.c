@@ -8,6 +8,12 @@
  * lives until pppd is reaped, so its addresses are not handed out while
  * pppd may still hold them.
  *
+ * pppd's standard output is a pipe to us: with nodetach it logs there
+ * unless its options name a logfile.  Its lines are logged (debug) and
+ * three are read for kpptpctl: the interface, the addresses, and the name
+ * the peer authenticated with (pppd 2.5 "Peer NAME authenticated with
+ * PROTO", 2.4 "... peer authentication succeeded for NAME").
+ *
  * The state file lists the IDs of the kernel calls we made, one per line,
  * so that after a crash the next kpptpd deletes them (their pppd, if still
  * running, then sees a hangup and exits).
@@ -103,6 +109,9 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->slot = slot;
 	k->pool_idx = -1;
 	k->pidfd = -1;
+	k->outfd = -1;
+	k->out_ev.kind = EV_PPPD_OUT;
+	k->created = now_ms();
 	k->peer_addr = peer_addr;
 	if (kd.conf.remote.n) {
 		k->pool_idx = pool_take(&kd.conf, &k->local_ip, &k->remote_ip);
@@ -170,6 +179,7 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	char idbuf[8], addrs[40], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	char peer[INET_ADDRSTRLEN];
 	const char *argv[24 + CONF_MAX_ARGS];
+	int out[2];
 	unsigned int n = 0, i;
 	pid_t pid;
 
@@ -200,9 +210,15 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		argv[n++] = kd.conf.ppp_args[i];
 	argv[n] = NULL;
 
+	if (pipe2(out, O_CLOEXEC))
+		out[0] = out[1] = -1;
 	pid = fork();
 	if (pid < 0) {
 		err("call %u: fork: %s", k->id, strerror(errno));
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(out[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
@@ -215,7 +231,7 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		setsid();
 		if (null >= 0) {
 			dup2(null, 0);
-			dup2(null, 1);
+			dup2(out[1] >= 0 ? out[1] : null, 1);
 		}
 		close_range(3, ~0U, 0);
 		signal(SIGPIPE, SIG_DFL);
@@ -226,6 +242,15 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	k->pid = pid;
 	k->started = now_ms();
+	if (out[0] >= 0) {
+		close(out[1]);
+		k->outfd = out[0];
+		if (fcntl(k->outfd, F_SETFL, O_NONBLOCK) ||
+		    ev_add(k->outfd, EPOLLIN, &k->out_ev)) {
+			close(k->outfd);
+			k->outfd = -1;
+		}
+	}
 	k->pidfd = pidfd_open(pid, 0);
 	if (k->pidfd < 0 || ev_add(k->pidfd, EPOLLIN, &k->ev)) {
 		err("call %u: pidfd for pppd %d: %s", k->id, pid,
@@ -245,10 +270,20 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	return 0;
 }
 
+static void out_close(struct call *k)
+{
+	if (k->outfd < 0)
+		return;
+	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->outfd, NULL);
+	close(k->outfd);
+	k->outfd = -1;
+}
+
 static void call_free(struct call *k)
 {
 	struct call **pp;
 
+	out_close(k);
 	for (pp = &kd.calls; *pp; pp = &(*pp)->next) {
 		if (*pp == k) {
 			*pp = k->next;
@@ -286,6 +321,25 @@ void call_down(struct call *k)
 	}
 }
 
+static void pppd_exit_event(const struct call *k, int status)
+{
+	struct cp_buf *e = mon_begin("pppd_exit");
+
+	if (!e)
+		return;
+	if (k->conn)
+		cp_put(e, "conn", "%u", k->conn->id);
+	cp_put(e, "call", "%u", k->id);
+	cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	if (WIFEXITED(status))
+		cp_put(e, "status", "%d", WEXITSTATUS(status));
+	else
+		cp_put(e, "signal", "%d", WTERMSIG(status));
+	cp_put(e, "uptime_ms", "%llu",
+	       (unsigned long long)(now_ms() - k->started));
+	mon_send(e);
+}
+
 void call_event(struct call *k)
 {
 	int status = 0;
@@ -300,6 +354,8 @@ void call_event(struct call *k)
 	else
 		info("call %u: pppd %d killed by signal %d", k->id, k->pid,
 		     WTERMSIG(status));
+	call_pppd_output(k);	/* its last words */
+	pppd_exit_event(k, status);
 	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->pidfd, NULL);
 	close(k->pidfd);
 	k->pidfd = -1;
@@ -351,5 +407,150 @@ void call_kill_all(void)
 		if (k->pidfd >= 0)
 			close(k->pidfd);
 		call_free(k);
+	}
+}
+
+struct call *call_find(uint16_t id)
+{
+	struct call *k;
+
+	for (k = kd.calls; k; k = k->next)
+		if (k->id == id && k->conn)
+			return k;
+	return NULL;
+}
+
+void call_describe(const struct call *k, struct cp_buf *b)
+{
+	struct kpptp_call_info info;
+	char a[INET_ADDRSTRLEN];
+	const char *ifname = k->ifname;
+
+	cp_put(b, "kernel_call_id", "%u", k->id);
+	/* the kernel knows the unit even when pppd logs elsewhere */
+	if (!kpptp_call_get(kd.nl, k->id, &info) && info.ifname[0])
+		ifname = info.ifname;
+	if (*ifname)
+		cp_put(b, "ifname", "%s", ifname);
+	if (k->user[0])
+		cp_put(b, "user", "%s", k->user);
+	if (k->local_ip)
+		cp_put(b, "local_ip", "%s", ipstr(k->local_ip, a));
+	if (k->remote_ip)
+		cp_put(b, "remote_ip", "%s", ipstr(k->remote_ip, a));
+	if (k->pid)
+		cp_put(b, "pppd_pid", "%d", (int)k->pid);
+	cp_put(b, "ppp", "%s", k->ppp_up ? "up" : k->pid ? "starting" : "none");
+	cp_put(b, "uptime_ms", "%llu",
+	       (unsigned long long)(now_ms() - k->created));
+}
+
+/* "local  IP address 192.168.0.1": the address, or 0 */
+static uint32_t line_ip(const char *line, const char *prefix)
+{
+	struct in_addr in;
+	size_t n = strlen(prefix);
+
+	if (strncmp(line, prefix, n) || inet_pton(AF_INET, line + n, &in) != 1)
+		return 0;
+	return in.s_addr;
+}
+
+/* %q in pppd's log lines: no quotes added; strip them if present */
+static void set_user(struct call *k, const char *s, size_t n)
+{
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(k->user))
+		n = sizeof(k->user) - 1;
+	memcpy(k->user, s, n);
+	k->user[n] = '\0';
+}
+
+static void ppp_up_event(const struct call *k)
+{
+	struct cp_buf *e = mon_begin("ppp_up");
+	char a[INET_ADDRSTRLEN];
+
+	if (!e)
+		return;
+	if (k->conn)
+		cp_put(e, "conn", "%u", k->conn->id);
+	cp_put(e, "call", "%u", k->id);
+	if (k->ifname[0])
+		cp_put(e, "ifname", "%s", k->ifname);
+	if (k->user[0])
+		cp_put(e, "user", "%s", k->user);
+	cp_put(e, "local_ip", "%s", ipstr(k->local_ip, a));
+	cp_put(e, "remote_ip", "%s", ipstr(k->remote_ip, a));
+	mon_send(e);
+}
+
+static void pppd_line(struct call *k, const char *line)
+{
+	const char *p;
+	uint32_t a;
+
+	dbg("call %u: pppd: %s", k->id, line);
+	if (!strncmp(line, "Using interface ", 16)) {
+		snprintf(k->ifname, sizeof(k->ifname), "%s", line + 16);
+	} else if (!strncmp(line, "Renamed interface ", 18) &&
+		   (p = strstr(line, " to "))) {
+		snprintf(k->ifname, sizeof(k->ifname), "%s", p + 4);
+	} else if (!strncmp(line, "Peer ", 5) &&
+		   (p = strstr(line, " authenticated with "))) {
+		/* the last one: a name may hold the phrase itself */
+		const char *q;
+
+		while ((q = strstr(p + 1, " authenticated with ")))
+			p = q;
+		set_user(k, line + 5, (size_t)(p - (line + 5)));
+	} else if ((p = strstr(line, " peer authentication succeeded for "))) {
+		p += strlen(" peer authentication succeeded for ");
+		set_user(k, p, strlen(p));
+	} else if ((a = line_ip(line, "local  IP address "))) {
+		k->local_ip = a;
+	} else if ((a = line_ip(line, "remote IP address "))) {
+		k->remote_ip = a;
+		/* pppd logs it once IPCP is up, after the local one */
+		if (!k->ppp_up) {
+			k->ppp_up = true;
+			ppp_up_event(k);
+		}
+	}
+}
+
+void call_pppd_output(struct call *k)
+{
+	for (;;) {
+		ssize_t n;
+		char *nl;
+
+		if (k->outfd < 0)
+			return;
+		n = read(k->outfd, k->outbuf + k->outlen,
+			 sizeof(k->outbuf) - 1 - k->outlen);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			out_close(k);
+			return;
+		}
+		k->outlen += (size_t)n;
+		k->outbuf[k->outlen] = '\0';
+		while ((nl = memchr(k->outbuf, '\n', k->outlen))) {
+			*nl = '\0';
+			pppd_line(k, k->outbuf);
+			k->outlen -= (size_t)(nl + 1 - k->outbuf);
+			memmove(k->outbuf, nl + 1, k->outlen);
+		}
+		if (k->outlen == sizeof(k->outbuf) - 1) {
+			/* a line too long to be one we read: skip it */
+			k->outbuf[k->outlen] = '\0';
+			pppd_line(k, k->outbuf);
+			k->outlen = 0;
+		}
 	}
 }
