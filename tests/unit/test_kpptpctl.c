@@ -212,7 +212,7 @@ TEST(unknown_commands_and_options)
 	RUN(&r, "frobnicate");
 	expect_usage(&r, "kpptpctl: unknown command \"frobnicate\"; try 'kpptpctl help'\n");
 	RUN(&r, "call", "frob");
-	expect_usage(&r, "unknown call command \"frob\"; expected add, set, del or show");
+	expect_usage(&r, "unknown call command \"frob\"; expected add, set, del, show or disconnect");
 	RUN(&r, "-x");
 	expect_usage(&r, "unknown option \"-x\"");
 	RUN(&r, "--colour");

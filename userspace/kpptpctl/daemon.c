@@ -72,7 +72,7 @@ static const struct field daemon_fields[] = {
 	U64(struct kd_info, calls_refused, calls_refused),
 	U64(struct kd_info, reloads, reloads),
 	U64(struct kd_info, reloads_failed, reloads_failed),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field conn_fields[] = {
@@ -88,7 +88,7 @@ static const struct field conn_fields[] = {
 	U64(struct kd_conn, echo_replies, echo_replies),
 	U64(struct kd_conn, echo_received, echo_received),
 	I64(struct kd_conn, echo_rtt_ms, echo_rtt_ms),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field call_fields[] = {
@@ -103,7 +103,7 @@ static const struct field call_fields[] = {
 	U32(struct kd_call, pppd_pid, pppd_pid),
 	STR(struct kd_call, ppp, ppp),
 	U64(struct kd_call, uptime_ms, uptime_ms),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field event_fields[] = {
@@ -124,7 +124,7 @@ static const struct field event_fields[] = {
 	STR(struct kd_event, reason, reason),
 	STR(struct kd_event, result, result),
 	STR(struct kd_event, config, config),
-	{ NULL },
+	{ .key = NULL },
 };
 
 /*
@@ -365,11 +365,15 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 		bad(why, whylen, "bytes after the reply");
 		goto fail;
 	}
-	if (!e && !(seen_d & 1)) {
+	if (e) {		/* the daemon's error: no content */
+		kd_info_free(d);
+		return e;
+	}
+	if (!(seen_d & 1)) {
 		bad(why, whylen, "reply without the daemon's pid");
 		goto fail;
 	}
-	return e;
+	return 0;
 fail:
 	kd_info_free(d);
 	return -1;
