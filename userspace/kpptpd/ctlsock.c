@@ -52,7 +52,7 @@ struct client {
 	bool monitor;
 	bool closed;
 	bool close_when_sent;
-	bool want_out;
+	uint32_t events;	/* epoll interest */
 };
 
 static struct {
@@ -189,6 +189,7 @@ void ctlsock_accept(void)
 	cl->id = ++cs.next_id;
 	cl->idle_until = now_ms() + IDLE_MS;
 	cp_buf_init(&cl->out, REPLY_MAX);
+	cl->events = EPOLLIN;
 	if (ev_add(fd, EPOLLIN, &cl->ev)) {
 		warn("control socket: %s", strerror(errno));
 		close(fd);
@@ -201,9 +202,14 @@ void ctlsock_accept(void)
 	dbg("control client %u connected", cl->id);
 }
 
+static bool pending(const struct client *cl)
+{
+	return cl->out.len > cl->outoff;
+}
+
 static void client_flush(struct client *cl)
 {
-	while (cl->outoff < cl->out.len) {
+	while (pending(cl)) {
 		ssize_t n = send(cl->fd, cl->out.data + cl->outoff,
 				 cl->out.len - cl->outoff, MSG_NOSIGNAL);
 
@@ -216,7 +222,7 @@ static void client_flush(struct client *cl)
 		}
 		cl->outoff += (size_t)n;
 	}
-	if (cl->outoff == cl->out.len) {
+	if (!pending(cl)) {
 		cl->out.len = cl->outoff = 0;
 		if (cl->close_when_sent)
 			cl->closed = true;
@@ -226,9 +232,26 @@ static void client_flush(struct client *cl)
 		cl->out.len -= cl->outoff;
 		cl->outoff = 0;
 	}
-	if (!cl->closed && (cl->out.len != 0) != cl->want_out) {
-		cl->want_out = cl->out.len != 0;
-		ev_mod(cl->fd, EPOLLIN | (cl->want_out ? EPOLLOUT : 0), &cl->ev);
+}
+
+/*
+ * What to wait for: a request client gets one reply at a time (no reading
+ * while its reply is unsent), a monitor client is always read (its input
+ * is thrown away, its EOF noticed).
+ */
+static void client_update(struct client *cl)
+{
+	uint32_t want;
+
+	if (cl->closed)
+		return;
+	if (cl->close_when_sent || (pending(cl) && !cl->monitor))
+		want = EPOLLOUT;
+	else
+		want = EPOLLIN | (pending(cl) ? EPOLLOUT : 0);
+	if (want != cl->events) {
+		cl->events = want;
+		ev_mod(cl->fd, want, &cl->ev);
 	}
 }
 
@@ -425,12 +448,13 @@ invalid:
 	reply_errno(cl, EINVAL, why);
 }
 
-/* Serve every complete request in cl->in. */
+/* Serve the complete requests in cl->in, while each reply goes out. */
 static void requests(struct client *cl)
 {
 	size_t off = 0;
 
-	while (!cl->monitor && !cl->closed) {
+	while (!cl->monitor && !cl->closed && !cl->close_when_sent &&
+	       !pending(cl)) {
 		const char *end = NULL, *s = cl->in + off;
 		size_t left = cl->inlen - off, i;
 
@@ -450,6 +474,7 @@ static void requests(struct client *cl)
 		request(cl, s, (size_t)(end - s));
 		off += (size_t)(end - s) + 1;
 		cl->idle_until = now_ms() + IDLE_MS;
+		client_flush(cl);
 	}
 	memmove(cl->in, cl->in + off, cl->inlen - off);
 	cl->inlen -= off;
@@ -462,9 +487,11 @@ static void client_read(struct client *cl)
 	for (;;) {
 		ssize_t n;
 
-		if (cl->close_when_sent)
+		if (cl->closed || cl->close_when_sent ||
+		    (pending(cl) && !cl->monitor))
 			return;
 		if (cl->inlen == sizeof(cl->in)) {
+			/* full, and no complete request in it */
 			warn("control client %u: request longer than %zu bytes: closed",
 			     cl->id, sizeof(cl->in));
 			reply_errno(cl, EMSGSIZE, "request too long");
@@ -492,8 +519,12 @@ void ctlsock_event(struct ev *ev, uint32_t events)
 		return;
 	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		client_read(cl);
-	if (!cl->closed)
-		client_flush(cl);
+	client_flush(cl);
+	if (events & EPOLLOUT)
+		requests(cl);	/* those waiting for the last reply to go */
+	if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN))
+		cl->closed = true;
+	client_update(cl);
 }
 
 void ctlsock_timers(uint64_t now)
@@ -576,5 +607,6 @@ void mon_send(struct cp_buf *b)
 			continue;
 		}
 		client_flush(cl);
+		client_update(cl);
 	}
 }
