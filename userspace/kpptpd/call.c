@@ -10,9 +10,8 @@
  *
  * pppd's standard output is a pipe to us: with nodetach it logs there
  * unless its options name a logfile.  Its lines are logged (debug) and
- * three are read for kpptpctl: the interface, the addresses, and the name
- * the peer authenticated with (pppd 2.5 "Peer NAME authenticated with
- * PROTO", 2.4 "... peer authentication succeeded for NAME").
+ * read for kpptpctl (pppdlog.c): the interface, the addresses, and the
+ * name the peer authenticated with.
  *
  * The state file lists the IDs of the kernel calls we made, one per line,
  * so that after a crash the next kpptpd deletes them (their pppd, if still
@@ -32,6 +31,7 @@
 #include <unistd.h>
 
 #include "kpptpd.h"
+#include "pppdlog.h"
 
 static void state_write(void)
 {
@@ -445,30 +445,6 @@ void call_describe(const struct call *k, struct cp_buf *b)
 	       (unsigned long long)(now_ms() - k->created));
 }
 
-/* "local  IP address 192.168.0.1": the address, or 0 */
-static uint32_t line_ip(const char *line, const char *prefix)
-{
-	struct in_addr in;
-	size_t n = strlen(prefix);
-
-	if (strncmp(line, prefix, n) || inet_pton(AF_INET, line + n, &in) != 1)
-		return 0;
-	return in.s_addr;
-}
-
-/* %q in pppd's log lines: no quotes added; strip them if present */
-static void set_user(struct call *k, const char *s, size_t n)
-{
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		s++;
-		n -= 2;
-	}
-	if (n >= sizeof(k->user))
-		n = sizeof(k->user) - 1;
-	memcpy(k->user, s, n);
-	k->user[n] = '\0';
-}
-
 static void ppp_up_event(const struct call *k)
 {
 	struct cp_buf *e = mon_begin("ppp_up");
@@ -490,35 +466,29 @@ static void ppp_up_event(const struct call *k)
 
 static void pppd_line(struct call *k, const char *line)
 {
-	const char *p;
+	char name[sizeof(k->user)];
 	uint32_t a;
 
 	dbg("call %u: pppd: %s", k->id, line);
-	if (!strncmp(line, "Using interface ", 16)) {
-		snprintf(k->ifname, sizeof(k->ifname), "%s", line + 16);
-	} else if (!strncmp(line, "Renamed interface ", 18) &&
-		   (p = strstr(line, " to "))) {
-		snprintf(k->ifname, sizeof(k->ifname), "%s", p + 4);
-	} else if (!strncmp(line, "Peer ", 5) &&
-		   (p = strstr(line, " authenticated with "))) {
-		/* the last one: a name may hold the phrase itself */
-		const char *q;
-
-		while ((q = strstr(p + 1, " authenticated with ")))
-			p = q;
-		set_user(k, line + 5, (size_t)(p - (line + 5)));
-	} else if ((p = strstr(line, " peer authentication succeeded for "))) {
-		p += strlen(" peer authentication succeeded for ");
-		set_user(k, p, strlen(p));
-	} else if ((a = line_ip(line, "local  IP address "))) {
+	switch (pppd_log_line(line, name, sizeof(name), &a)) {
+	case PPPD_LOG_IFNAME:
+		snprintf(k->ifname, sizeof(k->ifname), "%.*s",
+			 (int)sizeof(k->ifname) - 1, name);
+		break;
+	case PPPD_LOG_USER:
+		snprintf(k->user, sizeof(k->user), "%s", name);
+		break;
+	case PPPD_LOG_LOCAL_IP:
 		k->local_ip = a;
-	} else if ((a = line_ip(line, "remote IP address "))) {
+		break;
+	case PPPD_LOG_REMOTE_IP:
 		k->remote_ip = a;
 		/* pppd logs it once IPCP is up, after the local one */
 		if (!k->ppp_up) {
 			k->ppp_up = true;
 			ppp_up_event(k);
 		}
+		break;
 	}
 }
 
