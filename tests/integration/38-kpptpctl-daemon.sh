@@ -202,7 +202,6 @@ wait_for "grep -q '\"event\":\"conn_refused\".*limit of 1 control connections' '
 	kpptpd_fail "no conn_refused event"
 pass "SIGHUP: connections 1 refuses a new client, the session stays up"
 
-cp "$TMP/kpptpd.conf" "$TMP/good.conf"
 echo "frobnicate 1" >>"$TMP/kpptpd.conf"
 kill -HUP "$kpid"
 wait_for "grep -q 'reload failed, keeping the configuration in use: .*unknown directive \"frobnicate\"' '$TMP/kpptpd.log'" 10 ||
@@ -216,6 +215,31 @@ kctl daemon reload
 expect_eq "$(kctl -j daemon show | py 'd["max_connections"]')" 100 "after daemon reload"
 n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "the session broke"
 pass "a broken file keeps the old configuration (SIGHUP and daemon reload), a good one applies"
+
+# a new port is bound before the old listener goes; an address that
+# cannot be bound keeps the listener there is
+server_conf "port 1724" >"$TMP/kpptpd.conf"
+kctl daemon reload
+grep -q "reload: listening on 10.0.0.2 port 1724 now" "$TMP/kpptpd.log" || kpptpd_fail "no rebind line"
+expect_eq "$(kctl -j daemon show | py 'd["listen"]')" 10.0.0.2:1724 "listen after the reload"
+n1 python3 -c '
+import socket
+socket.create_connection(("10.0.0.2", 1724), timeout=10).close()
+try:
+    socket.create_connection(("10.0.0.2", 1723), timeout=10)
+except ConnectionRefusedError:
+    pass
+else:
+    raise SystemExit("port 1723 still answers")' || kpptpd_fail "ports after the rebind"
+server_conf "port 1723" "listen 10.0.0.99" >"$TMP/kpptpd.conf"
+out=$(kctl daemon reload 2>&1) && fail "reload to an address not ours succeeded"
+echo "$out" | grep -q "cannot listen on 10.0.0.99 port 1723" || fail "rebind error: $out"
+expect_eq "$(kctl -j daemon show | py 'd["listen"]')" 10.0.0.2:1724 "listen after a failed rebind"
+server_conf >"$TMP/kpptpd.conf"
+kctl daemon reload
+expect_eq "$(kctl -j daemon show | py 'd["listen"]')" 10.0.0.2:1723 "listen back"
+n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "the session broke on a rebind"
+pass "reload moves the listener (1723 -> 1724 -> 1723), an address not ours keeps it, the session stays"
 
 # ------------------------------------------------------------ hostile
 python3 - "$SOCK" <<'PY' || kpptpd_fail "hostile clients"
