@@ -7,6 +7,7 @@
  *   conf.c   kpptpd.conf / pptpd.conf and the address pools
  *   reload.c SIGHUP: the configuration read again, applied to what is new
  *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
+ *   pppdlog.c what pppd's log lines say (interface, user, addresses)
  *   log.c    log lines to stderr or syslog
  */
 #ifndef KPPTPD_H
