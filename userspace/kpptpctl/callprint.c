@@ -111,7 +111,7 @@ static void print_settings(struct printer *p, const struct kpptp_call_cfg *cfg,
  * all on the line otherwise.
  */
 void print_counters(struct printer *p, const struct kpptp_call_info *c,
-			   int level, enum call_layout layout)
+		    int level, enum call_layout layout, const char *indent)
 {
 	int group = -1;
 	size_t i;
@@ -127,8 +127,8 @@ void print_counters(struct printer *p, const struct kpptp_call_info *c,
 		if (counters[i].level > level)
 			continue;
 		if (layout == LAYOUT_TABLE && counters[i].group != group) {
-			pr_text(p, "%s" INDENT "%s %" PRIu64,
-				group < 0 ? "" : "\n", name, c->stats[a]);
+			pr_text(p, "%s%s%s %" PRIu64,
+				group < 0 ? "" : "\n", indent, name, c->stats[a]);
 			group = counters[i].group;
 		} else {
 			pr_text(p, " %s %" PRIu64, name, c->stats[a]);
@@ -208,7 +208,7 @@ void print_call(struct ctl *ctl, const struct kpptp_call_info *c,
 
 	/* counters with -s, and always the final ones of a deleted call */
 	if (c->has_stats && (level || c->has_del_reason))
-		print_counters(p, c, level ? level : 1, layout);
+		print_counters(p, c, level ? level : 1, layout, INDENT);
 	if (!table)
 		pr_text(p, "\n");
 	pr_close_obj(p);

@@ -45,8 +45,7 @@ static void print_kd_call(struct ctl *ctl, struct kpptp_nl *nl,
 	/* -s: the kernel's counters of the call */
 	if (nl && k->kernel_id && !kpptp_call_get(nl, k->kernel_id, &info) &&
 	    info.has_stats) {
-		pr_text(p, "    ");
-		print_counters(p, &info, ctl->stats, LAYOUT_TABLE);
+		print_counters(p, &info, ctl->stats, LAYOUT_TABLE, "        ");
 	}
 	pr_close_obj(p);
 }

@@ -113,9 +113,10 @@ enum call_layout {
  */
 void print_call(struct ctl *ctl, const struct kpptp_call_info *c,
 		enum call_layout layout, const char *event);
-/* The "stats" object of @c: JSON all, text those of -s @level. */
+/* The "stats" object of @c: JSON all, text those of -s @level, each
+ * table line led by @indent. */
 void print_counters(struct printer *p, const struct kpptp_call_info *c,
-		    int level, enum call_layout layout);
+		    int level, enum call_layout layout, const char *indent);
 /* "12.3s", "5m03s", "2h05m", "3d04h" */
 const char *age_str(uint64_t ms, char *buf, size_t size);
 /* @be (network order) as text, or NULL (JSON null, text "-") for 0 */
