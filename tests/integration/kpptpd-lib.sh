@@ -8,7 +8,8 @@
 #	                              in $TMP/options.kpptpd, extra lines last
 #	start_kpptpd WRAPPER CONF [NAME]
 #	                              kpptpd in the background, logging to
-#	                              $TMP/NAME.log, pid in $TMP/NAME.pid
+#	                              $TMP/NAME.log, pid in $TMP/NAME.pid,
+#	                              control socket $TMP/NAME.sock
 #	                              (NAME: kpptpd)
 #	start_pptp_client WRAPPER SERVER TAG [pppd options...]
 #	                              pppd + pptp-linux (pty), log
@@ -47,7 +48,7 @@ start_kpptpd() {
 	local ns=$1 conf=$2 name=${3:-kpptpd}
 	# $! would be the subshell running the wrapper: kpptpd writes its own
 	"$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/$name.pid" \
-		"$KPPTPD" -d -c "$conf" 2>>"$TMP/$name.log" &
+		"$KPPTPD" -d -c "$conf" -S "$TMP/$name.sock" 2>>"$TMP/$name.log" &
 	wait_for "grep -qE 'listening on|client role' '$TMP/$name.log'" 10 ||
 		kpptpd_fail "kpptpd did not start"
 }

@@ -211,7 +211,7 @@ TEST(unknown_commands_and_options)
 	RUN(&r, "frobnicate");
 	expect_usage(&r, "kpptpctl: unknown command \"frobnicate\"; try 'kpptpctl help'\n");
 	RUN(&r, "call", "frob");
-	expect_usage(&r, "unknown call command \"frob\"; expected add, set, del or show");
+	expect_usage(&r, "unknown call command \"frob\"; expected add, set, del, show or disconnect");
 	RUN(&r, "-x");
 	expect_usage(&r, "unknown option \"-x\"");
 	RUN(&r, "--colour");
@@ -477,4 +477,173 @@ TEST(json_event)
 	CHECK_HAS(s, "\"channel\":null,\"ifname\":null,");
 	CHECK_HAS(s, "\"stats\":{");	/* the final counters, even without -s */
 	free(s);
+}
+
+/* ------------------------------------------------------- a fake kpptpd */
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+static char fake_path[108];
+
+/*
+ * A child that answers one request on a fresh socket: it reads up to the
+ * empty line, writes @reply, and exits 0 if the request was @want.
+ */
+static pid_t fake_kpptpd(const char *want, const char *reply)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+	pid_t pid;
+
+	snprintf(fake_path, sizeof(fake_path), "/tmp/kpptpctl-test-%d.sock",
+		 (int)getpid());
+	unlink(fake_path);
+	strcpy(sa.sun_path, fake_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, 1))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char req[4096];
+		size_t n = 0;
+		int c = accept(fd, NULL, NULL);
+		ssize_t r;
+
+		while (n < sizeof(req) - 1 &&
+		       (r = read(c, req + n, sizeof(req) - 1 - n)) > 0) {
+			n += (size_t)r;
+			req[n] = 0;
+			if (strstr(req, "\n\n"))
+				break;
+		}
+		req[n] = 0;
+		if (write(c, reply, strlen(reply)) < 0)
+			_exit(2);
+		close(c);
+		_exit(strcmp(req, want) ? 1 : 0);
+	}
+	close(fd);
+	return pid;
+}
+
+static int fake_done(pid_t pid)
+{
+	int status = -1;
+
+	waitpid(pid, &status, 0);
+	unlink(fake_path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const char fake_get[] =
+	"pid=812\nversion=0.1\nuptime_ms=61000\nrole=server\n"
+	"listen=10.0.0.2:1723\nconfig=/etc/kpptpd.conf\nconnections=1\n"
+	"calls=1\n"
+	"conn=3\npeer=10.0.0.1:40312\nlocal=10.0.0.2:1723\nrole=server\n"
+	"state=established\nuptime_ms=5000\n"
+	"peer_hostname=host\\x1b[31mred\npeer_vendor=linux\n"
+	"echo_sent=2\necho_replies=1\necho_received=0\necho_rtt_ms=3\n"
+	"call=4711\npeer_call_id=32768\ncall_state=up\nkernel_call_id=4711\n"
+	"ifname=ppp0\nuser=alice\nlocal_ip=192.168.200.1\n"
+	"remote_ip=192.168.200.10\npppd_pid=900\nppp=up\nuptime_ms=4000\n"
+	"errno=0\n\n";
+
+TEST(conn_show_from_kpptpd)
+{
+	struct json_check jc;
+	struct run r;
+	pid_t pid;
+
+	pid = fake_kpptpd("get=1\n\n", fake_get);
+	CHECK(pid > 0);
+	RUN(&r, "-S", fake_path, "conn", "show");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 0);
+	CHECK_STR(r.out,
+		  "conn 3 peer 10.0.0.1:40312 local 10.0.0.2:1723 server established age 5.0s\n"
+		  "    peer-hostname \"host\\x1b[31mred\" peer-vendor \"linux\" echo-sent 2 echo-replies 1 echo-received 0 echo-rtt 3ms\n"
+		  "    call 4711 peer-call-id 32768 state up kernel-call 4711 ifname ppp0 user alice\n"
+		  "        local 192.168.200.1 remote 192.168.200.10 pppd 900 ppp up age 4.0s\n");
+	CHECK_HASNT(r.out, "\x1b");	/* a peer cannot drive the terminal */
+	run_free(&r);
+
+	pid = fake_kpptpd("get=1\n\n", fake_get);
+	RUN(&r, "-S", fake_path, "-j", "conn", "show");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 0);
+	CHECK(json_check(&jc, r.out) == 0 && !jc.bad_key[0]);
+	CHECK_HAS(r.out, "\"peer_hostname\":\"host\\u001b[31mred\"");
+	CHECK_HAS(r.out, "\"calls\":[{\"id\":4711,\"peer_call_id\":32768,\"state\":\"up\",\"kernel_call_id\":4711,\"ifname\":\"ppp0\",\"user\":\"alice\"");
+	CHECK_HAS(r.out, "\"echo\":{\"sent\":2,\"replies\":1,\"received\":0,\"rtt_ms\":3}");
+	run_free(&r);
+
+	/* only one connection asked for: not there */
+	pid = fake_kpptpd("get=1\n\n", fake_get);
+	RUN(&r, "-S", fake_path, "conn", "show", "id", "4");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 2);
+	CHECK_HAS(r.err, "kpptpctl: conn show: no control connection 4");
+	run_free(&r);
+}
+
+TEST(kpptpd_errors_and_bad_replies)
+{
+	struct run r;
+	pid_t pid;
+
+	pid = fake_kpptpd("set=1\ndisconnect_call=9\n\n",
+			  "message=no call 9\nerrno=2\n\n");
+	RUN(&r, "-S", fake_path, "call", "disconnect", "id", "9");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 2);
+	CHECK_STR(r.err, "kpptpctl: call disconnect: no call 9 (No such file or directory)\n");
+	run_free(&r);
+
+	pid = fake_kpptpd("set=1\ndisconnect_conn=3\n\n", "errno=0\n\n");
+	RUN(&r, "-S", fake_path, "conn", "disconnect", "3");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 0 && !r.out[0] && !r.err[0]);
+	run_free(&r);
+
+	pid = fake_kpptpd("set=1\nreload=1\n\n", "errno=0\n\n");
+	RUN(&r, "-S", fake_path, "daemon", "reload");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 0);
+	run_free(&r);
+
+	pid = fake_kpptpd("get=1\n\n", "pid=1\nsecret=2\nerrno=0\n\n");
+	RUN(&r, "-S", fake_path, "daemon", "show");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 2 && !r.out[0]);
+	CHECK_STR(r.err, "kpptpctl: kpptpd's reply: unknown key secret in the daemon part\n");
+	run_free(&r);
+
+	pid = fake_kpptpd("get=1\n\n", "pid=1\n");
+	RUN(&r, "-S", fake_path, "daemon", "show");
+	CHECK(fake_done(pid) == 0);
+	CHECK(r.status == 2);
+	CHECK_STR(r.err, "kpptpctl: kpptpd closed the control socket without a reply\n");
+	run_free(&r);
+
+	RUN(&r, "-S", "/nonexistent/kpptpd.sock", "conn", "show");
+	CHECK(r.status == 2);
+	CHECK_HAS(r.err, "kpptpctl: kpptpd is not running: nothing answers on /nonexistent/kpptpd.sock");
+	run_free(&r);
+
+	RUN(&r, "conn", "disconnect", "id", "x");
+	CHECK(r.status == 1);
+	CHECK_HAS(r.err, "kpptpctl: conn disconnect: ID \"x\": expected a number 1-4294967295");
+	run_free(&r);
+	RUN(&r, "call", "disconnect", "70000");
+	CHECK(r.status == 1);
+	CHECK_HAS(r.err, "expected a number 1-65535");
+	run_free(&r);
+	RUN(&r, "-S");
+	CHECK(r.status == 1);
+	CHECK_HAS(r.err, "option -S needs a value");
+	run_free(&r);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "pppdlog.h"
 #include "unit.h"
 
 static char errbuf[512];
@@ -122,4 +123,53 @@ TEST(pools_pair_and_run_out)
 	CHECK(parse(&c, "localip 10.1.0.1-2\nremoteip 10.2.0.1-5\n") == -1);
 	CHECK_HAS(errbuf, "localip has 2 addresses for 5 remoteip addresses");
 	conf_free(&c);
+}
+
+/* kpptpd/pppdlog.c: what pppd's log lines say about a call */
+TEST(pppd_log_lines)
+{
+	static const struct {
+		const char *line;
+		int kind;
+		const char *text;
+	} lines[] = {
+		{ "Using interface ppp0", PPPD_LOG_IFNAME, "ppp0" },
+		{ "Renamed interface ppp0 to vpn-alice", PPPD_LOG_IFNAME, "vpn-alice" },
+		{ "Peer alice authenticated with CHAP", PPPD_LOG_USER, "alice" },
+		{ "Peer bob smith authenticated with MS-CHAP-v2", PPPD_LOG_USER, "bob smith" },
+		{ "Peer x authenticated with y authenticated with PAP", PPPD_LOG_USER,
+		  "x authenticated with y" },
+		{ "PAP peer authentication succeeded for carol", PPPD_LOG_USER, "carol" },
+		{ "CHAP peer authentication succeeded for \"dave\"", PPPD_LOG_USER, "dave" },
+		{ "Peer  authenticated with CHAP", PPPD_LOG_OTHER, NULL },
+		{ "rcvd [CHAP Response id=0x1 name = \"x\"] peer authentication succeeded for eve",
+		  PPPD_LOG_OTHER, NULL },
+		{ "peer from calling number 10.0.0.1 authorized", PPPD_LOG_OTHER, NULL },
+		{ "Using interface ", PPPD_LOG_OTHER, NULL },
+		{ "local  LL address fe80::1", PPPD_LOG_OTHER, NULL },
+		{ "local  IP address 192.168.0.1", PPPD_LOG_LOCAL_IP, "192.168.0.1" },
+		{ "remote IP address 192.168.0.20", PPPD_LOG_REMOTE_IP, "192.168.0.20" },
+		{ "remote IP address 192.168.0.300", PPPD_LOG_OTHER, NULL },
+		{ "remote IP address changed to 1.2.3.4", PPPD_LOG_OTHER, NULL },
+	};
+	char out[64], small[16], ip[INET_ADDRSTRLEN];
+	uint32_t a;
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		int kind = pppd_log_line(lines[i].line, out, sizeof(out), &a);
+
+		CHECK(kind == lines[i].kind);
+		if (kind != lines[i].kind)
+			printf("    line \"%s\": %d\n", lines[i].line, kind);
+		if (kind == PPPD_LOG_IFNAME || kind == PPPD_LOG_USER)
+			CHECK_STR(out, lines[i].text);
+		if (kind == PPPD_LOG_LOCAL_IP || kind == PPPD_LOG_REMOTE_IP)
+			CHECK_STR(inet_ntop(AF_INET, &a, ip, sizeof(ip)),
+				  lines[i].text);
+	}
+	/* cut to the buffer */
+	CHECK(pppd_log_line("Peer a-very-long-user-name authenticated with PAP",
+			    small, sizeof(small), &a) == PPPD_LOG_USER);
+	CHECK_STR(small, "a-very-long-use");
 }

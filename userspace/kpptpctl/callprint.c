@@ -39,7 +39,7 @@ static const struct {
 
 #define INDENT "    "
 
-static const char *addr_str(uint32_t be, char *buf)
+const char *addr_str(uint32_t be, char *buf)
 {
 	struct in_addr a = { .s_addr = be };
 
@@ -49,7 +49,7 @@ static const char *addr_str(uint32_t be, char *buf)
 }
 
 /* "12.3s", "5m03s", "2h05m", "3d04h" */
-static const char *age_str(uint64_t ms, char *buf, size_t size)
+const char *age_str(uint64_t ms, char *buf, size_t size)
 {
 	uint64_t s = ms / 1000;
 
@@ -120,8 +120,8 @@ static void print_settings(struct printer *p, const struct kpptp_call_cfg *cfg,
  * "name value" for those of level <= @level, a line per group in a table,
  * all on the line otherwise.
  */
-static void print_counters(struct printer *p, const struct kpptp_call_info *c,
-			   int level, enum call_layout layout)
+void print_counters(struct printer *p, const struct kpptp_call_info *c,
+		    int level, enum call_layout layout, const char *indent)
 {
 	int group = -1;
 	size_t i;
@@ -137,8 +137,8 @@ static void print_counters(struct printer *p, const struct kpptp_call_info *c,
 		if (counters[i].level > level)
 			continue;
 		if (layout == LAYOUT_TABLE && counters[i].group != group) {
-			pr_text(p, "%s" INDENT "%s %" PRIu64,
-				group < 0 ? "" : "\n", name, c->stats[a]);
+			pr_text(p, "%s%s%s %" PRIu64,
+				group < 0 ? "" : "\n", indent, name, c->stats[a]);
 			group = counters[i].group;
 		} else {
 			pr_text(p, " %s %" PRIu64, name, c->stats[a]);
@@ -218,7 +218,7 @@ void print_call(struct ctl *ctl, const struct kpptp_call_info *c,
 
 	/* counters with -s, and always the final ones of a deleted call */
 	if (c->has_stats && (level || c->has_del_reason))
-		print_counters(p, c, level ? level : 1, layout);
+		print_counters(p, c, level ? level : 1, layout, INDENT);
 	if (!table)
 		pr_text(p, "\n");
 	pr_close_obj(p);

@@ -27,10 +27,21 @@ static const struct command commands[] = {
 	  "delete a call; an attached pppd sees a hangup" },
 	{ "call show", cmd_call_show, "[ id ID ]",
 	  "list calls; -s: counters, -s -s: all counters and settings" },
+	{ "call disconnect", cmd_call_disconnect, "id ID",
+	  "kpptpd clears its call ID (CDN or CCRQ) and stops its pppd" },
+	{ "conn show", cmd_conn_show, "[ id ID ]",
+	  "kpptpd's control connections and their calls; -s: kernel counters" },
+	{ "conn disconnect", cmd_conn_disconnect, "id ID",
+	  "kpptpd ends control connection ID (its calls, then StopCCRQ)" },
+	{ "daemon show", cmd_daemon_show, "",
+	  "kpptpd: pid, uptime, role, address, configuration, counters" },
+	{ "daemon reload", cmd_daemon_reload, "",
+	  "kpptpd reads its configuration again (as on SIGHUP)" },
 	{ "stats", cmd_stats, "",
 	  "namespace-wide counters of packets no call could take" },
 	{ "monitor", cmd_monitor, "",
-	  "print call events ([NEW], [SET], [DEL]) as they happen" },
+	  "print call events ([NEW], [SET], [DEL]) as they happen, and\n"
+	  "      kpptpd's ([CONN-ACCEPTED], [CALL-UP], ...) when it runs" },
 };
 
 /* Other spellings; not listed in the usage text beyond a mention. */
@@ -41,6 +52,9 @@ static const struct {
 	{ "list", "call show" },
 	{ "call list", "call show" },
 	{ "call delete", "call del" },
+	{ "conn", "conn show" },
+	{ "conn list", "conn show" },
+	{ "daemon", "daemon show" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -50,7 +64,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out,
-		"Usage: kpptpctl [ -j [ -p ] ] [ -s [ -s ] ] COMMAND [ ARGS ]\n"
+		"Usage: kpptpctl [ -j [ -p ] ] [ -s [ -s ] ] [ -S PATH ] COMMAND [ ARGS ]\n"
 		"       kpptpctl { -h | help | -V }\n"
 		"\n"
 		"Commands (no command: call show; also show, call list):\n");
@@ -67,11 +81,13 @@ static void usage(FILE *out)
 		"  -j, --json     JSON output (snake_case keys)\n"
 		"  -p, --pretty   pretty-printed JSON (implies -j)\n"
 		"  -s, --stats    counters; twice: all counters and settings\n"
+		"  -S, --socket PATH  kpptpd's control socket (default $"
+		KPPTPD_SOCK_ENV ", else " KPPTPD_SOCK_DEFAULT ")\n"
 		"  -h, --help     this text\n"
 		"  -V, --version  the version\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 refused by the kernel or"
-		" kpptp.ko not loaded.\n");
+		" kpptpd, or\nkpptp.ko not loaded, or kpptpd not running.\n");
 }
 
 static void command_usage(FILE *out, const struct command *cmd)
@@ -202,7 +218,7 @@ static int run(struct ctl *ctl, int argc, char **argv)
 	cmd = find(argc, argv, &words);
 	if (!cmd) {
 		if (!strcmp(argv[0], "call"))
-			ctl_error("unknown call command %s; expected add, set, del or show",
+			ctl_error("unknown call command %s; expected add, set, del, show or disconnect",
 				  parse_quote(argv[1], q, sizeof(q)));
 		else
 			ctl_error("unknown command %s; try 'kpptpctl help'",
@@ -225,6 +241,7 @@ int kpptpctl_main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -236,7 +253,7 @@ int kpptpctl_main(int argc, char **argv)
 
 	optind = 0;	/* full getopt reset: the unit tests call us often */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jpshV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpsS:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -247,6 +264,9 @@ int kpptpctl_main(int argc, char **argv)
 		case 's':
 			ctl.stats++;
 			break;
+		case 'S':
+			ctl.sock_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -254,6 +274,11 @@ int kpptpctl_main(int argc, char **argv)
 			printf("kpptpctl %s (kpptp genl family version %d)\n",
 			       KPPTP_VERSION, KPPTP_GENL_VERSION);
 			return EXIT_OK;
+		case ':':
+			snprintf(opt, sizeof(opt), "-%c", optopt);
+			ctl_error("option %s needs a value; try 'kpptpctl help'",
+				  opt);
+			return EXIT_USAGE;
 		default:
 			if (optopt) {
 				snprintf(opt, sizeof(opt), "-%c", optopt);

@@ -8,6 +8,11 @@
  * lives until pppd is reaped, so its addresses are not handed out while
  * pppd may still hold them.
  *
+ * pppd's standard output is a pipe to us: with nodetach it logs there
+ * unless its options name a logfile.  Its lines are logged (debug) and
+ * read for kpptpctl (pppdlog.c): the interface, the addresses, and the
+ * name the peer authenticated with.
+ *
  * The state file lists the IDs of the kernel calls we made, one per line,
  * so that after a crash the next kpptpd deletes them (their pppd, if still
  * running, then sees a hangup and exits).
@@ -26,6 +31,7 @@
 #include <unistd.h>
 
 #include "kpptpd.h"
+#include "pppdlog.h"
 
 static void state_write(void)
 {
@@ -103,6 +109,9 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->slot = slot;
 	k->pool_idx = -1;
 	k->pidfd = -1;
+	k->outfd = -1;
+	k->out_ev.kind = EV_PPPD_OUT;
+	k->created = now_ms();
 	k->peer_addr = peer_addr;
 	if (kd.conf.remote.n) {
 		k->pool_idx = pool_take(&kd.conf, &k->local_ip, &k->remote_ip);
@@ -174,6 +183,7 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	char idbuf[8], addrs[40], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	char peer[INET_ADDRSTRLEN];
 	const char *argv[24 + CONF_MAX_ARGS];
+	int out[2];
 	unsigned int n = 0, i;
 	pid_t pid;
 
@@ -204,9 +214,15 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		argv[n++] = kd.conf.ppp_args[i];
 	argv[n] = NULL;
 
+	if (pipe2(out, O_CLOEXEC))
+		out[0] = out[1] = -1;
 	pid = fork();
 	if (pid < 0) {
 		err("call %u: fork: %s", k->id, strerror(errno));
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(out[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
@@ -219,7 +235,7 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		setsid();
 		if (null >= 0) {
 			dup2(null, 0);
-			dup2(null, 1);
+			dup2(out[1] >= 0 ? out[1] : null, 1);
 		}
 		close_range(3, ~0U, 0);
 		signal(SIGPIPE, SIG_DFL);
@@ -230,6 +246,15 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	k->pid = pid;
 	k->started = now_ms();
+	if (out[0] >= 0) {
+		close(out[1]);
+		k->outfd = out[0];
+		if (fcntl(k->outfd, F_SETFL, O_NONBLOCK) ||
+		    ev_add(k->outfd, EPOLLIN, &k->out_ev)) {
+			close(k->outfd);
+			k->outfd = -1;
+		}
+	}
 	k->pidfd = pidfd_open(pid, 0);
 	if (k->pidfd < 0 || ev_add(k->pidfd, EPOLLIN, &k->ev)) {
 		err("call %u: pidfd for pppd %d: %s", k->id, pid,
@@ -249,10 +274,20 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	return 0;
 }
 
+static void out_close(struct call *k)
+{
+	if (k->outfd < 0)
+		return;
+	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->outfd, NULL);
+	close(k->outfd);
+	k->outfd = -1;
+}
+
 static void call_free(struct call *k)
 {
 	struct call **pp;
 
+	out_close(k);
 	for (pp = &kd.calls; *pp; pp = &(*pp)->next) {
 		if (*pp == k) {
 			*pp = k->next;
@@ -290,6 +325,25 @@ void call_down(struct call *k)
 	}
 }
 
+static void pppd_exit_event(const struct call *k, int status)
+{
+	struct cp_buf *e = mon_begin("pppd_exit");
+
+	if (!e)
+		return;
+	if (k->conn)
+		cp_put(e, "conn", "%u", k->conn->id);
+	cp_put(e, "call", "%u", k->id);
+	cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	if (WIFEXITED(status))
+		cp_put(e, "status", "%d", WEXITSTATUS(status));
+	else
+		cp_put(e, "signal", "%d", WTERMSIG(status));
+	cp_put(e, "uptime_ms", "%llu",
+	       (unsigned long long)(now_ms() - k->started));
+	mon_send(e);
+}
+
 void call_event(struct call *k)
 {
 	int status = 0;
@@ -304,6 +358,8 @@ void call_event(struct call *k)
 	else
 		info("call %u: pppd %d killed by signal %d", k->id, k->pid,
 		     WTERMSIG(status));
+	call_pppd_output(k);	/* its last words */
+	pppd_exit_event(k, status);
 	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->pidfd, NULL);
 	close(k->pidfd);
 	k->pidfd = -1;
@@ -355,5 +411,120 @@ void call_kill_all(void)
 		if (k->pidfd >= 0)
 			close(k->pidfd);
 		call_free(k);
+	}
+}
+
+struct call *call_find(uint16_t id)
+{
+	struct call *k;
+
+	for (k = kd.calls; k; k = k->next)
+		if (k->id == id && k->conn)
+			return k;
+	return NULL;
+}
+
+void call_describe(const struct call *k, struct cp_buf *b)
+{
+	struct kpptp_call_info info;
+	char a[INET_ADDRSTRLEN];
+	const char *ifname = k->ifname;
+
+	cp_put(b, "kernel_call_id", "%u", k->id);
+	/* the kernel knows the unit even when pppd logs elsewhere */
+	if (!kpptp_call_get(kd.nl, k->id, &info) && info.ifname[0])
+		ifname = info.ifname;
+	if (*ifname)
+		cp_put(b, "ifname", "%s", ifname);
+	if (k->user[0])
+		cp_put(b, "user", "%s", k->user);
+	if (k->local_ip)
+		cp_put(b, "local_ip", "%s", ipstr(k->local_ip, a));
+	if (k->remote_ip)
+		cp_put(b, "remote_ip", "%s", ipstr(k->remote_ip, a));
+	if (k->pid)
+		cp_put(b, "pppd_pid", "%d", (int)k->pid);
+	cp_put(b, "ppp", "%s", k->ppp_up ? "up" : k->pid ? "starting" : "none");
+	cp_put(b, "uptime_ms", "%llu",
+	       (unsigned long long)(now_ms() - k->created));
+}
+
+static void ppp_up_event(const struct call *k)
+{
+	struct cp_buf *e = mon_begin("ppp_up");
+	char a[INET_ADDRSTRLEN];
+
+	if (!e)
+		return;
+	if (k->conn)
+		cp_put(e, "conn", "%u", k->conn->id);
+	cp_put(e, "call", "%u", k->id);
+	if (k->ifname[0])
+		cp_put(e, "ifname", "%s", k->ifname);
+	if (k->user[0])
+		cp_put(e, "user", "%s", k->user);
+	cp_put(e, "local_ip", "%s", ipstr(k->local_ip, a));
+	cp_put(e, "remote_ip", "%s", ipstr(k->remote_ip, a));
+	mon_send(e);
+}
+
+static void pppd_line(struct call *k, const char *line)
+{
+	char name[sizeof(k->user)];
+	uint32_t a;
+
+	dbg("call %u: pppd: %s", k->id, line);
+	switch (pppd_log_line(line, name, sizeof(name), &a)) {
+	case PPPD_LOG_IFNAME:
+		snprintf(k->ifname, sizeof(k->ifname), "%.*s",
+			 (int)sizeof(k->ifname) - 1, name);
+		break;
+	case PPPD_LOG_USER:
+		snprintf(k->user, sizeof(k->user), "%s", name);
+		break;
+	case PPPD_LOG_LOCAL_IP:
+		k->local_ip = a;
+		break;
+	case PPPD_LOG_REMOTE_IP:
+		k->remote_ip = a;
+		/* pppd logs it once IPCP is up, after the local one */
+		if (!k->ppp_up) {
+			k->ppp_up = true;
+			ppp_up_event(k);
+		}
+		break;
+	}
+}
+
+void call_pppd_output(struct call *k)
+{
+	for (;;) {
+		ssize_t n;
+		char *nl;
+
+		if (k->outfd < 0)
+			return;
+		n = read(k->outfd, k->outbuf + k->outlen,
+			 sizeof(k->outbuf) - 1 - k->outlen);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			out_close(k);
+			return;
+		}
+		k->outlen += (size_t)n;
+		k->outbuf[k->outlen] = '\0';
+		while ((nl = memchr(k->outbuf, '\n', k->outlen))) {
+			*nl = '\0';
+			pppd_line(k, k->outbuf);
+			k->outlen -= (size_t)(nl + 1 - k->outbuf);
+			memmove(k->outbuf, nl + 1, k->outlen);
+		}
+		if (k->outlen == sizeof(k->outbuf) - 1) {
+			/* a line too long to be one we read: skip it */
+			k->outbuf[k->outlen] = '\0';
+			pppd_line(k, k->outbuf);
+			k->outlen = 0;
+		}
 	}
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/ctlproto.h"
 #include "../lib/parse.h"
 #include "conf.h"
 
@@ -25,6 +26,7 @@ void conf_init(struct conf *c)
 	c->plugin = strdup("kpptp.so");
 	c->ipparam = true;
 	c->state_file = strdup("/run/kpptpd.calls");
+	c->control_socket = strdup(KPPTPD_SOCK_DEFAULT);
 	c->redial_ms = 10000;
 }
 
@@ -45,6 +47,7 @@ void conf_free(struct conf *c)
 	free(c->plugin);
 	free(c->option);
 	free(c->state_file);
+	free(c->control_socket);
 	for (i = 0; i < c->nppp_args; i++)
 		free(c->ppp_args[i]);
 	memset(c, 0, sizeof(*c));
@@ -287,6 +290,9 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		return set_str(x, &c->plugin, v);
 	if (!strcmp(kw, "state-file"))
 		return set_str(x, &c->state_file, v);
+	if (!strcmp(kw, "control-socket"))
+		return set_str(x, &c->control_socket,
+			       strcmp(v, "none") ? v : "");
 	/* pptpd directives with no meaning here */
 	if (!strcmp(kw, "speed") || !strcmp(kw, "bcrelay") ||
 	    !strcmp(kw, "ppp"))

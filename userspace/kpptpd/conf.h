@@ -40,6 +40,7 @@ struct conf {
 	unsigned int nppp_args;
 	bool ipparam;			/* pass ipparam CLIENT-IP (pptpd's) */
 	char *state_file;		/* calls we own, for restart cleanup */
+	char *control_socket;		/* kpptpctl's unix socket, "" none */
 	uint32_t connect;		/* client role: server, network order */
 	uint32_t redial_ms;		/* client role: reconnect after */
 	bool debug;

@@ -20,27 +20,6 @@
 
 #include "kpptpd.h"
 
-#define OUT_MAX 65536		/* unsent bytes before we give up on a peer */
-
-struct conn {
-	struct ev ev;
-	struct conn *next;
-	int fd;
-	struct sockaddr_in peer, local;
-	char name[32];			/* "a.b.c.d:port" */
-	struct pptp_ctrl ctrl;
-	struct call **calls;		/* per pptp_ctrl slot */
-	uint8_t in[PPTP_MSG_MAX];
-	size_t inlen;
-	uint8_t out[OUT_MAX];
-	size_t outlen;
-	int new_slot;			/* CALL_NEW to serve after input */
-	bool closed;			/* CLOSE seen: flush, then free */
-	bool want_out;
-	bool connecting;		/* client role: connect() under way */
-	bool call_opened;		/* client role: our call was placed */
-};
-
 static void conn_flush(struct conn *c)
 {
 	while (c->outlen) {
@@ -71,7 +50,7 @@ static void send_msg(struct conn *c, const struct pptp_msg *m)
 		err("%s: cannot encode %s", c->name, pptp_type_abbrev(m->type));
 		return;
 	}
-	if (c->outlen + n > sizeof(c->out)) {
+	if (c->outlen + n > CONN_OUT_MAX) {
 		warn("%s: peer does not read: %zu bytes unsent, dropping it",
 		     c->name, c->outlen);
 		c->outlen = 0;
@@ -79,8 +58,49 @@ static void send_msg(struct conn *c, const struct pptp_msg *m)
 		return;
 	}
 	dbg("%s: send %s", c->name, pptp_type_abbrev(m->type));
+	if (m->type == PPTP_ECHORQ)
+		c->echo_sent++;
 	memcpy(c->out + c->outlen, buf, n);
 	c->outlen += n;
+}
+
+static void call_up_event(const struct conn *c, const struct call *k,
+			  const struct pptp_call *pc)
+{
+	struct cp_buf *e = mon_begin("call_up");
+	char a[INET_ADDRSTRLEN];
+
+	if (!e)
+		return;
+	cp_put(e, "conn", "%u", c->id);
+	cp_put(e, "call", "%u", pc->local_id);
+	cp_put(e, "peer_call_id", "%u", pc->peer_id);
+	cp_put(e, "peer", "%s", c->name);
+	if (k->pool_idx >= 0) {
+		cp_put(e, "local_ip", "%s", ipstr(k->local_ip, a));
+		cp_put(e, "remote_ip", "%s", ipstr(k->remote_ip, a));
+	}
+	cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	mon_send(e);
+}
+
+static void call_down_event(const struct conn *c, const struct pptp_call *pc,
+			    const struct call *k)
+{
+	struct cp_buf *e = mon_begin("call_down");
+
+	if (!e)
+		return;
+	cp_put(e, "conn", "%u", c->id);
+	cp_put(e, "call", "%u", pc->local_id);
+	cp_put(e, "peer_call_id", "%u", pc->peer_id);
+	cp_put(e, "peer", "%s", c->name);
+	if (k && k->pid)
+		cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	if (k)
+		cp_put(e, "uptime_ms", "%llu",
+		       (unsigned long long)(now_ms() - k->created));
+	mon_send(e);
 }
 
 static void on_act(void *arg, const struct pptp_act *a)
@@ -102,12 +122,17 @@ static void on_act(void *arg, const struct pptp_act *a)
 			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
 			break;
 		}
-		if (k && call_start_pppd(k, &a->call))
+		if (k && call_start_pppd(k, &a->call)) {
 			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
+			break;
+		}
+		if (k)
+			call_up_event(c, k, &a->call);
 		break;
 	case PPTP_ACT_CALL_DOWN:
 		k = c->calls[a->slot];
 		c->calls[a->slot] = NULL;
+		call_down_event(c, &a->call, k);
 		if (k)
 			call_down(k);
 		break;
@@ -117,6 +142,7 @@ static void on_act(void *arg, const struct pptp_act *a)
 	case PPTP_ACT_LOG:
 		log_msg(a->warn ? LOG_WARNING : LOG_INFO, "%s: %s", c->name,
 			a->text);
+		snprintf(c->last_log, sizeof(c->last_log), "%s", a->text);
 		break;
 	}
 }
@@ -134,21 +160,25 @@ static void serve_new(struct conn *c)
 		return;
 	pc = &c->ctrl.calls[slot];
 	if (kd.stopping) {
+		kd.calls_refused++;
 		pptp_ctrl_call_refused(&c->ctrl, slot, "shutting down");
 		return;
 	}
 	if (kd.ncalls >= kd.conf.max_calls) {
 		snprintf(why, sizeof(why), "limit of %u calls reached (max-calls)",
 			 kd.conf.max_calls);
+		kd.calls_refused++;
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
 	k = call_create(c, slot, pc, c->peer.sin_addr.s_addr,
 			c->local.sin_addr.s_addr, why, sizeof(why));
 	if (!k) {
+		kd.calls_refused++;
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
+	kd.calls_accepted++;
 	c->calls[slot] = k;
 	pptp_ctrl_call_created(&c->ctrl, slot, k->id, now_ms());
 }
@@ -205,12 +235,51 @@ static unsigned int conns_from(uint32_t addr)
 	return n;
 }
 
+static void refuse(int fd, const char *name, const char *why)
+{
+	struct cp_buf *e = mon_begin("conn_refused");
+
+	warn("%s: refused: %s", name, why);
+	close(fd);
+	kd.conns_refused++;
+	if (e) {
+		cp_put(e, "peer", "%s", name);
+		cp_put(e, "reason", "%s", why);
+		mon_send(e);
+	}
+}
+
+/* A new connection joins the list, with an ID kpptpctl can name. */
+static void conn_link(struct conn *c)
+{
+	c->id = ++kd.next_conn_id;
+	if (!c->id)
+		c->id = ++kd.next_conn_id;
+	c->started = now_ms();
+	c->echo_rtt_ms = -1;
+	c->next = kd.conns;
+	kd.conns = c;
+	kd.nconns++;
+}
+
+static void conn_event_accepted(const struct conn *c)
+{
+	struct cp_buf *e = mon_begin(c->ctrl.role == PPTP_ROLE_PAC ?
+				     "conn_accepted" : "conn_connecting");
+
+	if (!e)
+		return;
+	cp_put(e, "conn", "%u", c->id);
+	cp_put(e, "peer", "%s", c->name);
+	mon_send(e);
+}
+
 void conn_accept(void)
 {
 	struct sockaddr_in peer;
 	socklen_t len = sizeof(peer);
 	struct conn *c;
-	char name[32];
+	char name[32], why[160];
 	int fd, one = 1;
 
 	fd = accept4(kd.listen_fd, (struct sockaddr *)&peer, &len,
@@ -227,25 +296,26 @@ void conn_accept(void)
 		return;
 	}
 	if (kd.nconns >= kd.conf.max_conns) {
-		warn("%s: refused: limit of %u control connections reached (connections)",
-		     name, kd.conf.max_conns);
-		close(fd);
+		snprintf(why, sizeof(why),
+			 "limit of %u control connections reached (connections)",
+			 kd.conf.max_conns);
+		refuse(fd, name, why);
 		return;
 	}
 	if (conns_from(peer.sin_addr.s_addr) >= kd.conf.max_per_source) {
-		warn("%s: refused: limit of %u control connections from %s reached (max-per-source)",
-		     name, kd.conf.max_per_source, inet_ntoa(peer.sin_addr));
-		close(fd);
+		snprintf(why, sizeof(why),
+			 "limit of %u control connections from %s reached (max-per-source)",
+			 kd.conf.max_per_source, inet_ntoa(peer.sin_addr));
+		refuse(fd, name, why);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
 	if (c)
 		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
 	if (!c || !c->calls) {
-		err("%s: refused: out of memory", name);
 		if (c)
 			free(c);
-		close(fd);
+		refuse(fd, name, "out of memory");
 		return;
 	}
 	c->ev.kind = EV_CONN;
@@ -258,17 +328,28 @@ void conn_accept(void)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PAC, &kd.conf.ctrl, now_ms(),
 			   on_act, c) || ev_add(fd, EPOLLIN, &c->ev)) {
-		err("%s: refused: cannot set up the connection", name);
 		pptp_ctrl_free(&c->ctrl);
 		free(c->calls);
 		free(c);
-		close(fd);
+		refuse(fd, name, "cannot set up the connection");
 		return;
 	}
-	c->next = kd.conns;
-	kd.conns = c;
-	kd.nconns++;
+	conn_link(c);
+	kd.conns_accepted++;
 	info("%s: control connection accepted (%u open)", c->name, kd.nconns);
+	conn_event_accepted(c);
+}
+
+/* Before pptp_ctrl_input(): it forgets when the request went out. */
+static void count_echo(struct conn *c, const struct pptp_msg *m)
+{
+	if (m->type == PPTP_ECHORQ) {
+		c->echo_received++;
+	} else if (m->type == PPTP_ECHORP && c->ctrl.echo_pending &&
+		   m->echorp.id == c->ctrl.echo_id) {
+		c->echo_replies++;
+		c->echo_rtt_ms = (int64_t)(now_ms() - c->ctrl.echo_sent);
+	}
 }
 
 static void conn_read(struct conn *c)
@@ -305,6 +386,7 @@ static void conn_read(struct conn *c)
 			off += (size_t)r;
 			dbg("%s: received %s", c->name,
 			    pptp_type_abbrev(m.type));
+			count_echo(c, &m);
 			pptp_ctrl_input(&c->ctrl, &m, now_ms());
 			serve_new(c);
 			open_call(c);
@@ -355,10 +437,9 @@ void conn_connect(void)
 	}
 	c->connecting = true;
 	c->want_out = true;
-	c->next = kd.conns;
-	kd.conns = c;
-	kd.nconns++;
+	conn_link(c);
 	info("%s: connecting", c->name);
+	conn_event_accepted(c);
 	return;
 retry:
 	if (fd >= 0)
@@ -449,6 +530,21 @@ void conn_stop_all(void)
 	}
 }
 
+static void conn_event_closed(const struct conn *c)
+{
+	struct cp_buf *e = mon_begin("conn_closed");
+
+	if (!e)
+		return;
+	cp_put(e, "conn", "%u", c->id);
+	cp_put(e, "peer", "%s", c->name);
+	cp_put(e, "uptime_ms", "%llu",
+	       (unsigned long long)(now_ms() - c->started));
+	if (c->last_log[0])
+		cp_put(e, "reason", "%s", c->last_log);
+	mon_send(e);
+}
+
 void conn_reap(void)
 {
 	struct conn **pp = &kd.conns, *c;
@@ -463,6 +559,7 @@ void conn_reap(void)
 		kd.nconns--;
 		info("%s: control connection closed (%u open)", c->name,
 		     kd.nconns);
+		conn_event_closed(c);
 		close(c->fd);
 		if (c->ctrl.role == PPTP_ROLE_PNS && !kd.stopping) {
 			kd.redial_at = now_ms() + kd.conf.redial_ms;
@@ -471,5 +568,75 @@ void conn_reap(void)
 		pptp_ctrl_free(&c->ctrl);
 		free(c->calls);
 		free(c);
+	}
+}
+
+struct conn *conn_find(uint32_t id)
+{
+	struct conn *c;
+
+	for (c = kd.conns; c; c = c->next)
+		if (c->id == id && !c->closed)
+			return c;
+	return NULL;
+}
+
+void conn_disconnect(struct conn *c)
+{
+	info("%s: disconnect asked for by kpptpctl", c->name);
+	snprintf(c->last_log, sizeof(c->last_log), "disconnected by kpptpctl");
+	if (c->connecting || c->ctrl.state != PPTP_CTRL_ESTABLISHED)
+		pptp_ctrl_abort(&c->ctrl, "disconnected by kpptpctl");
+	else
+		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
+	conn_flush(c);
+}
+
+void conn_call_disconnect(struct call *k)
+{
+	struct conn *c = k->conn;
+
+	info("%s: call %u: disconnect asked for by kpptpctl", c->name, k->id);
+	/* the slot keeps @k: the CALL_DOWN it brings stops pppd */
+	pptp_ctrl_call_close(&c->ctrl, k->slot, now_ms());
+	client_done(c);
+	conn_flush(c);
+}
+
+void conn_describe(const struct conn *c, struct cp_buf *b)
+{
+	const struct pptp_ctrl *t = &c->ctrl;
+	unsigned int i;
+
+	cp_put(b, "conn", "%u", c->id);
+	cp_put(b, "peer", "%s", c->name);
+	if (c->local.sin_family == AF_INET)
+		cp_put(b, "local", "%s:%u", inet_ntoa(c->local.sin_addr),
+		       ntohs(c->local.sin_port));
+	cp_put(b, "role", "%s", t->role == PPTP_ROLE_PAC ? "server" : "client");
+	cp_put(b, "state", "%s", c->connecting ? "connecting" :
+	       pptp_ctrl_state_name(t->state));
+	cp_put(b, "uptime_ms", "%llu",
+	       (unsigned long long)(now_ms() - c->started));
+	if (t->peer_host[0])
+		cp_put(b, "peer_hostname", "%s", t->peer_host);
+	if (t->peer_vendor[0])
+		cp_put(b, "peer_vendor", "%s", t->peer_vendor);
+	cp_put(b, "echo_sent", "%llu", (unsigned long long)c->echo_sent);
+	cp_put(b, "echo_replies", "%llu", (unsigned long long)c->echo_replies);
+	cp_put(b, "echo_received", "%llu",
+	       (unsigned long long)c->echo_received);
+	if (c->echo_rtt_ms >= 0)
+		cp_put(b, "echo_rtt_ms", "%lld", (long long)c->echo_rtt_ms);
+	for (i = 0; i < t->cfg.max_calls; i++) {
+		const struct pptp_call *pc = &t->calls[i];
+
+		if (pc->state == PPTP_CALL_FREE)
+			continue;
+		cp_put(b, "call", "%u", pc->local_id);
+		cp_put(b, "peer_call_id", "%u", pc->peer_id);
+		cp_put(b, "call_state", "%s", pptp_call_state_name(pc->state));
+		if (c->calls[i])
+			call_describe(c->calls[i], b);
 	}
 }

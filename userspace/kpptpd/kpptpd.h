@@ -5,16 +5,21 @@
  *   conn.c   TCP 1723: accept with limits, framing, the pptp_ctrl glue
  *   call.c   per call: the kernel call (netlink), pppd, the state file
  *   conf.c   kpptpd.conf / pptpd.conf and the address pools
+ *   reload.c SIGHUP: the configuration read again, applied to what is new
+ *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
+ *   pppdlog.c what pppd's log lines say (interface, user, addresses)
  *   log.c    log lines to stderr or syslog
  */
 #ifndef KPPTPD_H
 #define KPPTPD_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../lib/ctlproto.h"
 #include "../lib/nl.h"
 #include "../pptp/pptp_ctrl.h"
 #include "conf.h"
@@ -32,7 +37,10 @@ void log_msg(int prio, const char *fmt, ...);
 struct conn;
 struct call;
 
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL };
+enum ev_kind {
+	EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL, EV_PPPD_OUT, EV_CTL_LISTEN,
+	EV_CTL_CLIENT,
+};
 
 /* epoll's data.ptr points at one of these, first in its owner */
 struct ev {
@@ -51,6 +59,15 @@ struct daemon {
 	unsigned int ncalls;		/* calls that count against limits */
 	bool stopping;
 	uint64_t redial_at;		/* client role: next connect, or 0 */
+	/* for the control socket and reload */
+	const char *conf_path;
+	const char *sock_opt;		/* -S, or NULL */
+	bool use_syslog, debug_opt;	/* -s, -d */
+	uint64_t started;		/* now_ms() at start */
+	uint32_t next_conn_id;
+	uint64_t conns_accepted, conns_refused;
+	uint64_t calls_accepted, calls_refused;
+	uint64_t reloads, reloads_failed;
 };
 
 extern struct daemon kd;
@@ -58,8 +75,41 @@ extern struct daemon kd;
 uint64_t now_ms(void);
 int ev_add(int fd, uint32_t events, struct ev *ev);
 int ev_mod(int fd, uint32_t events, struct ev *ev);
+/* A listening TCP socket on @addr (network order) @port, or -1 + errno. */
+int listener_open(uint32_t addr, uint16_t port);
+const char *ipstr(uint32_t addr, char *buf);	/* INET_ADDRSTRLEN */
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 /* ---- conn.c */
+#define CONN_OUT_MAX 65536	/* unsent bytes before we give up on a peer */
+
+struct conn {
+	struct ev ev;
+	struct conn *next;
+	int fd;
+	uint32_t id;			/* for kpptpctl, from 1 */
+	uint64_t started;
+	struct sockaddr_in peer, local;
+	char name[32];			/* "a.b.c.d:port" */
+	struct pptp_ctrl ctrl;
+	struct call **calls;		/* per pptp_ctrl slot */
+	uint8_t in[PPTP_MSG_MAX];
+	size_t inlen;
+	uint8_t out[CONN_OUT_MAX];
+	size_t outlen;
+	int new_slot;			/* CALL_NEW to serve after input */
+	bool closed;			/* CLOSE seen: flush, then free */
+	bool want_out;
+	bool connecting;		/* client role: connect() under way */
+	bool call_opened;		/* client role: our call was placed */
+	/* Echo: requests we sent, their replies, the peer's requests */
+	uint64_t echo_sent, echo_replies, echo_received;
+	int64_t echo_rtt_ms;		/* last round trip, -1 before one */
+	char last_log[192];		/* why it closed, when it did */
+};
+
 void conn_accept(void);
 void conn_connect(void);		/* client role: to conf.connect */
 void conn_event(struct conn *c, uint32_t events);
@@ -69,6 +119,12 @@ void conn_stop_all(void);
 void conn_reap(void);		/* free connections marked closed */
 /* pppd of a call on @c ended (call.c) */
 void conn_call_ended(struct conn *c, int slot);
+struct conn *conn_find(uint32_t id);
+/* kpptpctl: end @c (StopCCRQ) or one call of it (CDN / CCRQ) politely */
+void conn_disconnect(struct conn *c);
+void conn_call_disconnect(struct call *k);
+/* get: @c's keys, then its calls' */
+void conn_describe(const struct conn *c, struct cp_buf *b);
 
 /* ---- call.c */
 struct call {
@@ -83,6 +139,15 @@ struct call {
 	pid_t pid;		/* pppd, 0 if none */
 	int pidfd;
 	uint64_t started;
+	uint64_t created;
+	/* pppd's log lines (its standard output): what it tells us */
+	struct ev out_ev;
+	int outfd;		/* -1 when closed */
+	char outbuf[512];
+	size_t outlen;
+	char user[256];		/* the peer's authenticated name, or "" */
+	char ifname[KPPTP_IFNAMSIZ];
+	bool ppp_up;		/* IPCP up: addresses as pppd reported them */
 };
 
 /* Make the kernel call for a PPTP call request (@slot -1: our own outgoing
@@ -96,7 +161,32 @@ int call_set_peer(struct call *k, const struct pptp_call *pc);
 /* The PPTP side is over: stop pppd, delete the kernel call. */
 void call_down(struct call *k);
 void call_event(struct call *k);	/* pidfd readable: pppd exited */
+void call_pppd_output(struct call *k);	/* pppd wrote log lines */
+struct call *call_find(uint16_t id);	/* a live call (not dying) */
+void call_describe(const struct call *k, struct cp_buf *b);
 void call_sweep_stale(void);		/* startup: remove calls we owned */
 void call_kill_all(void);		/* shutdown */
+
+/* ---- ctlsock.c */
+/* Bind @path; -1 (logged) if it cannot or another kpptpd answers there. */
+int ctlsock_open(const char *path);
+void ctlsock_close(void);		/* and remove the socket file */
+void ctlsock_accept(void);
+void ctlsock_event(struct ev *ev, uint32_t events);
+void ctlsock_reap(void);		/* free clients marked closed */
+void ctlsock_timers(uint64_t now);
+uint64_t ctlsock_next_timer(void);
+/*
+ * A daemon event for monitor clients: mon_begin() gives a record holding
+ * "event=NAME" and "time=", or NULL when nobody listens; add keys with
+ * cp_put(), then mon_send().
+ */
+struct cp_buf *mon_begin(const char *name);
+void mon_send(struct cp_buf *b);
+
+/* ---- reload.c */
+/* SIGHUP or kpptpctl: 0 if the new configuration is in use, else -1 and
+ * @why; the old one then stays. */
+int daemon_reload(char *why, size_t whylen);
 
 #endif /* KPPTPD_H */

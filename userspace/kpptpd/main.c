@@ -4,7 +4,7 @@
  * client (PNS) placing one call.  Options, the epoll loop and shutdown;
  * see kpptpd(8).
  *
- *	kpptpd [-c FILE] [-f] [-s] [-d] [-t]
+ *	kpptpd [-c FILE] [-S SOCKET] [-f] [-s] [-d] [-t]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -46,12 +46,19 @@ int ev_mod(int fd, uint32_t events, struct ev *ev)
 	return epoll_ctl(kd.epfd, EPOLL_CTL_MOD, fd, &e);
 }
 
-static int open_listener(void)
+const char *ipstr(uint32_t addr, char *buf)
+{
+	struct in_addr in = { addr };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+int listener_open(uint32_t addr, uint16_t port)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
-		.sin_port = htons(kd.conf.port),
-		.sin_addr.s_addr = kd.conf.listen,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = addr,
 	};
 	int fd, one = 1;
 
@@ -60,7 +67,10 @@ static int open_listener(void)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 128)) {
+		int e = errno;
+
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;
@@ -69,8 +79,10 @@ static int open_listener(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kpptpd [-c FILE] [-f] [-s] [-d] [-t]\n"
+		"Usage: kpptpd [-c FILE] [-S SOCKET] [-f] [-s] [-d] [-t]\n"
 		"  -c FILE  configuration (default /etc/kpptpd.conf; a pptpd.conf works)\n"
+		"  -S PATH  control socket for kpptpctl (default " KPPTPD_SOCK_DEFAULT
+		"; none: no socket)\n"
 		"  -f       log to stderr (the default unless -s)\n"
 		"  -s       log to syslog\n"
 		"  -d       debug: log every message\n"
@@ -79,16 +91,17 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	const char *path = "/etc/kpptpd.conf";
+	const char *path = "/etc/kpptpd.conf", *sock = NULL;
 	bool use_syslog = false, test = false, debug = false;
 	struct ev signal_ev = { EV_SIGNAL };
 	char errbuf[512];
 	sigset_t sigs;
 	int opt, sfd, r;
 
-	while ((opt = getopt(argc, argv, "c:fsdth")) != -1) {
+	while ((opt = getopt(argc, argv, "c:S:fsdth")) != -1) {
 		switch (opt) {
 		case 'c': path = optarg; break;
+		case 'S': sock = optarg; break;
 		case 'f': use_syslog = false; break;
 		case 's': use_syslog = true; break;
 		case 'd': debug = true; break;
@@ -110,13 +123,32 @@ int main(int argc, char **argv)
 		printf("%s: ok\n", path);
 		return 0;
 	}
+	if (sock) {
+		/* -S wins over the file, also after a reload */
+		free(kd.conf.control_socket);
+		kd.conf.control_socket = strdup(strcmp(sock, "none") ? sock : "");
+		kd.sock_opt = sock;
+	}
+	kd.conf_path = path;
+	kd.use_syslog = use_syslog;
+	kd.debug_opt = debug;
+	kd.started = now_ms();
 	log_open(use_syslog, debug || kd.conf.debug);
 
+	kd.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (kd.epfd < 0) {
+		err("epoll: %s", strerror(errno));
+		return 1;
+	}
+	/* before the sweep: a second kpptpd must not touch the first's calls */
+	if (ctlsock_open(kd.conf.control_socket))
+		return 1;
 	r = kpptp_nl_open(&kd.nl);
 	if (r) {
 		err("cannot reach kpptp.ko over netlink: %s", r == -ENOENT ?
 		    "the \"kpptp\" family does not exist (modprobe kpptp)" :
 		    strerror(-r));
+		ctlsock_close();
 		return 1;
 	}
 	call_sweep_stale();
@@ -128,19 +160,21 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
-	kd.epfd = epoll_create1(EPOLL_CLOEXEC);
 	kd.listen_ev.kind = EV_LISTEN;
-	kd.listen_fd = kd.conf.connect ? -1 : open_listener();
+	kd.listen_fd = kd.conf.connect ? -1 :
+		       listener_open(kd.conf.listen, kd.conf.port);
 	if (kd.listen_fd < 0 && !kd.conf.connect) {
 		err("cannot listen on %s port %u: %s",
 		    inet_ntoa((struct in_addr){ kd.conf.listen }), kd.conf.port,
 		    strerror(errno));
+		ctlsock_close();
 		return 1;
 	}
-	if (sfd < 0 || kd.epfd < 0 || ev_add(sfd, EPOLLIN, &signal_ev) ||
+	if (sfd < 0 || ev_add(sfd, EPOLLIN, &signal_ev) ||
 	    (kd.listen_fd >= 0 &&
 	     ev_add(kd.listen_fd, EPOLLIN, &kd.listen_ev))) {
 		err("setup: %s", strerror(errno));
+		ctlsock_close();
 		return 1;
 	}
 	if (kd.conf.connect) {
@@ -160,6 +194,8 @@ int main(int argc, char **argv)
 		int timeout = -1, n, i;
 
 		next = conn_next_timer();
+		if (ctlsock_next_timer() < next)
+			next = ctlsock_next_timer();
 		if (kd.redial_at && kd.redial_at < next)
 			next = kd.redial_at;
 		if (next != PPTP_NO_TIMER)
@@ -184,7 +220,12 @@ int main(int argc, char **argv)
 
 				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 					if (si.ssi_signo == SIGHUP) {
-						info("SIGHUP: nothing to reload (restart to apply changes)");
+						char why[512];
+
+						if (kd.stopping)
+							continue;
+						info("SIGHUP: reloading %s", kd.conf_path);
+						daemon_reload(why, sizeof(why));
 						continue;
 					}
 					if (kd.stopping)
@@ -206,16 +247,29 @@ int main(int argc, char **argv)
 			case EV_CALL:
 				call_event((struct call *)ev);
 				break;
+			case EV_PPPD_OUT:
+				call_pppd_output(container_of(ev, struct call,
+							      out_ev));
+				break;
+			case EV_CTL_LISTEN:
+				ctlsock_accept();
+				break;
+			case EV_CTL_CLIENT:
+				ctlsock_event(ev, evs[i].events);
+				break;
 			}
 		}
 		/* only now: later events of this batch may name a closed one */
 		conn_timers(now_ms());
+		ctlsock_timers(now_ms());
 		conn_reap();
+		ctlsock_reap();
 		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
 			conn_connect();
 	}
 	call_kill_all();
 	kpptp_nl_close(kd.nl);
+	ctlsock_close();
 	info("stopped");
 	conf_free(&kd.conf);
 	return 0;

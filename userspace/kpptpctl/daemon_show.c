@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpctl daemon show: kpptpd itself, "name value" per line (the names
+ * are the JSON keys).
+ */
+#include "kpptpctl.h"
+
+int cmd_daemon_show(struct ctl *ctl, int argc, char **argv)
+{
+	struct printer *p = &ctl->pr;
+	char buf[2048];
+	struct kd_info d;
+	int err;
+
+	(void)argv;
+	if (argc)
+		return ctl_usage_error(ctl, "takes no arguments");
+	err = kd_get(ctl, &d);
+	if (err)
+		return err;
+	pr_open_obj(p, NULL);
+	pr_uint(p, "pid", "pid %s\n", d.pid);
+	pr_string(p, "version", "version %s\n",
+		  ctl_safe(ctl, d.version, buf, sizeof(buf)));
+	pr_string(p, "role", "role %s\n", ctl_safe(ctl, d.role, buf, sizeof(buf)));
+	if (d.listen[0])
+		pr_string(p, "listen", "listen %s\n",
+			  ctl_safe(ctl, d.listen, buf, sizeof(buf)));
+	if (d.connect[0])
+		pr_string(p, "connect", "connect %s\n",
+			  ctl_safe(ctl, d.connect, buf, sizeof(buf)));
+	pr_string(p, "config", "config %s\n",
+		  ctl_safe(ctl, d.config, buf, sizeof(buf)));
+	pr_string(p, "socket", "socket %s\n",
+		  ctl_safe(ctl, kd_socket_path(ctl), buf, sizeof(buf)));
+	pr_uint(p, "uptime_ms", NULL, d.uptime_ms);
+	pr_text(p, "uptime %s\n", age_str(d.uptime_ms, buf, sizeof(buf)));
+	pr_uint(p, "connections", "connections %s\n", d.connections);
+	pr_uint(p, "calls", "calls %s\n", d.calls);
+	pr_uint(p, "max_connections", "max_connections %s\n", d.max_connections);
+	pr_uint(p, "max_per_source", "max_per_source %s\n", d.max_per_source);
+	pr_uint(p, "max_calls", "max_calls %s\n", d.max_calls);
+	pr_uint(p, "conns_accepted", "conns_accepted %s\n", d.conns_accepted);
+	pr_uint(p, "conns_refused", "conns_refused %s\n", d.conns_refused);
+	pr_uint(p, "calls_accepted", "calls_accepted %s\n", d.calls_accepted);
+	pr_uint(p, "calls_refused", "calls_refused %s\n", d.calls_refused);
+	pr_uint(p, "reloads", "reloads %s\n", d.reloads);
+	pr_uint(p, "reloads_failed", "reloads_failed %s\n", d.reloads_failed);
+	pr_close_obj(p);
+	kd_info_free(&d);
+	return EXIT_OK;
+}

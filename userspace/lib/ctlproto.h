@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kpptpd control socket protocol, after WireGuard's cross-platform
+ * userspace API: text lines "key=value", a record ends with an empty line.
+ *
+ *	request			reply
+ *	get=1\n\n		daemon keys, then per connection "conn=ID"
+ *				and its keys, per call "call=ID" and its keys,
+ *				then errno=0\n\n
+ *	set=1\n			errno=0\n\n, or message=WHY\nerrno=N\n\n
+ *	disconnect_conn=ID\n
+ *	  (or disconnect_call=ID, reload=1)\n\n
+ *	monitor=1\n\n		errno=0\n\n, then one record per daemon event
+ *				until either side closes:
+ *				event=NAME\ntime=UNIX_MS\n...\n\n
+ *
+ * Keys are [a-z0-9_], at most CP_KEY_MAX bytes.  Values are printable ASCII;
+ * any other byte, and '\', is written as \xHH, so a value is one line
+ * whatever a peer put in its hostname.  A request is at most CP_REQ_MAX
+ * bytes.  The writer (cp_buf) is the daemon's, the reader (cp_next) both
+ * sides'; kpptpctl turns replies into a model in kpptpctl/daemon.c.
+ */
+#ifndef KPPTP_CTLPROTO_H
+#define KPPTP_CTLPROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KPPTPD_SOCK_DEFAULT "/run/kpptpd.sock"
+#define KPPTPD_SOCK_ENV "KPPTPD_SOCKET"
+
+#define CP_KEY_MAX 32
+#define CP_VAL_MAX 512		/* after unescaping */
+#define CP_LINE_MAX (CP_KEY_MAX + 1 + 4 * CP_VAL_MAX + 1)
+#define CP_REQ_MAX 4096
+
+/* ------------------------------------------------------------ writing */
+
+struct cp_buf {
+	char *data;
+	size_t len, cap;
+	size_t max;		/* never grows beyond: @overflow instead */
+	bool overflow;
+};
+
+void cp_buf_init(struct cp_buf *b, size_t max);
+void cp_buf_free(struct cp_buf *b);
+/* Append raw bytes (already in protocol form). */
+void cp_raw(struct cp_buf *b, const char *s, size_t n);
+/* "key=VALUE\n", VALUE formatted then escaped. */
+void cp_put(struct cp_buf *b, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The end of a record: "\n". */
+void cp_end(struct cp_buf *b);
+/* Escape @s into @out (size @n, always terminated); returns @out. */
+char *cp_escape(const char *s, char *out, size_t n);
+
+/* ------------------------------------------------------------ reading */
+
+struct cp_pair {
+	char key[CP_KEY_MAX + 1];
+	char val[CP_VAL_MAX + 1];	/* unescaped, no NUL inside */
+};
+
+enum {
+	CP_MORE = 0,		/* no complete line yet */
+	CP_PAIR = 1,		/* @p holds a key and value */
+	CP_END = 2,		/* an empty line: the record ended */
+};
+
+/*
+ * One line from @buf (@len bytes): CP_PAIR, CP_END, CP_MORE, or -1 with
+ * @why (size @whylen) saying what is wrong.  *@used is how many bytes the
+ * line took (0 for CP_MORE).
+ */
+int cp_next(const char *buf, size_t len, size_t *used, struct cp_pair *p,
+	    char *why, size_t whylen);
+
+/* A decimal in [min, max]: 0, or -1. */
+int cp_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+#endif /* KPPTP_CTLPROTO_H */
