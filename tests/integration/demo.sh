@@ -40,22 +40,47 @@ n2 "$CTL" call del id 200 2>/dev/null || true
 # pptp-linux + pppd client in n1 dials it over TCP 1723.
 . "$(dirname "$0")/kpptpd-lib.sh"
 
-step "kpptpd (server role) in n2: kpptpd -c kpptpd.conf"
+step "kpptpd (server role) in n2: kpptpd -c kpptpd.conf, MS-CHAPv2 + MPPE-128"
+modprobe ppp_mppe
 kpptpd_conf >"$TMP/kpptpd.conf"
-cat "$TMP/kpptpd.conf"
+# pppd logs to its stdout, which kpptpd reads (user name, PPP state)
+cat >"$TMP/options.kpptpd" <<OPT
+name kpptpd
+auth
+require-mschap-v2
+require-mppe-128
+nodefaultroute
+novj
+mtu 1400
+mru 1400
+lcp-echo-interval 0
+OPT
+install -m 600 /dev/null /etc/ppp/chap-secrets	# the guest's /etc is a throwaway overlay
+echo 'alice kpptpd "s3cret-Pa55" *' >/etc/ppp/chap-secrets
+cat "$TMP/kpptpd.conf" "$TMP/options.kpptpd"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 
-step "pptp-linux client in n1: pppd pty \"pptp 10.0.0.2 --nolaunchpppd\""
-start_pptp_client n1 10.0.0.2 demo
+step "pptp-linux client in n1: pppd pty \"pptp 10.0.0.2 --nolaunchpppd\" name alice require-mppe-128"
+n1 pppd pty "pptp 10.0.0.2 --nolaunchpppd --loglevel 1" \
+	noauth nodetach nodefaultroute noipdefault novj mtu 1400 mru 1400 \
+	lcp-echo-interval 0 ipparam demo name alice remotename kpptpd \
+	require-mppe-128 logfile "$TMP/client-demo.log" >/dev/null 2>&1 &
 wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
+grep -E "MPPE|CHAP" "$TMP/client-demo.log"
 n1 ip -br addr show dev ppp0
 n1 ping -c 3 -i 0.2 192.168.200.1
 
 step "kpptpd's log"
 cat "$TMP/kpptpd.log"
 
-step "kpptpctl show (n2: the call kpptpd made for the client)"
+step "kpptpctl conn show (n2: kpptpd's control connections and their calls)"
+n2 "$CTL" -S "$TMP/kpptpd.sock" conn show
+
+step "kpptpctl -s show (n2: the kernel call kpptpd made, with its counters)"
 n2 "$CTL" -s show
+
+step "kpptpctl -j daemon show"
+n2 "$CTL" -S "$TMP/kpptpd.sock" -j -p daemon show
 
 step "the client stops: kpptpd sees its control connection close and clears the call"
 pkill -TERM -f "pppd pty pptp 10.0.0.2 .*ipparam demo" || true
