@@ -127,7 +127,9 @@ rx0=$(kctl -j -s conn show | py 'd[0]["calls"][0]["stats"]["rx_packets"]')
 n1 ping -q -c 20 -i 0.05 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 rx1=$(kctl -j -s conn show | py 'd[0]["calls"][0]["stats"]["rx_packets"]')
 [ "$((rx1 - rx0))" -ge 20 ] || kpptpd_fail "rx_packets $rx0 -> $rx1 after 20 pings"
-kctl -s conn show | grep -qE "^        rx_packets $rx1 " || kpptpd_fail "conn show -s text: $(kctl -s conn show)"
+# more may arrive meanwhile (IPv6 router solicitations): at least rx1
+rx2=$(kctl -s conn show | sed -nE 's/^        rx_packets ([0-9]+) .*/\1/p')
+[ -n "$rx2" ] && [ "$rx2" -ge "$rx1" ] || kpptpd_fail "conn show -s text: $(kctl -s conn show)"
 pass "conn show -s: the kernel's rx_packets $rx0 -> $rx1 with 20 pings"
 
 # ------------------------------------------------------------ disconnect
