@@ -145,20 +145,43 @@ def markdown(data, table, units):
             lines.append("| %d | %s | %s | %s |" % (n, fmt(p), fmt(k), ratio(k, p)))
         lines.append("")
 
-    cp = [(m, v) for (dp, c, m), v in table.items() if c == "control"]
+    cp = [(dp, m, v) for (dp, c, m), v in table.items() if c == "control"]
     if cp:
+        idle = table.get(("kpptpd", "control", "idle_conns"))
+        idle = "%d" % idle if num(idle) else "N"
         text = {
             "exec_per_s": "process starts per second in the guest (/bin/true), for scale",
             "call_setups_kpptpctl": "call setups/s over netlink, one `kpptpctl call add` "
-                                    "process per call (stand-in until kpptpd exists)",
+                                    "process per call",
             "kmem_per_call": "kernel memory per call (SUnreclaim growth / calls, netlink calls)",
-            "call_setups_kpptpd": "call setups/s through kpptpd, no pppd",
-            "kpptpd_rss_10k_idle": "kpptpd RSS with 10,000 idle control connections",
+            "call_setups": "call setups/s through kpptpd, no pppd (`pppd none`): "
+                           "OCRQ/OCRP/CCRQ/CDN cycles on %s control connections"
+                           % fmt(table.get(("kpptpd", "control", "setup_conns"))),
+            "call_setup_p50": "call setup latency (OCRQ sent to OCRP received), median",
+            "call_setup_p99": "call setup latency, 99th percentile",
+            "call_setup_failures": "failed setups (any result code but success, wrong IDs, "
+                                   "timeouts)",
+            "call_setups_kpptpd_cpu": "kpptpd's CPU use during the setups",
+            "call_setups_generator_cpu": "the load generator's CPU use during the setups",
+            "conn_call_cycles": "connection + call cycles/s through kpptpd (connect, SCCRQ, "
+                                "OCRQ, CCRQ, StopCCRQ, close), no pppd",
+            "idle_conns": "idle control connections opened (10,000 wanted)",
+            "idle_open_time": "time to open them (at most 64 handshakes under way)",
+            "idle_open_kpptpd_cpu": "kpptpd's CPU use while they opened",
+            "kpptpd_rss_0": "kpptpd VmRSS with no connection",
+            "kpptpd_rss_idle": "kpptpd VmRSS with %s idle control connections" % idle,
+            "kpptpd_hwm_idle": "kpptpd VmHWM (peak RSS) with them",
+            "rss_per_conn": "kpptpd RSS per idle connection ((RSS - RSS at 0) / %s)" % idle,
+            "slab_per_conn": "kernel slab per idle connection, both TCP ends "
+                             "(Slab growth / %s)" % idle,
         }
-        lines.append("| control plane | kpptp |")
+        lines.append("| control plane | measured |")
         lines.append("|---|---|")
-        for m, v in cp:
-            lines.append("| %s | %s %s |" % (text.get(m, m), fmt(v), units.get(m, "")))
+        for dp, m, v in cp:
+            if m == "setup_conns":
+                continue
+            lines.append("| %s | %s %s |" % (text.get(m, "%s %s" % (dp, m)), fmt(v),
+                                            units.get(m, "")))
         lines.append("")
 
     lines.append("| target (issue 5) | measured | needed | |")
