@@ -158,6 +158,9 @@ kpptpd_figures() {
 	row kpptpd control call_setup_failures "$(load_get "$j-setups.json" 'j["failures"]')" failures
 	row kpptpd control call_setups_kpptpd_cpu "$(load_get "$j-setups.json" 'j["server_cpu"]')" CPU
 	row kpptpd control call_setups_generator_cpu "$(load_get "$j-setups.json" 'j["generator_cpu"]')" CPU
+	row kpptpd control call_setups_kpptpd_blocked \
+		"$(load_get "$j-setups.json" 'round(1 - sum(v for k, v in j["server_where"].items() if k in ("running", "do_epoll_wait")), 2)')" \
+		"of the time"
 	blog "kpptpd during the setups (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
 	no_calls_left n2
 	load_run "$j-conn.json" setups --per-conn --conns "$CP_CONNS" --seconds 5 \

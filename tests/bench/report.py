@@ -156,13 +156,17 @@ def markdown(data, table, units):
             "kmem_per_call": "kernel memory per call (SUnreclaim growth / calls, netlink calls)",
             "call_setups": "call setups/s through kpptpd, no pppd (`pppd none`): "
                            "OCRQ/OCRP/CCRQ/CDN cycles on %s control connections"
-                           % fmt(table.get(("kpptpd", "control", "setup_conns"))),
+                           % ("%d" % table[("kpptpd", "control", "setup_conns")]
+                              if num(table.get(("kpptpd", "control", "setup_conns"))) else "N"),
             "call_setup_p50": "call setup latency (OCRQ sent to OCRP received), median",
             "call_setup_p99": "call setup latency, 99th percentile",
             "call_setup_failures": "failed setups (any result code but success, wrong IDs, "
                                    "timeouts)",
             "call_setups_kpptpd_cpu": "kpptpd's CPU use during the setups",
             "call_setups_generator_cpu": "the load generator's CPU use during the setups",
+            "call_setups_kpptpd_blocked": "share of the setups kpptpd sat blocked in a system "
+                                          "call (not running, not in epoll_wait; sampled "
+                                          "/proc/PID/wchan)",
             "conn_call_cycles": "connection + call cycles/s through kpptpd (connect, SCCRQ, "
                                 "OCRQ, CCRQ, StopCCRQ, close), no pppd",
             "idle_conns": "idle control connections opened (10,000 wanted)",
@@ -180,7 +184,8 @@ def markdown(data, table, units):
         for dp, m, v in cp:
             if m == "setup_conns":
                 continue
-            lines.append("| %s | %s %s |" % (text.get(m, "%s %s" % (dp, m)), fmt(v),
+            v = "%d" % v if num(v) and v == int(v) else fmt(v)
+            lines.append("| %s | %s %s |" % (text.get(m, "%s %s" % (dp, m)), v,
                                             units.get(m, "")))
         lines.append("")
 
