@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
 . "$(dirname "$0")/../bench/load.sh"
-FLOOR=${KPPTP_LOAD_FLOOR:-10}	# setups/s; the guest reaches ~10x this
+FLOOR=${KPPTP_LOAD_FLOOR:-5}	# setups/s; the guest reached 14-50 (host load)
 setup_veth_pair
 
 load_kpptpd_up
