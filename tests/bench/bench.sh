@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 1800
+# timeout: 2700
 #
 # bench.sh: the kpptp benchmark, run in the test guest by "make bench"
 # (tests/vm/guest.sh bench), all in one boot:
