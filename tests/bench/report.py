@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """report.py: the kpptp benchmark's table and plot, on the host.
 
-usage: report.py [--readme README.md] [--host FILE] RESULTS_DIR
+usage: report.py [--readme README.md] [--merge PARTIAL.json] RESULTS_DIR
 
 Reads RESULTS_DIR/bench.json (written in the guest by tests/bench/bench.sh),
 writes RESULTS_DIR/table.md (markdown: every figure per datapath, ratios
@@ -10,6 +10,11 @@ kpptp/pptp.ko, kpptp/veth, kpptp/userspace, and the issue's targets checked)
 and RESULTS_DIR/bench.png (matplotlib, if installed), prints the table, and
 with --readme replaces the text between the markers
 "<!-- bench:begin -->" and "<!-- bench:end -->" in that file.
+
+--merge PARTIAL.json (a KPPTP_BENCH_PARTS run, e.g. results/partial.json)
+first replaces, in RESULTS_DIR/bench.json and bench.csv, every row of the
+conditions PARTIAL.json has (e.g. "control") by its rows; the table says
+which figures come from that other boot.
 """
 import argparse
 import json
@@ -40,13 +45,40 @@ def load(results):
     with open(path) as f:
         data = json.load(f)
     # the host's clock: a TCG guest's lags
-    data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    data["date"] = data.get("host_date") or \
+        time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
     table = {}
     units = {}
     for r in data["rows"]:
         table[(r["datapath"], r["condition"], r["metric"])] = r["value"]
         units[r["metric"]] = r["unit"]
     return data, table, units
+
+
+def merge(results, partial):
+    """Rows of the conditions in @partial replace those in bench.json."""
+    path = os.path.join(results, "bench.json")
+    with open(path) as f:
+        data = json.load(f)
+    with open(partial) as f:
+        part = json.load(f)
+    conds = {r["condition"] for r in part["rows"]}
+    data["rows"] = [r for r in data["rows"] if r["condition"] not in conds] + part["rows"]
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(partial)))
+    data["merged"] = {"conditions": sorted(conds), "date": date, "seconds": part["seconds"],
+                      "guest": part["guest"]}
+    data["host_date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+    # bench.csv: its own lines kept as they are, the partial run's appended
+    path = os.path.join(results, "bench.csv")
+    with open(path) as f:
+        lines = f.read().splitlines()
+    with open(os.path.splitext(partial)[0] + ".csv") as f:
+        extra = f.read().splitlines()[1:]
+    keep = [l for l in lines[1:] if l.split(",")[1] not in conds]
+    with open(path, "w") as f:
+        f.write("\n".join([lines[0]] + keep + extra) + "\n")
 
 
 def num(v):
@@ -108,6 +140,11 @@ def markdown(data, table, units):
                  "jobs, so figures are noisy (about 20%% boot to boot); compare within "
                  "one table."
                  % (data["date"], data["guest"], data["iperf3_seconds"], data["seconds"]))
+    if "merged" in data:
+        m = data["merged"]
+        lines[-1] += (" The %s figures come from a separate boot (%s, %d s): a whole "
+                      "run on the loaded host went past the guest's time limit."
+                      % (", ".join(m["conditions"]), m["date"], m["seconds"]))
     lines.append("")
     head = ["underlay", "figure"] + [DATAPATH_TEXT.get(d, d) for d in DATAPATHS]
     head += ["kpptp/pptp.ko", "kpptp/veth", "kpptp/userspace"]
@@ -247,7 +284,10 @@ def main():
     ap = argparse.ArgumentParser(description="kpptp benchmark report")
     ap.add_argument("results")
     ap.add_argument("--readme")
+    ap.add_argument("--merge")
     args = ap.parse_args()
+    if args.merge:
+        merge(args.results, args.merge)
     data, table, units = load(args.results)
     md = markdown(data, table, units)
     with open(os.path.join(args.results, "table.md"), "w") as f:
