@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 1800
+# timeout: 2700
 #
 # bench.sh: the kpptp benchmark, run in the test guest by "make bench"
 # (tests/vm/guest.sh bench), all in one boot:
@@ -11,19 +11,35 @@
 #      veth without offloads at MTU 1400 (the per-packet ceiling);
 #   2. a perf profile of a pptp.ko and a kpptp TCP run;
 #   3. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
-#   4. control plane: call setups per second and kernel memory per call.
+#   4. control plane: call setups per second and kernel memory per call
+#      through kpptpctl; kpptpd's call setups per second ("pppd none"),
+#      and its RSS with 10,000 idle control connections (load.sh).
 # Results go to tests/bench/results/ in the repository (the /src share):
 # bench.csv (datapath,condition,metric,value,unit), bench.json,
 # perf-*.txt; tests/bench/report.py turns them into the table and plot.
 #
 # BENCH_T (seconds per iperf3 run, default 3), BENCH_CALLS (default
 # "1 16 64") and BENCH_CP_CALLS (default 300) are passed from the host as
-# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS.
+# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS; kpptpd's figures
+# take KPPTP_BENCH_CP_CONNS (8 connections placing calls), KPPTP_BENCH_CP_T
+# (10 s) and KPPTP_BENCH_IDLE (10000 idle connections).
+# KPPTP_BENCH_PARTS (default "datapaths profiles calls control") runs some
+# parts only; their results go to results/partial.csv and partial.json, not
+# to bench.csv and bench.json.
 . "$(dirname "$0")/lib.sh"
+. "$KPPTP_SRC/tests/integration/kpptpd-lib.sh"
+. "$(dirname "$0")/load.sh"
 
 BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
 CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
 CP_CALLS=${KPPTP_BENCH_CP_CALLS:-300}
+CP_CONNS=${KPPTP_BENCH_CP_CONNS:-8}
+CP_T=${KPPTP_BENCH_CP_T:-10}
+IDLE=${KPPTP_BENCH_IDLE:-10000}
+ALL_PARTS="datapaths profiles calls control"
+PARTS=${KPPTP_BENCH_PARTS:-$ALL_PARTS}
+OUT=bench
+[ "$PARTS" = "$ALL_PARTS" ] || OUT=partial
 RES=$KPPTP_SRC/tests/bench/results
 BENCH_CSV=$TMP/bench.csv
 START=$SECONDS
@@ -121,13 +137,49 @@ control_plane() {
 	kpptpd_figures
 }
 
-# kpptpd_figures: call setups per second through kpptpd (a PPTP client
-# opening calls on one control connection, no pppd) and kpptpd's RSS with
-# 10,000 idle control connections.  Not written yet (issue 5): kpptpd
-# always runs pppd per call and no load generator exists; the table says so.
+# kpptpd_figures: kpptpd's own control plane (tests/bench/load.sh,
+# pptp-load.py), "pppd none" so that no pppd runs: call setups per second
+# on CP_CONNS control connections for CP_T seconds (OCRQ/OCRP/CCRQ/CDN
+# cycles, every reply checked, a kernel call looked at with kpptpctl
+# every 2 s while up), the same with a whole connection per call, then
+# IDLE idle control connections and kpptpd's RSS with them.  Fails on any
+# failed setup, a kernel call left behind or a warning in kpptpd's log.
 kpptpd_figures() {
-	row kpptp control call_setups_kpptpd "n/a (not measured yet)" calls/s
-	row kpptp control kpptpd_rss_10k_idle "n/a (not measured yet)" MiB
+	local j=$TMP/load
+	use_module kpptp
+	load_kpptpd_up
+	load_run "$j-setups.json" setups --conns "$CP_CONNS" --seconds "$CP_T" \
+		--server-pid "$LOAD_PID" --check-every 2 \
+		--check-cmd "ip netns exec $NS2 $TMP/kpptpctl -j call show id {id}"
+	row kpptpd control setup_conns "$CP_CONNS" connections
+	row kpptpd control call_setups "$(load_get "$j-setups.json" 'j["setups_per_s"]')" setups/s
+	row kpptpd control call_setup_p50 "$(load_get "$j-setups.json" 'j["setup_p50_ms"]')" ms
+	row kpptpd control call_setup_p99 "$(load_get "$j-setups.json" 'j["setup_p99_ms"]')" ms
+	row kpptpd control call_setup_failures "$(load_get "$j-setups.json" 'j["failures"]')" failures
+	row kpptpd control call_setups_kpptpd_cpu "$(load_get "$j-setups.json" 'j["server_cpu"]')" CPU
+	row kpptpd control call_setups_generator_cpu "$(load_get "$j-setups.json" 'j["generator_cpu"]')" CPU
+	row kpptpd control call_setups_kpptpd_blocked \
+		"$(load_get "$j-setups.json" 'round(1 - sum(v for k, v in j["server_where"].items() if k in ("running", "do_epoll_wait")), 2)')" \
+		"of the time"
+	blog "kpptpd during the setups (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
+	no_calls_left n2
+	load_run "$j-conn.json" setups --per-conn --conns "$CP_CONNS" --seconds 5 \
+		--server-pid "$LOAD_PID"
+	row kpptpd control conn_call_cycles "$(load_get "$j-conn.json" 'j["setups_per_s"]')" cycles/s
+	no_calls_left n2
+	load_run "$j-idle.json" idle --conns "$IDLE" --server-pid "$LOAD_PID" --hold 2
+	row kpptpd control idle_conns "$(load_get "$j-idle.json" 'j["conns"]')" connections
+	row kpptpd control idle_open_time "$(load_get "$j-idle.json" 'j["open_s"]')" s
+	row kpptpd control idle_open_kpptpd_cpu "$(load_get "$j-idle.json" 'j["open_server_cpu"]')" CPU
+	row kpptpd control kpptpd_rss_0 "$(load_get "$j-idle.json" 'round(j["rss0_kb"] / 1024, 1)')" MiB
+	row kpptpd control kpptpd_rss_idle "$(load_get "$j-idle.json" 'round(j["rss_kb"] / 1024, 1)')" MiB
+	row kpptpd control kpptpd_hwm_idle "$(load_get "$j-idle.json" 'round(j["hwm_kb"] / 1024, 1)')" MiB
+	row kpptpd control rss_per_conn "$(load_get "$j-idle.json" 'j["rss_per_conn_bytes"]')" bytes
+	row kpptpd control slab_per_conn "$(load_get "$j-idle.json" 'j["slab_per_conn_bytes"]')" bytes
+	blog "idle: $(load_get "$j-idle.json" 'j["echoes_answered"]') Echo-Requests answered, closed in $(load_get "$j-idle.json" 'j["close_s"]') s; kpptpd's namespace: $(load_get "$j-idle.json" 'j["server_sockstat"]')"
+	wait_for "grep -q 'control connection closed (0 open)' '$TMP/kpptpd.log'" 60 ||
+		kpptpd_fail "kpptpd still has connections"
+	load_kpptpd_down
 }
 
 # veth_per_packet COND: the veth limit without its offloads (TSO/GSO/GRO
@@ -156,9 +208,12 @@ veth_per_packet() {
 blog "$(describe_guest); iperf3 runs of $BENCH_T s"
 setup_veth_pair
 
+# part NAME: true if NAME is in PARTS
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+
 # Condition by condition, the datapaths back to back: the ratios compare
 # runs a minute or two apart, not ten (the host's load drifts).
-for cond in clean delay reorder loss; do
+part datapaths && for cond in clean delay reorder loss; do
 	for dp in veth pptp.ko kpptp userspace; do
 		dp_up "$dp"
 		underlay "$cond"
@@ -172,13 +227,13 @@ for cond in clean delay reorder loss; do
 	veth_per_packet "$cond"
 done
 
-for dp in pptp.ko kpptp; do
+part profiles && for dp in pptp.ko kpptp; do
 	dp_up "$dp"
 	profile "$dp"
 	dp_down
 done
 
-for dp in pptp.ko kpptp; do
+part calls && for dp in pptp.ko kpptp; do
 	for n in $CALLS; do
 		dp_up "$dp" "$n"
 		row "$dp" clean "tcp_calls_$n" "$(multi_mbps)" Mbit/s
@@ -186,13 +241,13 @@ for dp in pptp.ko kpptp; do
 	done
 done
 
-control_plane
+part control && control_plane
 use_module kpptp
 
 secs=$((SECONDS - START))
 blog "done in $secs s"
-cp "$BENCH_CSV" "$RES/bench.csv"
-python3 - "$BENCH_CSV" "$RES/bench.json" "$(describe_guest)" "$secs" "$BENCH_T" <<'EOF'
+cp "$BENCH_CSV" "$RES/$OUT.csv"
+python3 - "$BENCH_CSV" "$RES/$OUT.json" "$(describe_guest)" "$secs" "$BENCH_T" <<'EOF'
 import csv, json, sys, time
 rows = list(csv.DictReader(open(sys.argv[1])))
 for r in rows:
@@ -205,4 +260,4 @@ json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "iperf3_seconds": int(sys.argv[5]), "rows": rows},
           open(sys.argv[2], "w"), indent=1)
 EOF
-echo "bench: results in tests/bench/results/bench.csv and bench.json"
+echo "bench: results in tests/bench/results/$OUT.csv and $OUT.json"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """report.py: the kpptp benchmark's table and plot, on the host.
 
-usage: report.py [--readme README.md] [--host FILE] RESULTS_DIR
+usage: report.py [--readme README.md] [--merge PARTIAL.json] RESULTS_DIR
 
 Reads RESULTS_DIR/bench.json (written in the guest by tests/bench/bench.sh),
 writes RESULTS_DIR/table.md (markdown: every figure per datapath, ratios
@@ -10,6 +10,11 @@ kpptp/pptp.ko, kpptp/veth, kpptp/userspace, and the issue's targets checked)
 and RESULTS_DIR/bench.png (matplotlib, if installed), prints the table, and
 with --readme replaces the text between the markers
 "<!-- bench:begin -->" and "<!-- bench:end -->" in that file.
+
+--merge PARTIAL.json (a KPPTP_BENCH_PARTS run, e.g. results/partial.json)
+first replaces, in RESULTS_DIR/bench.json and bench.csv, every row of the
+conditions PARTIAL.json has (e.g. "control") by its rows; the table says
+which figures come from that other boot.
 """
 import argparse
 import json
@@ -40,13 +45,40 @@ def load(results):
     with open(path) as f:
         data = json.load(f)
     # the host's clock: a TCG guest's lags
-    data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    data["date"] = data.get("host_date") or \
+        time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
     table = {}
     units = {}
     for r in data["rows"]:
         table[(r["datapath"], r["condition"], r["metric"])] = r["value"]
         units[r["metric"]] = r["unit"]
     return data, table, units
+
+
+def merge(results, partial):
+    """Rows of the conditions in @partial replace those in bench.json."""
+    path = os.path.join(results, "bench.json")
+    with open(path) as f:
+        data = json.load(f)
+    with open(partial) as f:
+        part = json.load(f)
+    conds = {r["condition"] for r in part["rows"]}
+    data["rows"] = [r for r in data["rows"] if r["condition"] not in conds] + part["rows"]
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(partial)))
+    data["merged"] = {"conditions": sorted(conds), "date": date, "seconds": part["seconds"],
+                      "guest": part["guest"]}
+    data["host_date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+    # bench.csv: its own lines kept as they are, the partial run's appended
+    path = os.path.join(results, "bench.csv")
+    with open(path) as f:
+        lines = f.read().splitlines()
+    with open(os.path.splitext(partial)[0] + ".csv") as f:
+        extra = f.read().splitlines()[1:]
+    keep = [l for l in lines[1:] if l.split(",")[1] not in conds]
+    with open(path, "w") as f:
+        f.write("\n".join([lines[0]] + keep + extra) + "\n")
 
 
 def num(v):
@@ -108,6 +140,11 @@ def markdown(data, table, units):
                  "jobs, so figures are noisy (about 20%% boot to boot); compare within "
                  "one table."
                  % (data["date"], data["guest"], data["iperf3_seconds"], data["seconds"]))
+    if "merged" in data:
+        m = data["merged"]
+        lines[-1] += (" The %s figures come from a separate boot (%s, %d s): a whole "
+                      "run on the loaded host went past the guest's time limit."
+                      % (", ".join(m["conditions"]), m["date"], m["seconds"]))
     lines.append("")
     head = ["underlay", "figure"] + [DATAPATH_TEXT.get(d, d) for d in DATAPATHS]
     head += ["kpptp/pptp.ko", "kpptp/veth", "kpptp/userspace"]
@@ -145,20 +182,48 @@ def markdown(data, table, units):
             lines.append("| %d | %s | %s | %s |" % (n, fmt(p), fmt(k), ratio(k, p)))
         lines.append("")
 
-    cp = [(m, v) for (dp, c, m), v in table.items() if c == "control"]
+    cp = [(dp, m, v) for (dp, c, m), v in table.items() if c == "control"]
     if cp:
+        idle = table.get(("kpptpd", "control", "idle_conns"))
+        idle = "%d" % idle if num(idle) else "N"
         text = {
             "exec_per_s": "process starts per second in the guest (/bin/true), for scale",
             "call_setups_kpptpctl": "call setups/s over netlink, one `kpptpctl call add` "
-                                    "process per call (stand-in until kpptpd exists)",
+                                    "process per call",
             "kmem_per_call": "kernel memory per call (SUnreclaim growth / calls, netlink calls)",
-            "call_setups_kpptpd": "call setups/s through kpptpd, no pppd",
-            "kpptpd_rss_10k_idle": "kpptpd RSS with 10,000 idle control connections",
+            "call_setups": "call setups/s through kpptpd, no pppd (`pppd none`): "
+                           "OCRQ/OCRP/CCRQ/CDN cycles on %s control connections"
+                           % ("%d" % table[("kpptpd", "control", "setup_conns")]
+                              if num(table.get(("kpptpd", "control", "setup_conns"))) else "N"),
+            "call_setup_p50": "call setup latency (OCRQ sent to OCRP received), median",
+            "call_setup_p99": "call setup latency, 99th percentile",
+            "call_setup_failures": "failed setups (any result code but success, wrong IDs, "
+                                   "timeouts)",
+            "call_setups_kpptpd_cpu": "kpptpd's CPU use during the setups",
+            "call_setups_generator_cpu": "the load generator's CPU use during the setups",
+            "call_setups_kpptpd_blocked": "share of the setups kpptpd sat blocked in a system "
+                                          "call (not running, not in epoll_wait; sampled "
+                                          "/proc/PID/wchan)",
+            "conn_call_cycles": "connection + call cycles/s through kpptpd (connect, SCCRQ, "
+                                "OCRQ, CCRQ, StopCCRQ, close), no pppd",
+            "idle_conns": "idle control connections opened (10,000 wanted)",
+            "idle_open_time": "time to open them (at most 64 handshakes under way)",
+            "idle_open_kpptpd_cpu": "kpptpd's CPU use while they opened",
+            "kpptpd_rss_0": "kpptpd VmRSS with no connection",
+            "kpptpd_rss_idle": "kpptpd VmRSS with %s idle control connections" % idle,
+            "kpptpd_hwm_idle": "kpptpd VmHWM (peak RSS) with them",
+            "rss_per_conn": "kpptpd RSS per idle connection ((RSS - RSS at 0) / %s)" % idle,
+            "slab_per_conn": "kernel slab per idle connection, both TCP ends "
+                             "(Slab growth / %s)" % idle,
         }
-        lines.append("| control plane | kpptp |")
+        lines.append("| control plane | measured |")
         lines.append("|---|---|")
-        for m, v in cp:
-            lines.append("| %s | %s %s |" % (text.get(m, m), fmt(v), units.get(m, "")))
+        for dp, m, v in cp:
+            if m == "setup_conns":
+                continue
+            v = "%d" % v if num(v) and v == int(v) else fmt(v)
+            lines.append("| %s | %s %s |" % (text.get(m, "%s %s" % (dp, m)), v,
+                                            units.get(m, "")))
         lines.append("")
 
     lines.append("| target (issue 5) | measured | needed | |")
@@ -219,7 +284,10 @@ def main():
     ap = argparse.ArgumentParser(description="kpptp benchmark report")
     ap.add_argument("results")
     ap.add_argument("--readme")
+    ap.add_argument("--merge")
     args = ap.parse_args()
+    if args.merge:
+        merge(args.results, args.merge)
     data, table, units = load(args.results)
     md = markdown(data, table, units)
     with open(os.path.join(args.results, "table.md"), "w") as f:

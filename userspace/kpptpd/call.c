@@ -13,6 +13,11 @@
  * read for kpptpctl (pppdlog.c): the interface, the addresses, and the
  * name the peer authenticated with.
  *
+ * With "pppd none" a call is only the PPTP exchange, the kernel call and
+ * its addresses: no pppd is started, and the call lasts until the peer
+ * clears it or the connection ends (call_down()).  For measuring kpptpd
+ * itself, and for tests.
+ *
  * The state file lists the IDs of the kernel calls we made, one per line,
  * so that after a crash the next kpptpd deletes them (their pppd, if still
  * running, then sees a hangup and exits).
@@ -178,15 +183,31 @@ int call_set_peer(struct call *k, const struct pptp_call *pc)
 	return r;
 }
 
+/* "LOCAL:REMOTE", pppd's way of giving the addresses */
+static const char *addrs_of(const struct call *k, char buf[40])
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	snprintf(buf, 40, "%s:%s", ip(k->local_ip, a), ip(k->remote_ip, b));
+	return buf;
+}
+
 int call_start_pppd(struct call *k, const struct pptp_call *pc)
 {
-	char idbuf[8], addrs[40], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char idbuf[8], addrs[40];
 	char peer[INET_ADDRSTRLEN];
 	const char *argv[24 + CONF_MAX_ARGS];
 	int out[2];
 	unsigned int n = 0, i;
 	pid_t pid;
 
+	if (kd.conf.no_pppd) {
+		info("call %u: peer %s call ID %u window %u: up without pppd%s%s",
+		     k->id, ip(k->peer_addr, peer), pc->peer_id,
+		     pc->peer_window, k->pool_idx >= 0 ? " with " : "",
+		     k->pool_idx >= 0 ? addrs_of(k, addrs) : "");
+		return 0;
+	}
 	snprintf(idbuf, sizeof(idbuf), "%u", k->id);
 	argv[n++] = kd.conf.pppd;
 	argv[n++] = "plugin";
@@ -198,11 +219,8 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		argv[n++] = "file";
 		argv[n++] = kd.conf.option;
 	}
-	if (k->pool_idx >= 0) {
-		snprintf(addrs, sizeof(addrs), "%s:%s", ip(k->local_ip, a),
-			 ip(k->remote_ip, b));
-		argv[n++] = addrs;
-	}
+	if (k->pool_idx >= 0)
+		argv[n++] = addrs_of(k, addrs);
 	ip(k->peer_addr, peer);
 	if (kd.conf.ipparam) {
 		argv[n++] = "ipparam";

@@ -284,8 +284,11 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		}
 		return 0;
 	}
-	if (!strcmp(kw, "pppd"))
+	if (!strcmp(kw, "pppd")) {
+		/* "none": PPTP and kernel calls only (benchmarks, tests) */
+		c->no_pppd = !strcmp(v, "none");
 		return set_str(x, &c->pppd, v);
+	}
 	if (!strcmp(kw, "plugin"))
 		return set_str(x, &c->plugin, v);
 	if (!strcmp(kw, "state-file"))

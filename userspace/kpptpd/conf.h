@@ -34,6 +34,7 @@ struct conf {
 	struct pptp_ctrl_cfg ctrl;	/* timers, per-connection call limit */
 	struct pool local, remote;
 	char *pppd;			/* pppd binary */
+	bool no_pppd;			/* "pppd none": calls without PPP */
 	char *plugin;			/* kpptp.so */
 	char *option;			/* pppd options file (pptpd's "option") */
 	char *ppp_args[CONF_MAX_ARGS];	/* extra pppd arguments */
