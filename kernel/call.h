@@ -9,6 +9,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/dst_cache.h>
 #include <linux/kpptp.h>
@@ -82,6 +83,7 @@ struct kpptp_call {
 
 	refcount_t refcnt;
 	struct list_head gc_node;	/* batch teardown on namespace exit */
+	struct rcu_work del_work;	/* kpptp_call_delete()'s second half */
 };
 
 /* Per namespace: the call table, keyed by local call ID. */
