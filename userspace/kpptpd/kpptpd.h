@@ -97,8 +97,8 @@ struct conn {
 	struct call **calls;		/* per pptp_ctrl slot */
 	uint8_t in[PPTP_MSG_MAX];
 	size_t inlen;
-	uint8_t out[CONN_OUT_MAX];
-	size_t outlen;
+	uint8_t *out;			/* unsent bytes, allocated as needed */
+	size_t outlen, outcap;
 	int new_slot;			/* CALL_NEW to serve after input */
 	bool closed;			/* CLOSE seen: flush, then free */
 	bool want_out;
