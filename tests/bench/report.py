@@ -67,7 +67,10 @@ def merge(results, partial):
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(partial)))
     data["merged"] = {"conditions": sorted(conds), "date": date, "seconds": part["seconds"],
                       "guest": part["guest"]}
-    data["host_date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    # the whole run's date, before this write changes the file's time (a
+    # checkout changes it too: set host_date by hand then)
+    data.setdefault("host_date", time.strftime("%Y-%m-%d %H:%M UTC",
+                                               time.gmtime(os.path.getmtime(path))))
     with open(path, "w") as f:
         json.dump(data, f, indent=1)
     # bench.csv: its own lines kept as they are, the partial run's appended
@@ -142,8 +145,8 @@ def markdown(data, table, units):
                  % (data["date"], data["guest"], data["iperf3_seconds"], data["seconds"]))
     if "merged" in data:
         m = data["merged"]
-        lines[-1] += (" The %s figures come from a separate boot (%s, %d s): a whole "
-                      "run on the loaded host went past the guest's time limit."
+        lines[-1] += (" The %s figures come from a later boot of that part alone "
+                      "(%s, %d s, KPPTP_BENCH_PARTS)."
                       % (", ".join(m["conditions"]), m["date"], m["seconds"]))
     lines.append("")
     head = ["underlay", "figure"] + [DATAPATH_TEXT.get(d, d) for d in DATAPATHS]
