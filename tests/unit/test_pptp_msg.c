@@ -258,3 +258,46 @@ TEST(stream_of_messages)
 	r = pptp_msg_decode(buf + 324, n - 324, &m, &e);
 	CHECK(r == 16 && m.type == PPTP_ECHORQ && m.echorq.id == 0xdeadbeef);
 }
+
+static unsigned int drained[4], ndrained, drain_stop_after;
+
+static bool drain_one(const struct pptp_msg *m, void *arg)
+{
+	(void)arg;
+	drained[ndrained++] = m->type;
+	return ndrained != drain_stop_after;
+}
+
+/* pptp_msg_drain: whole messages in order, a partial one kept, a stop
+ * honoured, and a malformed one reported */
+TEST(drain_receive_buffer)
+{
+	uint8_t buf[3 * PPTP_MSG_MAX];
+	struct pptp_msg_error e;
+	size_t n = 0;
+
+	n += encoded(PPTP_SCCRQ, buf + n);
+	n += encoded(PPTP_OCRQ, buf + n);
+	n += encoded(PPTP_ECHORQ, buf + n);
+	n -= 4;					/* the echo not whole yet */
+	ndrained = 0;
+	drain_stop_after = 0;
+	CHECK(pptp_msg_drain(buf, &n, drain_one, NULL, &e) == 0);
+	CHECK(ndrained == 2 && drained[0] == PPTP_SCCRQ &&
+	      drained[1] == PPTP_OCRQ);
+	CHECK(n == 12 && buf[8] == 0 && buf[9] == PPTP_ECHORQ);
+
+	n = 0;
+	n += encoded(PPTP_SCCRQ, buf + n);
+	n += encoded(PPTP_OCRQ, buf + n);
+	ndrained = 0;
+	drain_stop_after = 1;			/* the caller closed */
+	CHECK(pptp_msg_drain(buf, &n, drain_one, NULL, &e) == 0);
+	CHECK(ndrained == 1 && n == 168 && buf[9] == PPTP_OCRQ);
+
+	buf[4] ^= 0xff;				/* the magic cookie */
+	ndrained = 0;
+	drain_stop_after = 0;
+	CHECK(pptp_msg_drain(buf, &n, drain_one, NULL, &e) < 0);
+	CHECK(ndrained == 0 && e.msg[0]);
+}

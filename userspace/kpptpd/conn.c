@@ -397,13 +397,25 @@ static void count_echo(struct conn *c, const struct pptp_msg *m)
 	}
 }
 
+/* One message from the peer into the state machines; false once closed. */
+static bool take_msg(const struct pptp_msg *m, void *arg)
+{
+	struct conn *c = arg;
+
+	dbg("%s: received %s", c->name, pptp_type_abbrev(m->type));
+	count_echo(c, m);
+	pptp_ctrl_input(&c->ctrl, m, now_ms());
+	serve_new(c);
+	open_call(c);
+	return !c->closed;
+}
+
 static void conn_read(struct conn *c)
 {
 	for (;;) {
 		struct pptp_msg_error e;
-		struct pptp_msg m;
+		char why[200];
 		ssize_t n;
-		size_t off = 0;
 
 		n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -415,29 +427,11 @@ static void conn_read(struct conn *c)
 			return;
 		}
 		c->inlen += (size_t)n;
-		while (!c->closed) {
-			int r = pptp_msg_decode(c->in + off, c->inlen - off,
-						&m, &e);
-			char why[200];
-
-			if (r == 0)
-				break;
-			if (r < 0) {
-				snprintf(why, sizeof(why), "refused input: %s",
-					 e.msg);
-				pptp_ctrl_abort(&c->ctrl, why);
-				return;
-			}
-			off += (size_t)r;
-			dbg("%s: received %s", c->name,
-			    pptp_type_abbrev(m.type));
-			count_echo(c, &m);
-			pptp_ctrl_input(&c->ctrl, &m, now_ms());
-			serve_new(c);
-			open_call(c);
+		if (pptp_msg_drain(c->in, &c->inlen, take_msg, c, &e) < 0) {
+			snprintf(why, sizeof(why), "refused input: %s", e.msg);
+			pptp_ctrl_abort(&c->ctrl, why);
+			return;
 		}
-		memmove(c->in, c->in + off, c->inlen - off);
-		c->inlen -= off;
 		if (c->closed)
 			return;
 	}

@@ -272,13 +272,27 @@ static void lost(struct pptp_client *cl, const char *fmt, const char *arg)
 	pptp_ctrl_abort(&cl->ctrl, NULL);
 }
 
+/* One message from the server into the state machines; false once closed. */
+static bool take_msg(const struct pptp_msg *m, void *arg)
+{
+	struct pptp_client *cl = arg;
+
+	say(cl, PPTP_CLIENT_DEBUG, "received %s", pptp_type_abbrev(m->type));
+	explain(cl, m);
+	pptp_ctrl_input(&cl->ctrl, m, now_ms());
+	if (cl->refuse_slot >= 0) {
+		pptp_ctrl_call_refused(&cl->ctrl, cl->refuse_slot,
+				       "kpptp.so places calls, it takes none");
+		cl->refuse_slot = -1;
+	}
+	return !cl->closed;
+}
+
 /* Read what is there (never blocks) and feed it to the state machines. */
 static void read_input(struct pptp_client *cl)
 {
 	while (cl->fd >= 0 && !cl->closed) {
 		struct pptp_msg_error e;
-		struct pptp_msg m;
-		size_t off = 0;
 		ssize_t n;
 
 		n = recv(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - cl->inlen,
@@ -297,31 +311,10 @@ static void read_input(struct pptp_client *cl)
 			return;
 		}
 		cl->inlen += (size_t)n;
-		while (!cl->closed) {
-			int r = pptp_msg_decode(cl->in + off, cl->inlen - off,
-						&m, &e);
-
-			if (r == 0)
-				break;
-			if (r < 0) {
-				lost(cl, "malformed message from the server: %s",
-				     e.msg);
-				return;
-			}
-			off += (size_t)r;
-			say(cl, PPTP_CLIENT_DEBUG, "received %s",
-			    pptp_type_abbrev(m.type));
-			explain(cl, &m);
-			pptp_ctrl_input(&cl->ctrl, &m, now_ms());
-			if (cl->refuse_slot >= 0) {
-				pptp_ctrl_call_refused(&cl->ctrl,
-						       cl->refuse_slot,
-						       "kpptp.so places calls, it takes none");
-				cl->refuse_slot = -1;
-			}
+		if (pptp_msg_drain(cl->in, &cl->inlen, take_msg, cl, &e) < 0) {
+			lost(cl, "malformed message from the server: %s", e.msg);
+			return;
 		}
-		memmove(cl->in, cl->in + off, cl->inlen - off);
-		cl->inlen -= off;
 	}
 }
 

@@ -362,6 +362,29 @@ int pptp_msg_decode(const uint8_t *buf, size_t len, struct pptp_msg *m,
 	return err ? err : length;
 }
 
+int pptp_msg_drain(uint8_t *buf, size_t *len,
+		   bool (*fn)(const struct pptp_msg *m, void *arg), void *arg,
+		   struct pptp_msg_error *e)
+{
+	struct pptp_msg m;
+	size_t off = 0;
+	int r;
+
+	for (;;) {
+		r = pptp_msg_decode(buf + off, *len - off, &m, e);
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+		if (!fn(&m, arg)) {
+			r = 0;
+			break;
+		}
+	}
+	memmove(buf, buf + off, *len - off);
+	*len -= off;
+	return r < 0 ? r : 0;
+}
+
 /* ------------------------------------------------------------ encoding */
 
 struct wr {

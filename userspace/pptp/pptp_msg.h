@@ -22,6 +22,7 @@
 #ifndef KPPTP_PPTP_MSG_H
 #define KPPTP_PPTP_MSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -199,6 +200,15 @@ const char *pptp_err_name(enum pptp_err code);
 
 int pptp_msg_decode(const uint8_t *buf, size_t len, struct pptp_msg *m,
 		    struct pptp_msg_error *e);
+/*
+ * The whole messages at the start of a receive buffer, @buf[0..*@len): @fn
+ * for each in turn until it returns false, then the bytes used are removed
+ * from the front (*@len shrinks).  0, or -PPTP_E_* from the decoder with
+ * @e saying why (the stream is unusable).
+ */
+int pptp_msg_drain(uint8_t *buf, size_t *len,
+		   bool (*fn)(const struct pptp_msg *m, void *arg), void *arg,
+		   struct pptp_msg_error *e);
 /* Bytes written (pptp_msg_size(m->type)), or 0 if @size is too small or
  * the type is unknown. */
 size_t pptp_msg_encode(const struct pptp_msg *m, uint8_t *buf, size_t size);
