@@ -320,7 +320,7 @@ int kpptp_call_set_peer_id(struct kpptp_call *call, u16 peer_id)
 
 	if (call->dead)
 		return -ENOENT;
-	if (call->owner == KPPTP_OWNER_NETLINK && !call->registered)
+	if (call->peer_unknown)
 		return kpptp_call_complete(kn, call, peer_id, call->peer_addr);
 	if (peer_id == old || !call->peer_indexed) {
 		WRITE_ONCE(call->peer_id, peer_id);
@@ -366,15 +366,21 @@ static bool kpptp_call_unlink(struct kpptp_net *kn, struct kpptp_call *call)
 /* Deletes wait for a grace period here, not in the caller. */
 static struct workqueue_struct *kpptp_del_wq;
 
-/* After a grace period no receiver can still be inside ppp_input(). */
-static void kpptp_call_finish_delete(struct work_struct *work)
+/*
+ * The end of an unlinked call, a grace period after the unlink: no receiver
+ * can still be inside ppp_input() for it.
+ */
+static void kpptp_call_finish(struct kpptp_call *call)
 {
-	struct kpptp_call *call = container_of(to_rcu_work(work),
-					       struct kpptp_call, del_work);
-
 	kpptp_window_stop(&call->win);
 	kpptp_channel_unregister(call);		/* pppd sees a hangup */
 	kpptp_call_put(call);
+}
+
+static void kpptp_call_finish_work(struct work_struct *work)
+{
+	kpptp_call_finish(container_of(to_rcu_work(work), struct kpptp_call,
+				       del_work));
 }
 
 /*
@@ -397,7 +403,7 @@ void kpptp_call_delete(struct kpptp_call *call, u8 reason)
 		return;
 
 	kpptp_nl_notify(call, KPPTP_CMD_CALL_DEL, reason);
-	INIT_RCU_WORK(&call->del_work, kpptp_call_finish_delete);
+	INIT_RCU_WORK(&call->del_work, kpptp_call_finish_work);
 	queue_rcu_work(kpptp_del_wq, &call->del_work);
 }
 
@@ -495,9 +501,7 @@ static void __net_exit kpptp_net_exit(struct net *net)
 	synchronize_net();
 	list_for_each_entry_safe(call, tmp, &gone, gc_node) {
 		list_del(&call->gc_node);
-		kpptp_window_stop(&call->win);
-		kpptp_channel_unregister(call);
-		kpptp_call_put(call);
+		kpptp_call_finish(call);
 	}
 	xa_destroy(&kn->calls);
 	rhashtable_destroy(&kn->peers);
