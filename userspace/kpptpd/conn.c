@@ -107,18 +107,30 @@ static void send_msg(struct conn *c, const struct pptp_msg *m)
 	c->outlen += n;
 }
 
-static void call_up_event(const struct conn *c, const struct call *k,
-			  const struct pptp_call *pc)
+/* A call event for monitors, with the fields every call event has; NULL
+ * if nobody listens. */
+static struct cp_buf *call_event_begin(const char *kind, const struct conn *c,
+				       const struct pptp_call *pc)
 {
-	struct cp_buf *e = mon_begin("call_up");
-	char a[INET_ADDRSTRLEN];
+	struct cp_buf *e = mon_begin(kind);
 
 	if (!e)
-		return;
+		return NULL;
 	cp_put(e, "conn", "%u", c->id);
 	cp_put(e, "call", "%u", pc->local_id);
 	cp_put(e, "peer_call_id", "%u", pc->peer_id);
 	cp_put(e, "peer", "%s", c->name);
+	return e;
+}
+
+static void call_up_event(const struct conn *c, const struct call *k,
+			  const struct pptp_call *pc)
+{
+	struct cp_buf *e = call_event_begin("call_up", c, pc);
+	char a[INET_ADDRSTRLEN];
+
+	if (!e)
+		return;
 	if (k->pool_idx >= 0) {
 		cp_put(e, "local_ip", "%s", ipstr(k->local_ip, a));
 		cp_put(e, "remote_ip", "%s", ipstr(k->remote_ip, a));
@@ -130,14 +142,10 @@ static void call_up_event(const struct conn *c, const struct call *k,
 static void call_down_event(const struct conn *c, const struct pptp_call *pc,
 			    const struct call *k)
 {
-	struct cp_buf *e = mon_begin("call_down");
+	struct cp_buf *e = call_event_begin("call_down", c, pc);
 
 	if (!e)
 		return;
-	cp_put(e, "conn", "%u", c->id);
-	cp_put(e, "call", "%u", pc->local_id);
-	cp_put(e, "peer_call_id", "%u", pc->peer_id);
-	cp_put(e, "peer", "%s", c->name);
 	if (k && k->pid)
 		cp_put(e, "pppd_pid", "%d", (int)k->pid);
 	if (k)
