@@ -46,32 +46,7 @@ printf '%s\n' '# client server secret addresses' 'alice pptpd "s3cret-Pa55" *' \
 n2 pptpd -f -c "$TMP/pptpd.conf" -p "$TMP/pptpd.pid" >"$TMP/pptpd.log" 2>&1 &
 wait_for "n2 ss -ltn | grep -q ':1723 '" 10 || kpptpd_fail "pptpd did not listen"
 
-# client TAG [pppd options...]: pppd with kpptp.so dialing 10.0.0.2 in
-# $NS1; log $TMP/client-TAG.log, pid .pid, exit status .rc when it ends
-client() {
-	local tag=$1
-	shift
-	(
-		# pppd's exit status is the result here, not a test failure
-		trap - ERR
-		set +e
-		n1 sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/client-$tag.pid" \
-			pppd plugin "$PLUGIN" pptp_server 10.0.0.2 \
-			name alice remotename pptpd require-mppe-128 \
-			refuse-eap refuse-pap refuse-chap refuse-mschap \
-			noauth nodetach nodefaultroute noipdefault novj \
-			mtu 1400 mru 1400 lcp-echo-interval 0 ipparam "$tag" \
-			logfile "$TMP/client-$tag.log" debug "$@" \
-			>/dev/null 2>&1
-		echo $? >"$TMP/client-$tag.rc"
-	) &
-	wait_for "[ -s '$TMP/client-$tag.pid' ]" 5
-}
-
-client_ended() {
-	wait_for "[ -s '$TMP/client-$1.rc' ]" 30 || kpptpd_fail "$3: the client's pppd did not exit"
-	expect_eq "$(cat "$TMP/client-$1.rc")" "$2" "$3: pppd exit status"
-}
+client() { plugin_client "$1" pptpd "${@:2}"; }
 
 # server_proc NAME: pids of NAME (pppd, pptpctrl) in $NS2
 server_proc() {

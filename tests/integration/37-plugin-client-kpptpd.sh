@@ -42,34 +42,7 @@ printf '%s\n' '# client server secret addresses' 'alice kpptpd "s3cret-Pa55" *' 
 	>/etc/ppp/chap-secrets
 start_kpptpd n2 "$TMP/kpptpd.conf"
 
-# client TAG [pppd options...]: pppd with kpptp.so dialing 10.0.0.2 in
-# $NS1; log $TMP/client-TAG.log, pid .pid, exit status .rc when it ends
-client() {
-	local tag=$1
-	shift
-	(
-		# pppd's exit status is the result here, not a test failure
-		trap - ERR
-		set +e
-		n1 sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/client-$tag.pid" \
-			pppd plugin "$PLUGIN" pptp_server 10.0.0.2 \
-			pptp_phone 5551234 pptp_window 32 \
-			name alice remotename kpptpd require-mppe-128 \
-			refuse-eap refuse-pap refuse-chap refuse-mschap \
-			noauth nodetach nodefaultroute noipdefault novj \
-			mtu 1400 mru 1400 lcp-echo-interval 0 ipparam "$tag" \
-			logfile "$TMP/client-$tag.log" debug "$@" \
-			>/dev/null 2>&1
-		echo $? >"$TMP/client-$tag.rc"
-	) &
-	wait_for "[ -s '$TMP/client-$tag.pid' ]" 5
-}
-
-# client_ended TAG STATUS WHAT: pppd exited with STATUS within 30 s
-client_ended() {
-	wait_for "[ -s '$TMP/client-$1.rc' ]" 30 || kpptpd_fail "$3: the client's pppd did not exit"
-	expect_eq "$(cat "$TMP/client-$1.rc")" "$2" "$3: pppd exit status"
-}
+client() { plugin_client "$1" kpptpd pptp_phone 5551234 pptp_window 32 "${@:2}"; }
 
 # the pppd kpptpd runs for the call
 server_pppd() {

@@ -14,6 +14,12 @@
 #	start_pptp_client WRAPPER SERVER TAG [pppd options...]
 #	                              pppd + pptp-linux (pty), log
 #	                              $TMP/client-TAG.log; TAG is its ipparam
+#	plugin_client TAG REMOTENAME [pppd options...]
+#	                              pppd with kpptp.so dialing 10.0.0.2 from
+#	                              $NS1 as alice (MS-CHAPv2, MPPE-128); log
+#	                              $TMP/client-TAG.log, pid .pid, exit
+#	                              status .rc when it ends
+#	client_ended TAG STATUS WHAT  that pppd exited with STATUS within 30 s
 #	wait_ppp_up WRAPPER IF PEER SECONDS
 #	kpptpd_fail MSG               fail, showing the logs
 
@@ -60,6 +66,31 @@ start_pptp_client() {
 		noauth nodetach nodefaultroute noipdefault noccp novj \
 		mtu 1400 mru 1400 lcp-echo-interval 0 ipparam "$tag" \
 		logfile "$TMP/client-$tag.log" debug "$@" >/dev/null 2>&1 &
+}
+
+plugin_client() {
+	local tag=$1 remotename=$2
+	shift 2
+	(
+		# pppd's exit status is the result here, not a test failure
+		trap - ERR
+		set +e
+		n1 sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/client-$tag.pid" \
+			pppd plugin "$PLUGIN" pptp_server 10.0.0.2 \
+			name alice remotename "$remotename" require-mppe-128 \
+			refuse-eap refuse-pap refuse-chap refuse-mschap \
+			noauth nodetach nodefaultroute noipdefault novj \
+			mtu 1400 mru 1400 lcp-echo-interval 0 ipparam "$tag" \
+			logfile "$TMP/client-$tag.log" debug "$@" \
+			>/dev/null 2>&1
+		echo $? >"$TMP/client-$tag.rc"
+	) &
+	wait_for "[ -s '$TMP/client-$tag.pid' ]" 5
+}
+
+client_ended() {
+	wait_for "[ -s '$TMP/client-$1.rc' ]" 30 || kpptpd_fail "$3: the client's pppd did not exit"
+	expect_eq "$(cat "$TMP/client-$1.rc")" "$2" "$3: pppd exit status"
 }
 
 wait_ppp_up() {
