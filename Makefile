@@ -29,12 +29,15 @@ guest-modules:
 	$(VM) build
 
 check:
+	tests/host-deps.sh check
 	tests/check.sh
 
 kunit:
+	tests/host-deps.sh check
 	tests/kunit/run.sh
 
 demo:
+	tests/host-deps.sh demo
 	$(VM) demo
 
 bench:
