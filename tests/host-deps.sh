@@ -56,16 +56,18 @@ if [ "${KPPTP_NO_INSTALL:-0}" = 1 ] ||
 fi
 
 echo "host-deps: installing ${missing[*]}" >&2
-# Refresh the package lists only when they were never fetched or are a day
-# old: a fresh machine has none, and a second run must not pay for it.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# apt_get: run apt-get quietly; on failure show its last lines and stop.
+apt_get() {
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -q "$@" >"$log" 2>&1 ||
+		{ tail -n 20 "$log" >&2; echo "host-deps: apt-get $* failed" >&2; exit 1; }
+}
+# Refresh the package lists only when they were never fetched or are a day
+# old: a fresh machine has none, and a second run must not pay for it.
 if ! find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mtime -1 |
 	grep -q .; then
-	$SUDO apt-get update -q >"$log" 2>&1 ||
-		{ tail -n 20 "$log" >&2; echo "host-deps: apt-get update failed" >&2; exit 1; }
+	apt_get update
 fi
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	--no-install-recommends "${missing[@]}" >"$log" 2>&1 ||
-	{ tail -n 20 "$log" >&2; echo "host-deps: apt-get install ${missing[*]} failed" >&2; exit 1; }
+apt_get install -y --no-install-recommends "${missing[@]}"
 echo "host-deps: installed ${missing[*]}" >&2

@@ -85,13 +85,6 @@ need_root() {
 
 # ---------------------------------------------------------------- host-deps
 
-# Each command this script uses on the host, and the package providing it.
-HOST_DEPS=(
-	qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio
-	xz:xz-utils zstd:zstd gzip:gzip unshare:util-linux flock:util-linux
-	timeout:coreutils awk:mawk sha256sum:coreutils
-)
-
 static_busybox() {
 	local bb out
 	bb=$(command -v busybox) || return 1
@@ -100,21 +93,9 @@ static_busybox() {
 	echo "$bb"
 }
 
+# The host packages the guest needs: one list, in tests/host-deps.sh.
 host_deps() {
-	local dep pkgs=()
-	for dep in "${HOST_DEPS[@]}"; do
-		command -v "${dep%%:*}" >/dev/null || pkgs+=("${dep#*:}")
-	done
-	static_busybox >/dev/null || pkgs+=(busybox-static)
-	[ ${#pkgs[@]} -eq 0 ] && return
-	mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
-	log "installing host packages: ${pkgs[*]}"
-	# Only refresh the package lists when they were never fetched.
-	if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
-		apt-get update -q
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "${pkgs[@]}"
+	bash "$SRC/tests/host-deps.sh" demo
 }
 
 # ------------------------------------------------------------------- rootfs
