@@ -19,34 +19,47 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS },
 };
 
-static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
-	[KPPTP_A_CALL_ID]		= { .type = NLA_U16 },
-	[KPPTP_A_PEER_CALL_ID]		= { .type = NLA_U16 },
+/*
+ * One policy per command, each accepting exactly the attributes that the
+ * command's request lists in Documentation/netlink/specs/kpptp.yaml: strict
+ * validation refuses everything else (output-only attributes included) with
+ * EINVAL.  tests/netlink-spec-check.py fails when these and the spec differ.
+ */
+#define KPPTP_POLICY_CALL_PARAMS					\
+	[KPPTP_A_CALL_ID]		= { .type = NLA_U16 },		\
+	[KPPTP_A_PEER_CALL_ID]		= { .type = NLA_U16 },		\
+	[KPPTP_A_RECV_WINDOW]		=				\
+		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),		\
+	[KPPTP_A_PEER_RECV_WINDOW]	=				\
+		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),		\
+	[KPPTP_A_PEER_PPD]		= { .type = NLA_U16 },		\
+	[KPPTP_A_FLAGS]			=				\
+		NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),			\
+	[KPPTP_A_REORDER_TIMEOUT]	=				\
+		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_REORDER_MS),	\
+	[KPPTP_A_REORDER_DEPTH]		=				\
+		NLA_POLICY_RANGE(NLA_U16, 0, KPPTP_MAX_REORDER_DEPTH),	\
+	[KPPTP_A_ACK_DELAY]		=				\
+		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_ACK_DELAY_MS)
+
+static const struct nla_policy kpptp_call_new_policy[KPPTP_A_MAX + 1] = {
+	KPPTP_POLICY_CALL_PARAMS,
 	[KPPTP_A_LOCAL_ADDR]		= { .type = NLA_BE32 },
 	[KPPTP_A_PEER_ADDR]		= { .type = NLA_BE32 },
-	[KPPTP_A_RECV_WINDOW]		=
-		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),
-	[KPPTP_A_PEER_RECV_WINDOW]	=
-		NLA_POLICY_RANGE(NLA_U16, 1, KPPTP_MAX_WINDOW),
-	[KPPTP_A_PEER_PPD]		= { .type = NLA_U16 },
-	[KPPTP_A_FLAGS]			= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
+};
+
+static const struct nla_policy kpptp_call_set_policy[KPPTP_A_MAX + 1] = {
+	KPPTP_POLICY_CALL_PARAMS,
 	[KPPTP_A_FLAGS_MASK]		= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
-	[KPPTP_A_REORDER_TIMEOUT]	=
-		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_REORDER_MS),
-	[KPPTP_A_REORDER_DEPTH]		=
-		NLA_POLICY_RANGE(NLA_U16, 0, KPPTP_MAX_REORDER_DEPTH),
-	[KPPTP_A_ACK_DELAY]		=
-		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_ACK_DELAY_MS),
-	/* Output only: refused on input. */
-	[KPPTP_A_OWNER]			= { .type = NLA_REJECT },
-	[KPPTP_A_ATTACHED]		= { .type = NLA_REJECT },
-	[KPPTP_A_CHANNEL]		= { .type = NLA_REJECT },
-	[KPPTP_A_IFNAME]		= { .type = NLA_REJECT },
-	[KPPTP_A_AGE_MS]		= { .type = NLA_REJECT },
-	[KPPTP_A_STATS]			= { .type = NLA_REJECT },
-	[KPPTP_A_DEL_REASON]		= { .type = NLA_REJECT },
-	[KPPTP_A_CALLS]			= { .type = NLA_REJECT },
-	[KPPTP_A_NET_STATS]		= { .type = NLA_REJECT },
+};
+
+/* CALL_DEL, CALL_GET */
+static const struct nla_policy kpptp_call_id_policy[KPPTP_A_MAX + 1] = {
+	[KPPTP_A_CALL_ID]		= { .type = NLA_U16 },
+};
+
+/* NET_GET takes no attributes: an empty policy refuses any. */
+static const struct nla_policy kpptp_no_attr_policy[KPPTP_A_MAX + 1] = {
 };
 
 static int kpptp_put_stats(struct sk_buff *skb, struct kpptp_call *call)
@@ -430,30 +443,38 @@ static const struct genl_ops kpptp_genl_ops[] = {
 	{
 		.cmd = KPPTP_CMD_CALL_NEW,
 		.doit = kpptp_nl_call_new,
+		.policy = kpptp_call_new_policy,
+		.maxattr = KPPTP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = KPPTP_CMD_CALL_DEL,
 		.doit = kpptp_nl_call_del,
+		.policy = kpptp_call_id_policy,
+		.maxattr = KPPTP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = KPPTP_CMD_CALL_SET,
 		.doit = kpptp_nl_call_set,
+		.policy = kpptp_call_set_policy,
+		.maxattr = KPPTP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = KPPTP_CMD_CALL_GET,
 		.doit = kpptp_nl_call_get,
 		.dumpit = kpptp_nl_call_dump,
+		.policy = kpptp_call_id_policy,
+		.maxattr = KPPTP_A_MAX,
 	}, {
 		.cmd = KPPTP_CMD_NET_GET,
 		.doit = kpptp_nl_net_get,
+		.policy = kpptp_no_attr_policy,
+		.maxattr = KPPTP_A_MAX,
 	},
 };
 
 static struct genl_family kpptp_genl_family __ro_after_init = {
 	.name = KPPTP_GENL_NAME,
 	.version = KPPTP_GENL_VERSION,
-	.maxattr = KPPTP_A_MAX,
-	.policy = kpptp_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
 	.ops = kpptp_genl_ops,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh: every test.  First the userspace unit tests on the host
-# (make -C userspace check), then the kernel's KUnit suites on User-Mode
+# (make -C userspace check), the netlink policy against its spec
+# (tests/netlink-spec-check.py), then the kernel's KUnit suites on User-Mode
 # Linux (tests/kunit/run.sh), then the guest integration tests
 # (tests/vm/guest.sh run [TEST...]).  Each part prints its own
 # "N passed, N failed" line; this script ends with one line summing them and
@@ -45,6 +46,7 @@ if [ -f userspace/Makefile ]; then
 else
 	echo "=== unit tests: SKIP (no userspace/Makefile yet)"
 fi
+part "netlink spec" python3 tests/netlink-spec-check.py
 part "kunit" tests/kunit/run.sh
 part "guest tests" tests/vm/guest.sh run "$@"
 
