@@ -8,6 +8,9 @@
 # make demo            boot the guest, bring up a live PPP link over kpptp.ko
 # make bench           boot the guest once, benchmark kpptp against pptp.ko,
 #                      veth and userspace PPTP; table in README.md
+# make fuzz-kernel     30 minutes of netlink, socket ABI and GRE fuzzing in
+#                      the guest, 10^6 packets (test 51, full size)
+# make soak            10^5 call and 10^3 namespace cycles (test 50, full size)
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -43,6 +46,16 @@ demo:
 bench:
 	tests/bench/run.sh
 
+fuzz-kernel:
+	tests/host-deps.sh demo
+	KPPTP_KFUZZ_SECONDS=1800 KPPTP_KFUZZ_PACKETS=1000000 \
+		KPPTP_TEST_TIMEOUT=2400 $(VM) run 51-kernel-fuzz
+
+soak:
+	tests/host-deps.sh demo
+	KPPTP_SOAK_CALLS=100000 KPPTP_SOAK_NETNS=1000 \
+		KPPTP_TEST_TIMEOUT=7200 $(VM) run 50-churn-soak
+
 # Kernel checks run in the guest rootfs against the 6.12 headers.
 W1:
 	$(VM) chroot "make -C /src module KDIR=\$$(ls -d /usr/src/linux-headers-*-amd64 | head -1) W=1"
@@ -60,4 +73,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check kunit demo bench W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check kunit demo bench fuzz-kernel soak W1 sparse checkpatch clean
