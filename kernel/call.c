@@ -456,6 +456,15 @@ void kpptp_net_read_stats(const struct kpptp_net *kn,
 	}
 }
 
+/*
+ * A namespace's kpptp state lives as long as the namespace can receive: it is
+ * owned by a pernet subsystem, whose exit runs after every pernet device
+ * exit, so after the namespace's interfaces are gone and no GRE packet can
+ * reach kpptp_gre_rcv() for it any more.  The calls go earlier, at pernet
+ * device exit (kpptp_calls_exit()): their channels must be unregistered
+ * before ppp_generic's own device exit.  Between the two, GRE for the
+ * namespace still arrives and is counted in kn->stats as rx_unknown_call.
+ */
 static int __net_init kpptp_net_init(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
@@ -475,11 +484,28 @@ static int __net_init kpptp_net_init(struct net *net)
 	return 0;
 }
 
+static void __net_exit kpptp_net_exit(struct net *net)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+
+	WARN_ON_ONCE(!xa_empty(&kn->calls));
+	xa_destroy(&kn->calls);
+	rhashtable_destroy(&kn->peers);
+	free_percpu(kn->stats);
+}
+
+static struct pernet_operations kpptp_net_ops = {
+	.init = kpptp_net_init,
+	.exit = kpptp_net_exit,
+	.id = &kpptp_net_id,
+	.size = sizeof(struct kpptp_net),
+};
+
 /*
  * The namespace (or the module) is going: delete every call with a single
  * grace period.  No events are sent; nobody is left to listen.
  */
-static void __net_exit kpptp_net_exit(struct net *net)
+static void __net_exit kpptp_calls_exit(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
 	struct kpptp_call *call, *tmp;
@@ -503,16 +529,10 @@ static void __net_exit kpptp_net_exit(struct net *net)
 		list_del(&call->gc_node);
 		kpptp_call_finish(call);
 	}
-	xa_destroy(&kn->calls);
-	rhashtable_destroy(&kn->peers);
-	free_percpu(kn->stats);
 }
 
-static struct pernet_operations kpptp_net_ops = {
-	.init = kpptp_net_init,
-	.exit = kpptp_net_exit,
-	.id = &kpptp_net_id,
-	.size = sizeof(struct kpptp_net),
+static struct pernet_operations kpptp_calls_ops = {
+	.exit = kpptp_calls_exit,
 };
 
 int kpptp_net_init_module(void)
@@ -522,15 +542,25 @@ int kpptp_net_init_module(void)
 	kpptp_del_wq = alloc_workqueue("kpptp_del", 0, 0);
 	if (!kpptp_del_wq)
 		return -ENOMEM;
-	err = register_pernet_device(&kpptp_net_ops);
+	err = register_pernet_subsys(&kpptp_net_ops);
 	if (err)
-		destroy_workqueue(kpptp_del_wq);
+		goto err_wq;
+	err = register_pernet_device(&kpptp_calls_ops);
+	if (err)
+		goto err_subsys;
+	return 0;
+
+err_subsys:
+	unregister_pernet_subsys(&kpptp_net_ops);
+err_wq:
+	destroy_workqueue(kpptp_del_wq);
 	return err;
 }
 
 void kpptp_net_exit_module(void)
 {
-	/* every namespace's exit has drained the deletes */
-	unregister_pernet_device(&kpptp_net_ops);
+	/* every namespace's call exit has drained the deletes */
+	unregister_pernet_device(&kpptp_calls_ops);
+	unregister_pernet_subsys(&kpptp_net_ops);
 	destroy_workqueue(kpptp_del_wq);
 }

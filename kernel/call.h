@@ -86,7 +86,11 @@ struct kpptp_call {
 	struct rcu_work del_work;	/* kpptp_call_delete()'s second half */
 };
 
-/* Per namespace: the call table, keyed by local call ID. */
+/*
+ * Per namespace: the call table, keyed by local call ID.  Allocated and freed
+ * by a pernet subsystem, after the namespace's devices are gone: the receive
+ * path may use it (and its stats) as long as a device can deliver GRE.
+ */
 struct kpptp_net {
 	struct xarray calls;		/* RCU readers, writers hold lock */
 	struct mutex lock;		/* serialises every change to calls */
