@@ -360,6 +360,7 @@ static bool kpptp_call_unlink(struct kpptp_net *kn, struct kpptp_call *call)
 	xa_erase(&kn->calls, call->local_id);
 	kpptp_peer_release(kn, call);
 	kn->ncalls--;
+	kn->had_calls = true;
 	return true;
 }
 
@@ -503,13 +504,16 @@ static struct pernet_operations kpptp_net_ops = {
 
 /*
  * The namespace (or the module) is going: delete every call with a single
- * grace period.  No events are sent; nobody is left to listen.
+ * grace period.  No events are sent; nobody is left to listen.  A namespace
+ * that never had a call skips the waits: every namespace teardown on the
+ * machine passes through here.
  */
 static void __net_exit kpptp_calls_exit(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
 	struct kpptp_call *call, *tmp;
 	unsigned long id;
+	bool had_calls;
 	LIST_HEAD(gone);
 
 	mutex_lock(&kn->lock);
@@ -517,7 +521,10 @@ static void __net_exit kpptp_calls_exit(struct net *net)
 		kpptp_call_unlink(kn, call);
 		list_add_tail(&call->gc_node, &gone);
 	}
+	had_calls = kn->had_calls;
 	mutex_unlock(&kn->lock);
+	if (!had_calls)
+		return;
 
 	/* Deletes still waiting for their grace period finish first: their
 	 * channels must go before ppp_generic's namespace does.

@@ -96,6 +96,7 @@ struct kpptp_net {
 	struct mutex lock;		/* serialises every change to calls */
 	struct rhashtable peers;	/* calls by peer, under lock */
 	u32 ncalls;
+	bool had_calls;		/* a call was unlinked: its end may be pending */
 	struct kpptp_net_stats __percpu *stats;
 };
 

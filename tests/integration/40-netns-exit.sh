@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 600
-# A namespace deleted while GRE floods into it, round after round, keeps
-# kpptp's state until nothing can deliver to it.
+# kpptp at namespace exit: only namespaces that had calls wait for grace
+# periods there; and a namespace deleted while GRE floods into it, round
+# after round, keeps kpptp's state until nothing can deliver to it.
 #
 #	$NS1 (stays)                          victim namespace (one per round)
 #	+------------------------+            +----------------------------+
@@ -66,6 +67,29 @@ wait_for order_ok 30 ||
 	fail "kpptp freed the namespace's state while its veth was there: $(grep -v '^#' $T/trace)"
 trace_stop
 pass "namespace state freed after the namespace's devices"
+
+# The waits at namespace exit (rcu_barrier() and more) are only for
+# namespaces that had calls: every other namespace teardown on the machine
+# must not pay them.  rcu_barrier() is traced with its caller and stack;
+# kpptp's calls are those with a kpptp_ function on them.
+# kpptp_barriers CMD: how many rcu_barrier() calls kpptp made while the
+# namespaces CMD created went away (waited for with one more namespace:
+# namespaces are cleaned up in order).
+kpptp_barriers() {
+	trace_start rcu_barrier 1
+	eval "$1"
+	unshare -n true
+	wait_for "grep -q 'cleanup_net' $T/trace" 20 || true
+	sleep 1
+	trace_stop
+	grep -c 'kpptp_' $T/trace || true
+}
+n=$(kpptp_barriers 'for i in 1 2 3; do unshare -n true; done')
+[ "$n" = 0 ] || fail "namespaces that never had a call: kpptp waited $n times: $(cat $T/trace)"
+n=$(kpptp_barriers "unshare -n sh -c 'ip link add d0 type dummy && ip link set d0 up &&
+	ip addr add 10.9.0.1/24 dev d0 && $CTL call add peer 10.9.0.2 >/dev/null'")
+[ "$n" -gt 0 ] || fail "a namespace with a call: no rcu_barrier() from kpptp seen: $(cat $T/trace)"
+pass "namespace exit waits only where there were calls"
 
 # canaries: until $TMP/stop, a namespace with nothing in it lives 0.5 s, then
 # prints its kpptp counters, which must all be 0.
