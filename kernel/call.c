@@ -165,7 +165,7 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 		return err;
 	/* transmit may start once the channel is registered */
 	WRITE_ONCE(call->peer_id, peer_id);
-	call->peer_addr = peer_addr;
+	WRITE_ONCE(call->peer_addr, peer_addr);
 	err = kpptp_channel_register(call);
 	if (err) {
 		kpptp_peer_release(kn, call);

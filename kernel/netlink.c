@@ -118,7 +118,8 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 	    (!READ_ONCE(call->peer_unknown) &&
 	     nla_put_u16(skb, KPPTP_A_PEER_CALL_ID, READ_ONCE(call->peer_id))) ||
 	    nla_put_in_addr(skb, KPPTP_A_LOCAL_ADDR, call->local_addr) ||
-	    nla_put_in_addr(skb, KPPTP_A_PEER_ADDR, call->peer_addr) ||
+	    nla_put_in_addr(skb, KPPTP_A_PEER_ADDR,
+			    READ_ONCE(call->peer_addr)) ||
 	    nla_put_u16(skb, KPPTP_A_RECV_WINDOW, wc->recv_window) ||
 	    nla_put_u16(skb, KPPTP_A_PEER_RECV_WINDOW, wc->peer_recv_window) ||
 	    nla_put_u16(skb, KPPTP_A_PEER_PPD, wc->peer_ppd) ||

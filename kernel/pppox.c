@@ -114,7 +114,8 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 	} else if (call->owner == KPPTP_OWNER_NETLINK) {
 		/* Netlink gave the peer already; connect() may only agree. */
 		err = (sp->sa_addr.pptp.call_id == READ_ONCE(call->peer_id) &&
-		       sp->sa_addr.pptp.sin_addr.s_addr == call->peer_addr) ?
+		       sp->sa_addr.pptp.sin_addr.s_addr ==
+		       READ_ONCE(call->peer_addr)) ?
 			0 : -EISCONN;
 	} else {
 		err = kpptp_call_connect(call, sp->sa_addr.pptp.call_id,
@@ -141,8 +142,8 @@ static int kpptp_getname(struct socket *sock, struct sockaddr *uaddr,
 	if (call) {
 		sp.sa_addr.pptp.call_id = peer ? READ_ONCE(call->peer_id) :
 						 call->local_id;
-		sp.sa_addr.pptp.sin_addr.s_addr = peer ? call->peer_addr :
-							  call->local_addr;
+		sp.sa_addr.pptp.sin_addr.s_addr =
+			peer ? READ_ONCE(call->peer_addr) : call->local_addr;
 	}
 	release_sock(sk);
 
