@@ -259,6 +259,10 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 	struct kpptp_call *call;
 	int err = 0;
 
+	/* before any answer that tells whether call @id exists */
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+
 	mutex_lock(&kn->lock);
 	call = xa_load(&kn->calls, id);
 	if (!call) {
@@ -267,8 +271,6 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		   (local_addr && call->local_addr &&
 		    local_addr != call->local_addr)) {
 		err = -EBUSY;
-	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
-		err = -EPERM;
 	} else {
 		call->attached = true;
 		refcount_inc(&call->refcnt);

@@ -9,14 +9,17 @@
 #include <net/netlink.h>
 
 #include "call.h"
+#include "compat.h"
 #include "netlink.h"
 
 static struct genl_family kpptp_genl_family;
 
 enum kpptp_mcgrp { KPPTP_MCGRP_EVENTS };
 
+/* Events carry what CALL_GET does, so listening needs the same right. */
 static const struct genl_multicast_group kpptp_mcgrps[] = {
-	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS },
+	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS,
+				 .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
@@ -444,9 +447,11 @@ static const struct genl_ops kpptp_genl_ops[] = {
 		.cmd = KPPTP_CMD_CALL_GET,
 		.doit = kpptp_nl_call_get,
 		.dumpit = kpptp_nl_call_dump,
+		.flags = GENL_UNS_ADMIN_PERM,	/* peer addresses, call IDs */
 	}, {
 		.cmd = KPPTP_CMD_NET_GET,
 		.doit = kpptp_nl_net_get,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
