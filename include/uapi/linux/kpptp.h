@@ -90,13 +90,16 @@
  * Attaching pppd: a PX_PROTO_PPTP socket (AF_PPPOX, SOCK_STREAM) behaves as
  * in the in-tree pptp driver: bind() with call_id 0 allocates an ID, bind()
  * with a free ID claims it, connect() sets the peer and registers the
- * channel, PPPIOCGCHAN returns the channel index.  Additionally, bind() to the
- * ID of a call made with CALL_NEW that no socket owns yet attaches the socket
- * to it (CAP_NET_ADMIN needed; sin_addr must be 0, or the call's local
- * address if it has one).  Its channel is already registered, so PPPIOCGCHAN works at once
- * and connect() is optional (it must name the call's peer or fails with
- * -EISCONN).  Whatever made it, a call ends when its owning socket is closed,
- * on CALL_DEL, or when its namespace goes away.
+ * channel, PPPIOCGCHAN returns the channel index.  Unlike in-tree, bind() and
+ * connect() need CAP_NET_ADMIN over the socket's namespace (-EPERM), and
+ * connect() refuses a peer that is 0, multicast or broadcast (-EINVAL), as
+ * CALL_NEW does.  Additionally, bind() to the ID of a call made with CALL_NEW
+ * that no socket owns yet attaches the socket to it (sin_addr must be 0, or
+ * the call's local address if it has one).  Its channel is already
+ * registered, so PPPIOCGCHAN works at once and connect() is optional (it
+ * must name the call's peer or fails with -EISCONN).  Whatever made it, a
+ * call ends when its owning socket is closed, on CALL_DEL, or when its
+ * namespace goes away.
  */
 #ifndef _UAPI_LINUX_KPPTP_H
 #define _UAPI_LINUX_KPPTP_H
