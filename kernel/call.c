@@ -165,7 +165,7 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 		return err;
 	/* transmit may start once the channel is registered */
 	WRITE_ONCE(call->peer_id, peer_id);
-	call->peer_addr = peer_addr;
+	WRITE_ONCE(call->peer_addr, peer_addr);
 	err = kpptp_channel_register(call);
 	if (err) {
 		kpptp_peer_release(kn, call);
@@ -259,6 +259,10 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 	struct kpptp_call *call;
 	int err = 0;
 
+	/* before any answer that tells whether call @id exists */
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+
 	mutex_lock(&kn->lock);
 	call = xa_load(&kn->calls, id);
 	if (!call) {
@@ -267,8 +271,6 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		   (local_addr && call->local_addr &&
 		    local_addr != call->local_addr)) {
 		err = -EBUSY;
-	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
-		err = -EPERM;
 	} else {
 		call->attached = true;
 		refcount_inc(&call->refcnt);
@@ -360,6 +362,7 @@ static bool kpptp_call_unlink(struct kpptp_net *kn, struct kpptp_call *call)
 	xa_erase(&kn->calls, call->local_id);
 	kpptp_peer_release(kn, call);
 	kn->ncalls--;
+	kn->had_calls = true;
 	return true;
 }
 
@@ -456,6 +459,15 @@ void kpptp_net_read_stats(const struct kpptp_net *kn,
 	}
 }
 
+/*
+ * A namespace's kpptp state lives as long as the namespace can receive: it is
+ * owned by a pernet subsystem, whose exit runs after every pernet device
+ * exit, so after the namespace's interfaces are gone and no GRE packet can
+ * reach kpptp_gre_rcv() for it any more.  The calls go earlier, at pernet
+ * device exit (kpptp_calls_exit()): their channels must be unregistered
+ * before ppp_generic's own device exit.  Between the two, GRE for the
+ * namespace still arrives and is counted in kn->stats as rx_unknown_call.
+ */
 static int __net_init kpptp_net_init(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
@@ -475,34 +487,11 @@ static int __net_init kpptp_net_init(struct net *net)
 	return 0;
 }
 
-/*
- * The namespace (or the module) is going: delete every call with a single
- * grace period.  No events are sent; nobody is left to listen.
- */
 static void __net_exit kpptp_net_exit(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
-	struct kpptp_call *call, *tmp;
-	unsigned long id;
-	LIST_HEAD(gone);
 
-	mutex_lock(&kn->lock);
-	xa_for_each(&kn->calls, id, call) {
-		kpptp_call_unlink(kn, call);
-		list_add_tail(&call->gc_node, &gone);
-	}
-	mutex_unlock(&kn->lock);
-
-	/* Deletes still waiting for their grace period finish first: their
-	 * channels must go before ppp_generic's namespace does.
-	 */
-	rcu_barrier();
-	flush_workqueue(kpptp_del_wq);
-	synchronize_net();
-	list_for_each_entry_safe(call, tmp, &gone, gc_node) {
-		list_del(&call->gc_node);
-		kpptp_call_finish(call);
-	}
+	WARN_ON_ONCE(!xa_empty(&kn->calls));
 	xa_destroy(&kn->calls);
 	rhashtable_destroy(&kn->peers);
 	free_percpu(kn->stats);
@@ -515,6 +504,46 @@ static struct pernet_operations kpptp_net_ops = {
 	.size = sizeof(struct kpptp_net),
 };
 
+/*
+ * The namespace (or the module) is going: delete every call with a single
+ * grace period.  No events are sent; nobody is left to listen.  A namespace
+ * that never had a call skips the waits: every namespace teardown on the
+ * machine passes through here.
+ */
+static void __net_exit kpptp_calls_exit(struct net *net)
+{
+	struct kpptp_net *kn = kpptp_net(net);
+	struct kpptp_call *call, *tmp;
+	unsigned long id;
+	bool had_calls;
+	LIST_HEAD(gone);
+
+	mutex_lock(&kn->lock);
+	xa_for_each(&kn->calls, id, call) {
+		kpptp_call_unlink(kn, call);
+		list_add_tail(&call->gc_node, &gone);
+	}
+	had_calls = kn->had_calls;
+	mutex_unlock(&kn->lock);
+	if (!had_calls)
+		return;
+
+	/* Deletes still waiting for their grace period finish first: their
+	 * channels must go before ppp_generic's namespace does.
+	 */
+	rcu_barrier();
+	flush_workqueue(kpptp_del_wq);
+	synchronize_net();
+	list_for_each_entry_safe(call, tmp, &gone, gc_node) {
+		list_del(&call->gc_node);
+		kpptp_call_finish(call);
+	}
+}
+
+static struct pernet_operations kpptp_calls_ops = {
+	.exit = kpptp_calls_exit,
+};
+
 int kpptp_net_init_module(void)
 {
 	int err;
@@ -522,15 +551,25 @@ int kpptp_net_init_module(void)
 	kpptp_del_wq = alloc_workqueue("kpptp_del", 0, 0);
 	if (!kpptp_del_wq)
 		return -ENOMEM;
-	err = register_pernet_device(&kpptp_net_ops);
+	err = register_pernet_subsys(&kpptp_net_ops);
 	if (err)
-		destroy_workqueue(kpptp_del_wq);
+		goto err_wq;
+	err = register_pernet_device(&kpptp_calls_ops);
+	if (err)
+		goto err_subsys;
+	return 0;
+
+err_subsys:
+	unregister_pernet_subsys(&kpptp_net_ops);
+err_wq:
+	destroy_workqueue(kpptp_del_wq);
 	return err;
 }
 
 void kpptp_net_exit_module(void)
 {
-	/* every namespace's exit has drained the deletes */
-	unregister_pernet_device(&kpptp_net_ops);
+	/* every namespace's call exit has drained the deletes */
+	unregister_pernet_device(&kpptp_calls_ops);
+	unregister_pernet_subsys(&kpptp_net_ops);
 	destroy_workqueue(kpptp_del_wq);
 }

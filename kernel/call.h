@@ -64,7 +64,7 @@ struct kpptp_call {
 	struct net *net;
 
 	__be32 local_addr;
-	__be32 peer_addr;
+	__be32 peer_addr;	/* WRITE_ONCE: read locklessly on receive */
 	u16 local_id;
 	u16 peer_id;		/* WRITE_ONCE: read locklessly on transmit */
 	bool peer_unknown;	/* netlink call waiting for its peer ID */
@@ -76,7 +76,9 @@ struct kpptp_call {
 	struct rhash_head peer_node;	/* in kn->peers while peer_indexed */
 	struct kpptp_peer_key peer_key;
 	bool peer_indexed;
-	bool registered;	/* chan is registered with ppp_generic */
+	bool registered;	/* chan is registered with ppp_generic; set
+				 * with release, cleared once unregistered
+				 */
 	bool attached;		/* an owning socket exists */
 	bool dead;		/* unlinked, going away */
 	u64 created;		/* jiffies_64 */
@@ -86,12 +88,17 @@ struct kpptp_call {
 	struct rcu_work del_work;	/* kpptp_call_delete()'s second half */
 };
 
-/* Per namespace: the call table, keyed by local call ID. */
+/*
+ * Per namespace: the call table, keyed by local call ID.  Allocated and freed
+ * by a pernet subsystem, after the namespace's devices are gone: the receive
+ * path may use it (and its stats) as long as a device can deliver GRE.
+ */
 struct kpptp_net {
 	struct xarray calls;		/* RCU readers, writers hold lock */
 	struct mutex lock;		/* serialises every change to calls */
 	struct rhashtable peers;	/* calls by peer, under lock */
 	u32 ncalls;
+	bool had_calls;		/* a call was unlinked: its end may be pending */
 	struct kpptp_net_stats __percpu *stats;
 };
 
@@ -132,6 +139,16 @@ struct kpptp_call_cfg {
 	u64_stats_inc(&__s->field);					\
 	u64_stats_update_end_irqrestore(&__s->syncp, __fl);		\
 } while (0)
+
+/*
+ * Lockless paths (receive, transmit, timers): the channel is registered and
+ * ready for ppp_input() and ppp_output_wakeup(), and the call is alive.
+ */
+static inline bool kpptp_call_live(const struct kpptp_call *call)
+{
+	/* pairs with the release in kpptp_channel_register() */
+	return smp_load_acquire(&call->registered) && !READ_ONCE(call->dead);
+}
 
 struct kpptp_net *kpptp_net(const struct net *net);
 int kpptp_net_init_module(void);

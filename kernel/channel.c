@@ -77,13 +77,20 @@ int kpptp_channel_register(struct kpptp_call *call)
 	err = ppp_register_net_channel(call->net, &call->chan);
 	if (err)
 		return err;
-	WRITE_ONCE(call->registered, true);
+	/* pairs with kpptp_call_live(): the channel is ready */
+	smp_store_release(&call->registered, true);
 	return 0;
 }
 
-/* Process context, no locks: ppp_generic waits for start_xmit to return. */
+/*
+ * Process context: ppp_generic waits for start_xmit to return.  The call is
+ * dead or was never in the table, so whoever still looks at @registered
+ * (lockless paths check dead too) finds the channel going or gone.
+ */
 void kpptp_channel_unregister(struct kpptp_call *call)
 {
-	if (call->registered)
-		ppp_unregister_channel(&call->chan);
+	if (!call->registered)
+		return;
+	ppp_unregister_channel(&call->chan);
+	WRITE_ONCE(call->registered, false);
 }

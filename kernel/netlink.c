@@ -9,14 +9,17 @@
 #include <net/netlink.h>
 
 #include "call.h"
+#include "compat.h"
 #include "netlink.h"
 
 static struct genl_family kpptp_genl_family;
 
 enum kpptp_mcgrp { KPPTP_MCGRP_EVENTS };
 
+/* Events carry what CALL_GET does, so listening needs the same right. */
 static const struct genl_multicast_group kpptp_mcgrps[] = {
-	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS },
+	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS,
+				 .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /*
@@ -131,7 +134,8 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 	    (!READ_ONCE(call->peer_unknown) &&
 	     nla_put_u16(skb, KPPTP_A_PEER_CALL_ID, READ_ONCE(call->peer_id))) ||
 	    nla_put_in_addr(skb, KPPTP_A_LOCAL_ADDR, call->local_addr) ||
-	    nla_put_in_addr(skb, KPPTP_A_PEER_ADDR, call->peer_addr) ||
+	    nla_put_in_addr(skb, KPPTP_A_PEER_ADDR,
+			    READ_ONCE(call->peer_addr)) ||
 	    nla_put_u16(skb, KPPTP_A_RECV_WINDOW, wc->recv_window) ||
 	    nla_put_u16(skb, KPPTP_A_PEER_RECV_WINDOW, wc->peer_recv_window) ||
 	    nla_put_u16(skb, KPPTP_A_PEER_PPD, wc->peer_ppd) ||
@@ -464,11 +468,13 @@ static const struct genl_ops kpptp_genl_ops[] = {
 		.dumpit = kpptp_nl_call_dump,
 		.policy = kpptp_call_id_policy,
 		.maxattr = KPPTP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,	/* peer addresses, call IDs */
 	}, {
 		.cmd = KPPTP_CMD_NET_GET,
 		.doit = kpptp_nl_net_get,
 		.policy = kpptp_no_attr_policy,
 		.maxattr = KPPTP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

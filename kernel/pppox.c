@@ -3,6 +3,9 @@
  * The AF_PPPOX / PX_PROTO_PPTP socket, ABI-compatible with the in-tree
  * pptp driver so that pppd plugins and accel-ppp run unchanged:
  *
+ * bind() and connect() need CAP_NET_ADMIN in the namespace's user namespace,
+ * like every netlink command that changes calls:
+ *
  *   bind(call_id 0)      create a call with a random free ID
  *   bind(call_id N)      create call N, or attach to netlink call N
  *   connect(peer)        set the peer, register the PPP channel
@@ -13,8 +16,10 @@
  * holds one reference to it from bind() until release().
  */
 
+#include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/if_pppox.h>
+#include <linux/in.h>
 #include <linux/net.h>
 #include <linux/ppp-ioctl.h>
 #include <net/sock.h>
@@ -50,6 +55,9 @@ static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 
 	if (!sp)
 		return -EINVAL;
+	/* a call claims an ID, and attaching takes over a netlink call */
+	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 
 	lock_sock(sk);
 	if (sk->sk_state & PPPOX_DEAD) {
@@ -98,12 +106,18 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 	const struct sockaddr_pppox *sp = kpptp_sockaddr(uaddr, len);
 	struct sock *sk = sock->sk;
 	struct kpptp_call *call;
+	__be32 peer;
 	int err;
 
 	if (!sp || sp->sa_protocol != PX_PROTO_PPTP)
 		return -EINVAL;
-	if (!sp->sa_addr.pptp.sin_addr.s_addr)
+	/* the peer addresses CALL_NEW accepts, no others */
+	peer = sp->sa_addr.pptp.sin_addr.s_addr;
+	if (!peer || ipv4_is_multicast(peer) || ipv4_is_lbcast(peer))
 		return -EINVAL;
+	/* connect() claims a (peer address, peer call ID) key */
+	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 
 	lock_sock(sk);
 	call = kpptp_sk(sk)->call;
@@ -114,11 +128,9 @@ static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
 	} else if (call->owner == KPPTP_OWNER_NETLINK) {
 		/* Netlink gave the peer already; connect() may only agree. */
 		err = (sp->sa_addr.pptp.call_id == READ_ONCE(call->peer_id) &&
-		       sp->sa_addr.pptp.sin_addr.s_addr == call->peer_addr) ?
-			0 : -EISCONN;
+		       peer == READ_ONCE(call->peer_addr)) ? 0 : -EISCONN;
 	} else {
-		err = kpptp_call_connect(call, sp->sa_addr.pptp.call_id,
-					 sp->sa_addr.pptp.sin_addr.s_addr);
+		err = kpptp_call_connect(call, sp->sa_addr.pptp.call_id, peer);
 		if (!err)
 			sk->sk_state |= PPPOX_CONNECTED;
 	}
@@ -141,8 +153,8 @@ static int kpptp_getname(struct socket *sock, struct sockaddr *uaddr,
 	if (call) {
 		sp.sa_addr.pptp.call_id = peer ? READ_ONCE(call->peer_id) :
 						 call->local_id;
-		sp.sa_addr.pptp.sin_addr.s_addr = peer ? call->peer_addr :
-							  call->local_addr;
+		sp.sa_addr.pptp.sin_addr.s_addr =
+			peer ? READ_ONCE(call->peer_addr) : call->local_addr;
 	}
 	release_sock(sk);
 

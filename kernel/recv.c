@@ -145,7 +145,7 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 		kpptp_net_stat_inc(kn, rx_unknown_call);
 		goto drop_unlock;
 	}
-	if (ip_hdr(skb)->saddr != call->peer_addr) {
+	if (ip_hdr(skb)->saddr != READ_ONCE(call->peer_addr)) {
 		kpptp_net_stat_inc(kn, rx_wrong_peer);
 		goto drop_unlock;
 	}
@@ -163,7 +163,7 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 		consume_skb(skb);
 		return NET_RX_SUCCESS;
 	}
-	if (unlikely(!READ_ONCE(call->registered) || READ_ONCE(call->dead))) {
+	if (unlikely(!kpptp_call_live(call))) {
 		kpptp_stat_inc(call, rx_dropped);
 		goto drop_unlock;
 	}

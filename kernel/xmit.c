@@ -21,7 +21,7 @@
 struct rtable *kpptp_route(struct kpptp_call *call, struct flowi4 *fl4)
 {
 	memset(fl4, 0, sizeof(*fl4));
-	fl4->daddr = call->peer_addr;
+	fl4->daddr = READ_ONCE(call->peer_addr);
 	fl4->saddr = call->local_addr;
 	fl4->flowi4_proto = IPPROTO_GRE;
 	return ip_route_output_key(call->net, fl4);
@@ -111,7 +111,7 @@ static void kpptp_push_ip(struct kpptp_call *call, struct sk_buff *skb,
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_GRE;
 	iph->saddr = saddr;
-	iph->daddr = call->peer_addr;
+	iph->daddr = READ_ONCE(call->peer_addr);
 	ip_select_ident(call->net, skb, NULL);
 	ip_send_check(iph);
 }
@@ -130,7 +130,7 @@ void kpptp_send_ack(struct kpptp_window *win)
 	__be32 saddr;
 	u32 ack;
 
-	if (unlikely(!READ_ONCE(call->registered) || READ_ONCE(call->dead)))
+	if (unlikely(!kpptp_call_live(call)))
 		return;
 	if (!kpptp_window_take_ack(win, &ack))
 		return;
@@ -166,7 +166,7 @@ void kpptp_tx_wake(struct kpptp_window *win)
 {
 	struct kpptp_call *call = container_of(win, struct kpptp_call, win);
 
-	if (READ_ONCE(call->registered) && !READ_ONCE(call->dead))
+	if (kpptp_call_live(call))
 		ppp_output_wakeup(&call->chan);
 }
 

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # kpptpctl against kpptp.ko: call add (fixed and random ID), show as a table,
 # as JSON and with counters, set (one flag must not reset another), del,
-# stats, monitor's events in text and JSON, and every error path a user can
-# reach with its exit status (1: usage, 2: the kernel said no).
+# stats, monitor's events in text and JSON, every error path a user can
+# reach with its exit status (1: usage, 2: the kernel said no), and that
+# without CAP_NET_ADMIN even reading is refused.
 . "$(dirname "$0")/lib.sh"
 setup_veth_pair
 
@@ -174,12 +175,43 @@ expect 1 '"peer" cannot be given to call set' n1 "$CTL" call set id 100 peer 10.
 expect 1 'call del: expected "id ID"' n1 "$CTL" call del 100
 expect 1 'unknown command "frobnicate"' n1 "$CTL" frobnicate
 expect 1 'unknown option "-x"' n1 "$CTL" -x show
-# without CAP_NET_ADMIN: reading works, changing does not
-expect 2 'Operation not permitted' n1 setpriv --reuid=65534 --regid=65534 \
-	--clear-groups --inh-caps=-all "$CTL" call del id 100
-n1 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-	"$CTL" show | grep -q '^100 ' || fail "unprivileged show"
 pass "errors: kernel (2) and usage (1)"
+
+# ------------------------------------------------------------ privilege
+# Without CAP_NET_ADMIN over the namespace the kernel neither changes nor
+# tells anything: calls name their clients' addresses and call IDs.
+# nobody WRAPPER CMD...: CMD in that namespace as nobody, no capabilities.
+nobody() {
+	local ns=$1
+	shift
+	"$ns" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+# denied CMD...: CMD exits 2, says EPERM and lists no call (a JSON dump
+# may print its empty brackets).
+denied() {
+	local rc=0
+	"$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	[ "$rc" = 2 ] || fail "'$*' exited $rc, not 2: $(cat "$TMP/out" "$TMP/err")"
+	grep -q 'Operation not permitted.*CAP_NET_ADMIN' "$TMP/err" ||
+		fail "'$*' said: $(cat "$TMP/err")"
+	! grep -q '[0-9]' "$TMP/out" || fail "'$*' printed: $(cat "$TMP/out")"
+}
+denied nobody n1 "$CTL" call del id 100
+denied nobody n1 "$CTL" call show id 100
+denied nobody n1 "$CTL" show
+denied nobody n1 "$CTL" -j show
+denied nobody n1 "$CTL" stats
+denied nobody n1 timeout 10 "$CTL" monitor
+# Attaching to a call another socket owns answers EPERM, not EBUSY: an
+# unprivileged user cannot tell which call IDs exist.
+n2 "$STATIC" --peer 10.0.0.1 --local-id 100 --peer-id 100 >"$TMP/owner" &
+wait_for "grep -q unit $TMP/owner"
+expect_eq "$(call_field n2 100 attached)" True "n2's call 100 attached"
+expect 1 'bind: Operation not permitted' \
+	nobody n2 "$STATIC" --peer 10.0.0.1 --local-id 100 --peer-id 100
+# ... while the owner of a user namespace may manage its own netns's calls
+unshare -Urn "$CTL" stats | grep -q '^calls 0$' || fail "stats in an own netns"
+pass "no CAP_NET_ADMIN: EPERM for get, dump, stats, monitor, attach, del"
 
 # ------------------------------------------------------------ del, events
 n1 "$CTL" call del id 100

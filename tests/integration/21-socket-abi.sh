@@ -63,3 +63,43 @@ pass "bind attaches to a netlink call"
 n1 "$CTL" call del id 500
 [ -z "$(n1 "$CTL" call show | grep '^500 ' || true)" ] || fail "500 still listed"
 pass "netlink delete of an attached call"
+
+# Unprivileged (no CAP_NET_ADMIN over the namespace): bind() would claim a
+# call ID (or take over a netlink call), connect() a peer call; both EPERM.
+n1 "$CTL" call add id 600 peer 10.0.0.2 peer-id 600 >/dev/null
+for id in 0 601 600; do
+	if n1 "$STATIC" --peer 10.0.0.2 --local-id "$id" --peer-id 602 \
+		--drop-before bind 2>"$TMP/err"; then
+		fail "unprivileged bind to call $id succeeded"
+	fi
+	grep -q "bind: Operation not permitted" "$TMP/err" ||
+		fail "unprivileged bind to call $id: $(cat "$TMP/err")"
+done
+[ "$(call_field n1 600 attached)" = False ] || fail "call 600 attached"
+if n1 "$STATIC" --peer 10.0.0.2 --local-id 601 --peer-id 602 \
+	--drop-before connect 2>"$TMP/err"; then
+	fail "unprivileged connect succeeded"
+fi
+grep -q "connect: Operation not permitted" "$TMP/err" || fail "$(cat "$TMP/err")"
+n1 "$CTL" call del id 600
+wait_for "! n1 $CTL call show id 601"
+# ... while CAP_NET_ADMIN over a namespace of one's own user namespace is enough
+unshare -Urn bash -c "ip link add d0 type dummy && ip link set d0 up &&
+	ip addr add 10.9.0.1/24 dev d0 &&
+	exec $STATIC --peer 10.9.0.2 --peer-id 7 >$TMP/s4" 2>"$TMP/err" &
+wait_for "grep -q unit $TMP/s4" || fail "in a user namespace: $(cat "$TMP/err")"
+kill $!
+pass "bind and connect need CAP_NET_ADMIN over the namespace"
+
+# connect() takes the peers CALL_NEW takes: unicast (these would route).
+n1 ip route add 224.0.0.0/4 dev veth1
+for peer in 224.0.0.1 255.255.255.255; do
+	if n1 timeout 10 "$STATIC" --peer "$peer" --local 10.0.0.1 --peer-id 7 \
+		2>"$TMP/err"; then
+		fail "connect to $peer succeeded"
+	fi
+	grep -q "connect: Invalid argument" "$TMP/err" ||
+		fail "connect to $peer: $(cat "$TMP/err")"
+done
+n1 ip route del 224.0.0.0/4 dev veth1
+pass "connect refuses multicast and broadcast peers"

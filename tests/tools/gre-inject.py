@@ -5,16 +5,21 @@
 usage: gre-inject.py --dst ADDR [--src ADDR] --call-id N CASE [CASE...]
        gre-inject.py --list --call-id N
        gre-inject.py --dst ADDR --call-id N --fuzz COUNT [--seed S]
+       gre-inject.py --dst ADDR [--src ADDR] --call-id N --flood SECONDS
 
 Each CASE sends one packet and names the single counter it must move:
 prints "CASE counter" lines so the test can check every packet was counted.
 --fuzz sends COUNT random GRE version 1 headers (random flags, lengths and
 call IDs around N) and prints how many were sent.
+--flood sends, as fast as it can for SECONDS, data packets with rising
+sequence numbers and acks to call N, and packets for unknown calls and
+malformed ones; errors (the route or the interface went away) are ignored.
 """
 import argparse
 import random
 import socket
 import struct
+import time
 
 K, S, A, C, R, STRICT = 0x2000, 0x1000, 0x0080, 0x8000, 0x4000, 0x0800
 VER1, PPP = 0x0001, 0x880B
@@ -70,6 +75,25 @@ def fuzz(call, count, seed):
                           length, cid) + body
 
 
+def flood(sock, dst, call, seconds):
+    p = LCP_ECHO
+    other = [gre(K | A | VER1, PPP, 0, call, None, 0),
+             gre(K | S | VER1, PPP, len(p), call ^ 0x5555, 1, None, p),
+             gre(K | S | VER1, 0x0800, len(p), call, 1, None, p)]
+    end = time.monotonic() + seconds
+    sent = seq = 0
+    while time.monotonic() < end:
+        for _ in range(64):
+            seq += 1
+            for pkt in [gre(K | S | A | VER1, PPP, len(p), call, seq, 0, p)] + other:
+                try:
+                    sock.sendto(pkt, (dst, 0))
+                    sent += 1
+                except OSError:
+                    pass
+    return sent
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dst")
@@ -79,6 +103,7 @@ def main():
     ap.add_argument("--call-id", type=int, required=True)
     ap.add_argument("--fuzz", type=int)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--flood", type=float)
     ap.add_argument("case", nargs="*")
     args = ap.parse_args()
 
@@ -91,6 +116,9 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
     if args.src:
         sock.bind((args.src, 0))
+    if args.flood:
+        print(f"flood {flood(sock, args.dst, args.call_id, args.flood)}")
+        return
     if args.fuzz:
         sent = 0
         for pkt in fuzz(args.call_id, args.fuzz, args.seed):

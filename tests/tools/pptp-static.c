@@ -9,15 +9,20 @@
  *
  * usage: pptp-static --peer ADDR (--peer-id N | --peer-id-file F)
  *                    [--local ADDR] [--local-id N] [--id-file F] [--unit N]
+ *                    [--drop-before bind|connect]
  *
  * Prints "call ID unit N" once the link is up, then holds it until SIGTERM
  * or SIGINT.  --id-file writes the local call ID (useful with --local-id 0)
  * and --peer-id-file waits for the peer's, so two instances can meet.
+ * --drop-before becomes user nobody, with no capabilities, just before that
+ * call, to show what an unprivileged user may do with a socket.
  */
+#define _GNU_SOURCE	/* setresuid() */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <linux/if_pppox.h>
 #include <linux/ppp-ioctl.h>
 #include <linux/ppp_defs.h>
@@ -39,7 +44,8 @@ static void die(const char *what)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pptp-static --peer ADDR (--peer-id N | --peer-id-file F)\n"
-			"       [--local ADDR] [--local-id N] [--id-file F] [--unit N]\n");
+			"       [--local ADDR] [--local-id N] [--id-file F] [--unit N]\n"
+			"       [--drop-before bind|connect]\n");
 	exit(1);
 }
 
@@ -103,6 +109,14 @@ static long wait_for_id(const char *path)
 	exit(1);
 }
 
+/* Become nobody: a uid change from 0 clears every capability. */
+static void drop_privileges(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		die("dropping privileges");
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -121,9 +135,10 @@ int main(int argc, char **argv)
 		{ "local-id", required_argument, NULL, 'L' },
 		{ "id-file", required_argument, NULL, 'i' },
 		{ "unit", required_argument, NULL, 'u' },
+		{ "drop-before", required_argument, NULL, 'd' },
 		{ 0 }
 	};
-	const char *peer_id_file = NULL, *id_file = NULL;
+	const char *peer_id_file = NULL, *id_file = NULL, *drop = "";
 	/* the union keeps the packed sockaddr_pppox aligned for the calls */
 	union {
 		struct sockaddr sa;
@@ -145,10 +160,12 @@ int main(int argc, char **argv)
 		case 'L': local_id = number(optarg, 65535); break;
 		case 'i': id_file = optarg; break;
 		case 'u': unit = (int)number(optarg, 1 << 20); break;
+		case 'd': drop = optarg; break;
 		default: usage();
 		}
 	}
-	if (!peer.s_addr || (peer_id < 0 && !peer_id_file) || optind != argc)
+	if (!peer.s_addr || (peer_id < 0 && !peer_id_file) || optind != argc ||
+	    (*drop && strcmp(drop, "bind") && strcmp(drop, "connect")))
 		usage();
 	if (!local.s_addr)
 		local = source_for(peer);
@@ -158,6 +175,8 @@ int main(int argc, char **argv)
 		die("socket(AF_PPPOX, PX_PROTO_PPTP)");
 	u.px.sa_addr.pptp.call_id = local_id;
 	u.px.sa_addr.pptp.sin_addr = local;
+	if (!strcmp(drop, "bind"))
+		drop_privileges();
 	if (bind(fd, &u.sa, sizeof(u.px)))
 		die("bind");
 	len = sizeof(u.px);
@@ -175,6 +194,8 @@ int main(int argc, char **argv)
 
 	u.px.sa_addr.pptp.call_id = peer_id;
 	u.px.sa_addr.pptp.sin_addr = peer;
+	if (!strcmp(drop, "connect"))
+		drop_privileges();
 	if (connect(fd, &u.sa, sizeof(u.px)))
 		die("connect");
 	if (ioctl(fd, PPPIOCGCHAN, &chan))

@@ -169,7 +169,8 @@ int ctl_kernel_error(struct kpptp_nl *nl, int err, const char *what,
 	if (ne->msg[0] && err < 0)
 		fprintf(stderr, " (%s)", strerror(-err));
 	if (err == -EPERM || err == -EACCES)
-		fputs(" (changing calls needs CAP_NET_ADMIN)", stderr);
+		fputs(" (kpptp.ko needs CAP_NET_ADMIN over the namespace)",
+		      stderr);
 	fputc('\n', stderr);
 	return EXIT_KERNEL;
 }

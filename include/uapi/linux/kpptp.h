@@ -5,9 +5,11 @@
  * Documentation/netlink/specs/kpptp.yaml; this header and that spec must agree.
  *
  * Generic netlink family "kpptp", version 1, multicast group "events".
- * All commands act on the network namespace of the netlink socket.  Commands
- * that change state (CALL_NEW, CALL_SET, CALL_DEL) need CAP_NET_ADMIN over
- * that namespace.  Errors come back as a negative errno in the netlink ACK,
+ * All commands act on the network namespace of the netlink socket.  Every
+ * command, reads included, needs CAP_NET_ADMIN over that namespace (in its
+ * owning user namespace), and so does joining the "events" group: replies
+ * and events carry client addresses and call IDs.  Without it: -EPERM.
+ * Errors come back as a negative errno in the netlink ACK,
  * with an extended ACK message and the offending attribute where one applies
  * (e.g. -EEXIST "call ID in use", -ENOENT "no such call", -EINVAL with the
  * attribute that failed the strict policy).
@@ -63,7 +65,7 @@
  *   KPPTP_A_CALL_ID          u16   required
  *   Unregisters the channel (pppd sees a hangup) and frees the call.
  *
- * KPPTP_CMD_CALL_GET (DO, DUMP)
+ * KPPTP_CMD_CALL_GET (DO, DUMP, admin)
  *   DO with KPPTP_A_CALL_ID returns that call; DUMP returns every call of the
  *   namespace.  Each reply carries the CALL_NEW attributes (with their
  *   current values) plus:
@@ -75,25 +77,29 @@
  *   KPPTP_A_AGE_MS           u64   ms since the call was created
  *   KPPTP_A_STATS            nest  KPPTP_STATS_A_* below
  *
- * KPPTP_CMD_NET_GET (DO)
+ * KPPTP_CMD_NET_GET (DO, admin)
  *   Namespace-wide figures for packets that could not be given to a call.
  *   KPPTP_A_CALLS            u32   number of calls
  *   KPPTP_A_NET_STATS        nest  KPPTP_NSTATS_A_* below
  *
- * Events (group "events"): CALL_NEW after a call is created, CALL_SET after
- * it changed, CALL_DEL when it is gone (with KPPTP_A_DEL_REASON and the final
- * KPPTP_A_STATS).  Event messages carry the same attributes as CALL_GET.
+ * Events (group "events", admin to join): CALL_NEW after a call is created,
+ * CALL_SET after it changed, CALL_DEL when it is gone (with
+ * KPPTP_A_DEL_REASON and the final KPPTP_A_STATS).  Event messages carry the
+ * same attributes as CALL_GET.
  *
  * Attaching pppd: a PX_PROTO_PPTP socket (AF_PPPOX, SOCK_STREAM) behaves as
  * in the in-tree pptp driver: bind() with call_id 0 allocates an ID, bind()
  * with a free ID claims it, connect() sets the peer and registers the
- * channel, PPPIOCGCHAN returns the channel index.  Additionally, bind() to the
- * ID of a call made with CALL_NEW that no socket owns yet attaches the socket
- * to it (CAP_NET_ADMIN needed; sin_addr must be 0, or the call's local
- * address if it has one).  Its channel is already registered, so PPPIOCGCHAN works at once
- * and connect() is optional (it must name the call's peer or fails with
- * -EISCONN).  Whatever made it, a call ends when its owning socket is closed,
- * on CALL_DEL, or when its namespace goes away.
+ * channel, PPPIOCGCHAN returns the channel index.  Unlike in-tree, bind() and
+ * connect() need CAP_NET_ADMIN over the socket's namespace (-EPERM), and
+ * connect() refuses a peer that is 0, multicast or broadcast (-EINVAL), as
+ * CALL_NEW does.  Additionally, bind() to the ID of a call made with CALL_NEW
+ * that no socket owns yet attaches the socket to it (sin_addr must be 0, or
+ * the call's local address if it has one).  Its channel is already
+ * registered, so PPPIOCGCHAN works at once and connect() is optional (it
+ * must name the call's peer or fails with -EISCONN).  Whatever made it, a
+ * call ends when its owning socket is closed, on CALL_DEL, or when its
+ * namespace goes away.
  */
 #ifndef _UAPI_LINUX_KPPTP_H
 #define _UAPI_LINUX_KPPTP_H
