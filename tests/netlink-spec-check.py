@@ -240,9 +240,12 @@ for g in spec.get("mcast-groups", {}).get("list", []):
     if not m:
         err(f"kernel: no multicast group {g['name']}")
         continue
-    got = set(re.findall(r"GENL_MCAST_(\w+)", m.group(0)))
-    if {"MCAST_" + f for f in got} != {f if f.startswith("MCAST_") else "MCAST_" + f
-                                       for f in want}:
+    # GENL_MCAST_CAP_NET_ADMIN is what GENL_UNS_ADMIN_PERM on a group was
+    # called before 6.7 (kernel/compat.h); the spec keeps the old name.
+    got = {"UNS_ADMIN_PERM" if f == "CAP_NET_ADMIN" else f
+           for f in re.findall(r"GENL_(?:MCAST_)?(\w+)", " ".join(
+               re.findall(r"\.flags\s*=\s*([^,}]+)", m.group(0))))}
+    if got != want:
         err(f"multicast group {g['name']}: flags {sorted(got)} != spec {sorted(want)}")
 
 print(f"netlink spec: {len(errors)} mismatches")

@@ -12,7 +12,7 @@
 KFUZZ=$KPPTP_SRC/tests/tools/kpptp-kfuzz.py
 CALLS=${KPPTP_SOAK_CALLS:-5000}
 NETNS=${KPPTP_SOAK_NETNS:-50}
-setup_ns n1
+setup_veth_pair
 
 # settle: let RCU callbacks and deferred frees run, then drop caches.
 settle() {
@@ -37,6 +37,9 @@ for ((i = 0; i < NETNS; i++)); do
 	ns=$NS_PREFIX-s$i
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
+	ip -n "$ns" link add d0 type dummy	# a route to the calls' peer
+	ip -n "$ns" addr add 10.0.0.1/24 dev d0
+	ip -n "$ns" link set d0 up
 	for id in 1 2 3 4 5 6 7 8; do
 		ip netns exec "$ns" "$CTL" call add id "$id" peer 10.0.0.2 peer-id "$id" >/dev/null
 	done

@@ -143,9 +143,10 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 
 def pptp_sockaddr(call_id, addr):
-    # struct sockaddr_pppox { sa_family_t; unsigned int sa_protocol;
-    # struct pptp_addr { __u16 call_id; struct in_addr sin_addr; } } packed
-    return struct.pack("=HIH", AF_PPPOX, PX_PROTO_PPTP, call_id) + addr
+    # struct sockaddr_pppox { sa_family_t; unsigned int sa_protocol; union
+    # { pppoe_addr (24 bytes); struct pptp_addr { __u16 call_id; struct
+    # in_addr sin_addr; } } } packed: 30 bytes
+    return (struct.pack("=HIH", AF_PPPOX, PX_PROTO_PPTP, call_id) + addr).ljust(30, b"\0")
 
 
 def sys_addr_call(fn, fd, sockaddr):
@@ -199,6 +200,15 @@ def run_genl(args):
 
     def new_call():
         attrs = value(A_CALL_ID) + nlattr(A_PEER_ADDR, peer)
+        if rnd.random() < 0.7:  # a valid call, for the GRE side to reach
+            attrs = nlattr(A_CALL_ID, struct.pack("H", rnd.randint(lo, hi))) + \
+                nlattr(A_PEER_ADDR, peer) + \
+                nlattr(A_PEER_CALL_ID, struct.pack("H", rnd.getrandbits(16))) + \
+                nlattr(A_REORDER_TIMEOUT, struct.pack("I", rnd.randint(0, 300))) + \
+                nlattr(A_REORDER_DEPTH, struct.pack("H", rnd.randint(0, 128))) + \
+                nlattr(A_FLAGS, struct.pack("I", rnd.getrandbits(2)))
+            note("new", nl.request(CMD_NEW, attrs))
+            return
         attrs += random_attrs([A_PEER_CALL_ID, A_RECV_WINDOW, A_PEER_RECV_WINDOW,
                                A_PEER_PPD, A_FLAGS, A_REORDER_TIMEOUT,
                                A_REORDER_DEPTH, A_ACK_DELAY])
