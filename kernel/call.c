@@ -17,10 +17,12 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/route.h>
 
 #include "call.h"
 #include "channel.h"
 #include "netlink.h"
+#include "xmit.h"
 
 static unsigned int kpptp_net_id __read_mostly;
 
@@ -151,14 +153,37 @@ static void kpptp_peer_release(struct kpptp_net *kn, struct kpptp_call *call)
 	call->peer_indexed = false;
 }
 
+/* -EHOSTUNREACH unless the peer of @call has a route. */
+static int kpptp_call_check_route(struct kpptp_call *call)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = kpptp_route(call, &fl4);
+	if (IS_ERR(rt))
+		return -EHOSTUNREACH;
+	ip_rt_put(rt);
+	return 0;
+}
+
 /*
- * Give @call its peer call ID and register its channel: the call is complete.
- * -EEXIST if another call talks to that peer call already.
+ * Give @call its peer call ID: the call is complete.  -EEXIST if another call
+ * talks to that peer call already, -EHOSTUNREACH if there is no route to it.
+ *
+ * The ppp channel exists only while a complete call has an owning socket,
+ * as l2tp's session channel exists only while a PPPoL2TP socket is
+ * connected: ppp_generic's channel holds a reference on the namespace, so a
+ * channel of a netlink call with no socket would keep the namespace from
+ * ever exiting, and its exit is what deletes that call.  An owning socket
+ * pins the namespace itself.  Hence a call without a socket only checks
+ * its route here, and kpptp_call_attach() registers its channel.
  */
 static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 			       u16 peer_id, __be32 peer_addr)
 {
 	int err;
+
+	lockdep_assert_held(&kn->lock);
 
 	err = kpptp_peer_claim(kn, call, peer_id, peer_addr);
 	if (err)
@@ -166,7 +191,10 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 	/* transmit may start once the channel is registered */
 	WRITE_ONCE(call->peer_id, peer_id);
 	call->peer_addr = peer_addr;
-	err = kpptp_channel_register(call);
+	if (call->attached)
+		err = kpptp_channel_register(call);
+	else
+		err = kpptp_call_check_route(call);
 	if (err) {
 		kpptp_peer_release(kn, call);
 		return err;
@@ -177,8 +205,8 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 
 /*
  * Create a call.  A netlink call whose peer call ID is known is complete at
- * once, so its channel is registered here.  One whose peer ID is not known
- * yet (a PNS before the Outgoing-Call-Reply) waits for CALL_SET, and a
+ * once; its channel comes when a socket attaches.  One whose peer ID is not
+ * known yet (a PNS before the Outgoing-Call-Reply) waits for CALL_SET, and a
  * socket's call for connect(): neither claims a peer key meanwhile, so any
  * number of calls may wait on one peer.
  * Returns the call with one reference for the caller besides the table's.
@@ -247,7 +275,8 @@ struct kpptp_call *kpptp_call_get_by_id(struct net *net, u16 id)
 
 /*
  * bind() on a socket naming a call made over netlink: the socket takes it
- * over, if nobody owns it yet.  Returns -ENOENT if no such call exists.
+ * over, if nobody owns it yet, and a complete call gets its channel now.
+ * Returns -ENOENT if no such call exists.
  * A call still waiting for its peer ID may be taken too (a PNS owns its call
  * from the Outgoing-Call-Request on); PPPIOCGCHAN fails until CALL_SET
  * completes it.
@@ -270,9 +299,14 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 	} else if (!ns_capable(net->user_ns, CAP_NET_ADMIN)) {
 		err = -EPERM;
 	} else {
-		call->attached = true;
-		refcount_inc(&call->refcnt);
-		*callp = call;
+		/* a complete call gets its channel with its owner */
+		if (!call->peer_unknown)
+			err = kpptp_channel_register(call);
+		if (!err) {
+			call->attached = true;
+			refcount_inc(&call->refcnt);
+			*callp = call;
+		}
 	}
 	mutex_unlock(&kn->lock);
 	if (!err)

@@ -54,7 +54,9 @@ struct kpptp_peer_key {
  * The receive path uses no reference: it looks calls up under RCU, and
  * kpptp_call_unlink() waits for a grace period before the channel goes.
  * @net is not refcounted: a call never outlives its namespace (pernet exit
- * deletes them all, and a user socket pins its namespace).
+ * deletes them all, and a user socket pins its namespace).  Nor may a call
+ * with no socket pin it: ppp_generic's channel holds a namespace reference,
+ * so @chan is registered only while a socket owns the call.
  */
 struct kpptp_call {
 	struct ppp_channel chan;
@@ -76,7 +78,7 @@ struct kpptp_call {
 	struct rhash_head peer_node;	/* in kn->peers while peer_indexed */
 	struct kpptp_peer_key peer_key;
 	bool peer_indexed;
-	bool registered;	/* chan is registered with ppp_generic */
+	bool registered;	/* chan registered: complete and attached */
 	bool attached;		/* an owning socket exists */
 	bool dead;		/* unlinked, going away */
 	u64 created;		/* jiffies_64 */

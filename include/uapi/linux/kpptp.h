@@ -17,7 +17,7 @@
  * channel.  Calls are kept per network namespace; IDs are 16 bit, never 0.
  *
  * KPPTP_CMD_CALL_NEW (DO, admin)
- *   Creates a call and registers its PPP channel.  Reply: one
+ *   Creates a call.  Reply: one
  *   KPPTP_CMD_CALL_NEW message describing the call, as CALL_GET would.
  *   KPPTP_A_CALL_ID          u16   optional; absent or 0: a random unused ID
  *   KPPTP_A_PEER_CALL_ID     u16   optional; absent: the peer's ID is not
@@ -54,8 +54,9 @@
  *                                  set from KPPTP_A_FLAGS (absent: 0);
  *                                  without a mask KPPTP_A_FLAGS replaces all
  *   KPPTP_F_TX_WINDOW cannot change once the call exists (-EINVAL).
- *   KPPTP_A_PEER_CALL_ID on a call waiting for it registers the channel
- *   (-EHOSTUNREACH: no route to the peer).  Either way -EEXIST if another
+ *   KPPTP_A_PEER_CALL_ID on a call waiting for it completes the call and,
+ *   if a socket owns it, registers the channel (-EHOSTUNREACH: no route to
+ *   the peer).  Either way -EEXIST if another
  *   call of the namespace talks to that peer call already.
  *   Multicasts a CALL_SET event.  No reply beyond the ACK.
  *
@@ -70,7 +71,8 @@
  *   KPPTP_A_OWNER            u8    KPPTP_OWNER_*: who created the call
  *   KPPTP_A_ATTACHED         flag  a PX_PROTO_PPTP socket owns the call
  *   KPPTP_A_CHANNEL          u32   ppp_generic channel index
- *                                  (PPPIOCATTCHAN), present while registered
+ *                                  (PPPIOCATTCHAN), present while registered:
+ *                                  while a socket owns the complete call
  *   KPPTP_A_IFNAME           string ppp interface the channel is bridged to
  *   KPPTP_A_AGE_MS           u64   ms since the call was created
  *   KPPTP_A_STATS            nest  KPPTP_STATS_A_* below
@@ -90,9 +92,10 @@
  * channel, PPPIOCGCHAN returns the channel index.  Additionally, bind() to the
  * ID of a call made with CALL_NEW that no socket owns yet attaches the socket
  * to it (CAP_NET_ADMIN needed; sin_addr must be 0, or the call's local
- * address if it has one).  Its channel is already registered, so PPPIOCGCHAN works at once
- * and connect() is optional (it must name the call's peer or fails with
- * -EISCONN).  Whatever made it, a call ends when its owning socket is closed,
+ * address if it has one).  That registers its channel (a call with no
+ * socket has none: the channel would pin the namespace), so PPPIOCGCHAN
+ * works at once and connect() is optional (it must name the call's peer or
+ * fails with -EISCONN).  Whatever made it, a call ends when its owning socket is closed,
  * on CALL_DEL, or when its namespace goes away.
  */
 #ifndef _UAPI_LINUX_KPPTP_H
