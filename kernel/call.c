@@ -235,21 +235,25 @@ struct kpptp_call *kpptp_call_create(struct net *net,
 		if (err)
 			goto err_unlock;
 	}
+	/*
+	 * The last step that can fail: the call has no channel yet (nobody
+	 * owns it), so a failure here leaves nothing registered behind.
+	 */
 	err = kpptp_call_insert(kn, call, cfg->local_id, extack);
 	if (err)
-		goto err_unregister;
+		goto err_unlock;
 	refcount_inc(&call->refcnt);
 	mutex_unlock(&kn->lock);
 
 	kpptp_nl_notify(call, KPPTP_CMD_CALL_NEW, 0);
 	return call;
 
-err_unregister:
-	/* Never in the table, so no receiver can be using it. */
-	kpptp_channel_unregister(call);
 err_unlock:
 	kpptp_peer_release(kn, call);
 	mutex_unlock(&kn->lock);
+	/* Never in the table, so no receiver can be using it. */
+	WARN_ON_ONCE(call->registered);
+	kpptp_window_stop(&call->win);
 	kpptp_call_free(call);
 	return ERR_PTR(err);
 }

@@ -11,8 +11,9 @@
 #	+----------------------+      +--------------------------------+
 #	| kgN  (no address) ---+------+-- veth0  10.9.N.1/24           |
 #	|                      |      |   call 7 -> 10.9.N.2 peer-id 7 |
-#	+----------------------+      |   g6: also call 8, attached by |
-#	                              |   a socket, then closed        |
+#	+----------------------+      |   g6: also calls 8 and 9, each |
+#	                              |   attached by a socket, then   |
+#	                              |   closed                       |
 #	                              +--------------------------------+
 #
 # kgN, the end of each veth pair left in n1, goes only when gN's exit runs
@@ -34,20 +35,30 @@ for i in $(seq 1 $N); do
 done
 pass "$N namespaces with a live netlink call each"
 
-# In g6 a socket takes call 8 over, with a PPP unit, and closes again.
+# In g6 sockets take calls 8 and 9 over, with a PPP unit each, and close
+# again.  A CALL_NEW refused in between registers no channel either: the
+# channel indices of 8 and 9 are consecutive (checked at the end).
 g6() { ip netns exec "$NS_PREFIX-g$N" "$@"; }
 g6 "$CTL" call add id 8 peer "10.9.$N.2" peer-id 8 >/dev/null
-g6 "$STATIC" --peer "10.9.$N.2" --local-id 8 --peer-id 8 \
-	>"$TMP/static" 2>&1 &
-static=$!
-wait_for "grep -q '^call 8 unit' $TMP/static" ||
-	fail "no socket attached to call 8: $(cat "$TMP/static")"
-[ -n "$(call_field g6 8 channel)" ] || fail "call 8 has no channel while attached"
-kill "$static"
-wait "$static" || true
-wait_for "! g6 $CTL call show id 8" ||
-	fail "call 8 outlived its socket"
-pass "a socket attached to a call in g$N and closed"
+g6 "$CTL" call add id 8 peer "10.9.$N.2" peer-id 10 >/dev/null 2>&1 &&
+	fail "call 8 made twice"
+g6 "$CTL" call add id 9 peer "10.9.$N.2" peer-id 9 >/dev/null
+statics=()
+for id in 8 9; do
+	g6 "$STATIC" --peer "10.9.$N.2" --local-id $id --peer-id $id \
+		>"$TMP/static$id" 2>&1 &
+	statics+=($!)
+	wait_for "grep -q '^call $id unit' $TMP/static$id" ||
+		fail "no socket attached to call $id: $(cat "$TMP/static$id")"
+done
+c8=$(call_field g6 8 channel)
+c9=$(call_field g6 9 channel)
+[ -n "$c8" ] && [ -n "$c9" ] || fail "no channels while attached: '$c8' '$c9'"
+kill "${statics[@]}"
+wait "${statics[@]}" || true
+wait_for "! g6 $CTL call show id 8 && ! g6 $CTL call show id 9" ||
+	fail "calls 8, 9 outlived their sockets"
+pass "sockets attached to calls in g$N and closed"
 
 for i in $(seq 1 $N); do
 	ip netns del "$NS_PREFIX-g$i"
@@ -58,3 +69,6 @@ left=$(n1 ip -o link show type veth | grep -c ': kg' || true)
 [ "$left" = 0 ] ||
 	fail "$((N - left))/$N deleted namespaces freed; left: $(n1 ip -o link show type veth | cut -d: -f2 | tr '\n' ' ')"
 pass "$N/$N deleted namespaces freed"
+[ $((c9 - c8)) = 1 ] ||
+	fail "channels $c8 and $c9: a refused CALL_NEW registered a channel"
+pass "a refused CALL_NEW registers no channel"
