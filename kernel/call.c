@@ -49,13 +49,15 @@ static struct kpptp_call *kpptp_call_alloc(struct net *net,
 {
 	struct kpptp_call *call;
 
-	call = kzalloc(sizeof(*call), GFP_KERNEL);
+	/* Whoever makes a call pays for it: charged to their memory cgroup. */
+	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
 	if (!call)
 		return NULL;
-	call->stats = netdev_alloc_pcpu_stats(struct kpptp_call_stats);
+	call->stats = __netdev_alloc_pcpu_stats(struct kpptp_call_stats,
+						GFP_KERNEL_ACCOUNT);
 	if (!call->stats)
 		goto err_free;
-	if (dst_cache_init(&call->dst_cache, GFP_KERNEL))
+	if (dst_cache_init(&call->dst_cache, GFP_KERNEL_ACCOUNT))
 		goto err_stats;
 
 	call->net = net;
@@ -89,7 +91,7 @@ static int kpptp_call_insert(struct kpptp_net *kn, struct kpptp_call *call,
 	lockdep_assert_held(&kn->lock);
 
 	if (want) {
-		err = xa_insert(&kn->calls, want, call, GFP_KERNEL);
+		err = xa_insert(&kn->calls, want, call, GFP_KERNEL_ACCOUNT);
 		if (err == -EBUSY) {
 			NL_SET_ERR_MSG(extack, "call ID in use");
 			return -EEXIST;
@@ -99,10 +101,11 @@ static int kpptp_call_insert(struct kpptp_net *kn, struct kpptp_call *call,
 		/* Random IDs make blind injection into a call harder. */
 		start = 1 + get_random_u32_below(U16_MAX);
 		err = xa_alloc(&kn->calls, &id, call,
-			       XA_LIMIT(start, U16_MAX), GFP_KERNEL);
+			       XA_LIMIT(start, U16_MAX), GFP_KERNEL_ACCOUNT);
 		if (err == -EBUSY && start > 1)
 			err = xa_alloc(&kn->calls, &id, call,
-				       XA_LIMIT(1, start - 1), GFP_KERNEL);
+				       XA_LIMIT(1, start - 1),
+				       GFP_KERNEL_ACCOUNT);
 		if (err == -EBUSY) {
 			NL_SET_ERR_MSG(extack, "no free call ID");
 			return -ENOSPC;
@@ -224,6 +227,12 @@ struct kpptp_call *kpptp_call_create(struct net *net,
 		return ERR_PTR(-ENOMEM);
 
 	mutex_lock(&kn->lock);
+	if (kn->ncalls >= kn->max_calls) {
+		NL_SET_ERR_MSG(extack,
+			       "call limit of the namespace reached (max-calls)");
+		err = -EDQUOT;
+		goto err_unlock;
+	}
 	if (cfg->owner == KPPTP_OWNER_NETLINK && !cfg->peer_unknown) {
 		err = kpptp_call_complete(kn, call, cfg->peer_id,
 					  cfg->peer_addr);
@@ -494,6 +503,16 @@ void kpptp_net_read_stats(const struct kpptp_net *kn,
 	}
 }
 
+/*
+ * A namespace whose owner is not the initial user namespace may have been
+ * made by any user: it gets a smaller share of call IDs and memory.
+ */
+u32 kpptp_net_default_max_calls(const struct net *net)
+{
+	return net->user_ns == &init_user_ns ? KPPTP_MAX_CALLS_INIT_NS :
+					       KPPTP_MAX_CALLS_USER_NS;
+}
+
 static int __net_init kpptp_net_init(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
@@ -502,6 +521,7 @@ static int __net_init kpptp_net_init(struct net *net)
 
 	xa_init_flags(&kn->calls, XA_FLAGS_ALLOC1);
 	mutex_init(&kn->lock);
+	kn->max_calls = kpptp_net_default_max_calls(net);
 	err = rhashtable_init(&kn->peers, &kpptp_peer_params);
 	if (err)
 		return err;

@@ -19,7 +19,14 @@
 struct net;
 struct sk_buff;
 
-/* One counter set per CPU, so the data path shares no cache line. */
+/*
+ * One counter set per CPU, so the data path shares no cache line.  Kept per
+ * CPU although rx_lock serialises most receive updates: transmit (from
+ * ppp_generic on any CPU, under no lock of ours), the ack and reorder timers
+ * and receive all count concurrently, and one shared set would need atomics
+ * or a lock on every packet.  The cost, 120 bytes per possible CPU per call,
+ * is charged to the memory cgroup of whoever made the call.
+ */
 struct kpptp_call_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
@@ -94,6 +101,7 @@ struct kpptp_net {
 	struct mutex lock;		/* serialises every change to calls */
 	struct rhashtable peers;	/* calls by peer, under lock */
 	u32 ncalls;
+	u32 max_calls;			/* creation refused beyond; under lock */
 	struct kpptp_net_stats __percpu *stats;
 };
 
@@ -135,7 +143,12 @@ struct kpptp_call_cfg {
 	u64_stats_update_end_irqrestore(&__s->syncp, __fl);		\
 } while (0)
 
+/* Default per-namespace call limits (KPPTP_A_MAX_CALLS). */
+#define KPPTP_MAX_CALLS_INIT_NS	65535	/* owned by the initial user ns */
+#define KPPTP_MAX_CALLS_USER_NS	1024	/* owned by any other user ns */
+
 struct kpptp_net *kpptp_net(const struct net *net);
+u32 kpptp_net_default_max_calls(const struct net *net);
 int kpptp_net_init_module(void);
 void kpptp_net_exit_module(void);
 

@@ -31,6 +31,7 @@ static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_PEER_PPD]		= { .type = NLA_U16 },
 	[KPPTP_A_FLAGS]			= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
 	[KPPTP_A_FLAGS_MASK]		= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
+	[KPPTP_A_MAX_CALLS]		= NLA_POLICY_MAX(NLA_U32, U16_MAX),
 	[KPPTP_A_REORDER_TIMEOUT]	=
 		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_REORDER_MS),
 	[KPPTP_A_REORDER_DEPTH]		=
@@ -403,7 +404,8 @@ static int kpptp_nl_net_get(struct sk_buff *skb, struct genl_info *info)
 		goto nomem;
 
 	kpptp_net_read_stats(kn, &s);
-	if (nla_put_u32(msg, KPPTP_A_CALLS, READ_ONCE(kn->ncalls)))
+	if (nla_put_u32(msg, KPPTP_A_CALLS, READ_ONCE(kn->ncalls)) ||
+	    nla_put_u32(msg, KPPTP_A_MAX_CALLS, READ_ONCE(kn->max_calls)))
 		goto nomem;
 	nest = nla_nest_start(msg, KPPTP_A_NET_STATS);
 	if (!nest ||
@@ -426,6 +428,33 @@ nomem:
 	return -EMSGSIZE;
 }
 
+/*
+ * The namespace's own admin may lower its limit, and raise it back up to
+ * the default, but only the initial namespace's admin beyond: a user who
+ * made a user namespace must not grant themselves more.
+ */
+static int kpptp_nl_net_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[KPPTP_A_MAX_CALLS];
+	struct net *net = genl_info_net(info);
+	struct kpptp_net *kn = kpptp_net(net);
+	u32 max;
+
+	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_MAX_CALLS))
+		return -EINVAL;
+	max = nla_get_u32(attr);
+	if (max > kpptp_net_default_max_calls(net) &&
+	    !netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "above the default needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	mutex_lock(&kn->lock);
+	WRITE_ONCE(kn->max_calls, max);
+	mutex_unlock(&kn->lock);
+	return 0;
+}
+
 static const struct genl_ops kpptp_genl_ops[] = {
 	{
 		.cmd = KPPTP_CMD_CALL_NEW,
@@ -446,6 +475,10 @@ static const struct genl_ops kpptp_genl_ops[] = {
 	}, {
 		.cmd = KPPTP_CMD_NET_GET,
 		.doit = kpptp_nl_net_get,
+	}, {
+		.cmd = KPPTP_CMD_NET_SET,
+		.doit = kpptp_nl_net_set,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

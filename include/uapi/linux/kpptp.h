@@ -6,11 +6,12 @@
  *
  * Generic netlink family "kpptp", version 1, multicast group "events".
  * All commands act on the network namespace of the netlink socket.  Commands
- * that change state (CALL_NEW, CALL_SET, CALL_DEL) need CAP_NET_ADMIN over
- * that namespace.  Errors come back as a negative errno in the netlink ACK,
- * with an extended ACK message and the offending attribute where one applies
- * (e.g. -EEXIST "call ID in use", -ENOENT "no such call", -EINVAL with the
- * attribute that failed the strict policy).
+ * that change state (CALL_NEW, CALL_SET, CALL_DEL, NET_SET) need
+ * CAP_NET_ADMIN over that namespace.  Errors come back as a negative errno
+ * in the netlink ACK, with an extended ACK message and the offending
+ * attribute where one applies (e.g. -EEXIST "call ID in use", -ENOENT "no
+ * such call", -EINVAL with the attribute that failed the strict policy,
+ * -EDQUOT "call limit of the namespace reached").
  *
  * A call is one PPTP session: a local call ID (the ID the peer puts in the GRE
  * header it sends us), the peer's call ID and address, and one ppp_generic
@@ -80,7 +81,19 @@
  * KPPTP_CMD_NET_GET (DO)
  *   Namespace-wide figures for packets that could not be given to a call.
  *   KPPTP_A_CALLS            u32   number of calls
+ *   KPPTP_A_MAX_CALLS        u32   most calls the namespace may hold
  *   KPPTP_A_NET_STATS        nest  KPPTP_NSTATS_A_* below
+ *
+ * KPPTP_CMD_NET_SET (DO, admin)
+ *   KPPTP_A_MAX_CALLS        u32   required; 0-65535: CALL_NEW and bind()
+ *                                  beyond it fail with -EDQUOT ("call limit
+ *                                  of the namespace reached"); calls already
+ *                                  made stay.  Default 65535 in a namespace
+ *                                  of the initial user namespace, 1024 in
+ *                                  others; above that default needs
+ *                                  CAP_NET_ADMIN in the initial user
+ *                                  namespace (-EPERM).  Memory a call uses
+ *                                  is charged to the creator's memory cgroup.
  *
  * Events (group "events"): CALL_NEW after a call is created, CALL_SET after
  * it changed, CALL_DEL when it is gone (with KPPTP_A_DEL_REASON and the final
@@ -114,6 +127,7 @@ enum kpptp_cmd {
 	KPPTP_CMD_CALL_SET,
 	KPPTP_CMD_CALL_GET,
 	KPPTP_CMD_NET_GET,
+	KPPTP_CMD_NET_SET,
 
 	__KPPTP_CMD_MAX
 };
@@ -170,6 +184,7 @@ enum kpptp_attr {
 	KPPTP_A_CALLS,			/* u32 */
 	KPPTP_A_NET_STATS,		/* nest, KPPTP_NSTATS_A_* */
 	KPPTP_A_FLAGS_MASK,		/* u32, KPPTP_F_* */
+	KPPTP_A_MAX_CALLS,		/* u32 */
 
 	__KPPTP_A_LAST
 };
