@@ -19,6 +19,11 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 	[KPPTP_MCGRP_EVENTS] = { .name = KPPTP_GENL_MCGRP_EVENTS },
 };
 
+/* beyond the s16 bounds of NLA_POLICY_MAX() */
+static const struct netlink_range_validation kpptp_max_calls_range = {
+	.max = U16_MAX,
+};
+
 static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_CALL_ID]		= { .type = NLA_U16 },
 	[KPPTP_A_PEER_CALL_ID]		= { .type = NLA_U16 },
@@ -31,7 +36,8 @@ static const struct nla_policy kpptp_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_PEER_PPD]		= { .type = NLA_U16 },
 	[KPPTP_A_FLAGS]			= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
 	[KPPTP_A_FLAGS_MASK]		= NLA_POLICY_MASK(NLA_U32, KPPTP_F_ALL),
-	[KPPTP_A_MAX_CALLS]		= NLA_POLICY_MAX(NLA_U32, U16_MAX),
+	[KPPTP_A_MAX_CALLS]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kpptp_max_calls_range),
 	[KPPTP_A_REORDER_TIMEOUT]	=
 		NLA_POLICY_RANGE(NLA_U32, 0, KPPTP_MAX_REORDER_MS),
 	[KPPTP_A_REORDER_DEPTH]		=

@@ -43,19 +43,17 @@ g6 "$CTL" call add id 8 peer "10.9.$N.2" peer-id 8 >/dev/null
 g6 "$CTL" call add id 8 peer "10.9.$N.2" peer-id 10 >/dev/null 2>&1 &&
 	fail "call 8 made twice"
 g6 "$CTL" call add id 9 peer "10.9.$N.2" peer-id 9 >/dev/null
-statics=()
 for id in 8 9; do
 	g6 "$STATIC" --peer "10.9.$N.2" --local-id $id --peer-id $id \
 		>"$TMP/static$id" 2>&1 &
-	statics+=($!)
 	wait_for "grep -q '^call $id unit' $TMP/static$id" ||
 		fail "no socket attached to call $id: $(cat "$TMP/static$id")"
 done
 c8=$(call_field g6 8 channel)
 c9=$(call_field g6 9 channel)
 [ -n "$c8" ] && [ -n "$c9" ] || fail "no channels while attached: '$c8' '$c9'"
-kill "${statics[@]}"
-wait "${statics[@]}" || true
+pkill -f "pptp-static --peer 10.9.$N.2 "
+wait_for "! pgrep -f 'pptp-static --peer 10.9.$N.2 '"
 wait_for "! g6 $CTL call show id 8 && ! g6 $CTL call show id 9" ||
 	fail "calls 8, 9 outlived their sockets"
 pass "sockets attached to calls in g$N and closed"
