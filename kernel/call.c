@@ -17,10 +17,12 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/route.h>
 
 #include "call.h"
 #include "channel.h"
 #include "netlink.h"
+#include "xmit.h"
 
 static unsigned int kpptp_net_id __read_mostly;
 
@@ -47,13 +49,15 @@ static struct kpptp_call *kpptp_call_alloc(struct net *net,
 {
 	struct kpptp_call *call;
 
-	call = kzalloc(sizeof(*call), GFP_KERNEL);
+	/* Whoever makes a call pays for it: charged to their memory cgroup. */
+	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
 	if (!call)
 		return NULL;
-	call->stats = netdev_alloc_pcpu_stats(struct kpptp_call_stats);
+	call->stats = __netdev_alloc_pcpu_stats(struct kpptp_call_stats,
+						GFP_KERNEL_ACCOUNT);
 	if (!call->stats)
 		goto err_free;
-	if (dst_cache_init(&call->dst_cache, GFP_KERNEL))
+	if (dst_cache_init(&call->dst_cache, GFP_KERNEL_ACCOUNT))
 		goto err_stats;
 
 	call->net = net;
@@ -87,7 +91,7 @@ static int kpptp_call_insert(struct kpptp_net *kn, struct kpptp_call *call,
 	lockdep_assert_held(&kn->lock);
 
 	if (want) {
-		err = xa_insert(&kn->calls, want, call, GFP_KERNEL);
+		err = xa_insert(&kn->calls, want, call, GFP_KERNEL_ACCOUNT);
 		if (err == -EBUSY) {
 			NL_SET_ERR_MSG(extack, "call ID in use");
 			return -EEXIST;
@@ -97,10 +101,11 @@ static int kpptp_call_insert(struct kpptp_net *kn, struct kpptp_call *call,
 		/* Random IDs make blind injection into a call harder. */
 		start = 1 + get_random_u32_below(U16_MAX);
 		err = xa_alloc(&kn->calls, &id, call,
-			       XA_LIMIT(start, U16_MAX), GFP_KERNEL);
+			       XA_LIMIT(start, U16_MAX), GFP_KERNEL_ACCOUNT);
 		if (err == -EBUSY && start > 1)
 			err = xa_alloc(&kn->calls, &id, call,
-				       XA_LIMIT(1, start - 1), GFP_KERNEL);
+				       XA_LIMIT(1, start - 1),
+				       GFP_KERNEL_ACCOUNT);
 		if (err == -EBUSY) {
 			NL_SET_ERR_MSG(extack, "no free call ID");
 			return -ENOSPC;
@@ -151,14 +156,37 @@ static void kpptp_peer_release(struct kpptp_net *kn, struct kpptp_call *call)
 	call->peer_indexed = false;
 }
 
+/* -EHOSTUNREACH unless the peer of @call has a route. */
+static int kpptp_call_check_route(struct kpptp_call *call)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = kpptp_route(call, &fl4);
+	if (IS_ERR(rt))
+		return -EHOSTUNREACH;
+	ip_rt_put(rt);
+	return 0;
+}
+
 /*
- * Give @call its peer call ID and register its channel: the call is complete.
- * -EEXIST if another call talks to that peer call already.
+ * Give @call its peer call ID: the call is complete.  -EEXIST if another call
+ * talks to that peer call already, -EHOSTUNREACH if there is no route to it.
+ *
+ * The ppp channel exists only while a complete call has an owning socket,
+ * as l2tp's session channel exists only while a PPPoL2TP socket is
+ * connected: ppp_generic's channel holds a reference on the namespace, so a
+ * channel of a netlink call with no socket would keep the namespace from
+ * ever exiting, and its exit is what deletes that call.  An owning socket
+ * pins the namespace itself.  Hence a call without a socket only checks
+ * its route here, and kpptp_call_attach() registers its channel.
  */
 static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 			       u16 peer_id, __be32 peer_addr)
 {
 	int err;
+
+	lockdep_assert_held(&kn->lock);
 
 	err = kpptp_peer_claim(kn, call, peer_id, peer_addr);
 	if (err)
@@ -166,7 +194,10 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 	/* transmit may start once the channel is registered */
 	WRITE_ONCE(call->peer_id, peer_id);
 	WRITE_ONCE(call->peer_addr, peer_addr);
-	err = kpptp_channel_register(call);
+	if (call->attached)
+		err = kpptp_channel_register(call);
+	else
+		err = kpptp_call_check_route(call);
 	if (err) {
 		kpptp_peer_release(kn, call);
 		return err;
@@ -177,8 +208,8 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 
 /*
  * Create a call.  A netlink call whose peer call ID is known is complete at
- * once, so its channel is registered here.  One whose peer ID is not known
- * yet (a PNS before the Outgoing-Call-Reply) waits for CALL_SET, and a
+ * once; its channel comes when a socket attaches.  One whose peer ID is not
+ * known yet (a PNS before the Outgoing-Call-Reply) waits for CALL_SET, and a
  * socket's call for connect(): neither claims a peer key meanwhile, so any
  * number of calls may wait on one peer.
  * Returns the call with one reference for the caller besides the table's.
@@ -196,6 +227,12 @@ struct kpptp_call *kpptp_call_create(struct net *net,
 		return ERR_PTR(-ENOMEM);
 
 	mutex_lock(&kn->lock);
+	if (kn->ncalls >= kn->max_calls) {
+		NL_SET_ERR_MSG(extack,
+			       "call limit of the namespace reached (max-calls)");
+		err = -EDQUOT;
+		goto err_unlock;
+	}
 	if (cfg->owner == KPPTP_OWNER_NETLINK && !cfg->peer_unknown) {
 		err = kpptp_call_complete(kn, call, cfg->peer_id,
 					  cfg->peer_addr);
@@ -207,21 +244,25 @@ struct kpptp_call *kpptp_call_create(struct net *net,
 		if (err)
 			goto err_unlock;
 	}
+	/*
+	 * The last step that can fail: the call has no channel yet (nobody
+	 * owns it), so a failure here leaves nothing registered behind.
+	 */
 	err = kpptp_call_insert(kn, call, cfg->local_id, extack);
 	if (err)
-		goto err_unregister;
+		goto err_unlock;
 	refcount_inc(&call->refcnt);
 	mutex_unlock(&kn->lock);
 
 	kpptp_nl_notify(call, KPPTP_CMD_CALL_NEW, 0);
 	return call;
 
-err_unregister:
-	/* Never in the table, so no receiver can be using it. */
-	kpptp_channel_unregister(call);
 err_unlock:
 	kpptp_peer_release(kn, call);
 	mutex_unlock(&kn->lock);
+	/* Never in the table, so no receiver can be using it. */
+	WARN_ON_ONCE(call->registered);
+	kpptp_window_stop(&call->win);
 	kpptp_call_free(call);
 	return ERR_PTR(err);
 }
@@ -247,7 +288,8 @@ struct kpptp_call *kpptp_call_get_by_id(struct net *net, u16 id)
 
 /*
  * bind() on a socket naming a call made over netlink: the socket takes it
- * over, if nobody owns it yet.  Returns -ENOENT if no such call exists.
+ * over, if nobody owns it yet, and a complete call gets its channel now.
+ * Returns -ENOENT if no such call exists.
  * A call still waiting for its peer ID may be taken too (a PNS owns its call
  * from the Outgoing-Call-Request on); PPPIOCGCHAN fails until CALL_SET
  * completes it.
@@ -272,9 +314,14 @@ int kpptp_call_attach(struct net *net, u16 id, __be32 local_addr,
 		    local_addr != call->local_addr)) {
 		err = -EBUSY;
 	} else {
-		call->attached = true;
-		refcount_inc(&call->refcnt);
-		*callp = call;
+		/* a complete call gets its channel with its owner */
+		if (!call->peer_unknown)
+			err = kpptp_channel_register(call);
+		if (!err) {
+			call->attached = true;
+			refcount_inc(&call->refcnt);
+			*callp = call;
+		}
 	}
 	mutex_unlock(&kn->lock);
 	if (!err)
@@ -460,6 +507,16 @@ void kpptp_net_read_stats(const struct kpptp_net *kn,
 }
 
 /*
+ * A namespace whose owner is not the initial user namespace may have been
+ * made by any user: it gets a smaller share of call IDs and memory.
+ */
+u32 kpptp_net_default_max_calls(const struct net *net)
+{
+	return net->user_ns == &init_user_ns ? KPPTP_MAX_CALLS_INIT_NS :
+					       KPPTP_MAX_CALLS_USER_NS;
+}
+
+/*
  * A namespace's kpptp state lives as long as the namespace can receive: it is
  * owned by a pernet subsystem, whose exit runs after every pernet device
  * exit, so after the namespace's interfaces are gone and no GRE packet can
@@ -471,11 +528,11 @@ void kpptp_net_read_stats(const struct kpptp_net *kn,
 static int __net_init kpptp_net_init(struct net *net)
 {
 	struct kpptp_net *kn = kpptp_net(net);
-
 	int err;
 
 	xa_init_flags(&kn->calls, XA_FLAGS_ALLOC1);
 	mutex_init(&kn->lock);
+	kn->max_calls = kpptp_net_default_max_calls(net);
 	err = rhashtable_init(&kn->peers, &kpptp_peer_params);
 	if (err)
 		return err;

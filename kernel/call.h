@@ -19,7 +19,14 @@
 struct net;
 struct sk_buff;
 
-/* One counter set per CPU, so the data path shares no cache line. */
+/*
+ * One counter set per CPU, so the data path shares no cache line.  Kept per
+ * CPU although rx_lock serialises most receive updates: transmit (from
+ * ppp_generic on any CPU, under no lock of ours), the ack and reorder timers
+ * and receive all count concurrently, and one shared set would need atomics
+ * or a lock on every packet.  The cost, 120 bytes per possible CPU per call,
+ * is charged to the memory cgroup of whoever made the call.
+ */
 struct kpptp_call_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
@@ -54,7 +61,9 @@ struct kpptp_peer_key {
  * The receive path uses no reference: it looks calls up under RCU, and
  * kpptp_call_unlink() waits for a grace period before the channel goes.
  * @net is not refcounted: a call never outlives its namespace (pernet exit
- * deletes them all, and a user socket pins its namespace).
+ * deletes them all, and a user socket pins its namespace).  Nor may a call
+ * with no socket pin it: ppp_generic's channel holds a namespace reference,
+ * so @chan is registered only while a socket owns the call.
  */
 struct kpptp_call {
 	struct ppp_channel chan;
@@ -76,8 +85,9 @@ struct kpptp_call {
 	struct rhash_head peer_node;	/* in kn->peers while peer_indexed */
 	struct kpptp_peer_key peer_key;
 	bool peer_indexed;
-	bool registered;	/* chan is registered with ppp_generic; set
-				 * with release, cleared once unregistered
+	bool registered;	/* chan is registered with ppp_generic (complete
+				 * and attached); set with release, cleared
+				 * once unregistered
 				 */
 	bool attached;		/* an owning socket exists */
 	bool dead;		/* unlinked, going away */
@@ -99,6 +109,7 @@ struct kpptp_net {
 	struct rhashtable peers;	/* calls by peer, under lock */
 	u32 ncalls;
 	bool had_calls;		/* a call was unlinked: its end may be pending */
+	u32 max_calls;			/* creation refused beyond; under lock */
 	struct kpptp_net_stats __percpu *stats;
 };
 
@@ -150,7 +161,12 @@ static inline bool kpptp_call_live(const struct kpptp_call *call)
 	return smp_load_acquire(&call->registered) && !READ_ONCE(call->dead);
 }
 
+/* Default per-namespace call limits (KPPTP_A_MAX_CALLS). */
+#define KPPTP_MAX_CALLS_INIT_NS	65535	/* owned by the initial user ns */
+#define KPPTP_MAX_CALLS_USER_NS	1024	/* owned by any other user ns */
+
 struct kpptp_net *kpptp_net(const struct net *net);
+u32 kpptp_net_default_max_calls(const struct net *net);
 int kpptp_net_init_module(void);
 void kpptp_net_exit_module(void);
 

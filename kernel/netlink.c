@@ -22,6 +22,11 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 				 .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
+/* beyond the s16 bounds of NLA_POLICY_MAX() */
+static const struct netlink_range_validation kpptp_max_calls_range = {
+	.max = U16_MAX,
+};
+
 /*
  * One policy per command, each accepting exactly the attributes that the
  * command's request lists in Documentation/netlink/specs/kpptp.yaml: strict
@@ -63,6 +68,11 @@ static const struct nla_policy kpptp_call_id_policy[KPPTP_A_MAX + 1] = {
 
 /* NET_GET takes no attributes: an empty policy refuses any. */
 static const struct nla_policy kpptp_no_attr_policy[KPPTP_A_MAX + 1] = {
+};
+
+static const struct nla_policy kpptp_net_set_policy[KPPTP_A_MAX + 1] = {
+	[KPPTP_A_MAX_CALLS]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kpptp_max_calls_range),
 };
 
 static int kpptp_put_stats(struct sk_buff *skb, struct kpptp_call *call)
@@ -420,7 +430,8 @@ static int kpptp_nl_net_get(struct sk_buff *skb, struct genl_info *info)
 		goto nomem;
 
 	kpptp_net_read_stats(kn, &s);
-	if (nla_put_u32(msg, KPPTP_A_CALLS, READ_ONCE(kn->ncalls)))
+	if (nla_put_u32(msg, KPPTP_A_CALLS, READ_ONCE(kn->ncalls)) ||
+	    nla_put_u32(msg, KPPTP_A_MAX_CALLS, READ_ONCE(kn->max_calls)))
 		goto nomem;
 	nest = nla_nest_start(msg, KPPTP_A_NET_STATS);
 	if (!nest ||
@@ -441,6 +452,33 @@ static int kpptp_nl_net_get(struct sk_buff *skb, struct genl_info *info)
 nomem:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+/*
+ * The namespace's own admin may lower its limit, and raise it back up to
+ * the default, but only the initial namespace's admin beyond: a user who
+ * made a user namespace must not grant themselves more.
+ */
+static int kpptp_nl_net_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[KPPTP_A_MAX_CALLS];
+	struct net *net = genl_info_net(info);
+	struct kpptp_net *kn = kpptp_net(net);
+	u32 max;
+
+	if (GENL_REQ_ATTR_CHECK(info, KPPTP_A_MAX_CALLS))
+		return -EINVAL;
+	max = nla_get_u32(attr);
+	if (max > kpptp_net_default_max_calls(net) &&
+	    !netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "above the default needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	mutex_lock(&kn->lock);
+	WRITE_ONCE(kn->max_calls, max);
+	mutex_unlock(&kn->lock);
+	return 0;
 }
 
 static const struct genl_ops kpptp_genl_ops[] = {
@@ -473,6 +511,12 @@ static const struct genl_ops kpptp_genl_ops[] = {
 		.cmd = KPPTP_CMD_NET_GET,
 		.doit = kpptp_nl_net_get,
 		.policy = kpptp_no_attr_policy,
+		.maxattr = KPPTP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KPPTP_CMD_NET_SET,
+		.doit = kpptp_nl_net_set,
+		.policy = kpptp_net_set_policy,
 		.maxattr = KPPTP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

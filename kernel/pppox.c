@@ -90,7 +90,9 @@ static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	call = kpptp_call_create(sock_net(sk), &cfg, NULL);
 	if (IS_ERR(call)) {
 		/* in-tree pptp answers EBUSY for a taken or exhausted ID */
-		err = PTR_ERR(call) == -ENOMEM ? -ENOMEM : -EBUSY;
+		err = PTR_ERR(call);
+		if (err != -ENOMEM && err != -EDQUOT)
+			err = -EBUSY;
 		goto out;
 	}
 	kpptp_sk(sk)->call = call;

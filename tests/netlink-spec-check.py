@@ -66,6 +66,8 @@ def value(expr):
             break
         expr = new
     expr = re.sub(r"\bUSEC_PER_SEC\b", "1000000", expr)
+    expr = re.sub(r"\bU16_MAX\b", "65535", expr)
+    expr = re.sub(r"\bU32_MAX\b", "4294967295", expr)
     expr = re.sub(r"\b(\d+)U?L*\b", r"\1", expr)
     return eval(expr, {"__builtins__": {}})  # noqa: S307 (our own header)
 
@@ -177,6 +179,14 @@ def parse_entry(text):
     m = re.fullmatch(r"NLA_POLICY_RANGE\((\w+), (.+), (.+)\)", text)
     if m:
         return ("range", m.group(1), value(m.group(2)), value(m.group(3)))
+    m = re.fullmatch(r"NLA_POLICY_FULL_RANGE\((\w+), &(\w+)\)", text)
+    if m:  # bounds in a struct netlink_range_validation
+        body = c_block(r"struct netlink_range_validation %s\s*=\s*\{" % m.group(2),
+                       kernel) or ""
+        lo = re.search(r"\.min\s*=\s*([^,\n]+)", body)
+        hi = re.search(r"\.max\s*=\s*([^,\n]+)", body)
+        return ("range", m.group(1), value(lo.group(1)) if lo else 0,
+                value(hi.group(1)) if hi else None)
     m = re.fullmatch(r"NLA_POLICY_MAX\((\w+), (.+)\)", text)
     if m:
         return ("range", m.group(1), 0, value(m.group(2)))

@@ -274,10 +274,23 @@ TEST(net_reply)
 	nla_nest_end(msg, nest);
 	CHECK(kpptp_parse_net(nlmsg_hdr(msg), &n) == 0);
 	CHECK(n.calls == 64);
+	CHECK(!n.has_max_calls);
 	CHECK(n.stats[KPPTP_NSTATS_A_RX_MALFORMED] == 5);
 	CHECK(n.stats[KPPTP_NSTATS_A_RX_WRONG_PEER] == 1ULL << 33);
 	CHECK(n.stats_set == ((1ULL << KPPTP_NSTATS_A_RX_MALFORMED) |
 			      (1ULL << KPPTP_NSTATS_A_RX_WRONG_PEER)));
+	nlmsg_free(msg);
+}
+
+TEST(net_reply_max_calls)
+{
+	struct kpptp_net_info n;
+	struct nl_msg *msg = new_msg(KPPTP_CMD_NET_GET);
+
+	nla_put_u32(msg, KPPTP_A_CALLS, 3);
+	nla_put_u32(msg, KPPTP_A_MAX_CALLS, 1024);
+	CHECK(kpptp_parse_net(nlmsg_hdr(msg), &n) == 0);
+	CHECK(n.calls == 3 && n.has_max_calls && n.max_calls == 1024);
 	nlmsg_free(msg);
 }
 

@@ -247,6 +247,10 @@ TEST(usage_errors_name_the_command)
 	expect_usage(&r, "kpptpctl: stats: takes no arguments");
 	RUN(&r, "monitor", "all");
 	expect_usage(&r, "kpptpctl: monitor: takes no arguments");
+	RUN(&r, "net", "set", "max-calls");
+	expect_usage(&r, "kpptpctl: net set: expected \"max-calls N\"");
+	RUN(&r, "net", "set", "max-calls", "65536");
+	expect_usage(&r, "invalid max-calls \"65536\": must be 0-65535");
 }
 
 TEST(help_is_generated_from_the_tables)

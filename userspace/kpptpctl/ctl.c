@@ -39,6 +39,11 @@ static const struct command commands[] = {
 	  "kpptpd reads its configuration again (as on SIGHUP)" },
 	{ "stats", cmd_stats, "",
 	  "namespace-wide counters of packets no call could take" },
+	{ "net show", cmd_stats, "",
+	  "the namespace: calls, max-calls, and the counters of stats" },
+	{ "net set", cmd_net_set, "max-calls N",
+	  "most calls the namespace may hold (0-65535; default 65535,\n"
+	  "      1024 in a namespace of a user namespace)" },
 	{ "monitor", cmd_monitor, "",
 	  "print call events ([NEW], [SET], [DEL]) as they happen, and\n"
 	  "      kpptpd's ([CONN-ACCEPTED], [CALL-UP], ...) when it runs" },
@@ -55,6 +60,7 @@ static const struct {
 	{ "conn", "conn show" },
 	{ "conn list", "conn show" },
 	{ "daemon", "daemon show" },
+	{ "net", "net show" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -49,6 +49,7 @@ int cmd_call_set(struct ctl *ctl, int argc, char **argv);
 int cmd_call_del(struct ctl *ctl, int argc, char **argv);
 int cmd_call_show(struct ctl *ctl, int argc, char **argv);
 int cmd_stats(struct ctl *ctl, int argc, char **argv);
+int cmd_net_set(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
 int cmd_conn_show(struct ctl *ctl, int argc, char **argv);
 int cmd_conn_disconnect(struct ctl *ctl, int argc, char **argv);

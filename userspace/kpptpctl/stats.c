@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kpptpctl stats: the namespace's counters of packets no call could take */
+/*
+ * kpptpctl stats, kpptpctl net show: the namespace's calls, call limit and
+ * counters of packets no call could take
+ */
 #include <inttypes.h>
 
 #include "kpptpctl.h"
@@ -29,6 +32,8 @@ int cmd_stats(struct ctl *ctl, int argc, char **argv)
 	/* text: "name value" per line, the names being the JSON keys */
 	pr_open_obj(p, NULL);
 	pr_uint(p, "calls", "calls %s\n", net.calls);
+	if (net.has_max_calls)
+		pr_uint(p, "max_calls", "max_calls %s\n", net.max_calls);
 	pr_open_obj(p, "stats");
 	for (i = 1; i <= KPPTP_NSTATS_A_MAX; i++) {
 		const char *name = kpptp_net_stat_name(i);

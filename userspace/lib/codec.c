@@ -31,6 +31,7 @@ static const struct nla_policy call_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_DEL_REASON]		= { .type = NLA_U8 },
 	[KPPTP_A_CALLS]			= { .type = NLA_U32 },
 	[KPPTP_A_NET_STATS]		= { .type = NLA_NESTED },
+	[KPPTP_A_MAX_CALLS]		= { .type = NLA_U32 },
 };
 
 /* Per-call statistics: counters are u64, the window state u32. */
@@ -175,6 +176,10 @@ int kpptp_parse_net(struct nlmsghdr *nlh, struct kpptp_net_info *out)
 		return -EINVAL;
 	if (tb[KPPTP_A_CALLS])
 		out->calls = nla_get_u32(tb[KPPTP_A_CALLS]);
+	if (tb[KPPTP_A_MAX_CALLS]) {
+		out->has_max_calls = true;
+		out->max_calls = nla_get_u32(tb[KPPTP_A_MAX_CALLS]);
+	}
 	if (tb[KPPTP_A_NET_STATS] &&
 	    parse_counters(tb[KPPTP_A_NET_STATS], KPPTP_NSTATS_A_MAX,
 			   net_stats_policy, out->stats, &out->stats_set))

@@ -55,6 +55,8 @@ struct kpptp_call_info {
 /* NET_GET: namespace-wide figures. */
 struct kpptp_net_info {
 	uint32_t calls;
+	bool has_max_calls;		/* kernels before the limit lack it */
+	uint32_t max_calls;
 	uint64_t stats_set;		/* bit (1 << KPPTP_NSTATS_A_*) */
 	uint64_t stats[KPPTP_NSTATS_A_MAX + 1];
 };

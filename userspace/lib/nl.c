@@ -393,6 +393,20 @@ int kpptp_net_get(struct kpptp_nl *nl, struct kpptp_net_info *out)
 	return err;
 }
 
+int kpptp_net_set_max_calls(struct kpptp_nl *nl, uint32_t max_calls)
+{
+	struct txn t = { .nl = nl };
+
+	t.req = new_request(nl, KPPTP_CMD_NET_SET, 0);
+	if (!t.req)
+		return nl->error.code = -ENOMEM;
+	if (nla_put_u32(t.req, KPPTP_A_MAX_CALLS, max_calls)) {
+		nlmsg_free(t.req);
+		return nl->error.code = -EMSGSIZE;
+	}
+	return transact(&t);
+}
+
 int kpptp_nl_subscribe(struct kpptp_nl *nl)
 {
 	int grp, err;

@@ -50,6 +50,8 @@ int kpptp_call_get(struct kpptp_nl *nl, uint16_t id,
 typedef int (*kpptp_call_cb)(const struct kpptp_call_info *call, void *arg);
 int kpptp_call_dump(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg);
 int kpptp_net_get(struct kpptp_nl *nl, struct kpptp_net_info *out);
+/* NET_SET of the namespace's call limit. */
+int kpptp_net_set_max_calls(struct kpptp_nl *nl, uint32_t max_calls);
 
 /*
  * Events.  Join the "events" group on a handle that is then used for

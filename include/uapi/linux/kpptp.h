@@ -12,14 +12,15 @@
  * Errors come back as a negative errno in the netlink ACK,
  * with an extended ACK message and the offending attribute where one applies
  * (e.g. -EEXIST "call ID in use", -ENOENT "no such call", -EINVAL with the
- * attribute that failed the strict policy).
+ * attribute that failed the strict policy, -EDQUOT "call limit of the
+ * namespace reached").
  *
  * A call is one PPTP session: a local call ID (the ID the peer puts in the GRE
  * header it sends us), the peer's call ID and address, and one ppp_generic
  * channel.  Calls are kept per network namespace; IDs are 16 bit, never 0.
  *
  * KPPTP_CMD_CALL_NEW (DO, admin)
- *   Creates a call and registers its PPP channel.  Reply: one
+ *   Creates a call.  Reply: one
  *   KPPTP_CMD_CALL_NEW message describing the call, as CALL_GET would.
  *   KPPTP_A_CALL_ID          u16   optional; absent or 0: a random unused ID
  *   KPPTP_A_PEER_CALL_ID     u16   optional; absent: the peer's ID is not
@@ -56,8 +57,9 @@
  *                                  set from KPPTP_A_FLAGS (absent: 0);
  *                                  without a mask KPPTP_A_FLAGS replaces all
  *   KPPTP_F_TX_WINDOW cannot change once the call exists (-EINVAL).
- *   KPPTP_A_PEER_CALL_ID on a call waiting for it registers the channel
- *   (-EHOSTUNREACH: no route to the peer).  Either way -EEXIST if another
+ *   KPPTP_A_PEER_CALL_ID on a call waiting for it completes the call and,
+ *   if a socket owns it, registers the channel (-EHOSTUNREACH: no route to
+ *   the peer).  Either way -EEXIST if another
  *   call of the namespace talks to that peer call already.
  *   Multicasts a CALL_SET event.  No reply beyond the ACK.
  *
@@ -72,7 +74,8 @@
  *   KPPTP_A_OWNER            u8    KPPTP_OWNER_*: who created the call
  *   KPPTP_A_ATTACHED         flag  a PX_PROTO_PPTP socket owns the call
  *   KPPTP_A_CHANNEL          u32   ppp_generic channel index
- *                                  (PPPIOCATTCHAN), present while registered
+ *                                  (PPPIOCATTCHAN), present while registered:
+ *                                  while a socket owns the complete call
  *   KPPTP_A_IFNAME           string ppp interface the channel is bridged to
  *   KPPTP_A_AGE_MS           u64   ms since the call was created
  *   KPPTP_A_STATS            nest  KPPTP_STATS_A_* below
@@ -80,7 +83,19 @@
  * KPPTP_CMD_NET_GET (DO, admin)
  *   Namespace-wide figures for packets that could not be given to a call.
  *   KPPTP_A_CALLS            u32   number of calls
+ *   KPPTP_A_MAX_CALLS        u32   most calls the namespace may hold
  *   KPPTP_A_NET_STATS        nest  KPPTP_NSTATS_A_* below
+ *
+ * KPPTP_CMD_NET_SET (DO, admin)
+ *   KPPTP_A_MAX_CALLS        u32   required; 0-65535: CALL_NEW and bind()
+ *                                  beyond it fail with -EDQUOT ("call limit
+ *                                  of the namespace reached"); calls already
+ *                                  made stay.  Default 65535 in a namespace
+ *                                  of the initial user namespace, 1024 in
+ *                                  others; above that default needs
+ *                                  CAP_NET_ADMIN in the initial user
+ *                                  namespace (-EPERM).  Memory a call uses
+ *                                  is charged to the creator's memory cgroup.
  *
  * Events (group "events", admin to join): CALL_NEW after a call is created,
  * CALL_SET after it changed, CALL_DEL when it is gone (with
@@ -95,11 +110,11 @@
  * connect() refuses a peer that is 0, multicast or broadcast (-EINVAL), as
  * CALL_NEW does.  Additionally, bind() to the ID of a call made with CALL_NEW
  * that no socket owns yet attaches the socket to it (sin_addr must be 0, or
- * the call's local address if it has one).  Its channel is already
- * registered, so PPPIOCGCHAN works at once and connect() is optional (it
- * must name the call's peer or fails with -EISCONN).  Whatever made it, a
- * call ends when its owning socket is closed, on CALL_DEL, or when its
- * namespace goes away.
+ * the call's local address if it has one).  That registers its channel (a
+ * call with no socket has none: the channel would pin the namespace), so
+ * PPPIOCGCHAN works at once and connect() is optional (it must name the
+ * call's peer or fails with -EISCONN).  Whatever made it, a call ends when
+ * its owning socket is closed, on CALL_DEL, or when its namespace goes away.
  */
 #ifndef _UAPI_LINUX_KPPTP_H
 #define _UAPI_LINUX_KPPTP_H
@@ -117,6 +132,7 @@ enum kpptp_cmd {
 	KPPTP_CMD_CALL_SET,
 	KPPTP_CMD_CALL_GET,
 	KPPTP_CMD_NET_GET,
+	KPPTP_CMD_NET_SET,
 
 	__KPPTP_CMD_MAX
 };
@@ -173,6 +189,7 @@ enum kpptp_attr {
 	KPPTP_A_CALLS,			/* u32 */
 	KPPTP_A_NET_STATS,		/* nest, KPPTP_NSTATS_A_* */
 	KPPTP_A_FLAGS_MASK,		/* u32, KPPTP_F_* */
+	KPPTP_A_MAX_CALLS,		/* u32 */
 
 	__KPPTP_A_LAST
 };
