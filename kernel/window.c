@@ -197,7 +197,13 @@ static void kpptp_reorder_seen(struct kpptp_window *win, u32 overtaken,
 					   USEC_PER_MSEC));
 }
 
-/* Declare the gap before the oldest queued packet lost and move on. */
+/*
+ * Declare the gap before the oldest queued packet lost and move on.  The
+ * next gap, if packets still wait behind one, starts its own wait now: it
+ * must not inherit the start of the gap given up, or it would be given up
+ * early and, when it fills, make the wait estimate grow by the time the
+ * previous gap waited.
+ */
 static void kpptp_skip_gap(struct kpptp_window *win)
 {
 	struct sk_buff *skb = skb_peek(&win->reorder_q);
@@ -214,6 +220,8 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
 	win->rx_seq = *kpptp_skb_seq(skb) - 1;
 	kpptp_drain(win);
+	if (!skb_queue_empty(&win->reorder_q))
+		kpptp_reorder_arm(win);
 }
 
 /*
@@ -375,14 +383,11 @@ static enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t)
 	if (!skb_queue_empty(&win->reorder_q)) {
 		now = ktime_get_ns();
 		deadline = win->gap_start_ns + kpptp_reorder_timeout_ns(win);
-		if (now < deadline) {
+		if (now < deadline)
 			hrtimer_start(t, ns_to_ktime(deadline - now),
 				      HRTIMER_MODE_REL_SOFT);
-		} else {
-			kpptp_skip_gap(win);
-			if (!skb_queue_empty(&win->reorder_q))
-				kpptp_reorder_arm(win);
-		}
+		else
+			kpptp_skip_gap(win);	/* arms for the next gap */
 	}
 	spin_unlock_bh(&win->rx_lock);
 	return HRTIMER_NORESTART;

@@ -620,6 +620,37 @@ static void reorder_wait_adapts_test(struct kunit *test)
 }
 
 /*
+ * A gap given up because the queue overflowed: the gap behind it starts
+ * its own wait then.  Inheriting the start of the gap given up, it filled
+ * "after" the time the first gap had waited, and the wait estimate grew by
+ * that much (the timer also gave it up early).
+ */
+static void overflow_next_gap_starts_wait_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+
+	cfg.reorder_depth = 2;
+	cfg.reorder_timeout_ms = 20;
+	set_cfg(&cfg);
+	rx(test, 0, true);
+	rx(test, 2, true);
+	rx(test, 3, true);		/* gap 1 waits */
+	KUNIT_ASSERT_EQ(test, queued(), 2);
+	spin_lock_bh(&rec->win.rx_lock);
+	rec->win.reorder_wait_us = 0;
+	rec->win.gap_start_ns -= 15 * NSEC_PER_MSEC;	/* for 15 ms */
+	spin_unlock_bh(&rec->win.rx_lock);
+	rx(test, 5, true);		/* overflow: gap 1 given up, gap 4 waits */
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], 1);
+	KUNIT_ASSERT_EQ(test, queued(), 1);
+	KUNIT_EXPECT_TRUE(test, reorder_pending());
+	rx(test, 4, true);		/* gap 4 fills at once */
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_LT(test, rec->win.reorder_wait_us, 5000);
+	KUNIT_EXPECT_EQ(test, rec->n_delivered, 5);
+}
+
+/*
  * The real timers: a 1 ms reorder timeout gives up the gap and the ack
  * timer acks what that delivered, both from softirq (lockdep watches).
  */
@@ -809,6 +840,7 @@ static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE(reorder_limit_adapts_test),
 	KUNIT_CASE(reorder_wait_adapts_test),
 	KUNIT_CASE(late_arrival_raises_limit_test),
+	KUNIT_CASE(overflow_next_gap_starts_wait_test),
 	KUNIT_CASE_PARAM(rx_property_test, prop_cases_gen_params),
 	KUNIT_CASE(rx_real_timers_test),
 	KUNIT_CASE(stop_test),
