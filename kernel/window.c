@@ -113,7 +113,7 @@ static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 			      u32 seq)
 {
 	WRITE_ONCE(win->rx_seq, seq);
-	/* pairs with the acquire in tx_seq: rx_seq is set before it is used */
+	/* pairs with the acquire in kpptp_pick_ack(): rx_seq is set first */
 	smp_store_release(&win->rx_started, true);
 	kpptp_rx_deliver(win, skb);
 	kpptp_ack_schedule(win);
@@ -218,7 +218,7 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 	win->skip_gap_start_ns = win->gap_start_ns;
 	win->skip_valid = true;
 	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
-	win->rx_seq = *kpptp_skb_seq(skb) - 1;
+	WRITE_ONCE(win->rx_seq, *kpptp_skb_seq(skb) - 1);
 	kpptp_drain(win);
 	if (!skb_queue_empty(&win->reorder_q))
 		kpptp_reorder_arm(win);
@@ -309,7 +309,7 @@ static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
 		kpptp_rx_count(win, KPPTP_RX_LOST, queued);
 	}
 	win->rx_resync_valid = false;
-	win->rx_seq = seq - 1;
+	WRITE_ONCE(win->rx_seq, seq - 1);
 	return true;
 }
 

@@ -52,6 +52,10 @@ struct kpptp_window {
 	struct kpptp_window_cfg cfg;	/* written under the namespace lock */
 
 	spinlock_t rx_lock;		/* rx_*, reorder_q, delivery */
+	/*
+	 * Read under tx_lock for the ack to send: every write is a
+	 * WRITE_ONCE, rx_started a release after rx_seq is first set.
+	 */
 	u32 rx_seq;			/* highest sequence given to PPP */
 	bool rx_started;		/* rx_seq is valid */
 	u32 reorder_extent;		/* packets seen to overtake one, recently */
@@ -80,6 +84,7 @@ struct kpptp_window {
 	u32 rtt_us;			/* RFC 4.4 smoothed RTT */
 	u32 dev_us;			/* RFC 4.4 mean deviation */
 	u32 ato_us;			/* RFC 4.4 ack timeout */
+	/* written with WRITE_ONCE, read under rx_lock to schedule acks */
 	u32 ack_sent;			/* rx_seq value last sent as ack */
 	bool ack_sent_valid;
 };
