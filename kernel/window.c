@@ -57,13 +57,25 @@ bool kpptp_window_take_ack(struct kpptp_window *win, u32 *ack)
 	return due;
 }
 
-/* New parameters from CALL_SET; the data path reads them under its locks. */
+static void kpptp_rtt_init(struct kpptp_window *win);
+
+/*
+ * New parameters from CALL_SET; the data path reads them under its locks.
+ * A control daemon often learns the peer's packet processing delay only
+ * after the call exists (the PNS from the Outgoing-Call-Reply): until the
+ * first RTT sample, a new one seeds the estimate again.
+ */
 void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg)
 {
+	bool reseed;
+
 	spin_lock_bh(&win->rx_lock);
 	spin_lock(&win->tx_lock);
+	reseed = cfg->peer_ppd != win->cfg.peer_ppd && !win->rtt_sampled;
 	win->cfg = *cfg;
+	if (reseed)
+		kpptp_rtt_init(win);
 	win->reorder_extent = min_t(u32, win->reorder_extent,
 				    cfg->reorder_depth);
 	win->reorder_wait_us = min_t(u32, win->reorder_wait_us,
@@ -436,6 +448,7 @@ static void kpptp_rtt_sample(struct kpptp_window *win, u64 sample_us)
 {
 	s64 diff = (s64)min_t(u64, sample_us, KPPTP_MAX_ATO_US) - win->rtt_us;
 
+	win->rtt_sampled = true;
 	win->rtt_us += div_s64(diff, 8);
 	win->dev_us += div_s64(abs(diff) - (s64)win->dev_us, 4);
 	kpptp_ato_update(win);

@@ -81,6 +81,7 @@ struct kpptp_window {
 	u32 rtt_seq;			/* the packet being timed */
 	bool rtt_timing;
 	u64 rtt_start_ns;
+	bool rtt_sampled;		/* rtt_us has learnt from an ack */
 	u32 rtt_us;			/* RFC 4.4 smoothed RTT */
 	u32 dev_us;			/* RFC 4.4 mean deviation */
 	u32 ato_us;			/* RFC 4.4 ack timeout */

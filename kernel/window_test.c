@@ -1204,6 +1204,39 @@ static void rtt_from_peer_ppd_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 5000000);
 }
 
+/*
+ * CALL_SET gives the peer's processing delay after the call was made (a
+ * PNS learns it from the Outgoing-Call-Reply): it seeds the estimate as
+ * at creation, until an ack has given a real sample.
+ */
+static void rtt_reseeded_by_peer_ppd_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+	u32 seq, ack, rtt;
+	bool has_ack;
+
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 100000);
+	cfg.peer_ppd = 5;
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 500000);
+	KUNIT_EXPECT_EQ(test, rec->win.dev_us, 250000);
+	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 1500000);
+	cfg.peer_ppd = 0;		/* back to the default */
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 100000);
+
+	send(false, &seq, &has_ack, &ack);
+	rtt_backdate(20);
+	ack_rcvd(seq);
+	rtt = rec->win.rtt_us;
+	cfg.peer_ppd = 30;		/* measured beats announced */
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, rtt);
+	cfg.ack_delay_ms = 7;		/* other changes never reseed */
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, rtt);
+}
+
 static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE(tx_seq_counts_from_0_test),
 	KUNIT_CASE(no_ack_before_data_test),
@@ -1220,6 +1253,7 @@ static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE(ack_timeout_test),
 	KUNIT_CASE(rtt_estimate_test),
 	KUNIT_CASE(rtt_from_peer_ppd_test),
+	KUNIT_CASE(rtt_reseeded_by_peer_ppd_test),
 	{}
 };
 

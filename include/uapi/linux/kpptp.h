@@ -36,7 +36,8 @@
  *                                  1-8192, default 64
  *   KPPTP_A_PEER_PPD         u16   optional; peer's packet processing delay,
  *                                  1/10 s (RFC 2637 4.4 initial RTT; 0, the
- *                                  default: 100 ms)
+ *                                  default: 100 ms); CALL_SET seeds the
+ *                                  RTT again until the first ack sample
  *   KPPTP_A_FLAGS            u32   optional; KPPTP_F_* bits, default 0
  *   KPPTP_A_REORDER_TIMEOUT  u32   optional; longest ms an early packet may
  *                                  wait, 0-2000, default 20 (0: no
