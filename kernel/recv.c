@@ -112,6 +112,9 @@ void kpptp_rx_count(struct kpptp_window *win, enum kpptp_rx_event ev, u32 n)
 	case KPPTP_RX_OUT_OF_RANGE:
 		kpptp_stat_add(call, rx_out_of_range, n);
 		break;
+	case KPPTP_RX_FLUSHED:
+		kpptp_stat_add(call, rx_flushed, n);
+		break;
 	case KPPTP_TX_ACK_TIMEOUT:
 		kpptp_stat_add(call, ack_timeouts, n);
 		break;

@@ -273,6 +273,20 @@ static void kpptp_deliver_early(struct kpptp_window *win, struct sk_buff *skb,
 	kpptp_deliver_seq(win, skb, seq);
 }
 
+/*
+ * Drop everything the reorder queue holds: packets received that will never
+ * be delivered, counted so that every packet received shows somewhere.
+ */
+static void kpptp_reorder_flush(struct kpptp_window *win)
+{
+	u32 n = skb_queue_len(&win->reorder_q);
+
+	if (!n)
+		return;
+	__skb_queue_purge(&win->reorder_q);
+	kpptp_rx_count(win, KPPTP_RX_FLUSHED, n);
+}
+
 /* Queue an early packet in sequence order; false if it is a duplicate. */
 static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 			      u32 seq)
@@ -302,7 +316,6 @@ static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
 {
 	s32 dist = seq - win->rx_seq;
-	u32 queued;
 
 	if (dist <= (s32)KPPTP_MAX_SEQ_JUMP && dist >= -(s32)KPPTP_MAX_SEQ_JUMP) {
 		win->rx_resync_valid = false;
@@ -314,12 +327,8 @@ static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
 		return false;
 	}
 	/* What waits for the old sequence will never be delivered now. */
-	queued = skb_queue_len(&win->reorder_q);
-	if (queued) {
-		__skb_queue_purge(&win->reorder_q);
-		hrtimer_try_to_cancel(&win->reorder_timer);
-		kpptp_rx_count(win, KPPTP_RX_LOST, queued);
-	}
+	kpptp_reorder_flush(win);
+	hrtimer_try_to_cancel(&win->reorder_timer);
 	win->rx_resync_valid = false;
 	WRITE_ONCE(win->rx_seq, seq - 1);
 	return true;
@@ -338,6 +347,11 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 
 	lockdep_assert_held(&win->rx_lock);
 
+	if (unlikely(win->rx_stopped)) {
+		kpptp_rx_count(win, KPPTP_RX_FLUSHED, 1);
+		kfree_skb(skb);
+		return;
+	}
 	if (win->rx_started && !kpptp_seq_in_range(win, seq)) {
 		kpptp_rx_count(win, KPPTP_RX_OUT_OF_RANGE, 1);
 		kfree_skb(skb);
@@ -406,8 +420,21 @@ static enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t)
 }
 
 /*
- * Stop the timer and drop what is queued.  Called once no receiver can
- * reach the call any more and before its channel is unregistered.
+ * The call is going: drop what waits in the reorder queue, and every packet
+ * that still reaches the window, as flushed.  A deleter calls this before
+ * it reports the call's final counters.  Process context.
+ */
+void kpptp_window_flush(struct kpptp_window *win)
+{
+	spin_lock_bh(&win->rx_lock);
+	win->rx_stopped = true;
+	kpptp_reorder_flush(win);
+	spin_unlock_bh(&win->rx_lock);
+}
+
+/*
+ * Stop the timers and flush.  Called once no receiver can reach the call
+ * any more and before its channel is unregistered.
  */
 void kpptp_window_stop(struct kpptp_window *win)
 {
@@ -415,9 +442,7 @@ void kpptp_window_stop(struct kpptp_window *win)
 	hrtimer_cancel(&win->reorder_timer);
 	del_timer_sync(&win->ack_timer);
 	del_timer_sync(&win->tx_timer);
-	spin_lock_bh(&win->rx_lock);
-	__skb_queue_purge(&win->reorder_q);
-	spin_unlock_bh(&win->rx_lock);
+	kpptp_window_flush(win);
 }
 
 /* RFC 2637 4.4: ATO = min(RTT + chi DEV, max), with chi 4 and a floor. */

@@ -58,6 +58,7 @@ struct kpptp_window {
 	 */
 	u32 rx_seq;			/* highest sequence given to PPP */
 	bool rx_started;		/* rx_seq is valid */
+	bool rx_stopped;		/* kpptp_window_flush(): drop all */
 	u32 reorder_extent;		/* packets seen to overtake one, recently */
 	u32 rx_resync_seq;		/* last out-of-range sequence seen */
 	bool rx_resync_valid;
@@ -102,6 +103,8 @@ enum kpptp_rx_event {
 	KPPTP_RX_LOST,		/* sequence numbers given up on */
 	KPPTP_RX_DUPLICATE,	/* duplicate or late packet dropped */
 	KPPTP_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
+	KPPTP_RX_FLUSHED,	/* received, dropped undelivered: the queue */
+				/* was purged, or the window stopped */
 	KPPTP_TX_ACK_TIMEOUT,	/* RFC 4.4: the peer did not ack in time */
 };
 
@@ -124,6 +127,7 @@ void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg);
 void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		     bool reorder);
+void kpptp_window_flush(struct kpptp_window *win);
 void kpptp_window_stop(struct kpptp_window *win);
 void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack);
 bool kpptp_window_tx_seq(struct kpptp_window *win, bool enforce, u32 *seq,

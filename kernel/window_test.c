@@ -362,6 +362,7 @@ struct rx_case {
 	u64 in[16];		/* arrivals and timer steps, up to END */
 	u64 out[16];		/* sequence numbers delivered, up to END */
 	u32 lost, dup, reordered, oor;	/* oor: KPPTP_RX_OUT_OF_RANGE */
+	u32 flushed;			/* KPPTP_RX_FLUSHED */
 	unsigned int left;	/* still in the reorder queue at the end */
 };
 
@@ -436,7 +437,7 @@ static const struct rx_case rx_cases[] = {
 	{ "far_behind_in_range_is_late", .in = { 0x20000, 0x10000, END },
 	  .out = { 0x20000, END }, .dup = 1 },
 	{ "two_far_ahead_restart", .in = { 1, 3, 0x80000000, 0x80000001, 2, END },
-	  .out = { 1, 0x80000001, END }, .oor = 2, .lost = 1 },
+	  .out = { 1, 0x80000001, END }, .oor = 2, .flushed = 1 },
 	{ "strays_apart_not_restart", .in = { 1, 0x80000000, 2, 0x80000001, 3, END },
 	  .out = { 1, 2, 3, END }, .oor = 2 },
 };
@@ -483,6 +484,7 @@ static void rx_script_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_DUPLICATE], c->dup);
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_REORDERED], c->reordered);
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_OUT_OF_RANGE], c->oor);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_FLUSHED], c->flushed);
 	KUNIT_EXPECT_EQ(test, queued(), c->left);
 	/* a packet waits only while the timer runs */
 	if (c->left)
@@ -694,8 +696,13 @@ static void stop_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.ack_timer));
 	KUNIT_EXPECT_EQ(test, queued(), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&skbs), 0);
-	/* dropping the queue is not loss the peer caused */
+	/* dropping the queue is not loss the peer caused: flushed */
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], 0);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_FLUSHED], 2);
+	KUNIT_EXPECT_EQ(test, rec->n_delivered, 2);
+	/* a packet still reaching a stopped window is dropped and counted */
+	rx(test, 3, true);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_FLUSHED], 3);
 	KUNIT_EXPECT_EQ(test, rec->n_delivered, 2);
 }
 
@@ -824,7 +831,8 @@ static void rx_property_test(struct kunit *test)
 	}
 	/* every packet was delivered or dropped as a duplicate or late */
 	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_DUPLICATE] +
-			rec->events[KPPTP_RX_OUT_OF_RANGE], n_in);
+			rec->events[KPPTP_RX_OUT_OF_RANGE] +
+			rec->events[KPPTP_RX_FLUSHED], n_in);
 	/* every number from the first to the last delivered: delivered or lost */
 	span = rec->win.rx_seq - first + 1;
 	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_LOST], span);

@@ -197,6 +197,9 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_RTT_US,		/* u32, smoothed RTT estimate */
 	KPPTP_STATS_A_ATO_US,		/* u32, current ack timeout */
 	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
+	KPPTP_STATS_A_RX_FLUSHED,	/* received, dropped undelivered: still */
+					/* queued for reordering when the call */
+					/* was deleted or the sequence restarted */
 
 	__KPPTP_STATS_A_LAST
 };
