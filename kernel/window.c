@@ -308,28 +308,47 @@ static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 }
 
 /*
- * Whether @seq is close enough to the expected one to be believed.  Two
- * consecutive out-of-range packets restart the sequence at the second: the
- * peer may really have lost that many (RFC 2637 sets no bound), but one
- * stray packet must not make every later genuine one look late.
+ * How far from the expected sequence number a packet is believed.  A peer
+ * that respects our window sends at most recv_window beyond what we acked,
+ * and the reorder queue can hold the ack back by reorder_depth more; a late
+ * packet is at most about as far behind.  Believing more lets one forged
+ * packet make every genuine one look late until the peer catches up.
+ */
+static u32 kpptp_seq_jump_max(const struct kpptp_window *win)
+{
+	return max_t(u32, KPPTP_MIN_SEQ_JUMP,
+		     (u32)win->cfg.recv_window + win->cfg.reorder_depth);
+}
+
+/*
+ * Whether @seq is close enough to the expected one to be believed.
+ * KPPTP_RESYNC_PACKETS out-of-range packets in a row, each close to the
+ * one before, restart the sequence at the last: the peer restarted it or
+ * lost that many (RFC 2637 sets no bound), and a call must recover; a
+ * packet in range in between starts the count again.
  */
 static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
 {
+	s32 max = kpptp_seq_jump_max(win);
 	s32 dist = seq - win->rx_seq;
+	s32 from_far = seq - win->rx_far_seq;
 
-	if (dist <= (s32)KPPTP_MAX_SEQ_JUMP && dist >= -(s32)KPPTP_MAX_SEQ_JUMP) {
-		win->rx_resync_valid = false;
+	if (dist <= max && dist >= -max) {
+		win->rx_far = 0;
 		return true;
 	}
-	if (!win->rx_resync_valid || seq != win->rx_resync_seq + 1) {
-		win->rx_resync_seq = seq;
-		win->rx_resync_valid = true;
+	if (win->rx_far && from_far <= max && from_far >= -max)
+		win->rx_far++;
+	else
+		win->rx_far = 1;
+	win->rx_far_seq = seq;
+	if (win->rx_far < KPPTP_RESYNC_PACKETS)
 		return false;
-	}
 	/* What waits for the old sequence will never be delivered now. */
 	kpptp_reorder_flush(win);
 	hrtimer_try_to_cancel(&win->reorder_timer);
-	win->rx_resync_valid = false;
+	win->rx_far = 0;
+	win->skip_valid = false;
 	WRITE_ONCE(win->rx_seq, seq - 1);
 	return true;
 }

@@ -25,11 +25,16 @@
 #define KPPTP_MIN_ATO_US		(10 * USEC_PER_MSEC)
 #define KPPTP_MAX_ATO_US		(5 * USEC_PER_SEC)
 /*
- * A data packet this far from the expected sequence number either way is
- * not believed on its own (a stray packet of an earlier call with the same
- * ID, a corrupted header); two in a row restart the sequence there.
+ * A data packet further from the expected sequence number, either way,
+ * than the window we advertised plus the reorder depth (and at least
+ * KPPTP_MIN_SEQ_JUMP) is not believed on its own: a forged or stray packet
+ * (an earlier call with the same ID, a corrupted header) must not make the
+ * genuine ones look late.  KPPTP_RESYNC_PACKETS such packets in a row, each
+ * close to the one before, restart the sequence there: the peer restarted
+ * it, or lost more than that many.
  */
-#define KPPTP_MAX_SEQ_JUMP		BIT(16)
+#define KPPTP_MIN_SEQ_JUMP		128
+#define KPPTP_RESYNC_PACKETS		4
 
 struct kpptp_window_cfg {
 	u16 recv_window;	/* we advertised, packets */
@@ -60,8 +65,8 @@ struct kpptp_window {
 	bool rx_started;		/* rx_seq is valid */
 	bool rx_stopped;		/* kpptp_window_flush(): drop all */
 	u32 reorder_extent;		/* packets seen to overtake one, recently */
-	u32 rx_resync_seq;		/* last out-of-range sequence seen */
-	bool rx_resync_valid;
+	u32 rx_far_seq;			/* last out-of-range sequence seen */
+	u32 rx_far;			/* out-of-range packets in a row */
 	struct sk_buff_head reorder_q;	/* early packets, ascending seq */
 	struct hrtimer reorder_timer;	/* gives up the gap at the head */
 	u64 gap_start_ns;		/* when the head gap began to wait */

@@ -356,6 +356,7 @@ static struct kunit_suite seq_suite = {
 struct rx_case {
 	const char *name;
 	bool no_reorder;	/* kpptp_window_rx(..., reorder = false) */
+	u16 window;		/* recv_window, if not the default */
 	u16 depth;		/* reorder_depth, if not the default */
 	bool depth_0;		/* reorder_depth 0: no queue */
 	bool timeout_0;		/* reorder_timeout_ms 0: no queue */
@@ -422,22 +423,40 @@ static const struct rx_case rx_cases[] = {
 	  .out = { 0xfffffffe, 1, END }, .lost = 2, .dup = 2, .reordered = 1 },
 	{ "wrap_no_reorder", .no_reorder = true, .in = { 0xfffffffe, 1, 0, END },
 	  .out = { 0xfffffffe, 1, END }, .lost = 2, .dup = 1 },
-	{ "jump_max_ahead", .in = { 1, 0x10001, T, 2, END },
-	  .out = { 1, 0x10001, END }, .lost = 0xffff, .dup = 1,
-	  .reordered = 1 },
+	/* believed: recv_window 64 + reorder_depth 64 either way */
+	{ "jump_max_ahead", .in = { 1, 129, T, 2, END },
+	  .out = { 1, 129, END }, .lost = 127, .dup = 1, .reordered = 1 },
 	{ "jump_max_ahead_no_reorder", .no_reorder = true,
-	  .in = { 0xffff0000, 0xffffffff, 0, END },
-	  .out = { 0xffff0000, 0xffffffff, 0, END }, .lost = 0xfffe },
-	{ "stray_far_ahead_dropped", .in = { 1, 0x10002, NOT, 2, END },
+	  .in = { 0xffffff80, 0, 1, END },
+	  .out = { 0xffffff80, 0, 1, END }, .lost = 127 },
+	{ "jump_max_follows_window", .window = 1000,
+	  .in = { 1, 1066, NOT, 1065, T, END }, .out = { 1, 1065, END },
+	  .lost = 1063, .oor = 1, .reordered = 1 },
+	{ "stray_far_ahead_dropped", .in = { 1, 130, NOT, 2, END },
 	  .out = { 1, 2, END }, .oor = 1 },
+	{ "forged_60000_ahead_ignored", .in = { 1, 2, 60002, 3, 4, NOT, END },
+	  .out = { 1, 2, 3, 4, END }, .oor = 1 },
 	{ "stray_2^31_ahead_dropped", .in = { 1, 0x80000001, 2, END },
 	  .out = { 1, 2, END }, .oor = 1 },
 	{ "stray_far_behind_dropped", .in = { 0x20000, 1, 0x20001, END },
 	  .out = { 0x20000, 0x20001, END }, .oor = 1 },
-	{ "far_behind_in_range_is_late", .in = { 0x20000, 0x10000, END },
+	{ "behind_in_range_is_late", .in = { 0x20000, 0x20000 - 128, END },
 	  .out = { 0x20000, END }, .dup = 1 },
-	{ "two_far_ahead_restart", .in = { 1, 3, 0x80000000, 0x80000001, 2, END },
-	  .out = { 1, 0x80000001, END }, .oor = 2, .flushed = 1 },
+	{ "far_behind_dropped", .in = { 0x20000, 0x20000 - 129, 0x20001, END },
+	  .out = { 0x20000, 0x20001, END }, .oor = 1 },
+	{ "four_far_ahead_restart", .in = { 1, 3, 0x80000000, 0x80000001,
+	  0x80000002, 0x80000003, 2, END },
+	  .out = { 1, 0x80000003, END }, .oor = 4, .flushed = 1 },
+	{ "three_far_not_restart", .in = { 1, 0x1000, 0x1001, 0x1002, 2, END },
+	  .out = { 1, 2, END }, .oor = 3 },
+	{ "restart_behind_recovers", .in = { 1000, 1001, 5, 6, 7, 8, 9, END },
+	  .out = { 1000, 1001, 8, 9, END }, .oor = 3 },
+	{ "restart_reordered_recovers", .in = { 1000, 5, 7, 6, 8, 9, END },
+	  .out = { 1000, 8, 9, END }, .oor = 3 },
+	{ "far_run_broken_by_genuine", .in = { 1, 500, 501, 502, 2, 503, 3, END },
+	  .out = { 1, 2, 3, END }, .oor = 4 },
+	{ "far_apart_not_restart", .in = { 1, 1000, 5000, 9000, 13000, 2, END },
+	  .out = { 1, 2, END }, .oor = 4 },
 	{ "strays_apart_not_restart", .in = { 1, 0x80000000, 2, 0x80000001, 3, END },
 	  .out = { 1, 2, 3, END }, .oor = 2 },
 };
@@ -462,6 +481,8 @@ static void rx_script_test(struct kunit *test)
 	struct kpptp_window_cfg cfg = rec->win.cfg;
 	unsigned int i;
 
+	if (c->window)
+		cfg.recv_window = c->window;
 	if (c->depth)
 		cfg.reorder_depth = c->depth;
 	if (c->depth_0)

@@ -49,10 +49,12 @@ def cases(call):
         "ack-with-payload": (gre(K | A | VER1, PPP, n, call, None, 0, p), "rx_invalid"),
         "ack-only": (gre(K | A | VER1, PPP, 0, call, None, 0), "rx_acks"),
         # seq 0 went long ago: late; sequence numbers 2^30 away are not
-        # believed alone (rx_out_of_range), but two in a row restart there
+        # believed alone (rx_out_of_range), but four in a row restart there
         "duplicate": (gre(K | S | VER1, PPP, n, call, 0, None, p), "rx_duplicate"),
         "far-seq": (gre(K | S | VER1, PPP, n, call, 0x40000000, None, p), "rx_out_of_range"),
-        "far-seq-next": (gre(K | S | VER1, PPP, n, call, 0x40000001, None, p), "rx_packets"),
+        "far-seq-2": (gre(K | S | VER1, PPP, n, call, 0x40000001, None, p), "rx_out_of_range"),
+        "far-seq-3": (gre(K | S | VER1, PPP, n, call, 0x40000002, None, p), "rx_out_of_range"),
+        "far-seq-4": (gre(K | S | VER1, PPP, n, call, 0x40000003, None, p), "rx_packets"),
     }
 
 

@@ -187,7 +187,7 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_RX_REORDERED,	/* arrived early, delivered in order */
 	KPPTP_STATS_A_RX_LOST,		/* sequence numbers given up on */
 	KPPTP_STATS_A_RX_DUPLICATE,	/* duplicate or late, dropped */
-					/* (more than 2^16 off: RX_OUT_OF_RANGE) */
+					/* (too far off: RX_OUT_OF_RANGE) */
 	KPPTP_STATS_A_RX_ACKS,		/* ack-only packets received */
 	KPPTP_STATS_A_TX_ACKS,		/* ack-only packets sent */
 	KPPTP_STATS_A_TX_DROPPED,	/* no route or no memory */
@@ -196,7 +196,8 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_SEND_WINDOW,	/* u32, current send window, packets */
 	KPPTP_STATS_A_RTT_US,		/* u32, smoothed RTT estimate */
 	KPPTP_STATS_A_ATO_US,		/* u32, current ack timeout */
-	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
+	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence further than recv window */
+					/* + reorder depth (>= 128), dropped */
 	KPPTP_STATS_A_RX_FLUSHED,	/* received, dropped undelivered: still */
 					/* queued for reordering when the call */
 					/* was deleted or the sequence restarted */
