@@ -430,7 +430,7 @@ void kpptp_call_read_stats(const struct kpptp_call *call,
 		ADD(rx_invalid); ADD(rx_dropped); ADD(rx_reordered);
 		ADD(rx_lost); ADD(rx_duplicate); ADD(rx_acks); ADD(tx_acks);
 		ADD(tx_dropped); ADD(ack_timeouts); ADD(window_stalls);
-		ADD(rx_out_of_range); ADD(rx_flushed);
+		ADD(rx_out_of_range); ADD(rx_flushed); ADD(rx_too_long);
 #undef ADD
 	}
 }

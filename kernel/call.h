@@ -37,6 +37,7 @@ struct kpptp_call_stats {
 	u64_stats_t window_stalls;
 	u64_stats_t rx_out_of_range;
 	u64_stats_t rx_flushed;
+	u64_stats_t rx_too_long;
 	struct u64_stats_sync syncp;
 };
 

@@ -16,6 +16,14 @@
 #include "call.h"
 #include "recv.h"
 
+/*
+ * The longest PPP frame accepted: pppd's largest MRU (16384) plus the
+ * address/control and protocol fields and an MPPE/CCP header, with room to
+ * spare.  A peer cannot send more to pppd; a longer payload only pins
+ * memory (reassembled datagrams of up to 64 KB).
+ */
+#define KPPTP_MAX_FRAME		(16384 + 64)
+
 /* Flags a PPTP GRE header may carry: C, R, s, Recur and Flags must be 0. */
 #define KPPTP_GRE_ALLOWED (GRE_KEY | GRE_SEQ | GRE_ACK | GRE_VERSION)
 
@@ -167,6 +175,10 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 	if (f.has_seq != !!f.payload_len ||
 	    skb->len < f.hdrlen + f.payload_len) {
 		kpptp_stat_inc(call, rx_invalid);
+		goto drop_unlock;
+	}
+	if (f.payload_len > KPPTP_MAX_FRAME) {
+		kpptp_stat_inc(call, rx_too_long);
 		goto drop_unlock;
 	}
 	if (f.has_ack)

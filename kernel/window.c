@@ -164,6 +164,7 @@ static void kpptp_drain(struct kpptp_window *win)
 	while ((skb = skb_peek(&win->reorder_q)) &&
 	       *kpptp_skb_seq(skb) == win->rx_seq + 1) {
 		__skb_unlink(skb, &win->reorder_q);
+		win->reorder_bytes -= skb->truesize;
 		kpptp_rx_count(win, KPPTP_RX_REORDERED, 1);
 		kpptp_deliver_seq(win, skb, *kpptp_skb_seq(skb));
 	}
@@ -184,6 +185,17 @@ static u32 kpptp_reorder_limit(struct kpptp_window *win)
 
 	return clamp_t(u32, 2 * win->reorder_extent,
 		       min_t(u32, depth, KPPTP_MIN_REORDER_LIMIT), depth);
+}
+
+/*
+ * The memory early packets may pin, whatever their number: a peer sending
+ * large datagrams (reassembled, up to 64 KB each) must not hold
+ * reorder_depth of them.
+ */
+static u32 kpptp_reorder_bytes_max(struct kpptp_window *win)
+{
+	return max_t(u32, KPPTP_MIN_REORDER_BYTES,
+		     (u32)win->cfg.reorder_depth * KPPTP_REORDER_BYTES_PER_PKT);
 }
 
 /* Microseconds since @start_ns, a ktime_get_ns() value. */
@@ -284,6 +296,7 @@ static void kpptp_reorder_flush(struct kpptp_window *win)
 	if (!n)
 		return;
 	__skb_queue_purge(&win->reorder_q);
+	win->reorder_bytes = 0;
 	kpptp_rx_count(win, KPPTP_RX_FLUSHED, n);
 }
 
@@ -299,11 +312,13 @@ static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 		if (kpptp_seq_after(seq, *kpptp_skb_seq(pos))) {
 			*kpptp_skb_seq(skb) = seq;
 			__skb_queue_after(&win->reorder_q, pos, skb);
+			win->reorder_bytes += skb->truesize;
 			return true;
 		}
 	}
 	*kpptp_skb_seq(skb) = seq;
 	__skb_queue_head(&win->reorder_q, skb);
+	win->reorder_bytes += skb->truesize;
 	return true;
 }
 
@@ -406,7 +421,9 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		return;
 	}
 	limit = kpptp_reorder_limit(win);
-	while (skb_queue_len(&win->reorder_q) > limit)
+	while (skb_queue_len(&win->reorder_q) > limit ||
+	       (win->reorder_bytes > kpptp_reorder_bytes_max(win) &&
+		!skb_queue_empty(&win->reorder_q)))
 		kpptp_skip_gap(win);
 	if (!skb_queue_empty(&win->reorder_q) &&
 	    !hrtimer_is_queued(&win->reorder_timer))

@@ -18,6 +18,13 @@
 #define KPPTP_MAX_REORDER_DEPTH		1024
 #define KPPTP_MIN_REORDER_LIMIT		4	/* adaptive floor, packets */
 #define KPPTP_MIN_REORDER_US		1000	/* adaptive floor, as FreeBSD */
+/*
+ * The reorder queue also holds at most this much memory (skb truesize) per
+ * packet of reorder_depth, and at least KPPTP_MIN_REORDER_BYTES: a full
+ * queue of 1500-byte frames fits, 1024 reassembled 64 KB datagrams do not.
+ */
+#define KPPTP_REORDER_BYTES_PER_PKT	4096
+#define KPPTP_MIN_REORDER_BYTES		(64 * 1024)
 #define KPPTP_DEFAULT_ACK_DELAY_MS	100	/* what Windows peers do */
 #define KPPTP_MAX_ACK_DELAY_MS		5000
 /* RFC 2637 4.4 ack timeout: initial RTT when the peer gave no delay */
@@ -68,6 +75,7 @@ struct kpptp_window {
 	u32 rx_far_seq;			/* last out-of-range sequence seen */
 	u32 rx_far;			/* out-of-range packets in a row */
 	struct sk_buff_head reorder_q;	/* early packets, ascending seq */
+	u32 reorder_bytes;		/* their truesize */
 	struct hrtimer reorder_timer;	/* gives up the gap at the head */
 	u64 gap_start_ns;		/* when the head gap began to wait */
 	u32 reorder_wait_us;		/* recent time a gap took to fill */

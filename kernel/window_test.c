@@ -115,26 +115,35 @@ static void skb_freed(struct sk_buff *skb)
 	atomic_dec(&skbs);
 }
 
-/* A packet carrying its sequence number as payload, so delivery shows it. */
-static struct sk_buff *mkskb(struct kunit *test, u32 seq)
+/*
+ * A packet of @len bytes (at least 4) carrying its sequence number first,
+ * so delivery shows it.
+ */
+static struct sk_buff *mkskb(struct kunit *test, u32 seq, unsigned int len)
 {
-	struct sk_buff *skb = alloc_skb(sizeof(seq), GFP_KERNEL);
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	put_unaligned(seq, (u32 *)skb_put(skb, sizeof(seq)));
+	put_unaligned(seq, (u32 *)skb_put_zero(skb, len));
 	skb->destructor = skb_freed;
 	atomic_inc(&skbs);
 	return skb;
 }
 
-/* Receive one packet the way recv.c does: in softirq, under rx_lock. */
-static void rx(struct kunit *test, u32 seq, bool reorder)
+/* Receive a packet of @len bytes as recv.c does: softirq, rx_lock held. */
+static void rx_len(struct kunit *test, u32 seq, bool reorder,
+		   unsigned int len)
 {
-	struct sk_buff *skb = mkskb(test, seq);
+	struct sk_buff *skb = mkskb(test, seq, len);
 
 	spin_lock_bh(&rec->win.rx_lock);
 	kpptp_window_rx(&rec->win, skb, seq, reorder);
 	spin_unlock_bh(&rec->win.rx_lock);
+}
+
+static void rx(struct kunit *test, u32 seq, bool reorder)
+{
+	rx_len(test, seq, reorder, sizeof(seq));
 }
 
 /* Expire a pending timer now, in softirq context like the timer wheel. */
@@ -294,6 +303,7 @@ static void window_exit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.ack_timer));
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.tx_timer));
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&rec->win.reorder_q));
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, 0);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&skbs), 0, "skbs leaked");
 	KUNIT_EXPECT_EQ(test, rec->stray, 0);
 	KUNIT_EXPECT_EQ(test, rec->overflow, 0);
@@ -528,6 +538,53 @@ static void rx_queue_depth_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->n_delivered, depth + 2);
 	for (i = 1; i < rec->n_delivered; i++)
 		KUNIT_EXPECT_EQ(test, rec->delivered[i], i + 1);
+}
+
+/* The truesize of what waits in the reorder queue, counted again. */
+static u32 queued_truesize(void)
+{
+	struct sk_buff *skb;
+	u32 sum = 0;
+
+	spin_lock_bh(&rec->win.rx_lock);
+	skb_queue_walk(&rec->win.reorder_q, skb)
+		sum += skb->truesize;
+	spin_unlock_bh(&rec->win.rx_lock);
+	return sum;
+}
+
+/*
+ * The reorder queue is bounded in memory as well as in packets: large
+ * early packets (a peer sending reassembled 30 KB datagrams, each after a
+ * gap) are given up once reorder_depth x 4 KB is held, while a full queue
+ * of 1500-byte frames still fits.
+ */
+static void reorder_queue_bytes_test(struct kunit *test)
+{
+	u32 depth = rec->win.cfg.reorder_depth, i, max_bytes, seq;
+
+	max_bytes = max_t(u32, KPPTP_MIN_REORDER_BYTES,
+			  depth * KPPTP_REORDER_BYTES_PER_PKT);
+	rx(test, 0, true);
+	for (i = 0; i < depth; i++)
+		rx_len(test, 2 + i, true, 1500);
+	KUNIT_EXPECT_EQ(test, queued(), depth);
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, queued_truesize());
+	KUNIT_EXPECT_LE(test, rec->win.reorder_bytes, max_bytes);
+	rx(test, 1, true);
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, 0);
+
+	seq = depth + 1;
+	for (i = 0; i < depth; i++) {
+		seq += 2;			/* a gap before each */
+		rx_len(test, seq, true, 30000);
+		KUNIT_EXPECT_LE(test, rec->win.reorder_bytes, max_bytes);
+		KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, queued_truesize());
+	}
+	KUNIT_EXPECT_GT(test, queued(), 0);
+	KUNIT_EXPECT_LT(test, queued(), depth / 4);
+	KUNIT_EXPECT_GT(test, rec->events[KPPTP_RX_LOST], 0);
 }
 
 /* Queue @n early packets after a one-packet gap; true if none overflowed. */
@@ -866,6 +923,7 @@ static void rx_property_test(struct kunit *test)
 static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE_PARAM(rx_script_test, rx_cases_gen_params),
 	KUNIT_CASE(rx_queue_depth_test),
+	KUNIT_CASE(reorder_queue_bytes_test),
 	KUNIT_CASE(reorder_limit_adapts_test),
 	KUNIT_CASE(reorder_wait_adapts_test),
 	KUNIT_CASE(late_arrival_raises_limit_test),

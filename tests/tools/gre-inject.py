@@ -6,13 +6,14 @@ usage: gre-inject.py --dst ADDR [--src ADDR] --call-id N CASE [CASE...]
        gre-inject.py --list --call-id N
        gre-inject.py --dst ADDR --call-id N --fuzz COUNT [--seed S]
        gre-inject.py --dst ADDR --call-id N --stream COUNT [--seq FIRST]
-                     [--size BYTES] [--pfc] [--acfc] [--hex]
+                     [--step N] [--size BYTES] [--pfc] [--acfc] [--hex]
 
 Each CASE sends one packet and names the single counter it must move:
 prints "CASE counter" lines so the test can check every packet was counted.
 --fuzz sends COUNT random GRE version 1 headers (random flags, lengths and
 call IDs around N) and prints how many were sent.
---stream sends COUNT data packets numbered from FIRST (default 1), each an
+--stream sends COUNT data packets numbered from FIRST (default 1) in steps
+of N (default 1: no gaps), each an
 IPv4 PPP frame with BYTES bytes of information field (default 40): with the
 address/control field unless --acfc, the protocol in one byte with --pfc.
 It prints how many were sent, or with --hex each GRE packet as sent, one
@@ -65,9 +66,9 @@ def cases(call):
     }
 
 
-def stream(call, count, first, size, pfc, acfc):
+def stream(call, count, first, step, size, pfc, acfc):
     for i in range(count):
-        seq = (first + i) & 0xFFFFFFFF
+        seq = (first + i * step) & 0xFFFFFFFF
         frame = b"" if acfc else bytes([0xFF, 0x03])
         frame += bytes([0x21]) if pfc else bytes([0x00, 0x21])
         frame += bytes((seq + j) & 0xFF for j in range(size))
@@ -99,6 +100,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stream", type=int)
     ap.add_argument("--seq", type=int, default=1)
+    ap.add_argument("--step", type=int, default=1)
     ap.add_argument("--size", type=int, default=40)
     ap.add_argument("--pfc", action="store_true")
     ap.add_argument("--acfc", action="store_true")
@@ -124,8 +126,8 @@ def main():
         return
     if args.stream:
         sent = 0
-        for pkt in stream(args.call_id, args.stream, args.seq, args.size,
-                          args.pfc, args.acfc):
+        for pkt in stream(args.call_id, args.stream, args.seq, args.step,
+                          args.size, args.pfc, args.acfc):
             sock.sendto(pkt, (args.dst, 0))
             sent += 1
             if args.hex:

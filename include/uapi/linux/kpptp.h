@@ -201,6 +201,7 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_RX_FLUSHED,	/* received, dropped undelivered: still */
 					/* queued for reordering when the call */
 					/* was deleted or the sequence restarted */
+	KPPTP_STATS_A_RX_TOO_LONG,	/* PPP frame over 16448 bytes, dropped */
 
 	__KPPTP_STATS_A_LAST
 };
