@@ -8,7 +8,8 @@ Opens an AF_PACKET socket on DEV (a plain one: the kernel queues a clone of
 each packet, sharing its data, and the bytes are read only later), creates
 FILE --ready, waits until FILE --go exists, waits a little more so that the
 stack has long finished with the packets, then prints the IP payload of
-every GRE packet received (not sent) on DEV as one hex line per packet.
+every unfragmented GRE packet received (not sent) on DEV as one hex line
+per packet.
 
 tcpdump cannot show a receive path that writes into shared packet data:
 libpcap's memory-mapped ring copies each packet when it is captured, before
@@ -51,6 +52,8 @@ def main():
             break
         if addr[2] != PACKET_HOST or len(data) < 20 or data[9] != IPPROTO_GRE:
             continue
+        if struct.unpack("!H", data[6:8])[0] & 0x3FFF:
+            continue        # a fragment: the payload is not one GRE packet
         ihl = (data[0] & 0x0F) * 4
         total = struct.unpack("!H", data[2:4])[0]
         print(data[ihl:total].hex())
