@@ -452,6 +452,8 @@ void kpptp_call_delete(struct kpptp_call *call, u8 reason)
 	if (!unlinked)
 		return;
 
+	/* what still waits for reordering is in the final counters */
+	kpptp_window_flush(&call->win);
 	kpptp_nl_notify(call, KPPTP_CMD_CALL_DEL, reason);
 	INIT_RCU_WORK(&call->del_work, kpptp_call_finish_work);
 	queue_rcu_work(kpptp_del_wq, &call->del_work);
@@ -478,7 +480,7 @@ void kpptp_call_read_stats(const struct kpptp_call *call,
 		ADD(rx_invalid); ADD(rx_dropped); ADD(rx_reordered);
 		ADD(rx_lost); ADD(rx_duplicate); ADD(rx_acks); ADD(tx_acks);
 		ADD(tx_dropped); ADD(ack_timeouts); ADD(window_stalls);
-		ADD(rx_out_of_range);
+		ADD(rx_out_of_range); ADD(rx_flushed); ADD(rx_too_long);
 #undef ADD
 	}
 }

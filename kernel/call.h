@@ -43,6 +43,8 @@ struct kpptp_call_stats {
 	u64_stats_t ack_timeouts;
 	u64_stats_t window_stalls;
 	u64_stats_t rx_out_of_range;
+	u64_stats_t rx_flushed;
+	u64_stats_t rx_too_long;
 	struct u64_stats_sync syncp;
 };
 

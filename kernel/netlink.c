@@ -96,7 +96,8 @@ static int kpptp_put_stats(struct sk_buff *skb, struct kpptp_call *call)
 	    PUT(TX_ACKS, tx_acks) || PUT(TX_DROPPED, tx_dropped) ||
 	    PUT(ACK_TIMEOUTS, ack_timeouts) ||
 	    PUT(WINDOW_STALLS, window_stalls) ||
-	    PUT(RX_OUT_OF_RANGE, rx_out_of_range))
+	    PUT(RX_OUT_OF_RANGE, rx_out_of_range) ||
+	    PUT(RX_FLUSHED, rx_flushed) || PUT(RX_TOO_LONG, rx_too_long))
 		goto cancel;
 #undef PUT
 	kpptp_window_tx_info(&call->win, &tx);

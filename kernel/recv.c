@@ -16,6 +16,14 @@
 #include "call.h"
 #include "recv.h"
 
+/*
+ * The longest PPP frame accepted: pppd's largest MRU (16384) plus the
+ * address/control and protocol fields and an MPPE/CCP header, with room to
+ * spare.  A peer cannot send more to pppd; a longer payload only pins
+ * memory (reassembled datagrams of up to 64 KB).
+ */
+#define KPPTP_MAX_FRAME		(16384 + 64)
+
 /* Flags a PPTP GRE header may carry: C, R, s, Recur and Flags must be 0. */
 #define KPPTP_GRE_ALLOWED (GRE_KEY | GRE_SEQ | GRE_ACK | GRE_VERSION)
 
@@ -63,24 +71,34 @@ static bool kpptp_parse_gre(struct sk_buff *skb, struct kpptp_gre_fields *f)
 	return true;
 }
 
-/* Strip the GRE header and the PPP address/control field. */
-static bool kpptp_pull_ppp(struct sk_buff *skb,
-			   const struct kpptp_gre_fields *f)
+/*
+ * Strip the GRE header and the PPP address/control field: -EINVAL if the
+ * frame is malformed, -ENOMEM if it could not be made writable.
+ */
+static int kpptp_pull_ppp(struct sk_buff *skb,
+			  const struct kpptp_gre_fields *f)
 {
 	if (pskb_trim(skb, f->hdrlen + f->payload_len))
-		return false;
+		return -ENOMEM;
 	__skb_pull(skb, f->hdrlen);
 	if (!pskb_may_pull(skb, 2))
-		return false;
+		return -EINVAL;
 	if (skb->data[0] == PPP_ALLSTATIONS && skb->data[1] == PPP_UI) {
 		__skb_pull(skb, 2);
 		if (!pskb_may_pull(skb, 1))
-			return false;
+			return -EINVAL;
 	}
-	/* Protocol field compressed by the peer: ppp_generic wants 2 bytes. */
-	if (skb->data[0] & 1)
+	/*
+	 * Protocol field compressed by the peer: ppp_generic wants 2 bytes.
+	 * The byte before it belongs to a header that a clone may share (a
+	 * packet socket such as tcpdump, TEE): write only into our own.
+	 */
+	if (skb->data[0] & 1) {
+		if (skb_cow_head(skb, 1))
+			return -ENOMEM;
 		*(u8 *)skb_push(skb, 1) = 0;
-	return true;
+	}
+	return 0;
 }
 
 /* Hand one in-order frame to PPP; rx_lock keeps frames in order. */
@@ -112,6 +130,9 @@ void kpptp_rx_count(struct kpptp_window *win, enum kpptp_rx_event ev, u32 n)
 	case KPPTP_RX_OUT_OF_RANGE:
 		kpptp_stat_add(call, rx_out_of_range, n);
 		break;
+	case KPPTP_RX_FLUSHED:
+		kpptp_stat_add(call, rx_flushed, n);
+		break;
 	case KPPTP_TX_ACK_TIMEOUT:
 		kpptp_stat_add(call, ack_timeouts, n);
 		break;
@@ -133,6 +154,7 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 	struct kpptp_net *kn = kpptp_net(dev_net(skb->dev));
 	struct kpptp_gre_fields f;
 	struct kpptp_call *call;
+	int err;
 
 	if (skb->pkt_type != PACKET_HOST || !kpptp_parse_gre(skb, &f)) {
 		kpptp_net_stat_inc(kn, rx_malformed);
@@ -155,6 +177,10 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 		kpptp_stat_inc(call, rx_invalid);
 		goto drop_unlock;
 	}
+	if (f.payload_len > KPPTP_MAX_FRAME) {
+		kpptp_stat_inc(call, rx_too_long);
+		goto drop_unlock;
+	}
 	if (f.has_ack)
 		kpptp_window_ack_rcvd(&call->win, f.ack);
 	if (!f.has_seq) {
@@ -167,8 +193,12 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 		kpptp_stat_inc(call, rx_dropped);
 		goto drop_unlock;
 	}
-	if (!kpptp_pull_ppp(skb, &f)) {
-		kpptp_stat_inc(call, rx_invalid);
+	err = kpptp_pull_ppp(skb, &f);
+	if (err) {
+		if (err == -ENOMEM)
+			kpptp_stat_inc(call, rx_dropped);
+		else
+			kpptp_stat_inc(call, rx_invalid);
 		goto drop_unlock;
 	}
 	skb_dst_drop(skb);

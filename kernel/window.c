@@ -57,13 +57,25 @@ bool kpptp_window_take_ack(struct kpptp_window *win, u32 *ack)
 	return due;
 }
 
-/* New parameters from CALL_SET; the data path reads them under its locks. */
+static void kpptp_rtt_init(struct kpptp_window *win);
+
+/*
+ * New parameters from CALL_SET; the data path reads them under its locks.
+ * A control daemon often learns the peer's packet processing delay only
+ * after the call exists (the PNS from the Outgoing-Call-Reply): until the
+ * first RTT sample, a new one seeds the estimate again.
+ */
 void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg)
 {
+	bool reseed;
+
 	spin_lock_bh(&win->rx_lock);
 	spin_lock(&win->tx_lock);
+	reseed = cfg->peer_ppd != win->cfg.peer_ppd && !win->rtt_sampled;
 	win->cfg = *cfg;
+	if (reseed)
+		kpptp_rtt_init(win);
 	win->reorder_extent = min_t(u32, win->reorder_extent,
 				    cfg->reorder_depth);
 	win->reorder_wait_us = min_t(u32, win->reorder_wait_us,
@@ -113,7 +125,7 @@ static void kpptp_deliver_seq(struct kpptp_window *win, struct sk_buff *skb,
 			      u32 seq)
 {
 	WRITE_ONCE(win->rx_seq, seq);
-	/* pairs with the acquire in tx_seq: rx_seq is set before it is used */
+	/* pairs with the acquire in kpptp_pick_ack(): rx_seq is set first */
 	smp_store_release(&win->rx_started, true);
 	kpptp_rx_deliver(win, skb);
 	kpptp_ack_schedule(win);
@@ -152,6 +164,7 @@ static void kpptp_drain(struct kpptp_window *win)
 	while ((skb = skb_peek(&win->reorder_q)) &&
 	       *kpptp_skb_seq(skb) == win->rx_seq + 1) {
 		__skb_unlink(skb, &win->reorder_q);
+		win->reorder_bytes -= skb->truesize;
 		kpptp_rx_count(win, KPPTP_RX_REORDERED, 1);
 		kpptp_deliver_seq(win, skb, *kpptp_skb_seq(skb));
 	}
@@ -172,6 +185,17 @@ static u32 kpptp_reorder_limit(struct kpptp_window *win)
 
 	return clamp_t(u32, 2 * win->reorder_extent,
 		       min_t(u32, depth, KPPTP_MIN_REORDER_LIMIT), depth);
+}
+
+/*
+ * The memory early packets may pin, whatever their number: a peer sending
+ * large datagrams (reassembled, up to 64 KB each) must not hold
+ * reorder_depth of them.
+ */
+static u32 kpptp_reorder_bytes_max(struct kpptp_window *win)
+{
+	return max_t(u32, KPPTP_MIN_REORDER_BYTES,
+		     (u32)win->cfg.reorder_depth * KPPTP_REORDER_BYTES_PER_PKT);
 }
 
 /* Microseconds since @start_ns, a ktime_get_ns() value. */
@@ -197,7 +221,13 @@ static void kpptp_reorder_seen(struct kpptp_window *win, u32 overtaken,
 					   USEC_PER_MSEC));
 }
 
-/* Declare the gap before the oldest queued packet lost and move on. */
+/*
+ * Declare the gap before the oldest queued packet lost and move on.  The
+ * next gap, if packets still wait behind one, starts its own wait now: it
+ * must not inherit the start of the gap given up, or it would be given up
+ * early and, when it fills, make the wait estimate grow by the time the
+ * previous gap waited.
+ */
 static void kpptp_skip_gap(struct kpptp_window *win)
 {
 	struct sk_buff *skb = skb_peek(&win->reorder_q);
@@ -212,8 +242,10 @@ static void kpptp_skip_gap(struct kpptp_window *win)
 	win->skip_gap_start_ns = win->gap_start_ns;
 	win->skip_valid = true;
 	kpptp_rx_count(win, KPPTP_RX_LOST, *kpptp_skb_seq(skb) - win->rx_seq - 1);
-	win->rx_seq = *kpptp_skb_seq(skb) - 1;
+	WRITE_ONCE(win->rx_seq, *kpptp_skb_seq(skb) - 1);
 	kpptp_drain(win);
+	if (!skb_queue_empty(&win->reorder_q))
+		kpptp_reorder_arm(win);
 }
 
 /*
@@ -253,6 +285,21 @@ static void kpptp_deliver_early(struct kpptp_window *win, struct sk_buff *skb,
 	kpptp_deliver_seq(win, skb, seq);
 }
 
+/*
+ * Drop everything the reorder queue holds: packets received that will never
+ * be delivered, counted so that every packet received shows somewhere.
+ */
+static void kpptp_reorder_flush(struct kpptp_window *win)
+{
+	u32 n = skb_queue_len(&win->reorder_q);
+
+	if (!n)
+		return;
+	__skb_queue_purge(&win->reorder_q);
+	win->reorder_bytes = 0;
+	kpptp_rx_count(win, KPPTP_RX_FLUSHED, n);
+}
+
 /* Queue an early packet in sequence order; false if it is a duplicate. */
 static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 			      u32 seq)
@@ -265,43 +312,59 @@ static bool kpptp_queue_early(struct kpptp_window *win, struct sk_buff *skb,
 		if (kpptp_seq_after(seq, *kpptp_skb_seq(pos))) {
 			*kpptp_skb_seq(skb) = seq;
 			__skb_queue_after(&win->reorder_q, pos, skb);
+			win->reorder_bytes += skb->truesize;
 			return true;
 		}
 	}
 	*kpptp_skb_seq(skb) = seq;
 	__skb_queue_head(&win->reorder_q, skb);
+	win->reorder_bytes += skb->truesize;
 	return true;
 }
 
 /*
- * Whether @seq is close enough to the expected one to be believed.  Two
- * consecutive out-of-range packets restart the sequence at the second: the
- * peer may really have lost that many (RFC 2637 sets no bound), but one
- * stray packet must not make every later genuine one look late.
+ * How far from the expected sequence number a packet is believed.  A peer
+ * that respects our window sends at most recv_window beyond what we acked,
+ * and the reorder queue can hold the ack back by reorder_depth more; a late
+ * packet is at most about as far behind.  Believing more lets one forged
+ * packet make every genuine one look late until the peer catches up.
+ */
+static u32 kpptp_seq_jump_max(const struct kpptp_window *win)
+{
+	return max_t(u32, KPPTP_MIN_SEQ_JUMP,
+		     (u32)win->cfg.recv_window + win->cfg.reorder_depth);
+}
+
+/*
+ * Whether @seq is close enough to the expected one to be believed.
+ * KPPTP_RESYNC_PACKETS out-of-range packets in a row, each close to the
+ * one before, restart the sequence at the last: the peer restarted it or
+ * lost that many (RFC 2637 sets no bound), and a call must recover; a
+ * packet in range in between starts the count again.
  */
 static bool kpptp_seq_in_range(struct kpptp_window *win, u32 seq)
 {
+	s32 max = kpptp_seq_jump_max(win);
 	s32 dist = seq - win->rx_seq;
-	u32 queued;
+	s32 from_far = seq - win->rx_far_seq;
 
-	if (dist <= (s32)KPPTP_MAX_SEQ_JUMP && dist >= -(s32)KPPTP_MAX_SEQ_JUMP) {
-		win->rx_resync_valid = false;
+	if (dist <= max && dist >= -max) {
+		win->rx_far = 0;
 		return true;
 	}
-	if (!win->rx_resync_valid || seq != win->rx_resync_seq + 1) {
-		win->rx_resync_seq = seq;
-		win->rx_resync_valid = true;
+	if (win->rx_far && from_far <= max && from_far >= -max)
+		win->rx_far++;
+	else
+		win->rx_far = 1;
+	win->rx_far_seq = seq;
+	if (win->rx_far < KPPTP_RESYNC_PACKETS)
 		return false;
-	}
 	/* What waits for the old sequence will never be delivered now. */
-	queued = skb_queue_len(&win->reorder_q);
-	if (queued) {
-		__skb_queue_purge(&win->reorder_q);
-		hrtimer_try_to_cancel(&win->reorder_timer);
-		kpptp_rx_count(win, KPPTP_RX_LOST, queued);
-	}
-	win->rx_resync_valid = false;
-	win->rx_seq = seq - 1;
+	kpptp_reorder_flush(win);
+	hrtimer_try_to_cancel(&win->reorder_timer);
+	win->rx_far = 0;
+	win->skip_valid = false;
+	WRITE_ONCE(win->rx_seq, seq - 1);
 	return true;
 }
 
@@ -318,6 +381,11 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 
 	lockdep_assert_held(&win->rx_lock);
 
+	if (unlikely(win->rx_stopped)) {
+		kpptp_rx_count(win, KPPTP_RX_FLUSHED, 1);
+		kfree_skb(skb);
+		return;
+	}
 	if (win->rx_started && !kpptp_seq_in_range(win, seq)) {
 		kpptp_rx_count(win, KPPTP_RX_OUT_OF_RANGE, 1);
 		kfree_skb(skb);
@@ -353,7 +421,9 @@ void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		return;
 	}
 	limit = kpptp_reorder_limit(win);
-	while (skb_queue_len(&win->reorder_q) > limit)
+	while (skb_queue_len(&win->reorder_q) > limit ||
+	       (win->reorder_bytes > kpptp_reorder_bytes_max(win) &&
+		!skb_queue_empty(&win->reorder_q)))
 		kpptp_skip_gap(win);
 	if (!skb_queue_empty(&win->reorder_q) &&
 	    !hrtimer_is_queued(&win->reorder_timer))
@@ -375,22 +445,32 @@ static enum hrtimer_restart kpptp_reorder_timeout(struct hrtimer *t)
 	if (!skb_queue_empty(&win->reorder_q)) {
 		now = ktime_get_ns();
 		deadline = win->gap_start_ns + kpptp_reorder_timeout_ns(win);
-		if (now < deadline) {
+		if (now < deadline)
 			hrtimer_start(t, ns_to_ktime(deadline - now),
 				      HRTIMER_MODE_REL_SOFT);
-		} else {
-			kpptp_skip_gap(win);
-			if (!skb_queue_empty(&win->reorder_q))
-				kpptp_reorder_arm(win);
-		}
+		else
+			kpptp_skip_gap(win);	/* arms for the next gap */
 	}
 	spin_unlock_bh(&win->rx_lock);
 	return HRTIMER_NORESTART;
 }
 
 /*
- * Stop the timer and drop what is queued.  Called once no receiver can
- * reach the call any more and before its channel is unregistered.
+ * The call is going: drop what waits in the reorder queue, and every packet
+ * that still reaches the window, as flushed.  A deleter calls this before
+ * it reports the call's final counters.  Process context.
+ */
+void kpptp_window_flush(struct kpptp_window *win)
+{
+	spin_lock_bh(&win->rx_lock);
+	win->rx_stopped = true;
+	kpptp_reorder_flush(win);
+	spin_unlock_bh(&win->rx_lock);
+}
+
+/*
+ * Stop the timers and flush.  Called once no receiver can reach the call
+ * any more and before its channel is unregistered.
  */
 void kpptp_window_stop(struct kpptp_window *win)
 {
@@ -398,9 +478,7 @@ void kpptp_window_stop(struct kpptp_window *win)
 	hrtimer_cancel(&win->reorder_timer);
 	del_timer_sync(&win->ack_timer);
 	del_timer_sync(&win->tx_timer);
-	spin_lock_bh(&win->rx_lock);
-	__skb_queue_purge(&win->reorder_q);
-	spin_unlock_bh(&win->rx_lock);
+	kpptp_window_flush(win);
 }
 
 /* RFC 2637 4.4: ATO = min(RTT + chi DEV, max), with chi 4 and a floor. */
@@ -431,6 +509,7 @@ static void kpptp_rtt_sample(struct kpptp_window *win, u64 sample_us)
 {
 	s64 diff = (s64)min_t(u64, sample_us, KPPTP_MAX_ATO_US) - win->rtt_us;
 
+	win->rtt_sampled = true;
 	win->rtt_us += div_s64(diff, 8);
 	win->dev_us += div_s64(abs(diff) - (s64)win->dev_us, 4);
 	kpptp_ato_update(win);

@@ -18,6 +18,13 @@
 #define KPPTP_MAX_REORDER_DEPTH		1024
 #define KPPTP_MIN_REORDER_LIMIT		4	/* adaptive floor, packets */
 #define KPPTP_MIN_REORDER_US		1000	/* adaptive floor, as FreeBSD */
+/*
+ * The reorder queue also holds at most this much memory (skb truesize) per
+ * packet of reorder_depth, and at least KPPTP_MIN_REORDER_BYTES: a full
+ * queue of 1500-byte frames fits, 1024 reassembled 64 KB datagrams do not.
+ */
+#define KPPTP_REORDER_BYTES_PER_PKT	4096
+#define KPPTP_MIN_REORDER_BYTES		(64 * 1024)
 #define KPPTP_DEFAULT_ACK_DELAY_MS	100	/* what Windows peers do */
 #define KPPTP_MAX_ACK_DELAY_MS		5000
 /* RFC 2637 4.4 ack timeout: initial RTT when the peer gave no delay */
@@ -25,11 +32,16 @@
 #define KPPTP_MIN_ATO_US		(10 * USEC_PER_MSEC)
 #define KPPTP_MAX_ATO_US		(5 * USEC_PER_SEC)
 /*
- * A data packet this far from the expected sequence number either way is
- * not believed on its own (a stray packet of an earlier call with the same
- * ID, a corrupted header); two in a row restart the sequence there.
+ * A data packet further from the expected sequence number, either way,
+ * than the window we advertised plus the reorder depth (and at least
+ * KPPTP_MIN_SEQ_JUMP) is not believed on its own: a forged or stray packet
+ * (an earlier call with the same ID, a corrupted header) must not make the
+ * genuine ones look late.  KPPTP_RESYNC_PACKETS such packets in a row, each
+ * close to the one before, restart the sequence there: the peer restarted
+ * it, or lost more than that many.
  */
-#define KPPTP_MAX_SEQ_JUMP		BIT(16)
+#define KPPTP_MIN_SEQ_JUMP		128
+#define KPPTP_RESYNC_PACKETS		4
 
 struct kpptp_window_cfg {
 	u16 recv_window;	/* we advertised, packets */
@@ -52,12 +64,18 @@ struct kpptp_window {
 	struct kpptp_window_cfg cfg;	/* written under the namespace lock */
 
 	spinlock_t rx_lock;		/* rx_*, reorder_q, delivery */
+	/*
+	 * Read under tx_lock for the ack to send: every write is a
+	 * WRITE_ONCE, rx_started a release after rx_seq is first set.
+	 */
 	u32 rx_seq;			/* highest sequence given to PPP */
 	bool rx_started;		/* rx_seq is valid */
+	bool rx_stopped;		/* kpptp_window_flush(): drop all */
 	u32 reorder_extent;		/* packets seen to overtake one, recently */
-	u32 rx_resync_seq;		/* last out-of-range sequence seen */
-	bool rx_resync_valid;
+	u32 rx_far_seq;			/* last out-of-range sequence seen */
+	u32 rx_far;			/* out-of-range packets in a row */
 	struct sk_buff_head reorder_q;	/* early packets, ascending seq */
+	u32 reorder_bytes;		/* their truesize */
 	struct hrtimer reorder_timer;	/* gives up the gap at the head */
 	u64 gap_start_ns;		/* when the head gap began to wait */
 	u32 reorder_wait_us;		/* recent time a gap took to fill */
@@ -77,9 +95,11 @@ struct kpptp_window {
 	u32 rtt_seq;			/* the packet being timed */
 	bool rtt_timing;
 	u64 rtt_start_ns;
+	bool rtt_sampled;		/* rtt_us has learnt from an ack */
 	u32 rtt_us;			/* RFC 4.4 smoothed RTT */
 	u32 dev_us;			/* RFC 4.4 mean deviation */
 	u32 ato_us;			/* RFC 4.4 ack timeout */
+	/* written with WRITE_ONCE, read under rx_lock to schedule acks */
 	u32 ack_sent;			/* rx_seq value last sent as ack */
 	bool ack_sent_valid;
 };
@@ -96,6 +116,8 @@ enum kpptp_rx_event {
 	KPPTP_RX_LOST,		/* sequence numbers given up on */
 	KPPTP_RX_DUPLICATE,	/* duplicate or late packet dropped */
 	KPPTP_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
+	KPPTP_RX_FLUSHED,	/* received, dropped undelivered: the queue */
+				/* was purged, or the window stopped */
 	KPPTP_TX_ACK_TIMEOUT,	/* RFC 4.4: the peer did not ack in time */
 };
 
@@ -118,6 +140,7 @@ void kpptp_window_set_cfg(struct kpptp_window *win,
 			  const struct kpptp_window_cfg *cfg);
 void kpptp_window_rx(struct kpptp_window *win, struct sk_buff *skb, u32 seq,
 		     bool reorder);
+void kpptp_window_flush(struct kpptp_window *win);
 void kpptp_window_stop(struct kpptp_window *win);
 void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack);
 bool kpptp_window_tx_seq(struct kpptp_window *win, bool enforce, u32 *seq,

@@ -115,26 +115,35 @@ static void skb_freed(struct sk_buff *skb)
 	atomic_dec(&skbs);
 }
 
-/* A packet carrying its sequence number as payload, so delivery shows it. */
-static struct sk_buff *mkskb(struct kunit *test, u32 seq)
+/*
+ * A packet of @len bytes (at least 4) carrying its sequence number first,
+ * so delivery shows it.
+ */
+static struct sk_buff *mkskb(struct kunit *test, u32 seq, unsigned int len)
 {
-	struct sk_buff *skb = alloc_skb(sizeof(seq), GFP_KERNEL);
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	put_unaligned(seq, (u32 *)skb_put(skb, sizeof(seq)));
+	put_unaligned(seq, (u32 *)skb_put_zero(skb, len));
 	skb->destructor = skb_freed;
 	atomic_inc(&skbs);
 	return skb;
 }
 
-/* Receive one packet the way recv.c does: in softirq, under rx_lock. */
-static void rx(struct kunit *test, u32 seq, bool reorder)
+/* Receive a packet of @len bytes as recv.c does: softirq, rx_lock held. */
+static void rx_len(struct kunit *test, u32 seq, bool reorder,
+		   unsigned int len)
 {
-	struct sk_buff *skb = mkskb(test, seq);
+	struct sk_buff *skb = mkskb(test, seq, len);
 
 	spin_lock_bh(&rec->win.rx_lock);
 	kpptp_window_rx(&rec->win, skb, seq, reorder);
 	spin_unlock_bh(&rec->win.rx_lock);
+}
+
+static void rx(struct kunit *test, u32 seq, bool reorder)
+{
+	rx_len(test, seq, reorder, sizeof(seq));
 }
 
 /* Expire a pending timer now, in softirq context like the timer wheel. */
@@ -294,6 +303,7 @@ static void window_exit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.ack_timer));
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.tx_timer));
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&rec->win.reorder_q));
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, 0);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&skbs), 0, "skbs leaked");
 	KUNIT_EXPECT_EQ(test, rec->stray, 0);
 	KUNIT_EXPECT_EQ(test, rec->overflow, 0);
@@ -356,12 +366,14 @@ static struct kunit_suite seq_suite = {
 struct rx_case {
 	const char *name;
 	bool no_reorder;	/* kpptp_window_rx(..., reorder = false) */
+	u16 window;		/* recv_window, if not the default */
 	u16 depth;		/* reorder_depth, if not the default */
 	bool depth_0;		/* reorder_depth 0: no queue */
 	bool timeout_0;		/* reorder_timeout_ms 0: no queue */
 	u64 in[16];		/* arrivals and timer steps, up to END */
 	u64 out[16];		/* sequence numbers delivered, up to END */
 	u32 lost, dup, reordered, oor;	/* oor: KPPTP_RX_OUT_OF_RANGE */
+	u32 flushed;			/* KPPTP_RX_FLUSHED */
 	unsigned int left;	/* still in the reorder queue at the end */
 };
 
@@ -421,22 +433,40 @@ static const struct rx_case rx_cases[] = {
 	  .out = { 0xfffffffe, 1, END }, .lost = 2, .dup = 2, .reordered = 1 },
 	{ "wrap_no_reorder", .no_reorder = true, .in = { 0xfffffffe, 1, 0, END },
 	  .out = { 0xfffffffe, 1, END }, .lost = 2, .dup = 1 },
-	{ "jump_max_ahead", .in = { 1, 0x10001, T, 2, END },
-	  .out = { 1, 0x10001, END }, .lost = 0xffff, .dup = 1,
-	  .reordered = 1 },
+	/* believed: recv_window 64 + reorder_depth 64 either way */
+	{ "jump_max_ahead", .in = { 1, 129, T, 2, END },
+	  .out = { 1, 129, END }, .lost = 127, .dup = 1, .reordered = 1 },
 	{ "jump_max_ahead_no_reorder", .no_reorder = true,
-	  .in = { 0xffff0000, 0xffffffff, 0, END },
-	  .out = { 0xffff0000, 0xffffffff, 0, END }, .lost = 0xfffe },
-	{ "stray_far_ahead_dropped", .in = { 1, 0x10002, NOT, 2, END },
+	  .in = { 0xffffff80, 0, 1, END },
+	  .out = { 0xffffff80, 0, 1, END }, .lost = 127 },
+	{ "jump_max_follows_window", .window = 1000,
+	  .in = { 1, 1066, NOT, 1065, T, END }, .out = { 1, 1065, END },
+	  .lost = 1063, .oor = 1, .reordered = 1 },
+	{ "stray_far_ahead_dropped", .in = { 1, 130, NOT, 2, END },
 	  .out = { 1, 2, END }, .oor = 1 },
+	{ "forged_60000_ahead_ignored", .in = { 1, 2, 60002, 3, 4, NOT, END },
+	  .out = { 1, 2, 3, 4, END }, .oor = 1 },
 	{ "stray_2^31_ahead_dropped", .in = { 1, 0x80000001, 2, END },
 	  .out = { 1, 2, END }, .oor = 1 },
 	{ "stray_far_behind_dropped", .in = { 0x20000, 1, 0x20001, END },
 	  .out = { 0x20000, 0x20001, END }, .oor = 1 },
-	{ "far_behind_in_range_is_late", .in = { 0x20000, 0x10000, END },
+	{ "behind_in_range_is_late", .in = { 0x20000, 0x20000 - 128, END },
 	  .out = { 0x20000, END }, .dup = 1 },
-	{ "two_far_ahead_restart", .in = { 1, 3, 0x80000000, 0x80000001, 2, END },
-	  .out = { 1, 0x80000001, END }, .oor = 2, .lost = 1 },
+	{ "far_behind_dropped", .in = { 0x20000, 0x20000 - 129, 0x20001, END },
+	  .out = { 0x20000, 0x20001, END }, .oor = 1 },
+	{ "four_far_ahead_restart", .in = { 1, 3, 0x80000000, 0x80000001,
+	  0x80000002, 0x80000003, 2, END },
+	  .out = { 1, 0x80000003, END }, .oor = 4, .flushed = 1 },
+	{ "three_far_not_restart", .in = { 1, 0x1000, 0x1001, 0x1002, 2, END },
+	  .out = { 1, 2, END }, .oor = 3 },
+	{ "restart_behind_recovers", .in = { 1000, 1001, 5, 6, 7, 8, 9, END },
+	  .out = { 1000, 1001, 8, 9, END }, .oor = 3 },
+	{ "restart_reordered_recovers", .in = { 1000, 5, 7, 6, 8, 9, END },
+	  .out = { 1000, 8, 9, END }, .oor = 3 },
+	{ "far_run_broken_by_genuine", .in = { 1, 500, 501, 502, 2, 503, 3, END },
+	  .out = { 1, 2, 3, END }, .oor = 4 },
+	{ "far_apart_not_restart", .in = { 1, 1000, 5000, 9000, 13000, 2, END },
+	  .out = { 1, 2, END }, .oor = 4 },
 	{ "strays_apart_not_restart", .in = { 1, 0x80000000, 2, 0x80000001, 3, END },
 	  .out = { 1, 2, 3, END }, .oor = 2 },
 };
@@ -461,6 +491,8 @@ static void rx_script_test(struct kunit *test)
 	struct kpptp_window_cfg cfg = rec->win.cfg;
 	unsigned int i;
 
+	if (c->window)
+		cfg.recv_window = c->window;
 	if (c->depth)
 		cfg.reorder_depth = c->depth;
 	if (c->depth_0)
@@ -483,6 +515,7 @@ static void rx_script_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_DUPLICATE], c->dup);
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_REORDERED], c->reordered);
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_OUT_OF_RANGE], c->oor);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_FLUSHED], c->flushed);
 	KUNIT_EXPECT_EQ(test, queued(), c->left);
 	/* a packet waits only while the timer runs */
 	if (c->left)
@@ -505,6 +538,53 @@ static void rx_queue_depth_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->n_delivered, depth + 2);
 	for (i = 1; i < rec->n_delivered; i++)
 		KUNIT_EXPECT_EQ(test, rec->delivered[i], i + 1);
+}
+
+/* The truesize of what waits in the reorder queue, counted again. */
+static u32 queued_truesize(void)
+{
+	struct sk_buff *skb;
+	u32 sum = 0;
+
+	spin_lock_bh(&rec->win.rx_lock);
+	skb_queue_walk(&rec->win.reorder_q, skb)
+		sum += skb->truesize;
+	spin_unlock_bh(&rec->win.rx_lock);
+	return sum;
+}
+
+/*
+ * The reorder queue is bounded in memory as well as in packets: large
+ * early packets (a peer sending reassembled 30 KB datagrams, each after a
+ * gap) are given up once reorder_depth x 4 KB is held, while a full queue
+ * of 1500-byte frames still fits.
+ */
+static void reorder_queue_bytes_test(struct kunit *test)
+{
+	u32 depth = rec->win.cfg.reorder_depth, i, max_bytes, seq;
+
+	max_bytes = max_t(u32, KPPTP_MIN_REORDER_BYTES,
+			  depth * KPPTP_REORDER_BYTES_PER_PKT);
+	rx(test, 0, true);
+	for (i = 0; i < depth; i++)
+		rx_len(test, 2 + i, true, 1500);
+	KUNIT_EXPECT_EQ(test, queued(), depth);
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, queued_truesize());
+	KUNIT_EXPECT_LE(test, rec->win.reorder_bytes, max_bytes);
+	rx(test, 1, true);
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, 0);
+
+	seq = depth + 1;
+	for (i = 0; i < depth; i++) {
+		seq += 2;			/* a gap before each */
+		rx_len(test, seq, true, 30000);
+		KUNIT_EXPECT_LE(test, rec->win.reorder_bytes, max_bytes);
+		KUNIT_EXPECT_EQ(test, rec->win.reorder_bytes, queued_truesize());
+	}
+	KUNIT_EXPECT_GT(test, queued(), 0);
+	KUNIT_EXPECT_LT(test, queued(), depth / 4);
+	KUNIT_EXPECT_GT(test, rec->events[KPPTP_RX_LOST], 0);
 }
 
 /* Queue @n early packets after a one-packet gap; true if none overflowed. */
@@ -620,6 +700,37 @@ static void reorder_wait_adapts_test(struct kunit *test)
 }
 
 /*
+ * A gap given up because the queue overflowed: the gap behind it starts
+ * its own wait then.  Inheriting the start of the gap given up, it filled
+ * "after" the time the first gap had waited, and the wait estimate grew by
+ * that much (the timer also gave it up early).
+ */
+static void overflow_next_gap_starts_wait_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+
+	cfg.reorder_depth = 2;
+	cfg.reorder_timeout_ms = 20;
+	set_cfg(&cfg);
+	rx(test, 0, true);
+	rx(test, 2, true);
+	rx(test, 3, true);		/* gap 1 waits */
+	KUNIT_ASSERT_EQ(test, queued(), 2);
+	spin_lock_bh(&rec->win.rx_lock);
+	rec->win.reorder_wait_us = 0;
+	rec->win.gap_start_ns -= 15 * NSEC_PER_MSEC;	/* for 15 ms */
+	spin_unlock_bh(&rec->win.rx_lock);
+	rx(test, 5, true);		/* overflow: gap 1 given up, gap 4 waits */
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], 1);
+	KUNIT_ASSERT_EQ(test, queued(), 1);
+	KUNIT_EXPECT_TRUE(test, reorder_pending());
+	rx(test, 4, true);		/* gap 4 fills at once */
+	KUNIT_EXPECT_EQ(test, queued(), 0);
+	KUNIT_EXPECT_LT(test, rec->win.reorder_wait_us, 5000);
+	KUNIT_EXPECT_EQ(test, rec->n_delivered, 5);
+}
+
+/*
  * The real timers: a 1 ms reorder timeout gives up the gap and the ack
  * timer acks what that delivered, both from softirq (lockdep watches).
  */
@@ -663,8 +774,13 @@ static void stop_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, timer_pending(&rec->win.ack_timer));
 	KUNIT_EXPECT_EQ(test, queued(), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&skbs), 0);
-	/* dropping the queue is not loss the peer caused */
+	/* dropping the queue is not loss the peer caused: flushed */
 	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_LOST], 0);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_FLUSHED], 2);
+	KUNIT_EXPECT_EQ(test, rec->n_delivered, 2);
+	/* a packet still reaching a stopped window is dropped and counted */
+	rx(test, 3, true);
+	KUNIT_EXPECT_EQ(test, rec->events[KPPTP_RX_FLUSHED], 3);
 	KUNIT_EXPECT_EQ(test, rec->n_delivered, 2);
 }
 
@@ -793,7 +909,8 @@ static void rx_property_test(struct kunit *test)
 	}
 	/* every packet was delivered or dropped as a duplicate or late */
 	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_DUPLICATE] +
-			rec->events[KPPTP_RX_OUT_OF_RANGE], n_in);
+			rec->events[KPPTP_RX_OUT_OF_RANGE] +
+			rec->events[KPPTP_RX_FLUSHED], n_in);
 	/* every number from the first to the last delivered: delivered or lost */
 	span = rec->win.rx_seq - first + 1;
 	KUNIT_EXPECT_EQ(test, rec->n_delivered + rec->events[KPPTP_RX_LOST], span);
@@ -806,9 +923,11 @@ static void rx_property_test(struct kunit *test)
 static struct kunit_case window_test_cases[] = {
 	KUNIT_CASE_PARAM(rx_script_test, rx_cases_gen_params),
 	KUNIT_CASE(rx_queue_depth_test),
+	KUNIT_CASE(reorder_queue_bytes_test),
 	KUNIT_CASE(reorder_limit_adapts_test),
 	KUNIT_CASE(reorder_wait_adapts_test),
 	KUNIT_CASE(late_arrival_raises_limit_test),
+	KUNIT_CASE(overflow_next_gap_starts_wait_test),
 	KUNIT_CASE_PARAM(rx_property_test, prop_cases_gen_params),
 	KUNIT_CASE(rx_real_timers_test),
 	KUNIT_CASE(stop_test),
@@ -1172,6 +1291,39 @@ static void rtt_from_peer_ppd_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 5000000);
 }
 
+/*
+ * CALL_SET gives the peer's processing delay after the call was made (a
+ * PNS learns it from the Outgoing-Call-Reply): it seeds the estimate as
+ * at creation, until an ack has given a real sample.
+ */
+static void rtt_reseeded_by_peer_ppd_test(struct kunit *test)
+{
+	struct kpptp_window_cfg cfg = rec->win.cfg;
+	u32 seq, ack, rtt;
+	bool has_ack;
+
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 100000);
+	cfg.peer_ppd = 5;
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 500000);
+	KUNIT_EXPECT_EQ(test, rec->win.dev_us, 250000);
+	KUNIT_EXPECT_EQ(test, rec->win.ato_us, 1500000);
+	cfg.peer_ppd = 0;		/* back to the default */
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, 100000);
+
+	send(false, &seq, &has_ack, &ack);
+	rtt_backdate(20);
+	ack_rcvd(seq);
+	rtt = rec->win.rtt_us;
+	cfg.peer_ppd = 30;		/* measured beats announced */
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, rtt);
+	cfg.ack_delay_ms = 7;		/* other changes never reseed */
+	set_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, rec->win.rtt_us, rtt);
+}
+
 static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE(tx_seq_counts_from_0_test),
 	KUNIT_CASE(no_ack_before_data_test),
@@ -1188,6 +1340,7 @@ static struct kunit_case ack_test_cases[] = {
 	KUNIT_CASE(ack_timeout_test),
 	KUNIT_CASE(rtt_estimate_test),
 	KUNIT_CASE(rtt_from_peer_ppd_test),
+	KUNIT_CASE(rtt_reseeded_by_peer_ppd_test),
 	{}
 };
 

@@ -6,6 +6,8 @@ usage: gre-inject.py --dst ADDR [--src ADDR] --call-id N CASE [CASE...]
        gre-inject.py --list --call-id N
        gre-inject.py --dst ADDR --call-id N --fuzz COUNT [--seed S]
        gre-inject.py --dst ADDR [--src ADDR] --call-id N --flood SECONDS
+       gre-inject.py --dst ADDR --call-id N --stream COUNT [--seq FIRST]
+                     [--step N] [--size BYTES] [--pfc] [--acfc] [--hex]
 
 Each CASE sends one packet and names the single counter it must move:
 prints "CASE counter" lines so the test can check every packet was counted.
@@ -14,6 +16,12 @@ call IDs around N) and prints how many were sent.
 --flood sends, as fast as it can for SECONDS, data packets with rising
 sequence numbers and acks to call N, and packets for unknown calls and
 malformed ones; errors (the route or the interface went away) are ignored.
+--stream sends COUNT data packets numbered from FIRST (default 1) in steps
+of N (default 1: no gaps), each an
+IPv4 PPP frame with BYTES bytes of information field (default 40): with the
+address/control field unless --acfc, the protocol in one byte with --pfc.
+It prints how many were sent, or with --hex each GRE packet as sent, one
+hex line per packet.
 """
 import argparse
 import random
@@ -54,11 +62,22 @@ def cases(call):
         "ack-with-payload": (gre(K | A | VER1, PPP, n, call, None, 0, p), "rx_invalid"),
         "ack-only": (gre(K | A | VER1, PPP, 0, call, None, 0), "rx_acks"),
         # seq 0 went long ago: late; sequence numbers 2^30 away are not
-        # believed alone (rx_out_of_range), but two in a row restart there
+        # believed alone (rx_out_of_range), but four in a row restart there
         "duplicate": (gre(K | S | VER1, PPP, n, call, 0, None, p), "rx_duplicate"),
         "far-seq": (gre(K | S | VER1, PPP, n, call, 0x40000000, None, p), "rx_out_of_range"),
-        "far-seq-next": (gre(K | S | VER1, PPP, n, call, 0x40000001, None, p), "rx_packets"),
+        "far-seq-2": (gre(K | S | VER1, PPP, n, call, 0x40000001, None, p), "rx_out_of_range"),
+        "far-seq-3": (gre(K | S | VER1, PPP, n, call, 0x40000002, None, p), "rx_out_of_range"),
+        "far-seq-4": (gre(K | S | VER1, PPP, n, call, 0x40000003, None, p), "rx_packets"),
     }
+
+
+def stream(call, count, first, step, size, pfc, acfc):
+    for i in range(count):
+        seq = (first + i * step) & 0xFFFFFFFF
+        frame = b"" if acfc else bytes([0xFF, 0x03])
+        frame += bytes([0x21]) if pfc else bytes([0x00, 0x21])
+        frame += bytes((seq + j) & 0xFF for j in range(size))
+        yield gre(K | S | VER1, PPP, len(frame), call, seq, None, frame)
 
 
 def fuzz(call, count, seed):
@@ -104,6 +123,13 @@ def main():
     ap.add_argument("--fuzz", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--flood", type=float)
+    ap.add_argument("--stream", type=int)
+    ap.add_argument("--seq", type=int, default=1)
+    ap.add_argument("--step", type=int, default=1)
+    ap.add_argument("--size", type=int, default=40)
+    ap.add_argument("--pfc", action="store_true")
+    ap.add_argument("--acfc", action="store_true")
+    ap.add_argument("--hex", action="store_true")
     ap.add_argument("case", nargs="*")
     args = ap.parse_args()
 
@@ -125,6 +151,17 @@ def main():
             sock.sendto(pkt, (args.dst, 0))
             sent += 1
         print(f"fuzz {sent}")
+        return
+    if args.stream:
+        sent = 0
+        for pkt in stream(args.call_id, args.stream, args.seq, args.step,
+                          args.size, args.pfc, args.acfc):
+            sock.sendto(pkt, (args.dst, 0))
+            sent += 1
+            if args.hex:
+                print(pkt.hex())
+        if not args.hex:
+            print(f"stream {sent}")
         return
     table = cases(args.call_id)
     for name in args.case or table:

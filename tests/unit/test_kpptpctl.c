@@ -401,7 +401,7 @@ TEST(table_with_counters)
 		  "    window 32 peer-window 16 peer-ppd 3 tx-window on reorder off"
 		  " reorder-timeout 20 reorder-depth 64 ack-delay 100\n"
 		  "    rx_packets 1 rx_bytes 2 tx_packets 3 tx_bytes 4\n"
-		  "    rx_invalid 5 rx_dropped 6 rx_reordered 7 rx_lost 8 rx_duplicate 9 rx_out_of_range 18 tx_dropped 12\n"
+		  "    rx_invalid 5 rx_dropped 6 rx_reordered 7 rx_lost 8 rx_duplicate 9 rx_out_of_range 18 rx_flushed 19 rx_too_long 20 tx_dropped 12\n"
 		  "    rx_acks 10 tx_acks 11 window_stalls 14 ack_timeouts 13 send_window 15 rtt_us 16 ato_us 17\n");
 	free(s);
 }

@@ -54,6 +54,8 @@ static const struct nla_policy stats_policy[KPPTP_STATS_A_MAX + 1] = {
 	[KPPTP_STATS_A_RTT_US]		= { .type = NLA_U32 },
 	[KPPTP_STATS_A_ATO_US]		= { .type = NLA_U32 },
 	[KPPTP_STATS_A_RX_OUT_OF_RANGE]	= { .type = NLA_U64 },
+	[KPPTP_STATS_A_RX_FLUSHED]	= { .type = NLA_U64 },
+	[KPPTP_STATS_A_RX_TOO_LONG]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy net_stats_policy[KPPTP_NSTATS_A_MAX + 1] = {

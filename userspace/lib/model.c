@@ -60,6 +60,8 @@ const char *kpptp_stat_name(unsigned int attr)
 		[KPPTP_STATS_A_RTT_US] = "rtt_us",
 		[KPPTP_STATS_A_ATO_US] = "ato_us",
 		[KPPTP_STATS_A_RX_OUT_OF_RANGE] = "rx_out_of_range",
+		[KPPTP_STATS_A_RX_FLUSHED] = "rx_flushed",
+		[KPPTP_STATS_A_RX_TOO_LONG] = "rx_too_long",
 	};
 
 	return NAME(names, attr);

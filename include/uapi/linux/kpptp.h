@@ -39,7 +39,8 @@
  *                                  1-8192, default 64
  *   KPPTP_A_PEER_PPD         u16   optional; peer's packet processing delay,
  *                                  1/10 s (RFC 2637 4.4 initial RTT; 0, the
- *                                  default: 100 ms)
+ *                                  default: 100 ms); CALL_SET seeds the
+ *                                  RTT again until the first ack sample
  *   KPPTP_A_FLAGS            u32   optional; KPPTP_F_* bits, default 0
  *   KPPTP_A_REORDER_TIMEOUT  u32   optional; longest ms an early packet may
  *                                  wait, 0-2000, default 20 (0: no
@@ -209,7 +210,7 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_RX_REORDERED,	/* arrived early, delivered in order */
 	KPPTP_STATS_A_RX_LOST,		/* sequence numbers given up on */
 	KPPTP_STATS_A_RX_DUPLICATE,	/* duplicate or late, dropped */
-					/* (more than 2^16 off: RX_OUT_OF_RANGE) */
+					/* (too far off: RX_OUT_OF_RANGE) */
 	KPPTP_STATS_A_RX_ACKS,		/* ack-only packets received */
 	KPPTP_STATS_A_TX_ACKS,		/* ack-only packets sent */
 	KPPTP_STATS_A_TX_DROPPED,	/* no route or no memory */
@@ -218,7 +219,12 @@ enum kpptp_stats_attr {
 	KPPTP_STATS_A_SEND_WINDOW,	/* u32, current send window, packets */
 	KPPTP_STATS_A_RTT_US,		/* u32, smoothed RTT estimate */
 	KPPTP_STATS_A_ATO_US,		/* u32, current ack timeout */
-	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence too far off, dropped */
+	KPPTP_STATS_A_RX_OUT_OF_RANGE,	/* sequence further than recv window */
+					/* + reorder depth (>= 128), dropped */
+	KPPTP_STATS_A_RX_FLUSHED,	/* received, dropped undelivered: still */
+					/* queued for reordering when the call */
+					/* was deleted or the sequence restarted */
+	KPPTP_STATS_A_RX_TOO_LONG,	/* PPP frame over 16448 bytes, dropped */
 
 	__KPPTP_STATS_A_LAST
 };
