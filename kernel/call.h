@@ -98,6 +98,8 @@ struct kpptp_call {
 	refcount_t refcnt;
 	struct list_head gc_node;	/* batch teardown on namespace exit */
 	struct rcu_work del_work;	/* kpptp_call_delete()'s second half */
+	u8 del_reason;			/* KPPTP_DEL_*, for the CALL_DEL event */
+	bool del_notify;		/* send CALL_DEL when finished */
 };
 
 /*
@@ -171,6 +173,7 @@ struct kpptp_net *kpptp_net(const struct net *net);
 u32 kpptp_net_default_max_calls(const struct net *net);
 int kpptp_net_init_module(void);
 void kpptp_net_exit_module(void);
+void kpptp_call_drain(void);
 
 struct kpptp_call *kpptp_call_create(struct net *net,
 				     const struct kpptp_call_cfg *cfg,

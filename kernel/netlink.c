@@ -188,12 +188,16 @@ static int kpptp_fill_live_call(struct sk_buff *skb, struct kpptp_call *call,
  * Multicast a call event; losing one under memory pressure is harmless.  A
  * CALL_DEL event is sent by the deleter before it unregisters the channel.
  */
+/* Cleared at module exit before the family goes: late events are dropped. */
+static bool kpptp_genl_live;
+
 void kpptp_nl_notify(struct kpptp_call *call, u8 cmd, u8 reason)
 {
 	struct sk_buff *skb;
 	int err;
 
-	if (!genl_has_listeners(&kpptp_genl_family, call->net,
+	if (!READ_ONCE(kpptp_genl_live) ||
+	    !genl_has_listeners(&kpptp_genl_family, call->net,
 				KPPTP_MCGRP_EVENTS))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -537,10 +541,19 @@ static struct genl_family kpptp_genl_family __ro_after_init = {
 
 int kpptp_genl_init(void)
 {
-	return genl_register_family(&kpptp_genl_family);
+	int err = genl_register_family(&kpptp_genl_family);
+
+	if (!err)
+		WRITE_ONCE(kpptp_genl_live, true);
+	return err;
 }
 
 void kpptp_genl_exit(void)
 {
+	/* A delete's CALL_DEL event is sent from a work item after a grace
+	 * period: those still pending must not see the family go.
+	 */
+	WRITE_ONCE(kpptp_genl_live, false);
+	kpptp_call_drain();
 	genl_unregister_family(&kpptp_genl_family);
 }

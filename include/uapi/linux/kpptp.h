@@ -100,8 +100,10 @@
  *
  * Events (group "events", admin to join): CALL_NEW after a call is created,
  * CALL_SET after it changed, CALL_DEL when it is gone (with
- * KPPTP_A_DEL_REASON and the final KPPTP_A_STATS).  Event messages carry the
- * same attributes as CALL_GET.
+ * KPPTP_A_DEL_REASON and the final KPPTP_A_STATS).  CALL_DEL comes an RCU
+ * grace period after the delete, once no packet can reach the call, so its
+ * counters are final; a new call with the same ID may be announced first.
+ * Event messages carry the same attributes as CALL_GET.
  *
  * Attaching pppd: a PX_PROTO_PPTP socket (AF_PPPOX, SOCK_STREAM) behaves as
  * in the in-tree pptp driver: bind() with call_id 0 allocates an ID, bind()
