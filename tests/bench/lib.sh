@@ -150,8 +150,8 @@ static_links() {
 		echo "addr add 172.16.$i.2 peer 172.16.$i.1 dev ppp$i"
 		echo "link set ppp$i up mtu 1400"
 	done | ip -n "$NS2" -batch -
-	wait_for "n1 ping -c 1 -W 1 172.16.0.2" 20 || fail "no ping over static link 0"
-	wait_for "n1 ping -c 1 -W 1 172.16.$((n - 1)).2" 20 || fail "no ping over static link $((n - 1))"
+	wait_link n1 ppp0 172.16.0.2 20 || fail "static link 0 is not up"
+	wait_link n1 "ppp$((n - 1))" "172.16.$((n - 1)).2" 20 || fail "static link $((n - 1)) is not up"
 }
 
 # userspace_link: pptpd in n2, pppd + pptp-linux in n1.
@@ -180,7 +180,7 @@ userspace_link() {
 		nodefaultroute noipdefault noccp novj nobsdcomp nodeflate \
 		mtu 1400 mru 1400 lcp-echo-interval 0 logfile "$d/pppd.log" \
 		>/dev/null 2>&1 || true; } 2>/dev/null &
-	wait_for "n1 ip -4 addr show dev ppp7 | grep -q 'peer 192.168.50.1'" 30 ||
+	wait_link n1 ppp7 192.168.50.1 30 ||
 		fail "userspace PPTP link not up: $(tail -5 "$d/pppd.log")"
 	DP_ADDR=(192.168.50.1)
 }
@@ -229,8 +229,10 @@ dp_down() {
 
 # iperf_server ADDR PORT: a one-shot iperf3 server in n2.
 iperf_server() {
+	# the last run's one-shot server may still be on its way out
+	wait_for "[ -z \"\$(n2 ss -Hltn 'sport = :$2')\" ]" 10 || fail "port $2 still taken in n2"
 	n2 iperf3 -s -D -1 -B "$1" -p "$2"
-	wait_for "n2 ss -ltn | grep -q ':$2 '" 10 || fail "iperf3 server on $1:$2"
+	wait_listen n2 tcp "$2" || fail "iperf3 server on $1:$2"
 }
 
 # iperf_json OUT ADDR PORT ARGS...: one iperf3 client run n1 -> n2.
