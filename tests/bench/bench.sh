@@ -4,14 +4,19 @@
 #
 # bench.sh: the kpptp benchmark, run in the test guest by "make bench"
 # (tests/vm/guest.sh bench), all in one boot:
-#   1. for each underlay (clean, delay, reorder, loss; see lib.sh) and
-#      datapath (veth, pptp.ko, kpptp, userspace, back to back): iperf3
-#      TCP 1 stream, TCP 4 streams, UDP 64-byte datagrams received per
-#      second, ping average and 99th percentile; and TCP 1 stream over
-#      veth without offloads at MTU 1400 (the per-packet ceiling);
-#   2. a perf profile of a pptp.ko and a kpptp TCP run;
-#   3. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
-#   4. control plane: call setups per second and kernel memory per call
+#   1. rounds: the compared datapaths (veth, veth without offloads at MTU
+#      1400, pptp.ko, kpptp) interleaved, A B C D then D C B A, ROUNDS
+#      times; in each, TCP 1 stream under clean, reorder and loss (see
+#      lib.sh), then the CPU cost per packet of 1300-byte UDP at a fixed
+#      3000 pkt/s (cpu_cost).  The report takes medians and spreads;
+#   2. matrix: one run of every other figure, for each underlay (clean,
+#      delay, reorder, loss) and datapath (veth, pptp.ko, kpptp,
+#      userspace, back to back): iperf3 TCP 4 streams, UDP 64-byte
+#      datagrams received per second, ping average and 99th percentile,
+#      and TCP 1 stream where the rounds do not measure it;
+#   3. a perf profile of a pptp.ko and a kpptp TCP run;
+#   4. aggregate TCP over 1, 16 and 64 concurrent calls (pptp.ko, kpptp);
+#   5. control plane: call setups per second and kernel memory per call
 #      through kpptpctl; kpptpd's call setups per second ("pppd none"),
 #      and its RSS with 10,000 idle control connections (load.sh).
 # Results go to tests/bench/results/ in the repository (the /src share):
@@ -20,10 +25,12 @@
 #
 # BENCH_T (seconds per iperf3 run, default 3), BENCH_CALLS (default
 # "1 16 64") and BENCH_CP_CALLS (default 300) are passed from the host as
-# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS; kpptpd's figures
+# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS; the rounds take
+# KPPTP_BENCH_ROUNDS (6), KPPTP_BENCH_COST_PPS (3000) and
+# KPPTP_BENCH_COST_T (5 s measured per cost figure); kpptpd's figures
 # take KPPTP_BENCH_CP_CONNS (8 connections placing calls), KPPTP_BENCH_CP_T
 # (10 s) and KPPTP_BENCH_IDLE (10000 idle connections).
-# KPPTP_BENCH_PARTS (default "datapaths profiles calls control") runs some
+# KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control") runs some
 # parts only; their results go to results/partial.csv and partial.json, not
 # to bench.csv and bench.json.
 . "$(dirname "$0")/lib.sh"
@@ -36,7 +43,12 @@ CP_CALLS=${KPPTP_BENCH_CP_CALLS:-300}
 CP_CONNS=${KPPTP_BENCH_CP_CONNS:-8}
 CP_T=${KPPTP_BENCH_CP_T:-10}
 IDLE=${KPPTP_BENCH_IDLE:-10000}
-ALL_PARTS="datapaths profiles calls control"
+ROUNDS=${KPPTP_BENCH_ROUNDS:-6}
+COST_PPS=${KPPTP_BENCH_COST_PPS:-3000}
+COST_T=${KPPTP_BENCH_COST_T:-5}
+ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
+ROUND_CONDS="clean reorder loss"
+ALL_PARTS="rounds matrix profiles calls control"
 PARTS=${KPPTP_BENCH_PARTS:-$ALL_PARTS}
 OUT=bench
 [ "$PARTS" = "$ALL_PARTS" ] || OUT=partial
@@ -182,26 +194,57 @@ kpptpd_figures() {
 	load_kpptpd_down
 }
 
-# veth_per_packet COND: the veth limit without its offloads (TSO/GSO/GRO
-# move 64 KB segments, which no PPP device does) at the PPP links' MTU
-# 1400: the per-packet ceiling a tunnel could reach.  TCP 1 stream.
-veth_per_packet() {
-	local ns dev
-	for ns in "$NS1:veth1" "$NS2:veth2"; do
-		dev=${ns#*:} ns=${ns%%:*}
-		ip netns exec "$ns" ethtool -K "$dev" tso off gso off gro off >/dev/null 2>&1 ||
-			blog "ethtool -K $dev failed"
-		ip -n "$ns" link set "$dev" mtu 1400
+# rounds: ROUNDS rounds over the compared datapaths, A B C D in odd
+# rounds and D C B A in even ones, so that each sees the host's drift
+# alike; in each, TCP 1 stream under every condition of ROUND_CONDS, then
+# the CPU cost per packet on the clean underlay.  One CSV row per run:
+# the report takes the median and the spread.
+rounds() {
+	local r dp cond dps cost pps lost
+	for ((r = 1; r <= ROUNDS; r++)); do
+		dps=$ROUND_DPS
+		# shellcheck disable=SC2086
+		[ $((r % 2)) = 1 ] || dps=$(printf '%s\n' $ROUND_DPS | tac | tr '\n' ' ')
+		for dp in $dps; do
+			dp_up "$dp"
+			for cond in $ROUND_CONDS; do
+				underlay "$cond"
+				row "$dp" "$cond" tcp_1 "$(tcp_mbps 1)" Mbit/s
+			done
+			underlay clean
+			read -r cost pps lost <<<"$(cpu_cost "$COST_PPS" "$COST_T")"
+			row "$dp" clean cpu_per_pkt "$cost" us/pkt
+			row "$dp" clean cost_rx_pps "$pps" pkt/s
+			python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 0.01)' "$lost" ||
+				blog "$dp: $lost of the UDP datagrams at $COST_PPS pkt/s lost: saturated, the cost figure is not below saturation"
+			[ "$dp" != kpptp ] ||
+				blog "round $r kpptp receiver: $(call_stats n2 2000); sender: $(call_stats n1 1000)"
+			dp_down
+		done
+		blog "round $r of $ROUNDS done ($dps)"
 	done
-	DP_ADDR=(10.0.0.2)
-	underlay "$1"
-	row veth-no-offload "$1" tcp_1 "$(tcp_mbps 1)" Mbit/s
-	underlay clean
-	DP_ADDR=()
-	for ns in "$NS1:veth1" "$NS2:veth2"; do
-		dev=${ns#*:} ns=${ns%%:*}
-		ip netns exec "$ns" ethtool -K "$dev" tso on gso on gro on >/dev/null 2>&1 || true
-		ip -n "$ns" link set "$dev" mtu 1500
+}
+
+# matrix: one run of the other figures per underlay and datapath, back to
+# back within an underlay; TCP 1 stream only where the rounds do not
+# measure it.
+matrix() {
+	local cond dp
+	for cond in clean delay reorder loss; do
+		for dp in veth pptp.ko kpptp userspace; do
+			dp_up "$dp"
+			underlay "$cond"
+			blog "$dp $cond"
+			if ! part rounds || [[ " $ROUND_DPS " != *" $dp "* ]] ||
+				[[ " $ROUND_CONDS " != *" $cond "* ]]; then
+				row "$dp" "$cond" tcp_1 "$(tcp_mbps 1)" Mbit/s
+			fi
+			measure_all "$cond"
+			[ "$dp" != kpptp ] ||
+				blog "kpptp $cond receiver: $(call_stats n2 2000); sender: $(call_stats n1 1000)"
+			underlay clean
+			dp_down
+		done
 	done
 }
 
@@ -211,21 +254,8 @@ setup_veth_pair
 # part NAME: true if NAME is in PARTS
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
-# Condition by condition, the datapaths back to back: the ratios compare
-# runs a minute or two apart, not ten (the host's load drifts).
-part datapaths && for cond in clean delay reorder loss; do
-	for dp in veth pptp.ko kpptp userspace; do
-		dp_up "$dp"
-		underlay "$cond"
-		blog "$dp $cond"
-		measure_all "$cond"
-		[ "$dp" != kpptp ] ||
-			blog "kpptp $cond receiver: $(call_stats n2 2000); sender: $(call_stats n1 1000)"
-		underlay clean
-		dp_down
-	done
-	veth_per_packet "$cond"
-done
+part rounds && rounds
+part matrix && matrix
 
 part profiles && for dp in pptp.ko kpptp; do
 	dp_up "$dp"
@@ -247,7 +277,7 @@ use_module kpptp
 secs=$((SECONDS - START))
 blog "done in $secs s"
 cp "$BENCH_CSV" "$RES/$OUT.csv"
-python3 - "$BENCH_CSV" "$RES/$OUT.json" "$(describe_guest)" "$secs" "$BENCH_T" <<'EOF'
+python3 - "$BENCH_CSV" "$RES/$OUT.json" "$(describe_guest)" "$secs" "$BENCH_T" "$ROUNDS" <<'EOF'
 import csv, json, sys, time
 rows = list(csv.DictReader(open(sys.argv[1])))
 for r in rows:
@@ -257,7 +287,7 @@ for r in rows:
         pass
 json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "guest": sys.argv[3], "seconds": int(sys.argv[4]),
-           "iperf3_seconds": int(sys.argv[5]), "rows": rows},
+           "iperf3_seconds": int(sys.argv[5]), "rounds": int(sys.argv[6]), "rows": rows},
           open(sys.argv[2], "w"), indent=1)
 EOF
 echo "bench: results in tests/bench/results/$OUT.csv and $OUT.json"

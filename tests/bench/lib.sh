@@ -13,6 +13,9 @@
 #
 # Datapaths (dp_up NAME [CALLS], dp_down):
 #   veth       no tunnel: the underlay itself, MTU 1500 (the limit)
+#   veth-no-offload  the same without TSO/GSO/GRO at MTU 1400: the
+#              per-packet ceiling (a PPP device has no segmentation
+#              offload, every 1400-byte packet crosses the tunnel alone)
 #   pptp.ko    in-tree driver, kpptp.ko unloaded; static PPP links made by
 #              pptp-static through the PX_PROTO_PPTP socket ABI, MTU 1400
 #   kpptp      kpptp.ko, pptp.ko unloaded; the very same static links
@@ -150,8 +153,8 @@ static_links() {
 		echo "addr add 172.16.$i.2 peer 172.16.$i.1 dev ppp$i"
 		echo "link set ppp$i up mtu 1400"
 	done | ip -n "$NS2" -batch -
-	wait_for "n1 ping -c 1 -W 1 172.16.0.2" 20 || fail "no ping over static link 0"
-	wait_for "n1 ping -c 1 -W 1 172.16.$((n - 1)).2" 20 || fail "no ping over static link $((n - 1))"
+	wait_link n1 ppp0 172.16.0.2 20 || fail "static link 0 is not up"
+	wait_link n1 "ppp$((n - 1))" "172.16.$((n - 1)).2" 20 || fail "static link $((n - 1)) is not up"
 }
 
 # userspace_link: pptpd in n2, pppd + pptp-linux in n1.
@@ -180,18 +183,32 @@ userspace_link() {
 		nodefaultroute noipdefault noccp novj nobsdcomp nodeflate \
 		mtu 1400 mru 1400 lcp-echo-interval 0 logfile "$d/pppd.log" \
 		>/dev/null 2>&1 || true; } 2>/dev/null &
-	wait_for "n1 ip -4 addr show dev ppp7 | grep -q 'peer 192.168.50.1'" 30 ||
+	wait_link n1 ppp7 192.168.50.1 30 ||
 		fail "userspace PPTP link not up: $(tail -5 "$d/pppd.log")"
 	DP_ADDR=(192.168.50.1)
 }
 
-# dp_up veth|pptp.ko|kpptp|userspace [CALLS]
+# veth_offloads on|off: the veth pair with TSO/GSO/GRO at MTU 1500, or
+# without them at the PPP links' MTU 1400.
+veth_offloads() {
+	local nsdev ns dev mtu=1500
+	[ "$1" = on ] || mtu=1400
+	for nsdev in "$NS1:veth1" "$NS2:veth2"; do
+		dev=${nsdev#*:} ns=${nsdev%%:*}
+		ip netns exec "$ns" ethtool -K "$dev" tso "$1" gso "$1" gro "$1" >/dev/null 2>&1 ||
+			blog "ethtool -K $dev tso/gso/gro $1 failed"
+		ip -n "$ns" link set "$dev" mtu "$mtu"
+	done
+}
+
+# dp_up veth|veth-no-offload|pptp.ko|kpptp|userspace [CALLS]
 dp_up() {
 	[ "$DP" = none ] || dp_down
 	DP_ADDR=()
 	DP_PIDS=()
 	case "$1" in
 	veth) DP_ADDR=(10.0.0.2) ;;
+	veth-no-offload) veth_offloads off; DP_ADDR=(10.0.0.2) ;;
 	pptp.ko) use_module pptp; static_links "${2:-1}" ;;
 	kpptp) use_module kpptp; static_links "${2:-1}" ;;
 	userspace) use_module none; userspace_link ;;
@@ -219,6 +236,7 @@ kill_ns_procs() {
 
 dp_down() {
 	kill_ns_procs
+	[ "$DP" != veth-no-offload ] || veth_offloads on
 	wait "${DP_PIDS[@]}" 2>/dev/null || true
 	DP_PIDS=()
 	DP_ADDR=()
@@ -229,8 +247,10 @@ dp_down() {
 
 # iperf_server ADDR PORT: a one-shot iperf3 server in n2.
 iperf_server() {
+	# the last run's one-shot server may still be on its way out
+	wait_for "[ -z \"\$(n2 ss -Hltn 'sport = :$2')\" ]" 10 || fail "port $2 still taken in n2"
 	n2 iperf3 -s -D -1 -B "$1" -p "$2"
-	wait_for "n2 ss -ltn | grep -q ':$2 '" 10 || fail "iperf3 server on $1:$2"
+	wait_listen n2 tcp "$2" || fail "iperf3 server on $1:$2"
 }
 
 # iperf_json OUT ADDR PORT ARGS...: one iperf3 client run n1 -> n2.
@@ -273,6 +293,53 @@ udp_pps() {
 	fi
 }
 
+# busy_ticks: the guest's busy CPU time so far, every CPU, in USER_HZ ticks
+# (/proc/stat's "cpu" line: user + nice + system + irq + softirq).
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+
+# cpu_cost [PPS] [SECONDS]: what the datapath costs per packet at a fixed
+# offered load below saturation: 1300-byte UDP datagrams n1 -> n2 at PPS
+# (3000) for SECONDS (5) plus 2 s (1 s each side unmeasured), against the
+# same guest idle for SECONDS with the server waiting just before.  Prints
+# "COST PPS LOST": CPU microseconds per datagram received, summed over
+# every CPU (both ends and both namespaces share them, so both sides
+# together), the datagrams per second the server received and the
+# fraction lost (above about 0.01 the load was not below saturation).
+cpu_cost() {
+	local pps=${1:-3000} secs=${2:-5} addr=${DP_ADDR[0]} out=$TMP/iperf-cost.json
+	local hz b0 b1 t0 t1 i0 i1 s0 s1 pid
+	hz=$(getconf CLK_TCK)
+	iperf_server "$addr" 5204
+	i0=$(busy_ticks) s0=$EPOCHREALTIME
+	sleep "$secs"
+	i1=$(busy_ticks) s1=$EPOCHREALTIME
+	n1 iperf3 -c "$addr" -p 5204 --connect-timeout 5000 -J -u -l 1300 \
+		-b $((pps * 1300 * 8)) -t $((secs + 2)) >"$out" &
+	pid=$!
+	sleep 1
+	b0=$(busy_ticks) t0=$EPOCHREALTIME
+	sleep "$secs"
+	b1=$(busy_ticks) t1=$EPOCHREALTIME
+	if ! wait "$pid"; then
+		blog "iperf3 UDP at $pps pkt/s to $addr failed: $(grep -o '"error":.*' "$out" || true)"
+		echo "0 0 1"
+		return
+	fi
+	python3 - "$out" "$hz" "$i0" "$i1" "$s0" "$s1" "$b0" "$b1" "$t0" "$t1" <<-'EOF'
+		import json, sys
+		j = json.load(open(sys.argv[1]))
+		hz = float(sys.argv[2])
+		i0, i1, s0, s1, b0, b1, t0, t1 = map(float, sys.argv[3:])
+		s = j["end"].get("sum_received") or j["end"]["sum"]
+		got = s["packets"] - s["lost_packets"]
+		pps = got / s["seconds"]
+		idle = (i1 - i0) / hz / (s1 - s0)	# busy CPU seconds per second, idle
+		busy = (b1 - b0) / hz - idle * (t1 - t0)
+		cost = busy / (pps * (t1 - t0)) * 1e6 if pps else 0
+		print("%.2f %d %.4f" % (cost, round(pps), s["lost_packets"] / max(s["packets"], 1)))
+	EOF
+}
+
 # ping_ms: 200 pings at 10 ms intervals; "AVG P99 LOST" in ms on stdout.
 ping_ms() {
 	n1 ping -n -c 200 -i 0.01 -W 1 "${DP_ADDR[0]}" >"$TMP/ping" 2>&1 || true
@@ -284,10 +351,10 @@ p99 = t[min(len(t) - 1, int(round(0.99 * (len(t) - 1))))]
 print("%.3f %.3f %d" % (sum(t) / len(t), p99, 200 - len(t)))' "$TMP/ping"
 }
 
-# measure_all CONDITION: the four single-link figures as CSV rows.
+# measure_all CONDITION: the single-link figures but TCP 1 stream (which
+# bench.sh measures in rounds) as CSV rows.
 measure_all() {
 	local c=$1 avg p99 lost
-	row "$DP" "$c" tcp_1 "$(tcp_mbps 1)" Mbit/s
 	row "$DP" "$c" tcp_4 "$(tcp_mbps 4)" Mbit/s
 	row "$DP" "$c" udp64_rx "$(udp_pps)" pkt/s
 	read -r avg p99 lost <<<"$(ping_ms)"

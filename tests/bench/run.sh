@@ -3,7 +3,7 @@
 # make bench: install the host's packages if missing (host-deps.sh), boot the test
 # guest once to run tests/bench/bench.sh, then tests/bench/report.py writes
 # tests/bench/results/table.md and bench.png and puts the table in README.md.
-# KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS reach the guest
+# KPPTP_BENCH_T, KPPTP_BENCH_ROUNDS, KPPTP_BENCH_PARTS... reach the guest
 # (see bench.sh).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)

@@ -55,7 +55,7 @@ static_pppd() { # WRAPPER LOCAL-ID PEER PEER-ID IPS
 }
 static_pppd n1 100 10.0.0.2 200 192.168.100.1:192.168.100.2
 static_pppd n2 200 10.0.0.1 100 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30 ||
+wait_link n1 ppp0 192.168.100.2 30 ||
 	fail "no static link: $(cat "$TMP"/static-*.log)"
 grep -qE 'kpptp: call 100 from 10\.0\.0\.1 to 10\.0\.0\.2 call 200 \(channel [0-9]+\)' \
 	"$TMP/static-n1.log" || fail "plugin log: $(cat "$TMP/static-n1.log")"

@@ -56,7 +56,7 @@ n1 "$CTL" call del id 101
 n2 "$CTL" call add id 200 peer 10.0.0.1 peer-id 100 >/dev/null
 start_pppd n1 100 192.168.100.1:192.168.100.2
 start_pppd n2 200 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30 ||
+wait_link n1 ppp0 192.168.100.2 30 ||
 	fail "link down: $(tail -n 20 "$TMP"/pppd-n1.log)"
 n1 ping -q -c 3 -i 0.2 -W 2 192.168.100.2 >/dev/null || fail "ping"
 pass "a call completed later carries a PPP link"

@@ -9,9 +9,9 @@ n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 >/dev/null
 n2 "$CTL" call add id 200 peer 10.0.0.1 peer-id 100 >/dev/null
 start_pppd n1 100 192.168.100.1:192.168.100.2
 start_pppd n2 200 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30 ||
+wait_link n1 ppp0 192.168.100.2 30 ||
 	{ cat "$TMP"/pppd-*.log; exit 1; }
-wait_for "n2 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.1'" 30
+wait_link n2 ppp0 192.168.100.1 30
 grep -q "kpptp: attached to call 100" "$TMP/pppd-n1.log" || fail "plugin log"
 pass "LCP and IPCP up"
 
@@ -22,7 +22,7 @@ n1 ping -q -c 20 -i 0.05 -W 2 192.168.100.2 >/dev/null || fail "ping"
 pass "ping"
 
 n2 iperf3 -s -D -1 -p 5201
-sleep 0.5
+wait_listen n2 tcp 5201
 n1 iperf3 -c 192.168.100.2 -t 10 -J --connect-timeout 5000 >"$TMP/iperf.json"
 mbps=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$TMP/iperf.json")
 [ "$mbps" -gt 5 ] || fail "iperf3 only $mbps Mbit/s"

@@ -21,7 +21,7 @@ n1 ip link set ppp0 up mtu 1400
 n2 ip link set ppp0 up mtu 1400
 n1 ping -q -c 10 -i 0.05 -W 2 192.168.200.2 >/dev/null || fail "ping"
 n2 iperf3 -s -D -1
-sleep 0.5
+wait_listen n2 tcp 5201
 n1 iperf3 -c 192.168.200.2 -t 3 --connect-timeout 5000 >/dev/null || fail "iperf3"
 pass "traffic over the socket ABI"
 

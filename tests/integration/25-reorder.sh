@@ -10,7 +10,8 @@ n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 >/dev/null
 n2 "$CTL" call add id 200 peer 10.0.0.1 peer-id 100 >/dev/null
 start_pppd n1 100 192.168.100.1:192.168.100.2
 start_pppd n2 200 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30
+wait_link n1 ppp0 192.168.100.2 30
+wait_link n2 ppp0 192.168.100.1 30
 
 # n2 -> n1 is reordered (and duplicated) on the wire
 n2 tc qdisc add dev veth2 root netem delay 2ms reorder 25% 50% duplicate 2%
@@ -28,7 +29,7 @@ on_cleanup "echo $tm >/proc/sys/kernel/timer_migration"
 run() { # run LABEL: 2000 numbered datagrams n2 -> n1, prints the result
 	n1 python3 "$SEQ" recv 7000 2000 >"$TMP/seq" &
 	local rpid=$!
-	sleep 1
+	wait_listen n1 udp 7000
 	n2 taskset -c 0 python3 "$SEQ" send 192.168.100.1 7000 2000
 	wait "$rpid"
 	echo "$1: $(cat "$TMP/seq")"
@@ -55,15 +56,16 @@ pass "reorder off: $got delivered in order, $lost given up"
 
 # TCP through the reordering, with and without the queue (the drop-only
 # figure is what the in-tree driver's behaviour costs; printed, not judged)
-iperf() { # iperf LABEL: 5 s n2 -> n1, prints Mbit/s
-	n1 iperf3 -s -D -1
-	sleep 0.5
-	n2 iperf3 -c 192.168.100.1 -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json"
+iperf() { # iperf PORT: 5 s n2 -> n1, prints Mbit/s (a port per run: the
+	# last run's one-shot server may still be listening as it exits)
+	n1 iperf3 -s -D -1 -p "$1"
+	wait_listen n1 tcp "$1"
+	n2 iperf3 -c 192.168.100.1 -p "$1" -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json"
 	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$TMP/iperf.json"
 }
-off=$(iperf)
+off=$(iperf 5201)
 n1 "$CTL" call set id 100 reorder on
-on=$(iperf)
+on=$(iperf 5202)
 echo "iperf3 through 25% reordering: $on Mbit/s with the reorder queue, $off Mbit/s dropping"
 [ "$on" -gt 5 ] || fail "iperf3 $on Mbit/s"
 pass "iperf3 $on Mbit/s through 25% reordering (drop-only: $off)"

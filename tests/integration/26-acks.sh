@@ -10,13 +10,14 @@ n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 window 64 >/dev/null
 n2 "$CTL" call add id 200 peer 10.0.0.1 peer-id 100 >/dev/null
 start_pppd n1 100 192.168.100.1:192.168.100.2
 start_pppd n2 200 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30
-sleep 1	# let LCP/IPCP traffic settle
+wait_link n1 ppp0 192.168.100.2 30
+wait_link n2 ppp0 192.168.100.1 30
+sleep 1	# let the acks for LCP/IPCP and the pings go out (not a readiness wait)
 
 flow() { # flow COUNT: COUNT datagrams n2 -> n1, nothing back
 	n1 python3 "$SEQ" recv 7000 "$1" >"$TMP/seq" &
 	local rpid=$!
-	sleep 1
+	wait_listen n1 udp 7000
 	n2 python3 "$SEQ" send 192.168.100.1 7000 "$1"
 	wait "$rpid"
 	sleep 0.5	# the last ack goes after ack-delay (100 ms)

@@ -18,7 +18,8 @@ expect_eq "$(call_field n1 100 send_window)" 4 "initial send window (half the pe
 expect_eq "$(call_field n1 100 ato_us)" 300000 "initial ack timeout (no peer ppd: RTT 100 ms)"
 start_pppd n1 100 192.168.100.1:192.168.100.2
 start_pppd n2 200 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30
+wait_link n1 ppp0 192.168.100.2 30
+wait_link n2 ppp0 192.168.100.1 30
 # a call that enforces a window keeps a queue on its ppp unit
 n1 ip link show ppp0 | grep -q noqueue && fail "tx-window call on a queueless ppp unit"
 n2 ip link show ppp0 | grep -q noqueue || fail "default call with a qdisc on its ppp unit"
@@ -36,7 +37,7 @@ n2 tc qdisc del dev veth2 root
 # --- TCP through the window: it stalls and is woken, and it keeps going
 stalls0=$(call_field n1 100 window_stalls)
 n2 iperf3 -s -D -1
-sleep 0.5
+wait_listen n2 tcp 5201
 n1 iperf3 -c 192.168.100.2 -t 4 -J --connect-timeout 5000 >"$TMP/iperf.json"
 mbit=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$TMP/iperf.json")
 stalls=$(( $(call_field n1 100 window_stalls) - stalls0 ))
@@ -54,7 +55,7 @@ n1 "$CTL" call set id 100 ack-delay 2000 window 8192
 rx0=$(call_field n1 100 rx_packets)
 n1 python3 "$SEQ" recv 7000 3000 >"$TMP/seq" &
 rpid=$!
-sleep 1
+wait_listen n1 udp 7000
 n2 python3 "$SEQ" send 192.168.100.1 7000 3000
 wait "$rpid"
 read -r _ got _ inv _ dups <"$TMP/seq"

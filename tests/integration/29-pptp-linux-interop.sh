@@ -31,8 +31,10 @@ wait_for "[ -s $TMP/call ]" 20 || fail "no call: $(cat "$TMP/pac.log")"
 id=$(cat "$TMP/call")
 grep "^call" "$TMP/pac.log"
 start_pppd n1 "$id" 192.168.100.1:192.168.100.2
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30 ||
-	fail "no PPP link: $(tail -5 "$TMP/pppd-n2.log")"
+wait_link n1 ppp0 192.168.100.2 30 ||
+	fail "no PPP link in n1: $(tail -5 "$TMP/pppd-n2.log")"
+wait_link n2 ppp0 192.168.100.1 30 ||
+	fail "no PPP link in n2: $(tail -5 "$TMP/pppd-n2.log")"
 
 n1 ping -q -c 20 -i 0.05 -W 2 192.168.100.2 >/dev/null || fail "ping n1 -> n2"
 n2 ping -q -c 20 -i 0.05 -W 2 192.168.100.1 >/dev/null || fail "ping n2 -> n1"
@@ -40,7 +42,7 @@ pass "PPP over kpptp.ko <-> pptp-linux, ping both ways"
 
 iperf() { # iperf FROM TO_ADDR SERVER: Mbit/s
 	"$3" iperf3 -s -D -1
-	sleep 0.5
+	wait_listen "$3" tcp 5201
 	"$1" iperf3 -c "$2" -t 3 -J --connect-timeout 5000 >"$TMP/iperf.json" || { echo 0; return; }
 	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$TMP/iperf.json"
 }
@@ -59,7 +61,7 @@ n2 tc qdisc add dev veth2 root netem delay 1ms reorder 5% 50%
 flow() { # flow FROM_NS TO_NS TO_ADDR: 2000 numbered datagrams
 	"$2" python3 "$SEQ" recv 7000 2000 >"$TMP/seq" &
 	local rpid=$!
-	sleep 1
+	wait_listen "$2" udp 7000
 	"$1" taskset -c 0 python3 "$SEQ" send "$3" 7000 2000
 	wait "$rpid"
 	cat "$TMP/seq"

@@ -21,7 +21,7 @@ start_kpptpd n2 "$TMP/kpptpd.conf"
 # 1: client connects, the call comes up
 t0=$(date +%s%N)
 start_pptp_client n1 10.0.0.2 a
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
 t1=$(date +%s%N)
 pass "pptp-linux client up through kpptpd in $(((t1 - t0) / 1000000)) ms"
 
@@ -36,7 +36,7 @@ n1 ping -q -c 10 -i 0.1 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 pass "ping over the PPP link"
 
 n2 iperf3 -s -D -1 -B 192.168.200.1 -p 5201
-sleep 0.5
+wait_listen n2 tcp 5201
 n1 iperf3 -c 192.168.200.1 -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
 	kpptpd_fail "iperf3"
 mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")
@@ -57,7 +57,7 @@ pass "client hangup: CCRQ, server pppd gone, kernel call gone"
 # 3: the server's pppd ends: its LCP Terminate or kpptpd's
 # Call-Disconnect-Notify ends the client, whichever comes first
 start_pptp_client n1 10.0.0.2 b
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "second session"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "second session"
 id=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["id"])')
 pkill -TERM -f "kpptp_call $id " || true
 wait_for "! pgrep -f 'pppd pty pptp 10.0.0.2 .*ipparam b'" 40 ||
@@ -68,7 +68,7 @@ pass "server pppd exit: client gone, kernel call gone"
 
 # 4: kpptpd shuts down with a call up
 start_pptp_client n1 10.0.0.2 c
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "third session"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "third session"
 kill -TERM "$(cat "$TMP/kpptpd.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd.pid")" 20 || kpptpd_fail "kpptpd did not stop"
 wait_for "! pgrep -f 'kpptp_call '" 20 || kpptpd_fail "server pppd left after shutdown"

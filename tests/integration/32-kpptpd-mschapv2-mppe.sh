@@ -46,7 +46,7 @@ pptp_client() {
 		logfile "$TMP/client-$tag.log" debug "$@" >/dev/null 2>&1 &
 }
 pptp_client ok "${client_opts[@]}"
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "MS-CHAPv2 session did not come up"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "MS-CHAPv2 session did not come up"
 grep -q "rcvd \[LCP ConfAck id=0x[0-9a-f]* .*<auth chap MS-v2>" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: MS-CHAPv2 not negotiated"
 grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-server.log" ||
@@ -59,7 +59,7 @@ pass "MS-CHAPv2 authenticated, MPPE-128 on both ends"
 
 n1 ping -q -c 10 -i 0.1 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 n2 iperf3 -s -D -1 -B 192.168.200.1 -p 5202
-sleep 0.5
+wait_listen n2 tcp 5202
 n1 iperf3 -c 192.168.200.1 -p 5202 -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
 	kpptpd_fail "iperf3"
 mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")

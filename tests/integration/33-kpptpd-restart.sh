@@ -12,7 +12,7 @@ setup_veth_pair
 kpptpd_conf >"$TMP/kpptpd.conf"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 start_pptp_client n1 10.0.0.2 first
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "session did not come up"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "session did not come up"
 id=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 grep -qx "$id" "$TMP/kpptpd.calls" || kpptpd_fail "call $id not in the state file"
 # someone else's call, which the restart must not touch
@@ -38,7 +38,7 @@ pass "restart removed stale call $id, its pppd exited, call 7 untouched"
 n2 "$CTL" call del id 7
 wait_for "! pgrep -f 'ipparam first'" 60 || pkill -f 'ipparam first' || true
 start_pptp_client n1 10.0.0.2 second
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "no session after the restart"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "no session after the restart"
 n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 pass "a client is served after the restart"
 kill -TERM "$(cat "$TMP/kpptpd.pid")"

@@ -51,9 +51,9 @@ start_kpptpd n2 "$TMP/kpptpd.conf"
 # pptp-linux shares one control connection per server and local address:
 # two local addresses make two clients
 start_pptp_client n1 "10.0.0.2 --localbind 10.1.0.2" one unit 0
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "first client"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "first client"
 start_pptp_client n1 "10.0.0.2 --localbind 10.1.0.3" two unit 1
-wait_ppp_up n1 ppp1 192.168.200.1 60 || kpptpd_fail "second client"
+wait_link n1 ppp1 192.168.200.1 60 || kpptpd_fail "second client"
 pass "both clients up"
 
 calls=$(n2 "$CTL" -j call show)

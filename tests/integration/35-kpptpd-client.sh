@@ -36,7 +36,7 @@ kpptpd_conf >"$TMP/kpptpd.conf"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 t0=$(date +%s%N)
 start_kpptpd n1 "$TMP/client.conf" kpptpd-client
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "kpptpd client did not come up"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "kpptpd client did not come up"
 t1=$(date +%s%N)
 pass "kpptpd client -> kpptpd server up in $(((t1 - t0) / 1000000)) ms"
 
@@ -48,7 +48,7 @@ pass "kernel calls $cid <-> $sid point at each other"
 
 n1 ping -q -c 10 -i 0.1 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 n2 iperf3 -s -D -1 -B 192.168.200.1 -p 5203
-sleep 0.5
+wait_listen n2 tcp 5203
 n1 iperf3 -c 192.168.200.1 -p 5203 -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
 	kpptpd_fail "iperf3"
 mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")
@@ -84,7 +84,7 @@ n2 pptpd -f -c "$TMP/pptpd.conf" -p "$TMP/pptpd.pid" >"$TMP/pptpd.log" 2>&1 &
 wait_for "n2 ss -ltn | grep -q ':1723 '" 10 || kpptpd_fail "pptpd did not listen"
 : >"$TMP/kpptpd-client.log"
 start_kpptpd n1 "$TMP/client.conf" kpptpd-client
-wait_ppp_up n1 ppp0 192.168.201.1 60 || kpptpd_fail "kpptpd client -> pptpd did not come up"
+wait_link n1 ppp0 192.168.201.1 60 || kpptpd_fail "kpptpd client -> pptpd did not come up"
 n1 ping -q -c 10 -i 0.1 -W 2 192.168.201.1 >/dev/null || kpptpd_fail "ping through pptpd"
 pass "kpptpd client -> pptpd (PoPToP) up, ping passes"
 kill -TERM "$(cat "$TMP/kpptpd-client.pid")"

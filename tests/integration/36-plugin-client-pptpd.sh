@@ -59,7 +59,7 @@ server_proc() {
 
 # ---- A: up, MPPE, data, teardown from the client
 client a
-wait_ppp_up n1 ppp0 192.168.201.1 90 || kpptpd_fail "the kpptp.so client did not come up"
+wait_link n1 ppp0 192.168.201.1 90 || kpptpd_fail "the kpptp.so client did not come up"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: MPPE-128 not enabled"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-pptpd.log" ||
@@ -76,7 +76,7 @@ expect_eq "$(call_field n1 "$cid" local)" 10.0.0.1 "call's local address (the TC
 expect_eq "$(call_field n1 "$cid" attached)" True "call attached to pppd"
 n1 ping -q -c 10 -i 0.1 -W 2 192.168.201.1 >/dev/null || kpptpd_fail "ping"
 n2 iperf3 -s -D -1 -B 192.168.201.1 -p 5236
-sleep 0.5
+wait_listen n2 tcp 5236
 n1 iperf3 -c 192.168.201.1 -p 5236 -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
 	kpptpd_fail "iperf3"
 mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")
@@ -93,7 +93,7 @@ pass "client teardown: pppd exit 5, pptpd's session ended, no call left"
 
 # ---- B: pptpd's pppd dies: pptpctrl clears the call, our pppd hangs up
 client b
-wait_ppp_up n1 ppp0 192.168.201.1 90 || kpptpd_fail "client b did not come up"
+wait_link n1 ppp0 192.168.201.1 90 || kpptpd_fail "client b did not come up"
 kill -KILL "$(server_proc pppd)"
 client_ended b 16 "server pppd killed"
 grep -q "Modem hangup" "$TMP/client-b.log" || kpptpd_fail "client log: no hangup"
@@ -105,7 +105,7 @@ pass "server pppd killed: pppd exit 16 ($why), no call left"
 
 # ---- C: pptpd's control process dies: TCP lost, our pppd hangs up
 client c
-wait_ppp_up n1 ppp0 192.168.201.1 90 || kpptpd_fail "client c did not come up"
+wait_link n1 ppp0 192.168.201.1 90 || kpptpd_fail "client c did not come up"
 kill -KILL "$(server_proc pptpctrl)"
 client_ended c 16 "pptpctrl killed"
 grep -q "kpptp: the server closed the control connection (TCP): hanging up" "$TMP/client-c.log" ||

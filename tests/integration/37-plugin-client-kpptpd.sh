@@ -58,7 +58,7 @@ calls_in() { "$1" "$CTL" -j call show | python3 -c 'import json,sys; print(len(j
 # ---- A: up with MS-CHAPv2 + MPPE-128, data, teardown from the client
 t0=$(date +%s%N)
 client a
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "the kpptp.so client did not come up"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "the kpptp.so client did not come up"
 t1=$(date +%s%N)
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: MPPE-128 not enabled"
@@ -81,7 +81,7 @@ pass "kernel calls $cid <-> $sid, windows 32 / 64 from the call messages"
 
 n1 ping -q -c 10 -i 0.1 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 n2 iperf3 -s -D -1 -B 192.168.200.1 -p 5237
-sleep 0.5
+wait_listen n2 tcp 5237
 n1 iperf3 -c 192.168.200.1 -p 5237 -t 5 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
 	kpptpd_fail "iperf3"
 mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")
@@ -102,7 +102,7 @@ grep "kpptp:" "$TMP/client-a.log" | sed 's/^/    /'
 # ---- B: the server ends the call (its pppd dies, kpptpd sends
 # Call-Disconnect-Notify): our pppd hangs up, nothing left
 client b
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "client b did not come up"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "client b did not come up"
 kill -KILL "$(server_pppd)"
 client_ended b 16 "server-side teardown"
 grep -q "kpptp: the server disconnected the call" "$TMP/client-b.log" ||
@@ -114,11 +114,11 @@ pass "server teardown: pppd hung up (exit 16), no call left"
 
 # ---- C: persist redials after the server hangs up
 client c persist holdoff 1 maxfail 0
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "client c did not come up"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "client c did not come up"
 kill -KILL "$(server_pppd)"
 wait_for "[ \$(grep -c 'kpptp: control connection to 10.0.0.2 up' '$TMP/client-c.log') -ge 2 ]" 60 ||
 	kpptpd_fail "persist: no second control connection"
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "persist: the link did not come back"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "persist: the link did not come back"
 n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping after redial"
 expect_eq "$(calls_in n1)" 1 "calls after the redial"
 kill -TERM "$(cat "$TMP/client-c.pid")"
@@ -131,8 +131,8 @@ pass "persist: redialled after the server's hang-up, stopped cleanly"
 # server call ID under peer call ID 0 for a moment: one may have to wait)
 client d1
 client d2
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "two clients: ppp0 not up"
-wait_ppp_up n1 ppp1 192.168.200.1 90 || kpptpd_fail "two clients: ppp1 not up"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "two clients: ppp0 not up"
+wait_link n1 ppp1 192.168.200.1 90 || kpptpd_fail "two clients: ppp1 not up"
 expect_eq "$(calls_in n1)" 2 "client calls"
 expect_eq "$(calls_in n2)" 2 "server calls"
 n1 "$CTL" -j call show | python3 -c '
@@ -150,7 +150,7 @@ pass "two clients to one server at once: two calls, both cleared"
 # ---- pppd killed outright: its socket owned the call, the kernel deletes
 # it; the server sees the TCP connection close
 client k
-wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "client k did not come up"
+wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "client k did not come up"
 kill -KILL "$(cat "$TMP/client-k.pid")"
 client_ended k 137 "pppd killed"
 no_calls_left n1

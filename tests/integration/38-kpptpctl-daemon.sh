@@ -70,7 +70,7 @@ wait_for "[ \$(grep -c 'monitor\$' '$TMP/kpptpd.log') -ge 2 ]" 10 ||
 
 # ------------------------------------------------------------ show
 start_pptp_client n1 10.0.0.2 a name alice remotename kpptpd
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
 wait_for "kctl -j conn show | grep -q '\"ppp\":\"up\"'" 10 ||
 	kpptpd_fail "ppp not up in conn show: $(kctl -j conn show)"
 
@@ -145,7 +145,7 @@ no_calls_left n2
 pass "call disconnect: CDN, both pppd gone, kernel call gone"
 
 start_pptp_client n1 10.0.0.2 b name alice remotename kpptpd
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "second session"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "second session"
 wait_for "[ \"\$(kctl -j conn show | py 'len(d)')\" = 1 ]" 20 || kpptpd_fail "old connection still listed"
 cid=$(kctl -j conn show | py 'd[0]["id"]')
 id=$(kctl -j conn show | py 'd[0]["calls"][0]["id"]')
@@ -185,7 +185,7 @@ pass "monitor: kpptpd's events (accepted, call up, ppp up, down, pppd exit, clos
 
 # ------------------------------------------------------------ reload
 start_pptp_client n1 10.0.0.2 c name alice remotename kpptpd
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "third session"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "third session"
 server_conf "connections 1" >"$TMP/kpptpd.conf"
 kill -HUP "$kpid"
 wait_for "grep -q 'reloaded $TMP/kpptpd.conf: max 1 connections' '$TMP/kpptpd.log'" 10 ||

@@ -16,13 +16,13 @@ n2 "$CTL" call add id 200 peer 10.0.0.1 peer-id 100
 step "pppd plugin kpptp.so kpptp_call ID on both ends"
 start_pppd n1 100 192.168.100.1:192.168.100.2
 start_pppd n2 200 192.168.100.2:192.168.100.1
-wait_for "n1 ip -4 addr show dev ppp0 | grep -q 'peer 192.168.100.2'" 30
+wait_link n1 ppp0 192.168.100.2 30
 n1 ip -br addr show dev ppp0
 
 step "ping and 5 s of iperf3 across the PPP link"
 n1 ping -c 3 -i 0.2 192.168.100.2
 n2 iperf3 -s -D -1
-sleep 0.5
+wait_listen n2 tcp 5201
 n1 iperf3 -c 192.168.100.2 -t 5 --connect-timeout 5000 | grep -E "sender|receiver"
 
 step "kpptpctl -s show (n1)"
@@ -65,7 +65,7 @@ n1 pppd pty "pptp 10.0.0.2 --nolaunchpppd --loglevel 1" \
 	noauth nodetach nodefaultroute noipdefault novj mtu 1400 mru 1400 \
 	lcp-echo-interval 0 ipparam demo name alice remotename kpptpd \
 	require-mppe-128 logfile "$TMP/client-demo.log" >/dev/null 2>&1 &
-wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
+wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "the client's link did not come up"
 grep -E "MPPE|CHAP" "$TMP/client-demo.log"
 n1 ip -br addr show dev ppp0
 n1 ping -c 3 -i 0.2 192.168.200.1

@@ -21,6 +21,7 @@
 #	                              status .rc when it ends
 #	client_ended TAG STATUS WHAT  that pppd exited with STATUS within 30 s
 #	wait_ppp_up WRAPPER IF PEER SECONDS
+#	                              the old name of wait_link (lib.sh)
 #	kpptpd_fail MSG               fail, showing the logs
 
 KPPTPD=$KPPTP_BUILD/kpptpd
@@ -93,10 +94,8 @@ client_ended() {
 	expect_eq "$(cat "$TMP/client-$1.rc")" "$2" "$3: pppd exit status"
 }
 
-wait_ppp_up() {
-	local ns=$1 ifname=$2 peer=$3 secs=$4
-	wait_for "$ns ip -4 addr show dev $ifname 2>/dev/null | grep -q 'peer $peer'" "$secs"
-}
+# the old name of lib.sh's wait_link, for tests written before it
+wait_ppp_up() { wait_link "$@"; }
 
 kpptpd_fail() {
 	local f

@@ -87,6 +87,56 @@ wait_for() {
 	done
 }
 
+# wait_link WRAPPER IF PEER [SECONDS]: wait until the point-to-point link IF
+# in WRAPPER's namespace (n1, n2...) carries traffic to PEER: IF up with
+# LOWER_UP, PEER its peer address, the route to PEER through IF, and a ping
+# to PEER through IF answered.  Returns 1 after SECONDS (30), saying what
+# was still missing.  An address alone is not enough: pppd sets it before
+# the interface is up, and the route comes with the interface.
+wait_link() {
+	local w=$1 ifname=$2 peer=$3 limit=${4:-30} start=$SECONDS missing
+	until missing=$(link_missing "$w" "$ifname" "$peer"); do
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			echo "wait_link: $w $ifname after $limit s: $missing" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# link_missing WRAPPER IF PEER: what IF lacks before it carries traffic to
+# PEER (see wait_link), on stdout, and false; true when nothing.
+link_missing() {
+	local w=$1 ifname=$2 peer=$3 flags
+	if ! flags=$("$w" ip -o link show dev "$ifname" 2>/dev/null); then
+		echo "no $ifname"
+		return 1
+	fi
+	flags=${flags#*<} flags=",${flags%%>*},"
+	[[ $flags == *,UP,* ]] || { echo "$ifname is not up"; return 1; }
+	[[ $flags == *,LOWER_UP,* ]] || { echo "$ifname has no LOWER_UP"; return 1; }
+	[[ $("$w" ip -4 -o addr show dev "$ifname" 2>/dev/null) == *" peer $peer/"* ]] ||
+		{ echo "$ifname has no peer address $peer"; return 1; }
+	# the peer's route on IF (not "ip route get": two links may share a peer)
+	[[ $'\n'$("$w" ip -4 route show dev "$ifname" 2>/dev/null) == *$'\n'"$peer "* ]] ||
+		{ echo "no route to $peer through $ifname"; return 1; }
+	"$w" ping -n -c 1 -W 1 -I "$ifname" "$peer" >/dev/null 2>&1 ||
+		{ echo "no ping answer from $peer through $ifname"; return 1; }
+}
+
+# wait_listen WRAPPER tcp|udp PORT [SECONDS]: wait until a socket listens
+# on PORT in WRAPPER's namespace (a server started in the background is
+# ready), at most SECONDS (10).
+wait_listen() {
+	local w=$1 proto=$2 port=$3
+	case "$proto" in
+	tcp) proto=t ;; udp) proto=u ;;
+	*) fail "wait_listen: tcp or udp, not '$proto'" ;;
+	esac
+	wait_for "[ -n \"\$($w ss -Hln$proto 'sport = :$port')\" ]" "${4:-10}" ||
+		{ echo "wait_listen: nothing listens on $2 port $port in $w" >&2; return 1; }
+}
+
 # on_cleanup "CMD": run CMD (a shell string) at exit, before the namespaces go.
 on_cleanup() { _CLEANUP_HOOKS+=("$1"); }
 
