@@ -263,6 +263,7 @@ int main(int argc, char **argv)
 		conn_timers(now_ms());
 		ctlsock_timers(now_ms());
 		conn_reap();
+		call_reap();
 		ctlsock_reap();
 		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
 			conn_connect();

@@ -72,6 +72,8 @@ struct pptp_ctrl_cfg {
 	uint32_t call_ms;	/* call setup and clear replies within */
 	uint32_t stop_ms;	/* StopCCRP within */
 	unsigned int max_calls;	/* per control connection */
+	unsigned int max_invalid; /* messages that make no sense before
+				   * the connection is closed; 0 no limit */
 	uint16_t window;	/* our receive window, packets */
 	uint16_t ppd;		/* our packet processing delay, 1/10 s */
 	char host[PPTP_STR_LEN + 1];
@@ -115,6 +117,7 @@ struct pptp_ctrl {
 	uint64_t echo_sent;
 	uint16_t next_serial;
 	unsigned int ncalls;
+	unsigned int ninvalid;	/* messages that made no sense */
 	struct pptp_call *calls;	/* cfg.max_calls slots */
 	char peer_host[PPTP_STR_LEN + 1];
 	char peer_vendor[PPTP_STR_LEN + 1];
