@@ -232,6 +232,7 @@ int fake_connect(uint32_t src, struct conn **c)
 	};
 	int sv[2], small = 1;
 
+	*c = NULL;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 		       sv))
 		return -1;
