@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,19 +168,9 @@ int fake_daemon_init(const char *text)
 {
 	char err[512];
 
-	static bool quiet;
-
-	/* kpptpd's log lines only with KPPTP_TEST_LOG=1 (ASan's reports
-	 * too: rerun with it when the test dies without its summary) */
-	if (!quiet && !getenv("KPPTP_TEST_LOG")) {
-		int null = open("/dev/null", O_WRONLY);
-
-		if (null >= 0) {
-			dup2(null, 2);
-			close(null);
-		}
-	}
-	quiet = true;
+	/* kpptpd's log lines only with KPPTP_TEST_LOG=1 */
+	if (!getenv("KPPTP_TEST_LOG"))
+		log_to_file(NULL);
 	memset(&kd, 0, sizeof(kd));
 	memset(kernel_live, 0, sizeof(kernel_live));
 	fake_kernel_calls = fake_calls_made = fake_call_down_events = 0;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -313,19 +314,15 @@ TEST(full_table_evicts_longest_idle)
 
 static char logbuf[65536];
 
-/* Log lines (stderr) while @fn runs, in logbuf. */
+/* Log lines while @fn runs, in logbuf. */
 static void capture(void (*fn)(void))
 {
 	FILE *f = tmpfile();
-	int saved = dup(2);
 	size_t n;
 
-	fflush(stderr);
-	dup2(fileno(f), 2);
+	log_to_file(f);
 	fn();
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
+	log_to_file(getenv("KPPTP_TEST_LOG") ? stderr : NULL);
 	rewind(f);
 	n = fread(logbuf, 1, sizeof(logbuf) - 1, f);
 	logbuf[n] = '\0';

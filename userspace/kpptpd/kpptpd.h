@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "../lib/ctlproto.h"
@@ -27,6 +28,7 @@
 
 /* ---- log.c */
 void log_open(bool syslog, bool debug);
+void log_to_file(FILE *f);	/* tests: instead of stderr; NULL: nowhere */
 __attribute__((format(printf, 2, 3)))
 void log_msg(int prio, const char *fmt, ...);
 #define err(...)	log_msg(3, __VA_ARGS__)

@@ -12,6 +12,14 @@
 #include "kpptpd.h"
 
 static bool use_syslog, debug_on;
+static FILE *out;	/* without syslog: stderr, or NULL for nowhere */
+static bool out_set;
+
+void log_to_file(FILE *f)
+{
+	out = f;
+	out_set = true;
+}
 
 void log_open(bool sys, bool debug)
 {
@@ -73,7 +81,11 @@ void log_msg(int prio, const char *fmt, ...)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld kpptpd[%s]: %s\n", when,
+		if (!out_set)
+			out = stderr;
+		if (!out)
+			return;
+		fprintf(out, "%s.%03ld kpptpd[%s]: %s\n", when,
 			ts.tv_nsec / 1000000, level[prio & 7], line);
 	}
 }
