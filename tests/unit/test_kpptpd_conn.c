@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kpptpd_fake.h"
@@ -554,5 +555,148 @@ TEST(window_after_reload_is_the_announced_one)
 	CHECK(got(PPTP_OCRP)->ocrp.window == 64);
 	CHECK(fake_last_recv_window == 64);
 	close(fd);
+	fake_daemon_free();
+}
+
+TEST(state_file_not_written_through_a_link)
+{
+	char dir[] = "/tmp/kpptpd-test-XXXXXX", conf[512], path[300];
+	char victim[300], buf[64] = "";
+	struct stat st;
+	struct conn *c;
+	FILE *f;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/calls.new", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	fputs("precious\n", f);
+	fclose(f);
+	CHECK(symlink(victim, path) == 0);
+	snprintf(conf, sizeof(conf), "state-file %s/calls\n", dir);
+	CHECK(fake_daemon_init(conf) == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	f = fopen(victim, "r");
+	CHECK(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	CHECK_STR(buf, "precious\n");
+	snprintf(path, sizeof(path), "%s/calls", dir);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+	f = fopen(path, "r");
+	buf[0] = '\0';
+	CHECK(f && fgets(buf, sizeof(buf), f) != NULL);
+	if (f)
+		fclose(f);
+	CHECK(atoi(buf) == kd.calls->id);
+	close(fd);
+	fake_daemon_free();
+	unlink(path);
+	unlink(victim);
+	snprintf(path, sizeof(path), "%s/calls.new", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A TCP listener on 127.0.0.1 with a full accept queue when @full (a
+ * connect() to it then hangs), its port in *@port. */
+static int listener(bool full, uint16_t *port, int *filler)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	*filler = -1;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, full ? 0 : 4) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	*port = ntohs(sa.sin_port);
+	if (full) {
+		*filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CHECK(connect(*filler, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	}
+	return fd;
+}
+
+static bool client_conf(uint16_t port, const char *extra)
+{
+	char conf[256];
+
+	snprintf(conf, sizeof(conf), "connect 127.0.0.1\nport %u\n%s", port,
+		 extra);
+	return fake_daemon_init(conf) == 0;
+}
+
+TEST(client_connect_times_out)
+{
+	struct conn *c;
+	uint16_t port;
+	int lfd, filler;
+
+	lfd = listener(true, &port, &filler);
+	CHECK(lfd >= 0);
+	CHECK(client_conf(port, "connect-timeout 3\nredial 7\n"));
+	conn_connect();
+	c = kd.conns;
+	CHECK(c && c->connecting);
+	if (!c || !c->connecting) {
+		close(lfd);
+		return;
+	}
+	fake_now += 2999;
+	conn_timers(fake_now);
+	CHECK(!c->closed && conn_next_timer() == fake_now + 1);
+	fake_now += 1;
+	conn_timers(fake_now);
+	CHECK(c->closed);
+	CHECK_STR(c->last_log, "connect timed out");
+	fake_batch_end();
+	CHECK(kd.nconns == 0 && kd.redial_at == fake_now + 7000);
+	close(filler);
+	close(lfd);
+	fake_daemon_free();
+}
+
+TEST(client_declines_incoming_calls)
+{
+	struct pptp_msg m;
+	struct conn *c;
+	uint16_t port;
+	int lfd, fd, filler;
+
+	lfd = listener(false, &port, &filler);
+	CHECK(lfd >= 0);
+	CHECK(client_conf(port, "pppd none\n"));
+	conn_connect();
+	c = kd.conns;
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	CHECK(c && fd >= 0);
+	if (!c || fd < 0)
+		return;
+	conn_event(c, EPOLLOUT);
+	usleep(10000);
+	peer_read(fd);
+	CHECK(got(PPTP_SCCRQ) != NULL);
+	m = msg(PPTP_SCCRP);
+	m.sccrp.version = PPTP_VERSION;
+	m.sccrp.result = PPTP_SCCRP_OK;
+	peer_send(fd, c, &m);
+	usleep(10000);
+	peer_read(fd);
+	CHECK(got(PPTP_OCRQ) != NULL && fake_calls_made == 1);
+	m = msg(PPTP_ICRQ);
+	m.icrq.call_id = 77;
+	m.icrq.bearer = 3;
+	peer_send(fd, c, &m);
+	usleep(10000);
+	peer_read(fd);
+	CHECK(got(PPTP_ICRP) && got(PPTP_ICRP)->icrp.result == PPTP_ICRP_REFUSED);
+	CHECK(got(PPTP_ICRP) && got(PPTP_ICRP)->icrp.peer_call_id == 77);
+	CHECK(fake_calls_made == 1 && kd.ncalls == 1 && !c->closed);
+	close(fd);
+	close(lfd);
 	fake_daemon_free();
 }

@@ -37,25 +37,41 @@
 #include "kpptpd.h"
 #include "pppdlog.h"
 
+/*
+ * The new list goes to PATH.new, made afresh (O_EXCL, never through a
+ * symbolic link someone left there), readable by root only, then renamed
+ * over PATH.
+ */
 static void state_write(void)
 {
 	const char *path = kd.conf.state_file;
-	char tmp[4096];
+	char tmp[4096], line[16];
 	struct call *k;
-	FILE *f;
+	int fd, ok = 1;
 
 	if (!path || !*path)
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	f = fopen(tmp, "w");
-	if (!f) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)) {
+		warn("state file %s: path too long", path);
+		return;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0) {
 		warn("state file %s: %s", tmp, strerror(errno));
 		return;
 	}
-	for (k = kd.calls; k; k = k->next)
-		fprintf(f, "%u\n", k->id);
-	if (fclose(f) || rename(tmp, path))
-		warn("state file %s: %s", path, strerror(errno));
+	for (k = kd.calls; k && ok; k = k->next) {
+		int n = snprintf(line, sizeof(line), "%u\n", k->id);
+
+		ok = write(fd, line, (size_t)n) == n;
+	}
+	if (close(fd) || !ok || rename(tmp, path)) {
+		warn("state file %s: %s", path, ok ? strerror(errno) :
+		     "short write");
+		unlink(tmp);
+	}
 }
 
 void call_sweep_stale(void)

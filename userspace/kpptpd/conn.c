@@ -342,6 +342,13 @@ static void serve_new(struct conn *c)
 	    c->ctrl.calls[slot].state != PPTP_CALL_WAIT_KERNEL)
 		return;
 	pc = &c->ctrl.calls[slot];
+	if (c->ctrl.role == PPTP_ROLE_PNS) {
+		/* we place our one call; the server has none to offer */
+		kd.calls_refused++;
+		pptp_ctrl_call_declined(&c->ctrl, slot,
+					"this client places its own call and takes none (Incoming-Call-Request)");
+		return;
+	}
 	if (kd.stopping) {
 		kd.calls_refused++;
 		pptp_ctrl_call_refused(&c->ctrl, slot, "shutting down");
@@ -666,6 +673,7 @@ void conn_connect(void)
 		goto retry;
 	}
 	c->connecting = true;
+	c->connect_deadline = now_ms() + kd.conf.connect_ms;
 	c->want_out = true;
 	conn_link(c);
 	info("%s: connecting", c->name);
@@ -743,6 +751,20 @@ void conn_timers(uint64_t now)
 	for (c = kd.conns; c; c = c->next) {
 		if (c->closed)
 			continue;
+		if (c->connecting) {
+			/* a blackholed server: not the kernel's 2 minutes */
+			if (now < c->connect_deadline) {
+				if (c->connect_deadline < t)
+					t = c->connect_deadline;
+				continue;
+			}
+			warn("%s: connect: no answer within %u ms", c->name,
+			     kd.conf.connect_ms);
+			snprintf(c->last_log, sizeof(c->last_log),
+				 "connect timed out");
+			pptp_ctrl_abort(&c->ctrl, NULL);
+			continue;
+		}
 		n = pptp_ctrl_next_timer(&c->ctrl);
 		if (n <= now) {
 			pptp_ctrl_timer(&c->ctrl, now);

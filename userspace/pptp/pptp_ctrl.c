@@ -344,21 +344,37 @@ void pptp_ctrl_call_created(struct pptp_ctrl *c, int slot, uint16_t local_id,
 	call_act(c, PPTP_ACT_CALL_UP, slot);
 }
 
-void pptp_ctrl_call_refused(struct pptp_ctrl *c, int slot, const char *why)
+static void call_refuse(struct pptp_ctrl *c, int slot, bool decline,
+			const char *why)
 {
 	struct pptp_call *k;
+	uint8_t result;
 
 	if (!slot_ok(c, slot) || c->calls[slot].state != PPTP_CALL_WAIT_KERNEL)
 		return;
 	k = &c->calls[slot];
 	say(c, true, "call from peer call ID %u refused: %s", k->peer_id, why);
 	k->local_id = 0;
-	reply_call(c, k, k->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_GENERAL,
-		   PPTP_ERR_NO_RESOURCE);
+	if (decline)
+		result = k->incoming ? PPTP_ICRP_REFUSED : PPTP_OCRP_REFUSED;
+	else
+		result = k->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_GENERAL;
+	reply_call(c, k, result,
+		   decline ? PPTP_ERR_NONE : PPTP_ERR_NO_RESOURCE);
 	/* the caller made nothing: no CALL_DOWN */
 	k->state = PPTP_CALL_FREE;
 	if (--c->ncalls == 0)
 		c->idle_since = c->last_rx;
+}
+
+void pptp_ctrl_call_refused(struct pptp_ctrl *c, int slot, const char *why)
+{
+	call_refuse(c, slot, false, why);
+}
+
+void pptp_ctrl_call_declined(struct pptp_ctrl *c, int slot, const char *why)
+{
+	call_refuse(c, slot, true, why);
 }
 
 int pptp_ctrl_call_open(struct pptp_ctrl *c, uint16_t local_id, uint64_t now)

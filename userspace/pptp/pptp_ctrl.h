@@ -143,6 +143,8 @@ uint64_t pptp_ctrl_next_timer(const struct pptp_ctrl *c);
 void pptp_ctrl_call_created(struct pptp_ctrl *c, int slot, uint16_t local_id,
 			    uint64_t now);
 void pptp_ctrl_call_refused(struct pptp_ctrl *c, int slot, const char *why);
+/* The same with "Do Not Accept" (OCRP/ICRP): we take no such calls. */
+void pptp_ctrl_call_declined(struct pptp_ctrl *c, int slot, const char *why);
 /* Place a call (PNS: OCRQ; PAC: ICRQ) with our @local_id; the slot or -1. */
 int pptp_ctrl_call_open(struct pptp_ctrl *c, uint16_t local_id, uint64_t now);
 /* PPP on @slot ended here: tell the peer, the call goes down. */
