@@ -192,9 +192,10 @@ static void call_down_event(const struct conn *c, const struct pptp_call *pc,
 }
 
 /*
- * What peers make us log (their messages, refusals) is throttled for all
+ * Warnings peers cause (their nonsense, refusals) are throttled for all
  * connections together: LOG_BURST lines at once, then LOG_RATE a second;
- * the lines left out are counted, and said once lines pass again.
+ * the lines left out are counted, and said once lines pass again.  Info
+ * lines (a connection or call begins or ends) follow the limits on those.
  */
 #define LOG_BURST 50
 #define LOG_RATE 10
@@ -266,7 +267,7 @@ static void on_act(void *arg, const struct pptp_act *a)
 		c->closed = true;
 		break;
 	case PPTP_ACT_LOG:
-		if (log_peer_ok())
+		if (!a->warn || log_peer_ok())
 			log_msg(a->warn ? LOG_WARNING : LOG_INFO, "%s: %s",
 				c->name, a->text);
 		snprintf(c->last_log, sizeof(c->last_log), "%s", a->text);
@@ -556,9 +557,7 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 	}
 	conn_link(c);
 	kd.conns_accepted++;
-	if (log_peer_ok())
-		info("%s: control connection accepted (%u open)", c->name,
-		     kd.nconns);
+	info("%s: control connection accepted (%u open)", c->name, kd.nconns);
 	conn_event_accepted(c);
 	return 0;
 }
@@ -818,9 +817,8 @@ void conn_reap(void)
 		conn_flush(c);		/* the last replies, best effort */
 		*pp = c->next;
 		kd.nconns--;
-		if (log_peer_ok())
-			info("%s: control connection closed (%u open)",
-			     c->name, kd.nconns);
+		info("%s: control connection closed (%u open)", c->name,
+		     kd.nconns);
 		conn_event_closed(c);
 		close(c->fd);
 		if (c->ctrl.role == PPTP_ROLE_PNS && !kd.stopping) {
