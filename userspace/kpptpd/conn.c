@@ -473,9 +473,10 @@ static void conn_event_accepted(const struct conn *c)
 }
 
 /*
- * The table is full: make room by closing the connection that has gone
- * longest without a call (handshaken or not), if there is one.  A peer
- * that connects and then does nothing holds no slot a client needs.
+ * The table is full: make room by closing the handshaken connection that
+ * has gone longest without a call, if there is one.  A peer that connects,
+ * shakes hands and then does nothing holds no slot a client needs; one
+ * that does not shake hands is gone after handshake-timeout anyway.
  */
 static bool evict_idle(void)
 {
@@ -484,8 +485,7 @@ static bool evict_idle(void)
 
 	for (c = kd.conns; c; c = c->next) {
 		if (c->closed || c->ctrl.role != PPTP_ROLE_PAC ||
-		    c->ctrl.ncalls || (c->ctrl.state != PPTP_CTRL_ESTABLISHED &&
-				       c->ctrl.state != PPTP_CTRL_WAIT_SCCRQ))
+		    c->ctrl.ncalls || c->ctrl.state != PPTP_CTRL_ESTABLISHED)
 			continue;
 		if (!best || c->ctrl.idle_since < best->ctrl.idle_since)
 			best = c;
@@ -495,8 +495,7 @@ static bool evict_idle(void)
 	snprintf(why, sizeof(why),
 		 "evicted for a new connection: no call for %llu ms",
 		 (unsigned long long)(now_ms() - best->ctrl.idle_since));
-	if (best->ctrl.state == PPTP_CTRL_ESTABLISHED)
-		pptp_ctrl_stop(&best->ctrl, PPTP_STOP_NONE, now_ms());
+	pptp_ctrl_stop(&best->ctrl, PPTP_STOP_NONE, now_ms());
 	pptp_ctrl_abort(&best->ctrl, why);
 	conn_flush(best);
 	return true;
