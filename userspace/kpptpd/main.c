@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* inherited as ignored, pppd would be reaped before we see it */
+	signal(SIGCHLD, SIG_DFL);
 	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	kd.listen_ev.kind = EV_LISTEN;
 	kd.listen_fd = kd.conf.connect ? -1 :
