@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -291,8 +292,10 @@ static struct src_rate *src_bucket(uint32_t addr)
 {
 	static uint32_t key;
 
-	while (!key)
-		key = (uint32_t)random() | 1;
+	/* not guessable, so that a source cannot pick one to share */
+	if (!key && getrandom(&key, sizeof(key), GRND_NONBLOCK) != sizeof(key))
+		key = (uint32_t)now_ms();
+	key |= 1;
 	return &src_rate[((addr ^ key) * 0x9e3779b1u) >> 22];
 }
 
