@@ -8,7 +8,8 @@
 #
 #	load_kpptpd_up [DIRECTIVE...]
 #	          kpptpd in n2 with "pppd none" (calls without PPP), limits
-#	          high (20000 connections, 20000 per source, 1000 calls),
+#	          high (20000 connections, 20000 per source, 1000 calls,
+#	          no call rate limits, no idle timeout),
 #	          RLIMIT_NOFILE 65536, without -d (no line per message);
 #	          log $TMP/kpptpd.log, pid in $LOAD_PID
 #	load_kpptpd_down
@@ -26,7 +27,9 @@ LOAD_PID=
 load_kpptpd_up() {
 	kpptpd_conf "pppd none" "remoteip 192.168.200.10-250" \
 		"connections 20000" "max-per-source 20000" "max-calls 1000" \
-		"max-calls-per-connection 4" "$@" >"$TMP/kpptpd-load.conf"
+		"max-calls-per-connection 4" "max-call-rate 0" \
+		"max-calls-per-source 0" "idle-timeout 0" \
+		"$@" >"$TMP/kpptpd-load.conf"
 	n2 sh -c 'ulimit -n 65536 && echo $$ >"$0" && exec "$@"' "$TMP/kpptpd.pid" \
 		"$KPPTPD" -c "$TMP/kpptpd-load.conf" 2>>"$TMP/kpptpd.log" &
 	wait_for "grep -q 'listening on' '$TMP/kpptpd.log'" 10 ||

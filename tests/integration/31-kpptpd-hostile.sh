@@ -6,7 +6,11 @@
 # is refused with its own log line, the daemon stays up, the session that
 # was up keeps passing traffic (answering the daemon's echo keepalive), a
 # peer that goes silent is declared dead, and a new session works
-# afterwards.
+# afterwards.  Also: a host name with a newline is escaped in the log, call
+# setups beyond max-call-rate are refused with an error OCRP, nonsense
+# closes a connection at max-invalid-messages, a connection without a call
+# is closed at idle-timeout, and with the table full the idlest handshaken
+# connection makes room for a new one.
 # timeout: 400
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
@@ -14,7 +18,7 @@ setup_veth_pair
 ip -n "$NS1" addr add 10.0.0.3/24 dev veth1	# a second source address
 
 kpptpd_conf "handshake-timeout 5" "max-per-source 3" "connections 5" \
-	"echo-interval 3" "echo-timeout 3" \
+	"echo-interval 3" "echo-timeout 3" "idle-timeout 8" \
 	>"$TMP/kpptpd.conf"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 pid=$(cat "$TMP/kpptpd.pid")
@@ -26,7 +30,7 @@ pass "good session up"
 cat >"$TMP/hostile.py" <<'PY'
 import socket, struct, sys, time
 mode, src = sys.argv[1], sys.argv[2]
-def conn():
+def conn(src=src):
     s = socket.socket()
     s.bind((src, 0))
     s.connect(("10.0.0.2", 1723))
@@ -35,6 +39,27 @@ def msg(t, body, cookie=0x1A2B3C4D, length=None):
     return struct.pack(">HHIHH", length or 12 + len(body), 1, cookie, t, 0) + body
 sccrq = msg(1, struct.pack(">HHIIHH", 0x100, 0, 3, 3, 0, 1) + b"h" * 64 + b"v" * 64)
 ocrq = msg(7, struct.pack(">HHIIIIHHHH", 1, 1, 2400, 10**7, 3, 3, 64, 0, 0, 0) + b"\0" * 128)
+def recv_msg(s):
+    # one whole message: (control type, body)
+    def exact(n):
+        b = b""
+        while len(b) < n:
+            c = s.recv(n - len(b))
+            if not c:
+                raise EOFError
+            b += c
+        return b
+    head = exact(2)
+    rest = exact(struct.unpack(">H", head)[0] - 2)
+    return struct.unpack(">H", rest[6:8])[0], rest[10:]
+def handshake(src, host=b"h"):
+    s = conn(src)
+    s.sendall(msg(1, struct.pack(">HHIIHH", 0x100, 0, 3, 3, 0, 1) + host.ljust(64, b"\0") + b"v" * 64))
+    t, body = recv_msg(s)
+    assert t == 2 and body[2] == 1, "no SCCRP ok"
+    return s
+def call_req(i):
+    return msg(7, struct.pack(">HHIIIIHHHH", i, i, 2400, 10**7, 3, 3, 64, 0, 0, 0) + b"\0" * 128)
 def closed(s, wait=10):
     # the daemon must close the connection
     s.settimeout(wait)
@@ -74,6 +99,54 @@ elif mode == "slow":
 elif mode == "silent":
     # handshake, then never read or answer again
     s = conn(); s.sendall(sccrq); time.sleep(20)
+elif mode == "evilhost":
+    s = handshake(src, b"evil\nkpptpd[info]: forged line"); s.close()
+elif mode == "churn":
+    # Outgoing-Call-Request / Call-Clear-Request as fast as replies come
+    s = handshake(src)
+    ok = refused = 0
+    for i in range(1, 31):
+        s.sendall(call_req(i))
+        while True:
+            t, body = recv_msg(s)
+            if t == 8:
+                break
+        if body[4] == 1:
+            ok += 1
+            s.sendall(msg(12, struct.pack(">HH", i, 0)))
+        else:
+            refused += 1
+    print(ok, refused)
+elif mode == "nonsense":
+    s = handshake(src)
+    for i in range(25):
+        s.sendall(msg(13, struct.pack(">HBBH", 1000 + i, 1, 0, 0) + b"\0" * 130))
+    closed(s)
+elif mode == "idle":
+    # answer echoes, place no call: kpptpd stops the connection
+    s = handshake(src); s.settimeout(30)
+    while True:
+        t, body = recv_msg(s)
+        if t == 5:
+            s.sendall(msg(6, body[:4] + b"\1\0\0\0"))
+        elif t == 3:
+            print("stopped"); break
+elif mode == "evict":
+    # evict SRC N SRC M: N then M idle handshaken connections, then one
+    # more from the last SRC; print whether the first one was stopped
+    # and whether the new one shook hands
+    first = None
+    for src, n in [(sys.argv[2], int(sys.argv[3])), (sys.argv[4], int(sys.argv[5]))]:
+        for i in range(n):
+            c = handshake(src); first = first or c; time.sleep(0.2)
+    new = handshake(sys.argv[4])
+    first.settimeout(5)
+    try:
+        t, body = recv_msg(first)
+        stopped = t == 3
+    except (EOFError, ConnectionResetError, socket.timeout):
+        stopped = False
+    print(stopped, "ok")
 elif mode == "flood":
     # flood SRC N [SRC N...]: open them all at once (one process, so the
     # handshake timeout cannot close the first before the last), then
@@ -136,6 +209,27 @@ expect_log 'refused: limit of 3 control connections from 10\.0\.0\.1 reached \(m
 refused=$(hostile flood 10.0.0.1 2 10.0.0.3 3)
 expect_eq "$refused" 1 "connections refused from 10.0.0.3 (connections 5)"
 expect_log 'refused: limit of 5 control connections reached \(connections\)' "total flood"
+
+hostile evilhost 10.0.0.1
+expect_log 'peer host "evil\\x0akpptpd\[info\]: forged line"' "a newline in the host name (escaped)"
+! grep -q '^kpptpd\[info\]: forged' "$TMP/kpptpd.log" || kpptpd_fail "a forged log line"
+pass "no forged log line"
+
+read -r ok refused < <(hostile churn 10.0.0.1)
+[ "$ok" -ge 1 ] && [ "$ok" -le 15 ] && [ "$refused" -ge 15 ] ||
+	kpptpd_fail "call churn: $ok accepted, $refused refused (max-call-rate 5)"
+expect_log 'refused: more than 5 call setups a second on this connection \(max-call-rate\)' "call churn ($ok accepted, $refused refused)"
+
+hostile nonsense 10.0.0.1
+expect_log 'control connection closed: 20 messages that made no sense \(max-invalid-messages\)' "nonsense after the handshake"
+
+expect_eq "$(hostile idle 10.0.0.3)" stopped "a connection without a call stopped by kpptpd"
+expect_log 'no calls for 8000 ms: closing' "idle connection"
+
+# good (1, with its call) + 2 from 10.0.0.1 + 2 from 10.0.0.3 fill the
+# table; one more from 10.0.0.3 takes the place of the idlest
+expect_eq "$(hostile evict 10.0.0.1 2 10.0.0.3 2)" "True ok" "a full table makes room: the idlest stopped, the new one served"
+expect_log 'control connection closed: evicted for a new connection: no call for' "eviction"
 
 n1 ping -q -c 5 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "the good session stopped passing traffic"
 pass "the good session still passes traffic"

@@ -31,32 +31,47 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kpptpd.h"
 #include "pppdlog.h"
 
+/*
+ * The new list goes to PATH.new, made afresh (O_EXCL, never through a
+ * symbolic link someone left there), readable by root only, then renamed
+ * over PATH.
+ */
 static void state_write(void)
 {
 	const char *path = kd.conf.state_file;
-	char tmp[4096];
+	char tmp[4096], line[16];
 	struct call *k;
-	FILE *f;
+	int fd, ok = 1;
 
 	if (!path || !*path)
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	f = fopen(tmp, "w");
-	if (!f) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)) {
+		warn("state file %s: path too long", path);
+		return;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0) {
 		warn("state file %s: %s", tmp, strerror(errno));
 		return;
 	}
-	for (k = kd.calls; k; k = k->next)
-		fprintf(f, "%u\n", k->id);
-	if (fclose(f) || rename(tmp, path))
-		warn("state file %s: %s", path, strerror(errno));
+	for (k = kd.calls; k && ok; k = k->next) {
+		int n = snprintf(line, sizeof(line), "%u\n", k->id);
+
+		ok = write(fd, line, (size_t)n) == n;
+	}
+	if (close(fd) || !ok || rename(tmp, path)) {
+		warn("state file %s: %s", path, ok ? strerror(errno) :
+		     "short write");
+		unlink(tmp);
+	}
 }
 
 void call_sweep_stale(void)
@@ -113,7 +128,7 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->conn = c;
 	k->slot = slot;
 	k->pool_idx = -1;
-	k->pidfd = -1;
+	k->pppd.pidfd = k->pppd.outfd = -1;
 	k->outfd = -1;
 	k->out_ev.kind = EV_PPPD_OUT;
 	k->created = now_ms();
@@ -137,7 +152,9 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	cfg.peer_id = pc->peer_id;
 	cfg.peer_addr = peer_addr;
 	cfg.local_addr = local_addr;
-	cfg.recv_window = kd.conf.ctrl.window;
+	/* what the connection announced (OCRP, ICRP): after a reload
+	 * kd.conf may say otherwise */
+	cfg.recv_window = c->ctrl.cfg.window;
 	if (pc->peer_window) {
 		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_RECV_WINDOW);
 		cfg.peer_recv_window = pc->peer_window;
@@ -183,6 +200,15 @@ int call_set_peer(struct call *k, const struct pptp_call *pc)
 	return r;
 }
 
+static void out_close(struct call *k)
+{
+	if (k->outfd < 0)
+		return;
+	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->outfd, NULL);
+	close(k->outfd);
+	k->outfd = -1;
+}
+
 /* "LOCAL:REMOTE", pppd's way of giving the addresses */
 static const char *addrs_of(const struct call *k, char buf[40])
 {
@@ -197,9 +223,7 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	char idbuf[8], addrs[40];
 	char peer[INET_ADDRSTRLEN];
 	const char *argv[24 + CONF_MAX_ARGS];
-	int out[2];
 	unsigned int n = 0, i;
-	pid_t pid;
 
 	if (kd.conf.no_pppd) {
 		info("call %u: peer %s call ID %u window %u: up without pppd%s%s",
@@ -232,80 +256,47 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		argv[n++] = kd.conf.ppp_args[i];
 	argv[n] = NULL;
 
-	if (pipe2(out, O_CLOEXEC))
-		out[0] = out[1] = -1;
-	pid = fork();
-	if (pid < 0) {
-		err("call %u: fork: %s", k->id, strerror(errno));
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(out[1]);
-		}
+	if (pppd_spawn((char *const *)argv, &k->pppd)) {
+		err("call %u: starting %s: %s", k->id, argv[0],
+		    strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		sigset_t none;
-
-		/* our blocked signals (signalfd) must not stay blocked */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		setsid();
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(out[1] >= 0 ? out[1] : null, 1);
-		}
-		close_range(3, ~0U, 0);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "kpptpd: exec %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	k->pid = pid;
 	k->started = now_ms();
-	if (out[0] >= 0) {
-		close(out[1]);
-		k->outfd = out[0];
-		if (fcntl(k->outfd, F_SETFL, O_NONBLOCK) ||
-		    ev_add(k->outfd, EPOLLIN, &k->out_ev)) {
-			close(k->outfd);
-			k->outfd = -1;
-		}
+	k->outfd = k->pppd.outfd;
+	if (k->outfd >= 0 && ev_add(k->outfd, EPOLLIN, &k->out_ev)) {
+		close(k->outfd);
+		k->outfd = -1;
 	}
-	k->pidfd = pidfd_open(pid, 0);
-	if (k->pidfd < 0 || ev_add(k->pidfd, EPOLLIN, &k->ev)) {
-		err("call %u: pidfd for pppd %d: %s", k->id, pid,
+	if (ev_add(k->pppd.pidfd, EPOLLIN, &k->ev)) {
+		err("call %u: watching pppd %d: %s", k->id, k->pppd.pid,
 		    strerror(errno));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		k->pid = 0;
-		if (k->pidfd >= 0)
-			close(k->pidfd);
-		k->pidfd = -1;
+		pppd_signal(&k->pppd, SIGKILL);
+		pppd_reap(&k->pppd, NULL, true);
+		out_close(k);
 		return -1;
 	}
 	info("call %u: peer %s call ID %u window %u: pppd %d started%s%s",
-	     k->id, peer, pc->peer_id, pc->peer_window, pid,
+	     k->id, peer, pc->peer_id, pc->peer_window, k->pppd.pid,
 	     k->pool_idx >= 0 ? " with " : "",
 	     k->pool_idx >= 0 ? addrs : "");
 	return 0;
 }
 
-static void out_close(struct call *k)
-{
-	if (k->outfd < 0)
-		return;
-	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->outfd, NULL);
-	close(k->outfd);
-	k->outfd = -1;
-}
-
+/*
+ * The call is over on both sides: it leaves the list (and the limits) now,
+ * but its memory only in call_reap(), after the epoll batch, since a later
+ * event of the same batch may still name it.
+ */
 static void call_free(struct call *k)
 {
 	struct call **pp;
 
 	out_close(k);
+	if (k->pppd.pidfd >= 0) {
+		epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->pppd.pidfd, NULL);
+		close(k->pppd.pidfd);
+		k->pppd.pidfd = -1;
+	}
 	for (pp = &kd.calls; *pp; pp = &(*pp)->next) {
 		if (*pp == k) {
 			*pp = k->next;
@@ -313,8 +304,22 @@ static void call_free(struct call *k)
 		}
 	}
 	pool_put(&kd.conf, k->pool_idx);
-	free(k);
+	k->pool_idx = -1;
+	kd.ncalls--;
+	k->dead = true;
+	k->next = kd.dead_calls;
+	kd.dead_calls = k;
 	state_write();
+}
+
+void call_reap(void)
+{
+	struct call *k;
+
+	while ((k = kd.dead_calls)) {
+		kd.dead_calls = k->next;
+		free(k);
+	}
 }
 
 static void kernel_del(struct call *k)
@@ -327,23 +332,25 @@ static void kernel_del(struct call *k)
 		     kpptp_nl_error(kd.nl)->msg : strerror(-r));
 }
 
+/* The call counts against max-calls until pppd is reaped (call_event()):
+ * a peer clearing calls as fast as it makes them cannot have more pppd
+ * running than the limit. */
 void call_down(struct call *k)
 {
 	if (!k->conn)
 		return;
 	k->conn = NULL;
-	kd.ncalls--;
 	kernel_del(k);		/* pppd sees a hangup */
-	if (k->pid) {
+	if (k->pppd.pid) {
 		info("call %u: PPTP side ended, stopping pppd %d", k->id,
-		     k->pid);
-		kill(k->pid, SIGTERM);
+		     k->pppd.pid);
+		pppd_signal(&k->pppd, SIGTERM);
 	} else {
 		call_free(k);
 	}
 }
 
-static void pppd_exit_event(const struct call *k, int status)
+static void pppd_exit_event(const struct call *k, pid_t pid, int status)
 {
 	struct cp_buf *e = mon_begin("pppd_exit");
 
@@ -352,7 +359,7 @@ static void pppd_exit_event(const struct call *k, int status)
 	if (k->conn)
 		cp_put(e, "conn", "%u", k->conn->id);
 	cp_put(e, "call", "%u", k->id);
-	cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	cp_put(e, "pppd_pid", "%d", (int)pid);
 	if (WIFEXITED(status))
 		cp_put(e, "status", "%d", WEXITSTATUS(status));
 	else
@@ -364,28 +371,25 @@ static void pppd_exit_event(const struct call *k, int status)
 
 void call_event(struct call *k)
 {
-	int status = 0;
 	struct conn *c = k->conn;
+	pid_t pid = k->pppd.pid;
+	int status = 0;
 
-	if (waitpid(k->pid, &status, WNOHANG) == 0)
+	/* reaped, the pidfd closes and leaves the epoll set */
+	if (k->dead || !pid || !pppd_reap(&k->pppd, &status, false))
 		return;
 	if (WIFEXITED(status))
 		info("call %u: pppd %d exited with status %d after %llu ms",
-		     k->id, k->pid, WEXITSTATUS(status),
+		     k->id, pid, WEXITSTATUS(status),
 		     (unsigned long long)(now_ms() - k->started));
 	else
-		info("call %u: pppd %d killed by signal %d", k->id, k->pid,
+		info("call %u: pppd %d killed by signal %d", k->id, pid,
 		     WTERMSIG(status));
 	call_pppd_output(k);	/* its last words */
-	pppd_exit_event(k, status);
-	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->pidfd, NULL);
-	close(k->pidfd);
-	k->pidfd = -1;
-	k->pid = 0;
+	pppd_exit_event(k, pid, status);
 	kernel_del(k);
 	if (c) {
 		k->conn = NULL;
-		kd.ncalls--;
 		conn_call_ended(c, k->slot);
 	}
 	call_free(k);
@@ -393,43 +397,32 @@ void call_event(struct call *k)
 
 void call_kill_all(void)
 {
-	struct call *k;
 	uint64_t until = now_ms() + 3000;
+	struct call *k, *next;
 
 	for (k = kd.calls; k; k = k->next) {
 		kernel_del(k);
-		if (k->pid)
-			kill(k->pid, SIGTERM);
+		pppd_signal(&k->pppd, SIGTERM);
 	}
 	/* give pppd a moment to say goodbye, then insist */
 	while (kd.calls && now_ms() < until) {
-		struct call *next;
-
 		for (k = kd.calls; k; k = next) {
 			next = k->next;
-			if (!k->pid || waitpid(k->pid, NULL, WNOHANG) == k->pid) {
-				if (k->pidfd >= 0)
-					close(k->pidfd);
-				k->pid = 0;
+			if (pppd_reap(&k->pppd, NULL, false))
 				call_free(k);
-			}
 		}
 		usleep(20000);
 	}
-	for (k = kd.calls; k; k = k->next) {
-		if (k->pid) {
+	while ((k = kd.calls)) {
+		if (k->pppd.pid) {
 			warn("call %u: pppd %d did not stop: killed", k->id,
-			     k->pid);
-			kill(k->pid, SIGKILL);
-			waitpid(k->pid, NULL, 0);
+			     k->pppd.pid);
+			pppd_signal(&k->pppd, SIGKILL);
+			pppd_reap(&k->pppd, NULL, true);
 		}
-	}
-	while (kd.calls) {
-		k = kd.calls;
-		if (k->pidfd >= 0)
-			close(k->pidfd);
 		call_free(k);
 	}
+	call_reap();
 }
 
 struct call *call_find(uint16_t id)
@@ -460,9 +453,10 @@ void call_describe(const struct call *k, struct cp_buf *b)
 		cp_put(b, "local_ip", "%s", ipstr(k->local_ip, a));
 	if (k->remote_ip)
 		cp_put(b, "remote_ip", "%s", ipstr(k->remote_ip, a));
-	if (k->pid)
-		cp_put(b, "pppd_pid", "%d", (int)k->pid);
-	cp_put(b, "ppp", "%s", k->ppp_up ? "up" : k->pid ? "starting" : "none");
+	if (k->pppd.pid)
+		cp_put(b, "pppd_pid", "%d", (int)k->pppd.pid);
+	cp_put(b, "ppp", "%s", k->ppp_up ? "up" :
+	       k->pppd.pid ? "starting" : "none");
 	cp_put(b, "uptime_ms", "%llu",
 	       (unsigned long long)(now_ms() - k->created));
 }
@@ -516,6 +510,8 @@ static void pppd_line(struct call *k, const char *line)
 
 void call_pppd_output(struct call *k)
 {
+	if (k->dead)
+		return;
 	for (;;) {
 		ssize_t n;
 		char *nl;

@@ -20,14 +20,18 @@ void conf_init(struct conf *c)
 	c->max_conns = 100;
 	c->max_per_source = 4;
 	c->max_calls = 100;
+	c->max_call_rate = 5;
+	c->max_calls_per_source = 10;
 	pptp_ctrl_cfg_default(&c->ctrl);
 	c->ctrl.max_calls = 4;
-	c->pppd = strdup("pppd");
+	c->ctrl.idle_ms = 60000;	/* a connection that places no call */
+	c->pppd = strdup("/usr/sbin/pppd");
 	c->plugin = strdup("kpptp.so");
 	c->ipparam = true;
 	c->state_file = strdup("/run/kpptpd.calls");
 	c->control_socket = strdup(KPPTPD_SOCK_DEFAULT);
 	c->redial_ms = 10000;
+	c->connect_ms = 10000;
 }
 
 static void pool_free(struct pool *p)
@@ -217,6 +221,12 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 	}
 	if (!strcmp(kw, "redial"))
 		return set_secs(x, kw, v, &c->redial_ms);
+	if (!strcmp(kw, "connect-timeout")) {
+		if (set_secs(x, kw, v, &c->connect_ms))
+			return -1;
+		return c->connect_ms ? 0 :
+		       bad(x, "%s: must be at least 1 second", kw);
+	}
 	if (!strcmp(kw, "port")) {
 		if (set_uint(x, kw, v, 1, 65535, &n))
 			return -1;
@@ -236,6 +246,13 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		return set_uint(x, kw, v, 1, 65535, &c->max_calls);
 	if (!strcmp(kw, "max-calls-per-connection"))
 		return set_uint(x, kw, v, 1, 1024, &c->ctrl.max_calls);
+	/* call setups a second; 0: no limit */
+	if (!strcmp(kw, "max-call-rate"))
+		return set_uint(x, kw, v, 0, 65535, &c->max_call_rate);
+	if (!strcmp(kw, "max-calls-per-source"))
+		return set_uint(x, kw, v, 0, 65535, &c->max_calls_per_source);
+	if (!strcmp(kw, "max-invalid-messages"))
+		return set_uint(x, kw, v, 0, 65535, &c->ctrl.max_invalid);
 	if (!strcmp(kw, "stimeout") || !strcmp(kw, "handshake-timeout")) {
 		if (set_secs(x, kw, v, &c->ctrl.handshake_ms))
 			return -1;
@@ -287,6 +304,10 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 	if (!strcmp(kw, "pppd")) {
 		/* "none": PPTP and kernel calls only (benchmarks, tests) */
 		c->no_pppd = !strcmp(v, "none");
+		/* not looked up in PATH: which pppd runs is ours to say */
+		if (!c->no_pppd && *v != '/')
+			return bad(x, "pppd: \"%s\" is not an absolute path (for example /usr/sbin/pppd)",
+				   v);
 		return set_str(x, &c->pppd, v);
 	}
 	if (!strcmp(kw, "plugin"))

@@ -30,7 +30,9 @@ struct conf {
 	uint16_t port;
 	unsigned int max_conns;		/* control connections, total */
 	unsigned int max_per_source;	/* ... from one address */
-	unsigned int max_calls;		/* calls, total */
+	unsigned int max_calls;		/* calls, total, until pppd exits */
+	unsigned int max_call_rate;	/* setups a second per connection */
+	unsigned int max_calls_per_source; /* setups a second per address */
 	struct pptp_ctrl_cfg ctrl;	/* timers, per-connection call limit */
 	struct pool local, remote;
 	char *pppd;			/* pppd binary */
@@ -44,6 +46,7 @@ struct conf {
 	char *control_socket;		/* kpptpctl's unix socket, "" none */
 	uint32_t connect;		/* client role: server, network order */
 	uint32_t redial_ms;		/* client role: reconnect after */
+	uint32_t connect_ms;		/* client role: TCP connect within */
 	bool debug;
 };
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -55,8 +56,38 @@ static void out_release(struct conn *c)
 	c->outcap = 0;
 }
 
+/*
+ * What actions asked for that would re-enter the state machine (an abort
+ * from a failed send, a call whose pppd did not start), done once it has
+ * returned.  Every entry into a connection's pptp_ctrl from here is
+ * followed by settle(), through conn_flush() or directly.
+ */
+static void settle(struct conn *c)
+{
+	unsigned int i;
+
+	while (c->abort_why || c->npending) {
+		if (c->abort_why) {
+			pptp_ctrl_abort(&c->ctrl, c->abort_why);
+			c->npending = 0;	/* the abort ended them all */
+			break;
+		}
+		for (i = 0; i < c->ctrl.cfg.max_calls && c->npending; i++) {
+			struct call *k = c->calls[i];
+
+			if (!k || !k->close_pending)
+				continue;
+			k->close_pending = false;
+			c->npending--;
+			pptp_ctrl_call_close(&c->ctrl, (int)i, now_ms());
+		}
+		c->npending = 0;
+	}
+}
+
 static void conn_flush(struct conn *c)
 {
+	settle(c);
 	while (c->outlen) {
 		ssize_t n = send(c->fd, c->out, c->outlen, MSG_NOSIGNAL);
 
@@ -87,17 +118,24 @@ static void send_msg(struct conn *c, const struct pptp_msg *m)
 		err("%s: cannot encode %s", c->name, pptp_type_abbrev(m->type));
 		return;
 	}
+	/*
+	 * We are inside the state machine here: an abort now would end
+	 * calls under its feet (twice, as it went on).  settle() aborts
+	 * once it has returned; what it sends until then goes nowhere.
+	 */
+	if (c->abort_why)
+		return;
 	if (c->outlen + n > CONN_OUT_MAX) {
 		warn("%s: peer does not read: %zu bytes unsent, dropping it",
 		     c->name, c->outlen);
 		c->outlen = 0;
-		pptp_ctrl_abort(&c->ctrl, "send buffer full");
+		c->abort_why = "send buffer full";
 		return;
 	}
 	if (out_reserve(c, n)) {
 		err("%s: out of memory for %s", c->name,
 		    pptp_type_abbrev(m->type));
-		pptp_ctrl_abort(&c->ctrl, "out of memory");
+		c->abort_why = "out of memory";
 		return;
 	}
 	dbg("%s: send %s", c->name, pptp_type_abbrev(m->type));
@@ -135,7 +173,7 @@ static void call_up_event(const struct conn *c, const struct call *k,
 		cp_put(e, "local_ip", "%s", ipstr(k->local_ip, a));
 		cp_put(e, "remote_ip", "%s", ipstr(k->remote_ip, a));
 	}
-	cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	cp_put(e, "pppd_pid", "%d", (int)k->pppd.pid);
 	mon_send(e);
 }
 
@@ -146,12 +184,45 @@ static void call_down_event(const struct conn *c, const struct pptp_call *pc,
 
 	if (!e)
 		return;
-	if (k && k->pid)
-		cp_put(e, "pppd_pid", "%d", (int)k->pid);
+	if (k && k->pppd.pid)
+		cp_put(e, "pppd_pid", "%d", (int)k->pppd.pid);
 	if (k)
 		cp_put(e, "uptime_ms", "%llu",
 		       (unsigned long long)(now_ms() - k->created));
 	mon_send(e);
+}
+
+/*
+ * Warnings peers cause (their nonsense, refusals) are throttled for all
+ * connections together: LOG_BURST lines at once, then LOG_RATE a second;
+ * the lines left out are counted, and said once lines pass again.  Info
+ * lines (a connection or call begins or ends) follow the limits on those.
+ */
+#define LOG_BURST 50
+#define LOG_RATE 10
+
+static bool log_peer_ok(void)
+{
+	static unsigned int tokens = LOG_BURST, dropped;
+	static uint64_t last;
+	uint64_t now = now_ms(), add = (now - last) * LOG_RATE / 1000;
+
+	if (add) {
+		tokens = add >= LOG_BURST - tokens ? LOG_BURST :
+			 tokens + (unsigned int)add;
+		last = now;
+	}
+	if (!tokens) {
+		dropped++;
+		return false;
+	}
+	tokens--;
+	if (dropped) {
+		warn("%u log lines about peers left out (more than %u a second)",
+		     dropped, LOG_RATE);
+		dropped = 0;
+	}
+	return true;
 }
 
 static void on_act(void *arg, const struct pptp_act *a)
@@ -168,21 +239,25 @@ static void on_act(void *arg, const struct pptp_act *a)
 		break;
 	case PPTP_ACT_CALL_UP:
 		k = c->calls[a->slot];
-		if (k && c->ctrl.role == PPTP_ROLE_PNS && !a->call.incoming &&
-		    call_set_peer(k, &a->call)) {
-			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
+		if (!k)
+			break;
+		if ((c->ctrl.role == PPTP_ROLE_PNS && !a->call.incoming &&
+		     call_set_peer(k, &a->call)) ||
+		    call_start_pppd(k, &a->call)) {
+			/* settle() ends it, once the state machine returns */
+			k->close_pending = true;
+			c->npending++;
 			break;
 		}
-		if (k && call_start_pppd(k, &a->call)) {
-			pptp_ctrl_call_close(&c->ctrl, a->slot, now_ms());
-			break;
-		}
-		if (k)
-			call_up_event(c, k, &a->call);
+		call_up_event(c, k, &a->call);
 		break;
 	case PPTP_ACT_CALL_DOWN:
 		k = c->calls[a->slot];
 		c->calls[a->slot] = NULL;
+		if (k && k->close_pending) {
+			k->close_pending = false;
+			c->npending--;
+		}
 		call_down_event(c, &a->call, k);
 		if (k)
 			call_down(k);
@@ -193,11 +268,68 @@ static void on_act(void *arg, const struct pptp_act *a)
 		c->closed = true;
 		break;
 	case PPTP_ACT_LOG:
-		log_msg(a->warn ? LOG_WARNING : LOG_INFO, "%s: %s", c->name,
-			a->text);
+		if (!a->warn || log_peer_ok())
+			log_msg(a->warn ? LOG_WARNING : LOG_INFO, "%s: %s",
+				c->name, a->text);
 		snprintf(c->last_log, sizeof(c->last_log), "%s", a->text);
 		break;
 	}
+}
+
+/*
+ * Call setups per second from one source address, in buckets by a keyed
+ * hash of the address: sources that share a bucket share its count, which
+ * errs on the side of refusing.
+ */
+#define SRC_BUCKETS 1024
+
+static struct src_rate {
+	uint64_t sec;
+	unsigned int n;
+} src_rate[SRC_BUCKETS];
+
+static struct src_rate *src_bucket(uint32_t addr)
+{
+	static uint32_t key;
+
+	/* not guessable, so that a source cannot pick one to share */
+	if (!key && getrandom(&key, sizeof(key), GRND_NONBLOCK) != sizeof(key))
+		key = (uint32_t)now_ms();
+	key |= 1;
+	return &src_rate[((addr ^ key) * 0x9e3779b1u) >> 22];
+}
+
+/* max-call-rate and max-calls-per-source: every request counts, also
+ * the ones refused. */
+static bool setup_rate_ok(struct conn *c, char *why, size_t whylen)
+{
+	struct src_rate *r = src_bucket(c->peer.sin_addr.s_addr);
+	uint64_t sec = now_ms() / 1000;
+	char a[INET_ADDRSTRLEN];
+
+	if (c->rate_sec != sec) {
+		c->rate_sec = sec;
+		c->rate_n = 0;
+	}
+	if (r->sec != sec) {
+		r->sec = sec;
+		r->n = 0;
+	}
+	c->rate_n++;
+	r->n++;
+	if (kd.conf.max_call_rate && c->rate_n > kd.conf.max_call_rate) {
+		snprintf(why, whylen, "more than %u call setups a second on this connection (max-call-rate)",
+			 kd.conf.max_call_rate);
+		return false;
+	}
+	if (kd.conf.max_calls_per_source &&
+	    r->n > kd.conf.max_calls_per_source) {
+		snprintf(why, whylen, "more than %u call setups a second from %s (max-calls-per-source)",
+			 kd.conf.max_calls_per_source,
+			 ipstr(c->peer.sin_addr.s_addr, a));
+		return false;
+	}
+	return true;
 }
 
 /* Serve a CALL_NEW: limits, addresses, the kernel call. */
@@ -209,14 +341,29 @@ static void serve_new(struct conn *c)
 	char why[256];
 
 	c->new_slot = -1;
-	if (slot < 0)
+	/* gone already if the connection was aborted since */
+	if (slot < 0 || c->closed ||
+	    c->ctrl.calls[slot].state != PPTP_CALL_WAIT_KERNEL)
 		return;
 	pc = &c->ctrl.calls[slot];
+	if (c->ctrl.role == PPTP_ROLE_PNS) {
+		/* we place our one call; the server has none to offer */
+		kd.calls_refused++;
+		pptp_ctrl_call_declined(&c->ctrl, slot,
+					"this client places its own call and takes none (Incoming-Call-Request)");
+		return;
+	}
 	if (kd.stopping) {
 		kd.calls_refused++;
 		pptp_ctrl_call_refused(&c->ctrl, slot, "shutting down");
 		return;
 	}
+	if (!setup_rate_ok(c, why, sizeof(why))) {
+		kd.calls_refused++;
+		pptp_ctrl_call_refused(&c->ctrl, slot, why);
+		return;
+	}
+	/* dying calls count until their pppd is reaped */
 	if (kd.ncalls >= kd.conf.max_calls) {
 		snprintf(why, sizeof(why), "limit of %u calls reached (max-calls)",
 			 kd.conf.max_calls);
@@ -292,7 +439,8 @@ static void refuse(int fd, const char *name, const char *why)
 {
 	struct cp_buf *e = mon_begin("conn_refused");
 
-	warn("%s: refused: %s", name, why);
+	if (log_peer_ok())
+		warn("%s: refused: %s", name, why);
 	close(fd);
 	kd.conns_refused++;
 	if (e) {
@@ -327,40 +475,62 @@ static void conn_event_accepted(const struct conn *c)
 	mon_send(e);
 }
 
-void conn_accept(void)
+/*
+ * The table is full: make room by closing the handshaken connection that
+ * has gone longest without a call, if there is one.  A peer that connects,
+ * shakes hands and then does nothing holds no slot a client needs; one
+ * that does not shake hands is gone after handshake-timeout anyway.
+ */
+static bool evict_idle(void)
 {
-	struct sockaddr_in peer;
-	socklen_t len = sizeof(peer);
-	struct conn *c;
-	char name[32], why[160];
-	int fd, one = 1;
+	struct conn *c, *best = NULL;
+	char why[96];
 
-	fd = accept4(kd.listen_fd, (struct sockaddr *)&peer, &len,
-		     SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			warn("accept: %s", strerror(errno));
-		return;
+	for (c = kd.conns; c; c = c->next) {
+		if (c->closed || c->ctrl.role != PPTP_ROLE_PAC ||
+		    c->ctrl.ncalls || c->ctrl.state != PPTP_CTRL_ESTABLISHED)
+			continue;
+		if (!best || c->ctrl.idle_since < best->ctrl.idle_since)
+			best = c;
 	}
-	snprintf(name, sizeof(name), "%s:%u", inet_ntoa(peer.sin_addr),
-		 ntohs(peer.sin_port));
+	if (!best)
+		return false;
+	snprintf(why, sizeof(why),
+		 "evicted for a new connection: no call for %llu ms",
+		 (unsigned long long)(now_ms() - best->ctrl.idle_since));
+	pptp_ctrl_stop(&best->ctrl, PPTP_STOP_NONE, now_ms());
+	pptp_ctrl_abort(&best->ctrl, why);
+	conn_flush(best);
+	return true;
+}
+
+int conn_add(int fd, const struct sockaddr_in *peer)
+{
+	socklen_t len;
+	struct conn *c;
+	char name[32], why[160], a[INET_ADDRSTRLEN];
+	int one = 1;
+
+	snprintf(name, sizeof(name), "%s:%u",
+		 ipstr(peer->sin_addr.s_addr, a), ntohs(peer->sin_port));
 	if (kd.stopping) {
 		close(fd);
-		return;
+		return -1;
 	}
-	if (kd.nconns >= kd.conf.max_conns) {
+	/* closed ones are freed after this batch: they count no more */
+	if (kd.nconns - nclosed >= kd.conf.max_conns && !evict_idle()) {
 		snprintf(why, sizeof(why),
 			 "limit of %u control connections reached (connections)",
 			 kd.conf.max_conns);
 		refuse(fd, name, why);
-		return;
+		return -1;
 	}
-	if (conns_from(peer.sin_addr.s_addr) >= kd.conf.max_per_source) {
+	if (conns_from(peer->sin_addr.s_addr) >= kd.conf.max_per_source) {
 		snprintf(why, sizeof(why),
 			 "limit of %u control connections from %s reached (max-per-source)",
-			 kd.conf.max_per_source, inet_ntoa(peer.sin_addr));
+			 kd.conf.max_per_source, a);
 		refuse(fd, name, why);
-		return;
+		return -1;
 	}
 	c = calloc(1, sizeof(*c));
 	if (c)
@@ -369,11 +539,11 @@ void conn_accept(void)
 		if (c)
 			free(c);
 		refuse(fd, name, "out of memory");
-		return;
+		return -1;
 	}
 	c->ev.kind = EV_CONN;
 	c->fd = fd;
-	c->peer = peer;
+	c->peer = *peer;
 	c->new_slot = -1;
 	len = sizeof(c->local);
 	getsockname(fd, (struct sockaddr *)&c->local, &len);
@@ -385,12 +555,29 @@ void conn_accept(void)
 		free(c->calls);
 		free(c);
 		refuse(fd, name, "cannot set up the connection");
-		return;
+		return -1;
 	}
 	conn_link(c);
 	kd.conns_accepted++;
 	info("%s: control connection accepted (%u open)", c->name, kd.nconns);
 	conn_event_accepted(c);
+	return 0;
+}
+
+void conn_accept(void)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	int fd;
+
+	fd = accept4(kd.listen_fd, (struct sockaddr *)&peer, &len,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			warn("accept: %s", strerror(errno));
+		return;
+	}
+	conn_add(fd, &peer);
 }
 
 /* Before pptp_ctrl_input(): it forgets when the request went out. */
@@ -413,8 +600,11 @@ static bool take_msg(const struct pptp_msg *m, void *arg)
 	dbg("%s: received %s", c->name, pptp_type_abbrev(m->type));
 	count_echo(c, m);
 	pptp_ctrl_input(&c->ctrl, m, now_ms());
+	settle(c);
 	serve_new(c);
+	settle(c);
 	open_call(c);
+	settle(c);
 	return !c->closed;
 }
 
@@ -484,6 +674,7 @@ void conn_connect(void)
 		goto retry;
 	}
 	c->connecting = true;
+	c->connect_deadline = now_ms() + kd.conf.connect_ms;
 	c->want_out = true;
 	conn_link(c);
 	info("%s: connecting", c->name);
@@ -561,6 +752,20 @@ void conn_timers(uint64_t now)
 	for (c = kd.conns; c; c = c->next) {
 		if (c->closed)
 			continue;
+		if (c->connecting) {
+			/* a blackholed server: not the kernel's 2 minutes */
+			if (now < c->connect_deadline) {
+				if (c->connect_deadline < t)
+					t = c->connect_deadline;
+				continue;
+			}
+			warn("%s: connect: no answer within %u ms", c->name,
+			     kd.conf.connect_ms);
+			snprintf(c->last_log, sizeof(c->last_log),
+				 "connect timed out");
+			pptp_ctrl_abort(&c->ctrl, NULL);
+			continue;
+		}
 		n = pptp_ctrl_next_timer(&c->ctrl);
 		if (n <= now) {
 			pptp_ctrl_timer(&c->ctrl, now);

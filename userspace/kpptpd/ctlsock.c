@@ -104,15 +104,20 @@ int ctlsock_open(const char *path)
 		err("control socket: %s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * bind() makes the file with the socket's own mode less the umask:
+	 * 0600 set on the socket, never by a chmod() of the path, which
+	 * someone could have swapped for a link by then.
+	 */
 	old = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	if (fchmod(fd, 0600) || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		umask(old);
 		err("control socket %s: bind: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	umask(old);
-	if (chmod(path, 0600) || listen(fd, 16)) {
+	if (listen(fd, 16)) {
 		err("control socket %s: %s", path, strerror(errno));
 		unlink(path);
 		close(fd);

@@ -7,6 +7,7 @@
  *   conf.c   kpptpd.conf / pptpd.conf and the address pools
  *   reload.c SIGHUP: the configuration read again, applied to what is new
  *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
+ *   pppd.c   pppd processes: start, signal and reap through a pidfd
  *   pppdlog.c what pppd's log lines say (interface, user, addresses)
  *   log.c    log lines to stderr or syslog
  */
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "../lib/ctlproto.h"
@@ -26,6 +28,7 @@
 
 /* ---- log.c */
 void log_open(bool syslog, bool debug);
+void log_to_file(FILE *f);	/* tests: instead of stderr; NULL: nowhere */
 __attribute__((format(printf, 2, 3)))
 void log_msg(int prio, const char *fmt, ...);
 #define err(...)	log_msg(3, __VA_ARGS__)
@@ -56,7 +59,8 @@ struct daemon {
 	struct conn *conns;
 	unsigned int nconns;
 	struct call *calls;		/* every call, also dying ones */
-	unsigned int ncalls;		/* calls that count against limits */
+	struct call *dead_calls;	/* freed after the epoll batch */
+	unsigned int ncalls;		/* calls until pppd is reaped */
 	bool stopping;
 	uint64_t redial_at;		/* client role: next connect, or 0 */
 	/* for the control socket and reload */
@@ -82,8 +86,15 @@ const char *ipstr(uint32_t addr, char *buf);	/* INET_ADDRSTRLEN */
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/* ---- log.c: peer text made safe for one log line */
+/* @in with control characters, '\\' and bytes >= 0x7f as \xNN, in @out
+ * (truncated to @outlen); returns @out. */
+char *log_escape(const char *in, char *out, size_t outlen);
+
 /* ---- conn.c */
+#ifndef CONN_OUT_MAX
 #define CONN_OUT_MAX 65536	/* unsent bytes before we give up on a peer */
+#endif
 
 struct conn {
 	struct ev ev;
@@ -104,6 +115,12 @@ struct conn {
 	bool want_out;
 	bool connecting;		/* client role: connect() under way */
 	bool call_opened;		/* client role: our call was placed */
+	const char *abort_why;		/* abort once the state machine returns */
+	unsigned int npending;		/* calls with close_pending */
+	uint64_t connect_deadline;	/* client role: connect() gives up */
+	/* call setups this second (max-call-rate) */
+	uint64_t rate_sec;
+	unsigned int rate_n;
 	/* Echo: requests we sent, their replies, the peer's requests */
 	uint64_t echo_sent, echo_replies, echo_received;
 	int64_t echo_rtt_ms;		/* last round trip, -1 before one */
@@ -111,6 +128,9 @@ struct conn {
 };
 
 void conn_accept(void);
+/* Serve an accepted connection on @fd (nonblocking) from @peer; 0 or -1
+ * (refused, logged, @fd closed). */
+int conn_add(int fd, const struct sockaddr_in *peer);
 void conn_connect(void);		/* client role: to conf.connect */
 void conn_event(struct conn *c, uint32_t events);
 void conn_timers(uint64_t now);
@@ -126,6 +146,21 @@ void conn_call_disconnect(struct call *k);
 /* get: @c's keys, then its calls' */
 void conn_describe(const struct conn *c, struct cp_buf *b);
 
+/* ---- pppd.c */
+struct pppd_proc {
+	pid_t pid;		/* 0: none, or reaped */
+	int pidfd;		/* readable once pppd exited */
+	int outfd;		/* pppd's standard output, nonblocking */
+};
+
+/* fork + exec @argv[0] (an absolute path); 0, or -1 + errno. */
+int pppd_spawn(char *const argv[], struct pppd_proc *p);
+/* Through the pidfd (the pid only without pidfd_send_signal). */
+int pppd_signal(const struct pppd_proc *p, int sig);
+/* 1 and @status once pppd is reaped (pidfd closed, pid 0), 0 if it still
+ * runs and !@block. */
+int pppd_reap(struct pppd_proc *p, int *status, bool block);
+
 /* ---- call.c */
 struct call {
 	struct ev ev;
@@ -136,8 +171,10 @@ struct call {
 	int pool_idx;		/* address pair, or -1 */
 	uint32_t local_ip, remote_ip;	/* PPP addresses, network order */
 	uint32_t peer_addr;	/* the peer's IP (GRE), network order */
-	pid_t pid;		/* pppd, 0 if none */
-	int pidfd;
+	struct pppd_proc pppd;	/* pid 0 if none */
+	bool dead;		/* freed after the epoll batch: ignore events */
+	bool close_pending;	/* end the PPTP side once the state machine
+				 * returns (pppd failed to start) */
 	uint64_t started;
 	uint64_t created;
 	/* pppd's log lines (its standard output): what it tells us */
@@ -166,6 +203,7 @@ struct call *call_find(uint16_t id);	/* a live call (not dying) */
 void call_describe(const struct call *k, struct cp_buf *b);
 void call_sweep_stale(void);		/* startup: remove calls we owned */
 void call_kill_all(void);		/* shutdown */
+void call_reap(void);			/* free the calls that ended */
 
 /* ---- ctlsock.c */
 /* Bind @path; -1 (logged) if it cannot or another kpptpd answers there. */

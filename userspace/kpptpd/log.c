@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Log lines: to syslog (daemon facility) or to stderr with a timestamp.
+ * Every line is escaped: peers name themselves (host name, vendor) and
+ * pppd prints what it is sent, and neither may start a line of its own.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +12,14 @@
 #include "kpptpd.h"
 
 static bool use_syslog, debug_on;
+static FILE *out;	/* without syslog: stderr, or NULL for nowhere */
+static bool out_set;
+
+void log_to_file(FILE *f)
+{
+	out = f;
+	out_set = true;
+}
 
 void log_open(bool sys, bool debug)
 {
@@ -19,20 +29,48 @@ void log_open(bool sys, bool debug)
 		openlog("kpptpd", LOG_PID, LOG_DAEMON);
 }
 
+char *log_escape(const char *in, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!outlen)
+		return out;
+	for (; *in; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)ch;
+			continue;
+		}
+		if (o + 4 >= outlen)
+			break;
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[ch >> 4];
+		out[o++] = hex[ch & 15];
+	}
+	out[o] = '\0';
+	return out;
+}
+
 void log_msg(int prio, const char *fmt, ...)
 {
 	static const char *const level[] = {
 		"emerg", "alert", "crit", "error", "warning", "notice",
 		"info", "debug",
 	};
-	char line[1024];
+	char raw[1024], line[1024];
 	va_list ap;
 
 	if (prio == LOG_DEBUG && !debug_on)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	log_escape(raw, line, sizeof(line));
 	if (use_syslog) {
 		syslog(prio, "%s", line);
 	} else {
@@ -43,7 +81,11 @@ void log_msg(int prio, const char *fmt, ...)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld kpptpd[%s]: %s\n", when,
+		if (!out_set)
+			out = stderr;
+		if (!out)
+			return;
+		fprintf(out, "%s.%03ld kpptpd[%s]: %s\n", when,
 			ts.tv_nsec / 1000000, level[prio & 7], line);
 	}
 }

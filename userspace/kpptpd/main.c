@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* inherited as ignored, pppd would be reaped before we see it */
+	signal(SIGCHLD, SIG_DFL);
 	sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	kd.listen_ev.kind = EV_LISTEN;
 	kd.listen_fd = kd.conf.connect ? -1 :
@@ -263,6 +265,7 @@ int main(int argc, char **argv)
 		conn_timers(now_ms());
 		ctlsock_timers(now_ms());
 		conn_reap();
+		call_reap();
 		ctlsock_reap();
 		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
 			conn_connect();

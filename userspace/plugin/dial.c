@@ -137,7 +137,9 @@ static int call_new(struct kpptp_nl *nl, const struct kpptp_dial *d)
 		cfg.flags = KPPTP_F_NO_REORDER;
 	} else if (d->timeout_us > 0) {
 		cfg.set |= KPPTP_CFG(KPPTP_A_REORDER_TIMEOUT);
-		cfg.reorder_timeout_ms = (uint32_t)(d->timeout_us + 999) / 1000;
+		/* rounded up, without overflowing near INT_MAX */
+		cfg.reorder_timeout_ms = (uint32_t)(d->timeout_us / 1000) +
+					 (d->timeout_us % 1000 != 0);
 		if (cfg.reorder_timeout_ms > REORDER_MAX_MS)
 			cfg.reorder_timeout_ms = REORDER_MAX_MS;
 	}

@@ -21,6 +21,7 @@ void pptp_ctrl_cfg_default(struct pptp_ctrl_cfg *cfg)
 	cfg->call_ms = 30000;
 	cfg->stop_ms = 5000;
 	cfg->max_calls = 16;
+	cfg->max_invalid = 20;
 	cfg->window = 64;
 	cfg->ppd = 0;
 	strcpy(cfg->host, "kpptp");
@@ -80,6 +81,33 @@ static void say(struct pptp_ctrl *c, bool warn, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(a.text, sizeof(a.text), fmt, ap);
 	va_end(ap);
+	emit(c, &a);
+}
+
+/*
+ * A message that makes no sense where it came (an unknown call ID, the
+ * wrong state or role): counted, and only the first few logged, so that a
+ * peer cannot fill the log; pptp_ctrl_input() closes the connection once
+ * there were cfg.max_invalid.
+ */
+#define INVALID_LOGGED 5
+
+__attribute__((format(printf, 2, 3)))
+static void bogus(struct pptp_ctrl *c, const char *fmt, ...)
+{
+	struct pptp_act a = { .type = PPTP_ACT_LOG, .slot = -1, .warn = true };
+	va_list ap;
+	int n;
+
+	if (++c->ninvalid > INVALID_LOGGED)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(a.text, sizeof(a.text), fmt, ap);
+	va_end(ap);
+	if (c->ninvalid == INVALID_LOGGED && n >= 0 &&
+	    (size_t)n < sizeof(a.text))
+		snprintf(a.text + n, sizeof(a.text) - (size_t)n,
+			 " (further ones not logged)");
 	emit(c, &a);
 }
 
@@ -316,21 +344,37 @@ void pptp_ctrl_call_created(struct pptp_ctrl *c, int slot, uint16_t local_id,
 	call_act(c, PPTP_ACT_CALL_UP, slot);
 }
 
-void pptp_ctrl_call_refused(struct pptp_ctrl *c, int slot, const char *why)
+static void call_refuse(struct pptp_ctrl *c, int slot, bool decline,
+			const char *why)
 {
 	struct pptp_call *k;
+	uint8_t result;
 
 	if (!slot_ok(c, slot) || c->calls[slot].state != PPTP_CALL_WAIT_KERNEL)
 		return;
 	k = &c->calls[slot];
 	say(c, true, "call from peer call ID %u refused: %s", k->peer_id, why);
 	k->local_id = 0;
-	reply_call(c, k, k->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_GENERAL,
-		   PPTP_ERR_NO_RESOURCE);
+	if (decline)
+		result = k->incoming ? PPTP_ICRP_REFUSED : PPTP_OCRP_REFUSED;
+	else
+		result = k->incoming ? PPTP_ICRP_GENERAL : PPTP_OCRP_GENERAL;
+	reply_call(c, k, result,
+		   decline ? PPTP_ERR_NONE : PPTP_ERR_NO_RESOURCE);
 	/* the caller made nothing: no CALL_DOWN */
 	k->state = PPTP_CALL_FREE;
 	if (--c->ncalls == 0)
 		c->idle_since = c->last_rx;
+}
+
+void pptp_ctrl_call_refused(struct pptp_ctrl *c, int slot, const char *why)
+{
+	call_refuse(c, slot, false, why);
+}
+
+void pptp_ctrl_call_declined(struct pptp_ctrl *c, int slot, const char *why)
+{
+	call_refuse(c, slot, true, why);
 }
 
 int pptp_ctrl_call_open(struct pptp_ctrl *c, uint16_t local_id, uint64_t now)
@@ -411,7 +455,7 @@ static void on_sccrq(struct pptp_ctrl *c, const struct pptp_msg *m,
 	struct pptp_msg r;
 
 	if (c->role != PPTP_ROLE_PAC || c->state != PPTP_CTRL_WAIT_SCCRQ) {
-		say(c, true, "unexpected SCCRQ in state %s: ignored",
+		bogus(c, "unexpected SCCRQ in state %s: ignored",
 		     pptp_ctrl_state_name(c->state));
 		return;
 	}
@@ -439,7 +483,7 @@ static void on_sccrp(struct pptp_ctrl *c, const struct pptp_msg *m,
 		     uint64_t now)
 {
 	if (c->role != PPTP_ROLE_PNS || c->state != PPTP_CTRL_WAIT_SCCRP) {
-		say(c, true, "unexpected SCCRP in state %s: ignored",
+		bogus(c, "unexpected SCCRP in state %s: ignored",
 		     pptp_ctrl_state_name(c->state));
 		return;
 	}
@@ -469,14 +513,14 @@ static void on_call_request(struct pptp_ctrl *c, const struct pptp_msg *m,
 	int slot;
 
 	if ((c->role == PPTP_ROLE_PAC) == incoming) {
-		say(c, true, "refused %s: not valid for our role",
+		bogus(c, "refused %s: not valid for our role",
 		     pptp_type_abbrev(m->type));
 		reply_call(c, &tmp, incoming ? PPTP_ICRP_GENERAL :
 			   PPTP_OCRP_GENERAL, PPTP_ERR_BAD_FORMAT);
 		return;
 	}
 	if (find_by(c, true, peer_id) >= 0) {
-		say(c, true, "refused %s: peer call ID %u already in use",
+		bogus(c, "refused %s: peer call ID %u already in use",
 		     pptp_type_abbrev(m->type), peer_id);
 		reply_call(c, &tmp, incoming ? PPTP_ICRP_GENERAL :
 			   PPTP_OCRP_GENERAL, PPTP_ERR_BAD_VALUE);
@@ -512,7 +556,7 @@ static void on_ocrp(struct pptp_ctrl *c, const struct pptp_msg *m,
 	struct pptp_call *k;
 
 	if (slot < 0 || c->calls[slot].state != PPTP_CALL_WAIT_OCRP) {
-		say(c, true, "OCRP for unknown call ID %u: ignored",
+		bogus(c, "OCRP for unknown call ID %u: ignored",
 		     m->ocrp.peer_call_id);
 		return;
 	}
@@ -539,7 +583,7 @@ static void on_icrp(struct pptp_ctrl *c, const struct pptp_msg *m,
 	struct pptp_msg r;
 
 	if (slot < 0 || c->calls[slot].state != PPTP_CALL_WAIT_ICRP) {
-		say(c, true, "ICRP for unknown call ID %u: ignored",
+		bogus(c, "ICRP for unknown call ID %u: ignored",
 		     m->icrp.peer_call_id);
 		return;
 	}
@@ -571,7 +615,7 @@ static void on_iccn(struct pptp_ctrl *c, const struct pptp_msg *m)
 	struct pptp_call *k;
 
 	if (slot < 0 || c->calls[slot].state != PPTP_CALL_WAIT_ICCN) {
-		say(c, true, "ICCN for unknown call ID %u: ignored",
+		bogus(c, "ICCN for unknown call ID %u: ignored",
 		     m->iccn.peer_call_id);
 		return;
 	}
@@ -590,7 +634,7 @@ static void on_ccrq(struct pptp_ctrl *c, const struct pptp_msg *m,
 	int slot = find_by(c, true, m->ccrq.call_id);
 
 	if (slot < 0) {
-		say(c, true, "CCRQ for unknown peer call ID %u: ignored",
+		bogus(c, "CCRQ for unknown peer call ID %u: ignored",
 		     m->ccrq.call_id);
 		return;
 	}
@@ -607,7 +651,7 @@ static void on_cdn(struct pptp_ctrl *c, const struct pptp_msg *m,
 	int slot = find_by(c, true, m->cdn.call_id);
 
 	if (slot < 0) {
-		say(c, true, "CDN for unknown peer call ID %u: ignored",
+		bogus(c, "CDN for unknown peer call ID %u: ignored",
 		     m->cdn.call_id);
 		return;
 	}
@@ -673,6 +717,10 @@ void pptp_ctrl_input(struct pptp_ctrl *c, const struct pptp_msg *m,
 	case PPTP_ICRQ:
 		if (c->state == PPTP_CTRL_ESTABLISHED)
 			on_call_request(c, m, now);
+		else
+			bogus(c, "%s in state %s: ignored",
+			      pptp_type_abbrev(m->type),
+			      pptp_ctrl_state_name(c->state));
 		break;
 	case PPTP_OCRP:
 		on_ocrp(c, m, now);
@@ -698,6 +746,15 @@ void pptp_ctrl_input(struct pptp_ctrl *c, const struct pptp_msg *m,
 	case PPTP_SLI:
 		/* ACCMs are pppd's business; sync framing ignores them */
 		break;
+	}
+	if (c->cfg.max_invalid && c->ninvalid >= c->cfg.max_invalid &&
+	    c->state != PPTP_CTRL_CLOSED) {
+		char why[96];
+
+		snprintf(why, sizeof(why),
+			 "%u messages that made no sense (max-invalid-messages)",
+			 c->ninvalid);
+		pptp_ctrl_abort(c, why);
 	}
 }
 

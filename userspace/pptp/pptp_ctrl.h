@@ -72,6 +72,8 @@ struct pptp_ctrl_cfg {
 	uint32_t call_ms;	/* call setup and clear replies within */
 	uint32_t stop_ms;	/* StopCCRP within */
 	unsigned int max_calls;	/* per control connection */
+	unsigned int max_invalid; /* messages that make no sense before
+				   * the connection is closed; 0 no limit */
 	uint16_t window;	/* our receive window, packets */
 	uint16_t ppd;		/* our packet processing delay, 1/10 s */
 	char host[PPTP_STR_LEN + 1];
@@ -115,6 +117,7 @@ struct pptp_ctrl {
 	uint64_t echo_sent;
 	uint16_t next_serial;
 	unsigned int ncalls;
+	unsigned int ninvalid;	/* messages that made no sense */
 	struct pptp_call *calls;	/* cfg.max_calls slots */
 	char peer_host[PPTP_STR_LEN + 1];
 	char peer_vendor[PPTP_STR_LEN + 1];
@@ -140,6 +143,8 @@ uint64_t pptp_ctrl_next_timer(const struct pptp_ctrl *c);
 void pptp_ctrl_call_created(struct pptp_ctrl *c, int slot, uint16_t local_id,
 			    uint64_t now);
 void pptp_ctrl_call_refused(struct pptp_ctrl *c, int slot, const char *why);
+/* The same with "Do Not Accept" (OCRP/ICRP): we take no such calls. */
+void pptp_ctrl_call_declined(struct pptp_ctrl *c, int slot, const char *why);
 /* Place a call (PNS: OCRQ; PAC: ICRQ) with our @local_id; the slot or -1. */
 int pptp_ctrl_call_open(struct pptp_ctrl *c, uint16_t local_id, uint64_t now);
 /* PPP on @slot ended here: tell the peer, the call goes down. */

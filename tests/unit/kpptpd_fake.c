@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The edges of kpptpd faked for its connection and call code: see
+ * kpptpd_fake.h.  Kernel call IDs are handed out from 1 and remembered in a
+ * bitmap; pppd "processes" are numbers that exit when told to.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kpptpd_fake.h"
+
+struct daemon kd;
+uint64_t fake_now = 1000000;
+unsigned int fake_kernel_calls, fake_calls_made, fake_call_down_events;
+unsigned int fake_pppd_running;
+bool fake_spawn_fails;
+unsigned int fake_last_recv_window;
+
+static bool kernel_live[65536];
+static uint16_t next_id;
+static pid_t next_pid = 1000;
+static struct kpptp_nl_error nl_err;
+
+/* ---- main.c */
+uint64_t now_ms(void)
+{
+	return fake_now;
+}
+
+int ev_add(int fd, uint32_t events, struct ev *ev)
+{
+	(void)fd, (void)events, (void)ev;
+	return 0;
+}
+
+int ev_mod(int fd, uint32_t events, struct ev *ev)
+{
+	(void)fd, (void)events, (void)ev;
+	return 0;
+}
+
+const char *ipstr(uint32_t addr, char *buf)
+{
+	struct in_addr in = { addr };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+/* ---- ctlsock.c: nobody listens, but the events are counted */
+struct cp_buf *mon_begin(const char *name)
+{
+	if (!strcmp(name, "call_down"))
+		fake_call_down_events++;
+	return NULL;
+}
+
+void mon_send(struct cp_buf *b)
+{
+	(void)b;
+}
+
+/* ---- lib/nl.c */
+const struct kpptp_nl_error *kpptp_nl_error(const struct kpptp_nl *nl)
+{
+	(void)nl;
+	return &nl_err;
+}
+
+int kpptp_call_new(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg,
+		   struct kpptp_call_info *info)
+{
+	unsigned int i;
+
+	(void)nl;
+	for (i = 0; i < 65535; i++) {
+		if (!++next_id)
+			next_id = 1;
+		if (!kernel_live[next_id])
+			break;
+	}
+	if (kernel_live[next_id])
+		return -EBUSY;
+	kernel_live[next_id] = true;
+	fake_last_recv_window = cfg->recv_window;
+	fake_kernel_calls++;
+	fake_calls_made++;
+	memset(info, 0, sizeof(*info));
+	info->cfg = *cfg;
+	info->cfg.id = next_id;
+	return 0;
+}
+
+int kpptp_call_set(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg)
+{
+	(void)nl;
+	return kernel_live[cfg->id] ? 0 : -ENOENT;
+}
+
+int kpptp_call_del(struct kpptp_nl *nl, uint16_t id)
+{
+	(void)nl;
+	if (!kernel_live[id])
+		return -ENOENT;
+	kernel_live[id] = false;
+	fake_kernel_calls--;
+	return 0;
+}
+
+int kpptp_call_get(struct kpptp_nl *nl, uint16_t id,
+		   struct kpptp_call_info *info)
+{
+	(void)nl, (void)id, (void)info;
+	return -ENOENT;
+}
+
+/* ---- pppd.c */
+int pppd_spawn(char *const argv[], struct pppd_proc *p)
+{
+	(void)argv;
+	p->pid = 0;
+	p->pidfd = p->outfd = -1;
+	if (fake_spawn_fails) {
+		errno = EAGAIN;
+		return -1;
+	}
+	p->pid = next_pid++;
+	fake_pppd_running++;
+	return 0;
+}
+
+/* A pidfd of -2: told to exit (fake_pppd_exit()), may be reaped. */
+int pppd_signal(const struct pppd_proc *p, int sig)
+{
+	(void)p, (void)sig;
+	return 0;
+}
+
+int pppd_reap(struct pppd_proc *p, int *status, bool block)
+{
+	if (!p->pid)
+		return 1;
+	if (p->pidfd != -2 && !block)
+		return 0;
+	if (status)
+		*status = 0;
+	p->pid = 0;
+	p->pidfd = -1;
+	fake_pppd_running--;
+	return 1;
+}
+
+void fake_pppd_exit(struct call *k)
+{
+	if (!k->pppd.pid || k->dead)
+		return;
+	k->pppd.pidfd = -2;
+	call_event(k);
+}
+
+/* ---- the daemon */
+int fake_daemon_init(const char *text)
+{
+	char err[512];
+
+	/* kpptpd's log lines only with KPPTP_TEST_LOG=1 */
+	if (!getenv("KPPTP_TEST_LOG"))
+		log_to_file(NULL);
+	memset(&kd, 0, sizeof(kd));
+	memset(kernel_live, 0, sizeof(kernel_live));
+	fake_kernel_calls = fake_calls_made = fake_call_down_events = 0;
+	fake_pppd_running = 0;
+	fake_spawn_fails = false;
+	fake_now += 60000;	/* the log throttle is full again */
+	conf_init(&kd.conf);
+	free(kd.conf.state_file);
+	kd.conf.state_file = strdup("");
+	kd.epfd = -1;
+	kd.listen_fd = -1;
+	if (conf_parse(&kd.conf, "fake.conf", text ? text : "", err,
+		       sizeof(err))) {
+		printf("    %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+void fake_daemon_free(void)
+{
+	struct conn *c;
+
+	for (c = kd.conns; c; c = c->next)
+		pptp_ctrl_abort(&c->ctrl, NULL);
+	conn_reap();
+	while (kd.calls) {
+		struct call *k = kd.calls;
+
+		k->pppd.pidfd = -2;
+		if (k->pppd.pid)
+			call_event(k);
+		else if (k->conn)
+			call_down(k);
+		else
+			break;		/* a leak: the test's counts show it */
+	}
+	call_reap();
+	conf_free(&kd.conf);
+}
+
+int fake_connect(uint32_t src, struct conn **c)
+{
+	struct sockaddr_in peer = {
+		.sin_family = AF_INET,
+		.sin_port = htons(40000),
+		.sin_addr.s_addr = src ? src : htonl(0x0a000001),
+	};
+	int sv[2], small = 1;
+
+	*c = NULL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+		       sv))
+		return -1;
+	/* a peer that does not read fills it soon */
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	if (conn_add(sv[0], &peer)) {
+		close(sv[1]);
+		return -1;
+	}
+	*c = kd.conns;
+	return sv[1];
+}
+
+void fake_batch_end(void)
+{
+	conn_reap();
+	call_reap();
+}
+
+unsigned int fake_ncalls_listed(void)
+{
+	unsigned int n = 0;
+	struct call *k;
+
+	for (k = kd.calls; k; k = k->next)
+		n++;
+	return n;
+}

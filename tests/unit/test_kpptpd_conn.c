@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpd/conn.c and call.c with the state machine, against a peer played
+ * here over a socketpair; the kernel and pppd are faked (kpptpd_fake.c).
+ * Limits on calls and their rate, idle connections, hostile text and
+ * nonsense, sends that overflow, and call lifetimes.  Built with
+ * CONN_OUT_MAX 1024 (and with ASan where the compiler has it).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kpptpd_fake.h"
+#include "unit.h"
+
+#define MAXMSG 256
+
+static struct pptp_msg rx[MAXMSG];	/* what the peer received */
+static unsigned int nrx;
+static bool rx_eof;
+
+static struct pptp_msg msg(unsigned int type)
+{
+	struct pptp_msg m;
+
+	pptp_msg_init(&m, type);
+	return m;
+}
+
+static void put(int fd, const struct pptp_msg *m)
+{
+	uint8_t buf[PPTP_MSG_MAX];
+	size_t n = pptp_msg_encode(m, buf, sizeof(buf));
+
+	CHECK(n && write(fd, buf, n) == (ssize_t)n);
+}
+
+/* The peer sends @m; the daemon reads it (one epoll event). */
+static void peer_send(int fd, struct conn *c, const struct pptp_msg *m)
+{
+	put(fd, m);
+	conn_event(c, EPOLLIN);
+}
+
+/* Everything the daemon sent so far, in rx[]. */
+static void peer_read(int fd)
+{
+	static uint8_t buf[1 << 16];
+	size_t len = 0, off = 0;
+	ssize_t n;
+
+	nrx = 0;
+	rx_eof = false;
+	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	if (n == 0)
+		rx_eof = true;
+	while (off < len && nrx < MAXMSG) {
+		struct pptp_msg_error e;
+		int r = pptp_msg_decode(buf + off, len - off, &rx[nrx], &e);
+
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+		nrx++;
+	}
+}
+
+static const struct pptp_msg *got(unsigned int type)
+{
+	unsigned int i;
+
+	for (i = 0; i < nrx; i++)
+		if (rx[i].type == type)
+			return &rx[i];
+	return NULL;
+}
+
+static struct pptp_msg sccrq(const char *host)
+{
+	struct pptp_msg m = msg(PPTP_SCCRQ);
+
+	m.sccrq.version = PPTP_VERSION;
+	snprintf(m.sccrq.host, sizeof(m.sccrq.host), "%s", host);
+	return m;
+}
+
+static struct pptp_msg ocrq(uint16_t id)
+{
+	struct pptp_msg m = msg(PPTP_OCRQ);
+
+	m.ocrq.call_id = id;
+	m.ocrq.bearer = 3;
+	m.ocrq.framing = 3;
+	m.ocrq.window = 32;
+	return m;
+}
+
+static struct pptp_msg ccrq(uint16_t id)
+{
+	struct pptp_msg m = msg(PPTP_CCRQ);
+
+	m.ccrq.call_id = id;
+	return m;
+}
+
+/* A handshaken connection from @src (0: 10.0.0.1); the peer's fd. */
+static int up(uint32_t src, struct conn **c)
+{
+	struct pptp_msg m = sccrq("client");
+	int fd = fake_connect(src, c);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return -1;
+	peer_send(fd, *c, &m);
+	peer_read(fd);
+	CHECK(got(PPTP_SCCRP) && got(PPTP_SCCRP)->sccrp.result == PPTP_SCCRP_OK);
+	return fd;
+}
+
+/* The peer asks for call @id: the OCRP's result (0: no reply). */
+static unsigned int call(int fd, struct conn *c, uint16_t id)
+{
+	struct pptp_msg m = ocrq(id);
+
+	peer_send(fd, c, &m);
+	peer_read(fd);
+	return got(PPTP_OCRP) ? got(PPTP_OCRP)->ocrp.result : 0;
+}
+
+static void clear(int fd, struct conn *c, uint16_t id)
+{
+	struct pptp_msg m = ccrq(id);
+
+	peer_send(fd, c, &m);
+	peer_read(fd);
+	CHECK(got(PPTP_CDN) != NULL);
+}
+
+static struct call *call_of(uint16_t peer_id)
+{
+	struct call *k;
+
+	for (k = kd.calls; k; k = k->next)
+		if (k->conn && k->conn->ctrl.calls[k->slot].peer_id == peer_id)
+			return k;
+	return NULL;
+}
+
+/* Counts agree with the lists, and nothing wrapped. */
+static void check_counts(void)
+{
+	CHECK(kd.ncalls == fake_ncalls_listed());
+	CHECK(kd.ncalls <= kd.conf.max_calls + 1000);
+}
+
+/* ------------------------------------------------------------ 4.1 */
+
+TEST(call_counts_until_pppd_reaped)
+{
+	struct conn *c;
+	struct call *k;
+	int fd;
+
+	CHECK(fake_daemon_init("max-calls 1\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	k = call_of(1);
+	CHECK(k && k->pppd.pid && fake_pppd_running == 1);
+	clear(fd, c, 1);
+	fake_batch_end();
+	/* pppd was told to stop but runs: the call still counts */
+	CHECK(kd.ncalls == 1 && fake_pppd_running == 1);
+	CHECK(call(fd, c, 2) == PPTP_OCRP_GENERAL);
+	CHECK(got(PPTP_OCRP)->ocrp.error == PPTP_ERR_NO_RESOURCE);
+	CHECK(fake_pppd_running == 1);
+	fake_now += 2000;
+	fake_pppd_exit(k);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0 && fake_pppd_running == 0);
+	CHECK(call(fd, c, 3) == PPTP_OCRP_CONNECTED);
+	check_counts();
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(call_setups_limited_per_connection)
+{
+	struct conn *c;
+	int fd, i;
+
+	CHECK(fake_daemon_init("max-call-rate 3\nmax-calls-per-source 0\n") == 0);
+	fd = up(0, &c);
+	for (i = 1; i <= 3; i++) {
+		CHECK(call(fd, c, (uint16_t)i) == PPTP_OCRP_CONNECTED);
+		clear(fd, c, (uint16_t)i);
+		fake_pppd_exit(kd.calls);
+		fake_batch_end();
+	}
+	CHECK(call(fd, c, 4) == PPTP_OCRP_GENERAL);
+	CHECK(fake_calls_made == 3);
+	fake_now += 1000;
+	CHECK(call(fd, c, 5) == PPTP_OCRP_CONNECTED);
+	CHECK(fake_calls_made == 4);
+	check_counts();
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(call_setups_limited_per_source)
+{
+	struct conn *c1, *c2, *c3;
+	int fd1, fd2, fd3;
+
+	CHECK(fake_daemon_init("max-call-rate 0\nmax-calls-per-source 3\n") == 0);
+	fd1 = up(0, &c1);
+	fd2 = up(0, &c2);
+	fd3 = up(htonl(0x0a000003), &c3);
+	CHECK(call(fd1, c1, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd1, c1, 2) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd2, c2, 3) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd2, c2, 4) == PPTP_OCRP_GENERAL);
+	/* another source is not held back */
+	CHECK(call(fd3, c3, 5) == PPTP_OCRP_CONNECTED);
+	fake_now += 1000;
+	CHECK(call(fd2, c2, 6) == PPTP_OCRP_CONNECTED);
+	close(fd1);
+	close(fd2);
+	close(fd3);
+	fake_daemon_free();
+}
+
+TEST(rate_limit_defaults)
+{
+	CHECK(fake_daemon_init("") == 0);
+	CHECK(kd.conf.max_call_rate == 5 && kd.conf.max_calls_per_source == 10);
+	CHECK(kd.conf.ctrl.idle_ms == 60000 && kd.conf.ctrl.max_invalid == 20);
+	CHECK(kd.conf.connect_ms == 10000);
+	fake_daemon_free();
+}
+
+/* ------------------------------------------------------------ 4.2 */
+
+TEST(idle_connection_closed_by_default)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("echo-interval 0\n") == 0);
+	fd = up(0, &c);
+	fake_now += 59000;
+	conn_timers(fake_now);
+	peer_read(fd);
+	CHECK(!got(PPTP_STOPCCRQ) && !c->closed);
+	fake_now += 1000;
+	conn_timers(fake_now);
+	peer_read(fd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	fake_now += 5000;
+	conn_timers(fake_now);
+	CHECK(c->closed);
+	fake_batch_end();
+	CHECK(kd.nconns == 0);
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(full_table_evicts_longest_idle)
+{
+	struct conn *a, *b, *n, *busy;
+	int fa, fb, fn, fbusy;
+
+	CHECK(fake_daemon_init("connections 2\nmax-per-source 10\n") == 0);
+	fa = up(0, &a);
+	fake_now += 5000;
+	fb = up(0, &b);
+	fake_now += 1000;
+	fn = fake_connect(0, &n);
+	CHECK(fn >= 0 && n);
+	CHECK(a->closed && !b->closed);
+	CHECK_HAS(a->last_log, "evicted for a new connection");
+	fake_batch_end();
+	peer_read(fa);
+	CHECK(got(PPTP_STOPCCRQ) && rx_eof);
+	CHECK(kd.nconns == 2);
+	if (fn < 0 || !n) {
+		fake_daemon_free();
+		return;
+	}
+	/* a connection with a call is never evicted */
+	close(fn);
+	conn_event(n, EPOLLIN);
+	fake_batch_end();
+	fbusy = up(0, &busy);
+	CHECK(call(fbusy, busy, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fb, b, 2) == PPTP_OCRP_CONNECTED);
+	CHECK(fake_connect(0, &n) < 0);
+	CHECK(!busy->closed && !b->closed);
+	close(fa);
+	close(fb);
+	close(fbusy);
+	fake_daemon_free();
+}
+
+/* ------------------------------------------------------------ 4.3 */
+
+static char logbuf[65536];
+
+/* Log lines while @fn runs, in logbuf. */
+static void capture(void (*fn)(void))
+{
+	FILE *f = tmpfile();
+	size_t n;
+
+	log_to_file(f);
+	fn();
+	log_to_file(getenv("KPPTP_TEST_LOG") ? stderr : NULL);
+	rewind(f);
+	n = fread(logbuf, 1, sizeof(logbuf) - 1, f);
+	logbuf[n] = '\0';
+	fclose(f);
+}
+
+static unsigned int lines(const char *s)
+{
+	unsigned int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static unsigned int count(const char *s, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((s = strstr(s, needle))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+TEST(log_escape_control_characters)
+{
+	char out[64];
+
+	CHECK_STR(log_escape("a\nb\r\x01\x7f\\z", out, sizeof(out)),
+		  "a\\x0ab\\x0d\\x01\\x7f\\x5cz");
+	CHECK_STR(log_escape("abc\n", out, 6), "abc");
+	CHECK_STR(log_escape("ok", out, sizeof(out)), "ok");
+}
+
+static void evil_host(void)
+{
+	struct conn *c;
+	struct pptp_msg m = sccrq("evil\nkpptpd[info]: forged line");
+	int fd;
+
+	log_open(false, false);
+	fd = fake_connect(0, &c);
+	peer_send(fd, c, &m);
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(peer_host_name_escaped_in_log)
+{
+	CHECK(fake_daemon_init("") == 0);
+	capture(evil_host);
+	CHECK_HAS(logbuf, "peer host \"evil\\x0akpptpd[info]: forged line\"");
+	CHECK_HASNT(logbuf, "\nkpptpd[info]: forged");
+}
+
+static void nonsense(void)
+{
+	struct conn *c;
+	unsigned int i;
+	int fd;
+
+	log_open(false, false);
+	fd = up(0, &c);
+	for (i = 0; i < 30 && !c->closed; i++) {
+		struct pptp_msg m = msg(PPTP_CDN);
+
+		m.cdn.call_id = (uint16_t)(100 + i);
+		m.cdn.result = 1;
+		peer_send(fd, c, &m);
+	}
+	CHECK(c->closed && i == 20);
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(nonsense_closes_connection_and_is_not_all_logged)
+{
+	CHECK(fake_daemon_init("") == 0);
+	capture(nonsense);
+	CHECK_HAS(logbuf, "CDN for unknown peer call ID 100: ignored");
+	CHECK_HAS(logbuf, "20 messages that made no sense (max-invalid-messages)");
+	CHECK_HASNT(logbuf, "peer call ID 106");
+	CHECK(lines(logbuf) < 12);
+}
+
+/* one connection refused before the handshake */
+static void refused_early(void)
+{
+	struct pptp_msg m = ocrq(1);
+	struct conn *c;
+	int fd = fake_connect(0, &c);
+
+	peer_send(fd, c, &m);
+	close(fd);
+	fake_batch_end();
+}
+
+static void flood_lines(void)
+{
+	unsigned int i;
+
+	log_open(false, false);
+	for (i = 0; i < 200; i++)
+		refused_early();
+	fake_now += 10000;
+	refused_early();
+}
+
+TEST(peer_log_lines_rate_limited)
+{
+	CHECK(fake_daemon_init("") == 0);
+	capture(flood_lines);
+	/* 201 refusals: 50 at once, 10 a second after */
+	CHECK(count(logbuf, "OCRQ before Start-Control-Connection-Request") <= 60);
+	CHECK(count(logbuf, "OCRQ before Start-Control-Connection-Request") >= 50);
+	CHECK_HAS(logbuf, "log lines about peers left out");
+	fake_daemon_free();
+}
+
+/* ------------------------------------------------------------ 4.6, 4.7 */
+
+/* The send buffer nearly full: the next CDN does not fit, an echo reply
+ * still does. */
+static void nearly_full(int fd, struct conn *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < 200 && c->outlen <= CONN_OUT_MAX - 148; i++) {
+		struct pptp_msg m = msg(PPTP_ECHORQ);
+
+		m.echorq.id = i;
+		peer_send(fd, c, &m);
+	}
+	CHECK(c->outlen > CONN_OUT_MAX - 148 && !c->closed);
+}
+
+TEST(send_overflow_while_stopping_ends_each_call_once)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("pppd none\nmax-calls-per-connection 4\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 2) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 3) == PPTP_OCRP_CONNECTED);
+	CHECK(kd.ncalls == 3 && fake_call_down_events == 0);
+	nearly_full(fd, c);
+	/* kpptpctl conn disconnect: CDN for each call, StopCCRQ */
+	conn_disconnect(c);
+	CHECK(c->closed && c->ctrl.state == PPTP_CTRL_CLOSED);
+	CHECK(c->ctrl.ncalls == 0);
+	CHECK(fake_call_down_events == 3);
+	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0);
+	check_counts();
+	fake_batch_end();
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(send_overflow_in_reply_ends_each_call_once)
+{
+	struct conn *c;
+	struct pptp_msg m = ccrq(1);
+	int fd;
+
+	CHECK(fake_daemon_init("pppd none\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 2) == PPTP_OCRP_CONNECTED);
+	nearly_full(fd, c);
+	/* the CDN for this CCRQ overflows */
+	put(fd, &m);
+	conn_event(c, EPOLLIN);
+	CHECK(c->closed && c->ctrl.ncalls == 0);
+	CHECK(fake_call_down_events == 2 && kd.ncalls == 0);
+	check_counts();
+	fake_batch_end();
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(pppd_failing_to_start_ends_call_once)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("") == 0);
+	fd = up(0, &c);
+	fake_spawn_fails = true;
+	/* the OCRP went out: the call is then disconnected (CDN) */
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(got(PPTP_CDN) != NULL);
+	CHECK(fake_call_down_events == 1 && kd.ncalls == 0);
+	CHECK(c->ctrl.ncalls == 0 && !c->closed);
+	fake_spawn_fails = false;
+	CHECK(call(fd, c, 2) == PPTP_OCRP_CONNECTED);
+	check_counts();
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(call_lives_until_batch_end)
+{
+	struct conn *c;
+	struct call *k;
+	int fd;
+
+	CHECK(fake_daemon_init("") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	k = call_of(1);
+	CHECK(k != NULL);
+	fake_pppd_exit(k);
+	CHECK(kd.ncalls == 0 && fake_call_down_events == 1);
+	/* later events of the same batch name it: nothing happens */
+	CHECK(k->dead);
+	call_pppd_output(k);
+	call_event(k);
+	CHECK(kd.ncalls == 0 && kd.dead_calls == k);
+	fake_batch_end();
+	CHECK(kd.dead_calls == NULL);
+	check_counts();
+	close(fd);
+	fake_daemon_free();
+}
+
+/* ------------------------------------------------------------ 4.8 */
+
+TEST(window_after_reload_is_the_announced_one)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("window 64\n") == 0);
+	fd = up(0, &c);
+	/* a reload: new connections get window 10, this one keeps 64 */
+	kd.conf.ctrl.window = 10;
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(got(PPTP_OCRP)->ocrp.window == 64);
+	CHECK(fake_last_recv_window == 64);
+	close(fd);
+	fake_daemon_free();
+}
+
+TEST(state_file_not_written_through_a_link)
+{
+	char dir[] = "/tmp/kpptpd-test-XXXXXX", conf[512], path[300];
+	char victim[300], buf[64] = "";
+	struct stat st;
+	struct conn *c;
+	FILE *f;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/calls.new", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	fputs("precious\n", f);
+	fclose(f);
+	CHECK(symlink(victim, path) == 0);
+	snprintf(conf, sizeof(conf), "state-file %s/calls\n", dir);
+	CHECK(fake_daemon_init(conf) == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	f = fopen(victim, "r");
+	CHECK(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	CHECK_STR(buf, "precious\n");
+	snprintf(path, sizeof(path), "%s/calls", dir);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+	f = fopen(path, "r");
+	buf[0] = '\0';
+	CHECK(f && fgets(buf, sizeof(buf), f) != NULL);
+	if (f)
+		fclose(f);
+	CHECK(atoi(buf) == kd.calls->id);
+	close(fd);
+	fake_daemon_free();
+	unlink(path);
+	unlink(victim);
+	snprintf(path, sizeof(path), "%s/calls.new", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A TCP listener on 127.0.0.1 with a full accept queue when @full (a
+ * connect() to it then hangs), its port in *@port. */
+static int listener(bool full, uint16_t *port, int *filler)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	*filler = -1;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, full ? 0 : 4) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	*port = ntohs(sa.sin_port);
+	if (full) {
+		*filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CHECK(connect(*filler, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	}
+	return fd;
+}
+
+static bool client_conf(uint16_t port, const char *extra)
+{
+	char conf[256];
+
+	snprintf(conf, sizeof(conf), "connect 127.0.0.1\nport %u\n%s", port,
+		 extra);
+	return fake_daemon_init(conf) == 0;
+}
+
+TEST(client_connect_times_out)
+{
+	struct conn *c;
+	uint16_t port;
+	int lfd, filler;
+
+	lfd = listener(true, &port, &filler);
+	CHECK(lfd >= 0);
+	CHECK(client_conf(port, "connect-timeout 3\nredial 7\n"));
+	conn_connect();
+	c = kd.conns;
+	CHECK(c && c->connecting);
+	if (!c || !c->connecting) {
+		close(lfd);
+		return;
+	}
+	fake_now += 2999;
+	conn_timers(fake_now);
+	CHECK(!c->closed && conn_next_timer() == fake_now + 1);
+	fake_now += 1;
+	conn_timers(fake_now);
+	CHECK(c->closed);
+	CHECK_STR(c->last_log, "connect timed out");
+	fake_batch_end();
+	CHECK(kd.nconns == 0 && kd.redial_at == fake_now + 7000);
+	close(filler);
+	close(lfd);
+	fake_daemon_free();
+}
+
+TEST(client_declines_incoming_calls)
+{
+	struct pptp_msg m;
+	struct conn *c;
+	uint16_t port;
+	int lfd, fd, filler;
+
+	lfd = listener(false, &port, &filler);
+	CHECK(lfd >= 0);
+	CHECK(client_conf(port, "pppd none\n"));
+	conn_connect();
+	c = kd.conns;
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	CHECK(c && fd >= 0);
+	if (!c || fd < 0)
+		return;
+	conn_event(c, EPOLLOUT);
+	usleep(10000);
+	peer_read(fd);
+	CHECK(got(PPTP_SCCRQ) != NULL);
+	m = msg(PPTP_SCCRP);
+	m.sccrp.version = PPTP_VERSION;
+	m.sccrp.result = PPTP_SCCRP_OK;
+	peer_send(fd, c, &m);
+	usleep(10000);
+	peer_read(fd);
+	CHECK(got(PPTP_OCRQ) != NULL && fake_calls_made == 1);
+	m = msg(PPTP_ICRQ);
+	m.icrq.call_id = 77;
+	m.icrq.bearer = 3;
+	peer_send(fd, c, &m);
+	usleep(10000);
+	peer_read(fd);
+	CHECK(got(PPTP_ICRP) && got(PPTP_ICRP)->icrp.result == PPTP_ICRP_REFUSED);
+	CHECK(got(PPTP_ICRP) && got(PPTP_ICRP)->icrp.peer_call_id == 77);
+	CHECK(fake_calls_made == 1 && kd.ncalls == 1 && !c->closed);
+	close(fd);
+	close(lfd);
+	fake_daemon_free();
+}

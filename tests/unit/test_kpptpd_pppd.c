@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpd/pppd.c with real processes standing in for pppd: what the child
+ * inherits (signal mask and dispositions, descriptors), its output pipe,
+ * signals through the pidfd, reaping; and that kpptpd.conf wants pppd by
+ * absolute path.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kpptpd.h"
+#include "unit.h"
+
+/* All the child wrote to its standard output, once it exited. */
+static void output(struct pppd_proc *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+	int status;
+
+	CHECK(pppd_reap(p, &status, true) == 1);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	while (n < len - 1 && (r = read(p->outfd, buf + n, len - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	close(p->outfd);
+}
+
+/* The mask in "SigIgn:\t0000000000010000" (hex) of /proc status text. */
+static unsigned long long proc_mask(const char *status, const char *key)
+{
+	const char *p = strstr(status, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 16) : ~0ULL;
+}
+
+/* This binary as the child: its /proc status on stdout, then a moment
+ * alive, so that it is not gone before the parent has its pidfd. */
+__attribute__((constructor)) static void status_child(void)
+{
+	char buf[4096];
+	FILE *f;
+	size_t n;
+
+	if (!getenv("KPPTP_TEST_STATUS"))
+		return;
+	f = fopen("/proc/self/status", "r");
+	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fflush(stdout);
+	usleep(300000);
+	_exit(0);
+}
+
+TEST(child_gets_default_signals)
+{
+	char *argv[] = { "/proc/self/exe", NULL };
+	struct pppd_proc p;
+	sigset_t set, old;
+	char buf[8192];
+
+	/* as kpptpd might be started: SIGCHLD and SIGPIPE ignored, some
+	 * signals blocked */
+	signal(SIGCHLD, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	setenv("KPPTP_TEST_STATUS", "1", 1);
+	CHECK(pppd_spawn(argv, &p) == 0 && p.pid > 0 && p.pidfd >= 0);
+	unsetenv("KPPTP_TEST_STATUS");
+	/* kpptpd's main() does the same at its start: or nothing is reaped */
+	signal(SIGCHLD, SIG_DFL);
+	output(&p, buf, sizeof(buf));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	CHECK(!(proc_mask(buf, "SigIgn:") & (1ULL << (SIGCHLD - 1))));
+	CHECK(!(proc_mask(buf, "SigIgn:") & (1ULL << (SIGPIPE - 1))));
+	CHECK(proc_mask(buf, "SigBlk:") == 0);
+	CHECK(p.pid == 0 && p.pidfd == -1);
+}
+
+TEST(child_keeps_no_descriptors)
+{
+	char *argv[] = { "/bin/sh", "-c", "ls /proc/self/fd", NULL };
+	struct pppd_proc p;
+	char buf[512];
+	int fd = dup(1);
+
+	CHECK(pppd_spawn(argv, &p) == 0);
+	output(&p, buf, sizeof(buf));
+	close(fd);
+	/* 0, 1, 2 and ls's own directory descriptor */
+	CHECK_STR(buf, "0\n1\n2\n3\n");
+}
+
+TEST(signal_through_pidfd_and_reap)
+{
+	char *argv[] = { "/bin/sleep", "30", NULL };
+	struct pppd_proc p;
+	int status = 0;
+
+	CHECK(pppd_spawn(argv, &p) == 0);
+	CHECK(pppd_reap(&p, &status, false) == 0 && p.pid);
+	CHECK(pppd_signal(&p, SIGTERM) == 0);
+	CHECK(pppd_reap(&p, &status, true) == 1);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CHECK(p.pid == 0 && p.pidfd == -1);
+	/* reaped: nothing more to signal, and no pid to hit by mistake */
+	CHECK(pppd_signal(&p, SIGTERM) == 0);
+	close(p.outfd);
+}
+
+TEST(no_search_in_path)
+{
+	char *argv[] = { "sh", "-c", "true", NULL };
+	struct pppd_proc p;
+	int status = 0;
+
+	int err = dup(2), null = open("/dev/null", O_WRONLY);
+
+	/* a relative name is not looked up: exec fails, exit status 127
+	 * (and its complaint goes to /dev/null) */
+	dup2(null, 2);
+	CHECK(pppd_spawn(argv, &p) == 0);
+	dup2(err, 2);
+	close(err);
+	close(null);
+	CHECK(pppd_reap(&p, &status, true) == 1);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 127);
+	close(p.outfd);
+}
+
+TEST(conf_wants_absolute_pppd)
+{
+	struct conf c;
+	char err[256] = "";
+
+	conf_init(&c);
+	CHECK_STR(c.pppd, "/usr/sbin/pppd");
+	CHECK(conf_parse(&c, "t.conf", "pppd pppd\n", err, sizeof(err)) != 0);
+	CHECK_HAS(err, "not an absolute path");
+	conf_free(&c);
+	conf_init(&c);
+	CHECK(conf_parse(&c, "t.conf", "pppd /opt/ppp/sbin/pppd\n", err,
+			 sizeof(err)) == 0);
+	CHECK_STR(c.pppd, "/opt/ppp/sbin/pppd");
+	conf_free(&c);
+}
