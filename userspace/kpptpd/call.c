@@ -215,6 +215,10 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	argv[n++] = "kpptp_call";
 	argv[n++] = idbuf;
 	argv[n++] = "nodetach";
+	if (kd.conf.logwtmp) {	/* pptpd's wtmp plugin, as pptpd runs it */
+		argv[n++] = "plugin";
+		argv[n++] = kd.conf.logwtmp_plugin;
+	}
 	if (kd.conf.option) {
 		argv[n++] = "file";
 		argv[n++] = kd.conf.option;
@@ -228,6 +232,10 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	argv[n++] = "remotenumber";
 	argv[n++] = peer;
+	if (kd.conf.logwtmp) {
+		argv[n++] = "pptpd-original-ip";
+		argv[n++] = peer;
+	}
 	for (i = 0; i < kd.conf.nppp_args; i++)
 		argv[n++] = kd.conf.ppp_args[i];
 	argv[n] = NULL;
