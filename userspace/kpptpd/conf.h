@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kpptpd.conf: one directive per line, "keyword [value]", '#' comments.
- * pptpd.conf's common directives mean what they mean there (localip,
- * remoteip, listen, connections, option, stimeout, noipparam), so an
- * existing pptpd.conf works; see kpptpd.conf(5).  The address pools are
+ * Every pptpd.conf directive does what it does for pptpd, or is refused
+ * with what to do instead, so an existing pptpd.conf works; what kpptpd
+ * decided on its own is in notes[], logged at start; see kpptpd.conf(5).  The address pools are
  * here too: remoteip hands one address per call, localip pairs with it
  * (or is shared when it is a single address).
  */
