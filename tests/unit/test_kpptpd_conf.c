@@ -37,7 +37,8 @@ TEST(pptpd_conf_accepted)
 	CHECK_STR(errbuf, "");
 	CHECK_STR(c.option, "/etc/ppp/pptpd-options");
 	CHECK(c.local.n == 1 && c.remote.n == 6);
-	CHECK(c.remote.addr[4] == 0xc0a800ee && c.remote.addr[5] == 0xc0a800f5);
+	CHECK(c.remote.n == 6 && c.remote.addr[4] == 0xc0a800ee &&
+	      c.remote.addr[5] == 0xc0a800f5);
 	CHECK(c.listen == inet_addr("10.0.0.2"));
 	CHECK(c.max_conns == 7);
 	CHECK(c.ctrl.handshake_ms == 15000);
@@ -114,8 +115,10 @@ TEST(pptpd_default_pools)
 	/* Debian's pptpd.conf has localip and remoteip commented out */
 	CHECK(parse(&c, "option /etc/ppp/pptpd-options\nlogwtmp\n") == 0);
 	CHECK(c.local.n == 100 && c.remote.n == 100);
-	CHECK(c.local.addr[0] == 0xc0a80001 && c.local.addr[99] == 0xc0a80064);
-	CHECK(c.remote.addr[0] == 0xc0a80101 && c.remote.addr[99] == 0xc0a80164);
+	CHECK(c.local.n == 100 && c.local.addr[0] == 0xc0a80001 &&
+	      c.local.addr[99] == 0xc0a80064);
+	CHECK(c.remote.n == 100 && c.remote.addr[0] == 0xc0a80101 &&
+	      c.remote.addr[99] == 0xc0a80164);
 	CHECK(pool_take(&c, &l, &r) == 0);
 	CHECK(l == inet_addr("192.168.0.1") && r == inet_addr("192.168.1.1"));
 	CHECK(has_note(&c, "no localip: 192.168.0.1-100, pptpd's default"));
@@ -158,8 +161,8 @@ TEST(pptpd_range_in_any_octet)
 	CHECK(parse(&c, "localip 192.168.0-255.1\nremoteip 192.168.0-255.2\n") == 0);
 	CHECK_STR(errbuf, "");
 	CHECK(c.remote.n == 256 && c.local.n == 256);
-	CHECK(c.remote.addr[0] == 0xc0a80002 && c.remote.addr[1] == 0xc0a80102);
-	CHECK(c.remote.addr[255] == 0xc0a8ff02);
+	CHECK(c.remote.n == 256 && c.remote.addr[0] == 0xc0a80002 &&
+	      c.remote.addr[1] == 0xc0a80102 && c.remote.addr[255] == 0xc0a8ff02);
 	conf_free(&c);
 	CHECK(parse(&c, "localip 10.0.0.1\nremoteip 10.1-2.0.7,10.0.0.5-6\n") == 0);
 	CHECK(c.remote.n == 4 && c.remote.addr[1] == 0x0a020007 &&
