@@ -172,6 +172,10 @@ int main(int argc, char **argv)
 	/* before the sweep: a second kpptpd must not touch the first's calls */
 	if (ctlsock_open(kd.conf.control_socket))
 		return 1;
+	if (call_state_lock()) {
+		ctlsock_close();
+		return 1;
+	}
 	r = kpptp_nl_open(&kd.nl);
 	if (r) {
 		err("cannot reach kpptp.ko over netlink: %s", r == -ENOENT ?
