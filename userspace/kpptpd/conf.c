@@ -493,13 +493,13 @@ static int pptpd_pools(struct conf *c, struct ctx *x)
 	if (!c->local.n) {
 		if (parse_pool(x, "localip", PPTPD_DEFAULT_LOCALIP, &c->local))
 			return -1;
-		note(c, "%s: no localip: %s, pptpd's default (delegate: none, pppd picks)",
+		note(c, "%s: no localip: %s, pptpd's default (delegate: pppd picks the addresses)",
 		     x->name, PPTPD_DEFAULT_LOCALIP);
 	}
 	if (!c->remote.n) {
 		if (parse_pool(x, "remoteip", PPTPD_DEFAULT_REMOTEIP, &c->remote))
 			return -1;
-		note(c, "%s: no remoteip: %s, pptpd's default (delegate: none, pppd picks)",
+		note(c, "%s: no remoteip: %s, pptpd's default (delegate: pppd picks the addresses)",
 		     x->name, PPTPD_DEFAULT_REMOTEIP);
 	}
 	if (c->local.n > 1 && c->local.n < c->remote.n) {
