@@ -76,7 +76,7 @@ expect_eq "$(call_field n1 "$cid" recv_window)" 32 "client call's window (pptp_w
 expect_eq "$(call_field n2 "$sid" peer_recv_window)" 32 "server call's peer window"
 # pptp.so's pptp_window 32: a sliding window of 32 on what we send too,
 # within kpptpd's 64
-expect_eq "$(call_field n1 "$cid" tx_window)" on "client call's send window (pptp_window 32)"
+expect_eq "$(call_field n1 "$cid" tx_window)" True "client call's send window (pptp_window 32)"
 expect_eq "$(call_field n1 "$cid" peer_recv_window)" 32 "client call's send window size"
 grep -q "kpptp: call $cid to 10.0.0.2: server call ID $sid" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: no call line"
@@ -166,10 +166,10 @@ pass "pppd killed (SIGKILL): no call left on either end"
 plugin_client w kpptpd pptp_window 0 pptp_timeout 500 kpptp_window 16 kpptp_reorder_ms 0
 wait_ppp_up n1 ppp0 192.168.200.1 90 || kpptpd_fail "client w did not come up"
 wid=$(n1 "$CTL" -j call show | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-expect_eq "$(call_field n1 "$wid" tx_window)" off "pptp_window 0: no send window"
+expect_eq "$(call_field n1 "$wid" tx_window)" False "pptp_window 0: no send window"
 expect_eq "$(call_field n1 "$wid" recv_window)" 16 "kpptp_window 16: the window announced"
 expect_eq "$(call_field n1 "$wid" peer_recv_window)" 64 "pptp_window 0: kpptpd's window stands"
-expect_eq "$(call_field n1 "$wid" reorder)" off "kpptp_reorder_ms 0: no reordering"
+expect_eq "$(call_field n1 "$wid" reorder)" False "kpptp_reorder_ms 0: no reordering"
 grep -q "kpptp: pptp_timeout 500 (pptp.so's ack timeout, ms) not applied" "$TMP/client-w.log" ||
 	kpptpd_fail "client log: nothing said about pptp_timeout"
 n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping, client w"

@@ -32,7 +32,7 @@ grep -q "state file $TMP/kpptpd.calls is locked: another kpptpd is running with 
 n2 "$CTL" call show id "$id" >/dev/null || kpptpd_fail "the second kpptpd deleted call $id"
 n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping after the second kpptpd"
 [ ! -e "$TMP/second.sock" ] || kpptpd_fail "the refused kpptpd left its socket"
-pass "a second kpptpd with the same state file refused: $(head -n 1 "$TMP/second.log")"
+pass "a second kpptpd with the same state file refused: $(grep -o 'state file .*' "$TMP/second.log")"
 
 # ------------------------------------------- the sweep checks the peer
 kill -KILL "$(cat "$TMP/kpptpd.pid")"

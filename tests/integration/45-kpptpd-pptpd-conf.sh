@@ -74,6 +74,8 @@ esac
 wait_for "grep -qa alice /var/log/wtmp" 10 || kpptpd_fail "logwtmp: alice not in wtmp"
 grep -qa "10.0.0.1" /var/log/wtmp || kpptpd_fail "logwtmp: the client's address not in wtmp"
 pass "logwtmp: pptpd-logwtmp.so ran, wtmp has alice from 10.0.0.1"
+# "lock" in Debian's pptpd-options: a tty option, accepted by kpptp.so
+grep -qx lock /etc/ppp/pptpd-options || echo "    (this pptpd-options has no lock)"
 
 kill -TERM "$(cat "$TMP/kpptpd.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd.pid") 2>/dev/null" 20 || kpptpd_fail "kpptpd did not stop"

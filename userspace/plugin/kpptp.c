@@ -161,7 +161,32 @@ static int opt_local_id(char **argv)
 	return keep(&local_id_str, argv[0]);
 }
 
+/*
+ * pptpd's options files hold tty options, since pptpd runs pppd on a pty:
+ * Debian's and CentOS's have "lock".  pppd knows them only with its tty
+ * channel, so with ours the file would stop pppd.  There is no device to
+ * lock here: accepted, and said.
+ */
+static int opt_lock(char **argv)
+{
+	(void)argv;
+	info("kpptp: lock: there is no serial device to lock with kpptp.so: ignored");
+	return 1;
+}
+
+static int opt_nolock(char **argv)
+{
+	(void)argv;
+	return 1;
+}
+
 static option_t kpptp_options[] = {
+	{ "lock", o_special_noarg, (void *)opt_lock,
+	  "Lock the serial device (pptpd's options: none here, ignored)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "nolock", o_special_noarg, (void *)opt_nolock,
+	  "Do not lock the serial device (none here)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "kpptp_call", o_special, (void *)opt_call,
 	  "Attach to this kpptp call (made with kpptpctl call add)",
 	  OPT_DEVNAM | OPT_A2STRVAL, &call_str, 0, 0, NULL, 0, 0 },
