@@ -67,6 +67,11 @@ TEST(pptpd_ppp_is_the_pppd_path)
 	CHECK_STR(c.pppd, "/opt/ppp/sbin/pppd");
 	CHECK(!c.no_pppd);
 	conf_free(&c);
+	/* the last one wins, as with pppd */
+	CHECK(parse(&c, "pppd none\nppp /usr/sbin/pppd\n") == 0);
+	CHECK_STR(c.pppd, "/usr/sbin/pppd");
+	CHECK(!c.no_pppd);
+	conf_free(&c);
 }
 
 TEST(pptpd_logwtmp_runs_the_wtmp_plugin)

@@ -350,8 +350,10 @@ static int pptpd_directive(struct conf *c, struct ctx *x, const char *kw,
 		return 1;
 	if (!*v)
 		return bad(x, "%s needs a value", kw);
-	if (!strcmp(kw, "ppp"))		/* pptpd's name for the pppd path */
+	if (!strcmp(kw, "ppp")) {	/* pptpd's name for the pppd path */
+		c->no_pppd = !strcmp(v, "none");
 		return set_str(x, &c->pppd, v);
+	}
 	if (!strcmp(kw, "pidfile"))
 		return set_str(x, &c->pidfile, v);
 	if (!strcmp(kw, "logwtmp-plugin"))
