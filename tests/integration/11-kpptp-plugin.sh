@@ -25,8 +25,14 @@ pppd_fails() {
 
 pppd_fails n1 'kpptp: pptp_server 10\.0\.0\.2: TCP connection to 10\.0\.0\.2:1723: Connection refused' \
 	pptp_server 10.0.0.2
-pppd_fails n1 'pptp_window 9000: a number of packets from 1 to 8192' \
+pppd_fails n1 'pptp_window 9000: the sliding window, a number of packets from 1 to 8192 \(0: no window\)' \
 	pptp_server 10.0.0.2 pptp_window 9000
+pppd_fails n1 'kpptp_window 9000: a number of packets from 1 to 8192' \
+	pptp_server 10.0.0.2 kpptp_window 9000
+pppd_fails n1 'kpptp_reorder_ms 2001: milliseconds from 0 \(no reordering\) to 2000' \
+	pptp_server 10.0.0.2 kpptp_reorder_ms 2001
+pppd_fails n1 'pptp_timeout -5: milliseconds, 0 or more' \
+	pptp_server 10.0.0.2 pptp_timeout -5
 pppd_fails n1 'no call given: use pptp_server HOST, kpptp_call ID' debug
 pppd_fails n1 'kpptp_call: invalid call ID "0": must be 1-65535' kpptp_call 0
 pppd_fails n1 'kpptp_peer: invalid peer address "10\.0\.0"' kpptp_peer 10.0.0 kpptp_peer_id 1

@@ -14,7 +14,7 @@ start_kpptpd n2 "$TMP/kpptpd.conf"
 start_pptp_client n1 10.0.0.2 first
 wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "session did not come up"
 id=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-grep -qx "$id" "$TMP/kpptpd.calls" || kpptpd_fail "call $id not in the state file"
+grep -q "^$id " "$TMP/kpptpd.calls" || kpptpd_fail "call $id not in the state file"
 # someone else's call, which the restart must not touch
 n2 "$CTL" call add id 7 peer 10.0.0.1 peer-id 7 >/dev/null
 on_cleanup 'n2 "$CTL" call del id 7 2>/dev/null'

@@ -37,11 +37,222 @@ TEST(pptpd_conf_accepted)
 	CHECK_STR(errbuf, "");
 	CHECK_STR(c.option, "/etc/ppp/pptpd-options");
 	CHECK(c.local.n == 1 && c.remote.n == 6);
-	CHECK(c.remote.addr[4] == 0xc0a800ee && c.remote.addr[5] == 0xc0a800f5);
+	CHECK(c.remote.n == 6 && c.remote.addr[4] == 0xc0a800ee &&
+	      c.remote.addr[5] == 0xc0a800f5);
 	CHECK(c.listen == inet_addr("10.0.0.2"));
 	CHECK(c.max_conns == 7);
 	CHECK(c.ctrl.handshake_ms == 15000);
 	CHECK(!c.ipparam);
+	CHECK(c.logwtmp);
+	conf_free(&c);
+}
+
+/* Each pptpd.conf(5) directive: done as pptpd does, or refused saying
+ * what to do, never taken and dropped. */
+static bool has_note(const struct conf *c, const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nnotes; i++)
+		if (strstr(c->notes[i], what))
+			return true;
+	return false;
+}
+
+TEST(pptpd_ppp_is_the_pppd_path)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "ppp /opt/ppp/sbin/pppd\n") == 0);
+	CHECK_STR(c.pppd, "/opt/ppp/sbin/pppd");
+	CHECK(!c.no_pppd);
+	conf_free(&c);
+	/* the last one wins, as with pppd */
+	CHECK(parse(&c, "pppd none\nppp /usr/sbin/pppd\n") == 0);
+	CHECK_STR(c.pppd, "/usr/sbin/pppd");
+	CHECK(!c.no_pppd);
+	conf_free(&c);
+}
+
+TEST(pptpd_logwtmp_runs_the_wtmp_plugin)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "localip 10.0.0.1\nremoteip 10.0.0.2\n") == 0);
+	CHECK(!c.logwtmp);
+	CHECK(conf_check_files(&c, errbuf, sizeof(errbuf)) == 0);
+	conf_free(&c);
+	CHECK(parse(&c, "logwtmp\n") == 0);
+	CHECK(c.logwtmp);
+	CHECK_STR(c.logwtmp_plugin, "/usr/lib/pptpd/pptpd-logwtmp.so");
+	conf_free(&c);
+	CHECK(parse(&c, "logwtmp\nlogwtmp-plugin /nonexistent/wtmp.so\n") == 0);
+	CHECK(conf_check_files(&c, errbuf, sizeof(errbuf)) == -1);
+	CHECK_HAS(errbuf, "logwtmp: pptpd's pppd plugin /nonexistent/wtmp.so: No such file");
+	CHECK_HAS(errbuf, "install pptpd");
+	conf_free(&c);
+	CHECK(parse(&c, "logwtmp\nlogwtmp-plugin /dev/null\n") == 0);
+	CHECK(conf_check_files(&c, errbuf, sizeof(errbuf)) == 0);
+	conf_free(&c);
+	CHECK(parse(&c, "logwtmp\nnologwtmp\n") == 0);
+	CHECK(!c.logwtmp);
+	conf_free(&c);
+}
+
+TEST(pptpd_pidfile)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "\n") == 0);
+	CHECK(c.pidfile == NULL);
+	conf_free(&c);
+	CHECK(parse(&c, "pidfile /run/pptpd.pid\n") == 0);
+	CHECK_STR(errbuf, "");
+	CHECK_STR(c.pidfile, "/run/pptpd.pid");
+	conf_free(&c);
+}
+
+TEST(pptpd_default_pools)
+{
+	struct conf c;
+	uint32_t l, r;
+
+	/* Debian's pptpd.conf has localip and remoteip commented out */
+	CHECK(parse(&c, "option /etc/ppp/pptpd-options\nlogwtmp\n") == 0);
+	CHECK(c.local.n == 100 && c.remote.n == 100);
+	CHECK(c.local.n == 100 && c.local.addr[0] == 0xc0a80001 &&
+	      c.local.addr[99] == 0xc0a80064);
+	CHECK(c.remote.n == 100 && c.remote.addr[0] == 0xc0a80101 &&
+	      c.remote.addr[99] == 0xc0a80164);
+	CHECK(pool_take(&c, &l, &r) == 0);
+	CHECK(l == inet_addr("192.168.0.1") && r == inet_addr("192.168.1.1"));
+	CHECK(has_note(&c, "no localip: 192.168.0.1-100, pptpd's default"));
+	CHECK(has_note(&c, "no remoteip: 192.168.1.1-100, pptpd's default"));
+	conf_free(&c);
+	/* one given: the other is the default */
+	CHECK(parse(&c, "remoteip 10.0.0.5-6\n") == 0);
+	CHECK(c.remote.n == 2 && c.local.n == 100);
+	CHECK(!has_note(&c, "no remoteip"));
+	conf_free(&c);
+	/* the client role has no pools */
+	CHECK(parse(&c, "connect 10.0.0.1\n") == 0);
+	CHECK(c.local.n == 0 && c.remote.n == 0 && c.nnotes == 0);
+	conf_free(&c);
+}
+
+TEST(pptpd_delegate)
+{
+	struct conf c;
+	uint32_t l, r;
+
+	CHECK(parse(&c, "delegate\n") == 0);
+	CHECK(c.delegate && c.local.n == 0 && c.remote.n == 0);
+	CHECK(pool_take(&c, &l, &r) == -1);
+	CHECK(c.nnotes == 0);
+	conf_free(&c);
+	CHECK(parse(&c, "localip 10.0.0.1\nremoteip 10.0.0.2-9\ndelegate\n") == 0);
+	CHECK(c.local.n == 0 && c.remote.n == 0);
+	CHECK(has_note(&c, "delegate: localip and remoteip ignored"));
+	conf_free(&c);
+	CHECK(parse(&c, "delegate yes\n") == -1);
+	CHECK_STR(errbuf, "t.conf:1: delegate takes no value");
+	conf_free(&c);
+}
+
+TEST(pptpd_range_in_any_octet)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "localip 192.168.0-255.1\nremoteip 192.168.0-255.2\n") == 0);
+	CHECK_STR(errbuf, "");
+	CHECK(c.remote.n == 256 && c.local.n == 256);
+	CHECK(c.remote.n == 256 && c.remote.addr[0] == 0xc0a80002 &&
+	      c.remote.addr[1] == 0xc0a80102 && c.remote.addr[255] == 0xc0a8ff02);
+	conf_free(&c);
+	CHECK(parse(&c, "localip 10.0.0.1\nremoteip 10.1-2.0.7,10.0.0.5-6\n") == 0);
+	CHECK(c.remote.n == 4 && c.remote.addr[1] == 0x0a020007 &&
+	      c.remote.addr[3] == 0x0a000006);
+	conf_free(&c);
+	CHECK(parse(&c, "localip 10.0.0.1\nremoteip 10.0-1.0.1-2\n") == -1);
+	CHECK_HAS(errbuf, "t.conf:2: remoteip: \"10.0-1.0.1-2\" is not a range");
+	conf_free(&c);
+	CHECK(parse(&c, "localip 10.0.0.1\nremoteip 10.0.9-3.1\n") == -1);
+	CHECK_HAS(errbuf, "t.conf:2: remoteip: range \"10.0.9-3.1\" runs backwards");
+	conf_free(&c);
+	CHECK(parse(&c, "remoteip 10.0.0.1-256\n") == -1);
+	CHECK_HAS(errbuf, "is not a range");
+	conf_free(&c);
+}
+
+/* the resolver the tests use: one name known */
+static int fake_resolve(const char *name, uint32_t *be, char *err, size_t len)
+{
+	if (!strcmp(name, "vpn.example")) {
+		*be = inet_addr("10.9.8.7");
+		return 0;
+	}
+	snprintf(err, len, "Name or service not known");
+	return -1;
+}
+
+TEST(host_names_resolved)
+{
+	conf_resolve_fn *saved = conf_resolve;
+	struct conf c;
+
+	conf_resolve = fake_resolve;
+	CHECK(parse(&c, "listen vpn.example\nlocalip vpn.example\n"
+			"remoteip 10.0.0.5,vpn.example\n") == 0);
+	CHECK_STR(errbuf, "");
+	CHECK(c.listen == inet_addr("10.9.8.7"));
+	CHECK(c.local.n == 1 && c.local.addr[0] == 0x0a090807);
+	CHECK(c.remote.n == 2 && c.remote.addr[1] == 0x0a090807);
+	conf_free(&c);
+	CHECK(parse(&c, "connect vpn.example\n") == 0);
+	CHECK(c.connect == inet_addr("10.9.8.7"));
+	conf_free(&c);
+	CHECK(parse(&c, "connect nowhere.example\n") == -1);
+	CHECK_STR(errbuf, "t.conf:1: server address \"nowhere.example\": no IPv4 address for this host name: Name or service not known");
+	conf_free(&c);
+	/* not a host name: the address error as before */
+	CHECK(parse(&c, "connect 10.0.0\n") == -1);
+	CHECK_HAS(errbuf, "invalid server address \"10.0.0\"");
+	conf_free(&c);
+	conf_resolve = saved;
+	/* the real resolver: /etc/hosts has localhost */
+	CHECK(parse(&c, "connect localhost\n") == 0);
+	CHECK_STR(errbuf, "");
+	CHECK(c.connect == inet_addr("127.0.0.1"));
+	conf_free(&c);
+}
+
+TEST(pptpd_speed_noted)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "speed 115200\n") == 0);
+	CHECK(has_note(&c, "t.conf:1: speed 115200 ignored: pppd has no tty"));
+	conf_free(&c);
+}
+
+TEST(pptpd_refused_with_what_to_do)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "bcrelay eth1\n") == -1);
+	CHECK_HAS(errbuf, "t.conf:1: bcrelay: kpptpd does not start bcrelay: run \"bcrelay -i eth1");
+	conf_free(&c);
+	CHECK(parse(&c, "\nvrf blue\n") == -1);
+	CHECK_HAS(errbuf, "t.conf:2: vrf: kpptpd cannot use a VRF: remove this line");
+	conf_free(&c);
+}
+
+TEST(pptpd_debug_stimeout_connections_nobcrelay)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "debug\nstimeout 3\nconnections 2\nnobcrelay\n") == 0);
+	CHECK(c.debug && c.ctrl.handshake_ms == 3000 && c.max_conns == 2);
 	conf_free(&c);
 }
 
@@ -95,11 +306,6 @@ TEST(bad_lines_named)
 	CHECK(parse(&c, "option\n") == -1);
 	CHECK_STR(errbuf, "t.conf:1: option needs a value");
 	conf_free(&c);
-	CHECK(parse(&c, "remoteip 10.0.0.2\n") == -1);
-	CHECK_STR(errbuf, "t.conf:0: remoteip without localip");
-	conf_free(&c);
-	CHECK(parse(&c, "delegate\n") == -1);
-	conf_free(&c);
 }
 
 TEST(pools_pair_and_run_out)
@@ -120,8 +326,13 @@ TEST(pools_pair_and_run_out)
 	CHECK(pool_take(&c, &l, &r) == 0 && r == inet_addr("10.2.0.1"));
 	conf_free(&c);
 
-	CHECK(parse(&c, "localip 10.1.0.1-2\nremoteip 10.2.0.1-5\n") == -1);
-	CHECK_HAS(errbuf, "localip has 2 addresses for 5 remoteip addresses");
+	/* pptpd: a localip per call, so as many calls as localip has */
+	CHECK(parse(&c, "localip 10.1.0.1-2\nremoteip 10.2.0.1-5\n") == 0);
+	CHECK(c.remote.n == 2);
+	CHECK(has_note(&c, "localip has 2 addresses for 5 remoteip addresses: 2 calls at most"));
+	CHECK(pool_take(&c, &l, &r) == 0 && pool_take(&c, &l, &r) == 1);
+	CHECK(l == inet_addr("10.1.0.2") && r == inet_addr("10.2.0.2"));
+	CHECK(pool_take(&c, &l, &r) == -1);
 	conf_free(&c);
 }
 

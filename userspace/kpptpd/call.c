@@ -18,9 +18,9 @@
  * clears it or the connection ends (call_down()).  For measuring kpptpd
  * itself, and for tests.
  *
- * The state file lists the IDs of the kernel calls we made, one per line,
+ * The state file (state.h) lists the kernel calls we made with their peer,
  * so that after a crash the next kpptpd deletes them (their pppd, if still
- * running, then sees a hangup and exits).
+ * running, then sees a hangup and exits).  It stays locked while we run.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -36,6 +36,23 @@
 
 #include "kpptpd.h"
 #include "pppdlog.h"
+#include "state.h"
+
+static int state_fd = -1;	/* the state file, locked (state.h) */
+
+int call_state_lock(void)
+{
+	char why[512];
+
+	if (!kd.conf.state_file || !*kd.conf.state_file)
+		return 0;
+	state_fd = state_lock(kd.conf.state_file, why, sizeof(why));
+	if (state_fd < 0) {
+		err("%s", why);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * The new list goes to PATH.new, made afresh (O_EXCL, never through a
@@ -44,55 +61,84 @@
  */
 static void state_write(void)
 {
-	const char *path = kd.conf.state_file;
-	char tmp[4096], line[16];
+	size_t len = 0, cap = 4096;
+	char *text = malloc(cap);
 	struct call *k;
-	int fd, ok = 1;
+	int r;
 
-	if (!path || !*path)
-		return;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)) {
-		warn("state file %s: path too long", path);
+	if (state_fd < 0 || !text) {
+		free(text);
 		return;
 	}
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0) {
-		warn("state file %s: %s", tmp, strerror(errno));
-		return;
-	}
-	for (k = kd.calls; k && ok; k = k->next) {
-		int n = snprintf(line, sizeof(line), "%u\n", k->id);
+	for (k = kd.calls; k; k = k->next) {
+		struct state_rec rec = { k->id, k->peer_id, k->peer_addr };
 
-		ok = write(fd, line, (size_t)n) == n;
+		if (cap - len < 64) {
+			char *t = realloc(text, cap *= 2);
+
+			if (!t) {
+				free(text);
+				warn("state file %s: out of memory",
+				     kd.conf.state_file);
+				return;
+			}
+			text = t;
+		}
+		len += (size_t)state_format(&rec, text + len, cap - len);
 	}
-	if (close(fd) || !ok || rename(tmp, path)) {
-		warn("state file %s: %s", path, ok ? strerror(errno) :
-		     "short write");
-		unlink(tmp);
-	}
+	r = state_store(state_fd, text, len);
+	if (r)
+		warn("state file %s: %s", kd.conf.state_file, strerror(-r));
+	free(text);
 }
 
+/*
+ * Calls an earlier kpptpd recorded: deleted if the kernel's call with the
+ * ID still has the recorded peer (address and call ID), else someone
+ * else's now and left alone.
+ */
 void call_sweep_stale(void)
 {
-	const char *path = kd.conf.state_file;
-	unsigned int id, n = 0;
+	unsigned int n = 0;
+	char line[128];
 	FILE *f;
 
-	if (!path || !*path || !(f = fopen(path, "r")))
+	if (state_fd < 0)
 		return;
-	while (fscanf(f, "%u", &id) == 1) {
+	f = fdopen(dup(state_fd), "r");
+	if (!f) {
+		warn("state file %s: %s", kd.conf.state_file, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct kpptp_call_info info;
+		struct state_rec rec;
+		char a[INET_ADDRSTRLEN];
 		int r;
 
-		if (!id || id > 65535)
+		line[strcspn(line, "\n")] = '\0';
+		if (state_parse(line, &rec)) {
+			if (*line)
+				warn("state file %s: line \"%.40s\" names no call with its peer: nothing deleted for it",
+				     kd.conf.state_file, line);
 			continue;
-		r = kpptp_call_del(kd.nl, (uint16_t)id);
+		}
+		r = kpptp_call_get(kd.nl, rec.id, &info);
+		if (r == -ENOENT)
+			continue;
+		if (!r && !state_matches(&rec, &info)) {
+			info("call %u is not the one an earlier kpptpd left (peer %s call ID %u now): left alone",
+			     rec.id, ipstr(info.cfg.peer_addr, a),
+			     info.cfg.peer_id);
+			continue;
+		}
+		if (!r)
+			r = kpptp_call_del(kd.nl, rec.id);
 		if (!r) {
-			info("removed call %u left by an earlier kpptpd", id);
+			info("removed call %u left by an earlier kpptpd", rec.id);
 			n++;
 		} else if (r != -ENOENT) {
-			warn("cannot remove stale call %u: %s", id,
+			warn("cannot remove stale call %u: %s", rec.id,
 			     kpptp_nl_error(kd.nl)->msg[0] ?
 			     kpptp_nl_error(kd.nl)->msg : strerror(-r));
 		}
@@ -171,6 +217,7 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 		return NULL;
 	}
 	k->id = info.cfg.id;
+	k->peer_id = slot >= 0 ? pc->peer_id : 0;
 	k->next = kd.calls;
 	kd.calls = k;
 	kd.ncalls++;
@@ -197,6 +244,10 @@ int call_set_peer(struct call *k, const struct pptp_call *pc)
 		err("call %u: setting peer call ID %u: %s", k->id, pc->peer_id,
 		    kpptp_nl_error(kd.nl)->msg[0] ?
 		    kpptp_nl_error(kd.nl)->msg : strerror(-r));
+	else {
+		k->peer_id = pc->peer_id;
+		state_write();
+	}
 	return r;
 }
 
@@ -239,6 +290,10 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	argv[n++] = "kpptp_call";
 	argv[n++] = idbuf;
 	argv[n++] = "nodetach";
+	if (kd.conf.logwtmp) {	/* pptpd's wtmp plugin, as pptpd runs it */
+		argv[n++] = "plugin";
+		argv[n++] = kd.conf.logwtmp_plugin;
+	}
 	if (kd.conf.option) {
 		argv[n++] = "file";
 		argv[n++] = kd.conf.option;
@@ -252,6 +307,10 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	argv[n++] = "remotenumber";
 	argv[n++] = peer;
+	if (kd.conf.logwtmp) {
+		argv[n++] = "pptpd-original-ip";
+		argv[n++] = peer;
+	}
 	for (i = 0; i < kd.conf.nppp_args; i++)
 		argv[n++] = kd.conf.ppp_args[i];
 	argv[n] = NULL;

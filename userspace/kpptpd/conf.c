@@ -4,10 +4,14 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "../lib/ctlproto.h"
 #include "../lib/parse.h"
@@ -32,6 +36,7 @@ void conf_init(struct conf *c)
 	c->control_socket = strdup(KPPTPD_SOCK_DEFAULT);
 	c->redial_ms = 10000;
 	c->connect_ms = 10000;
+	c->logwtmp_plugin = strdup(PPTPD_LOGWTMP_PLUGIN);
 }
 
 static void pool_free(struct pool *p)
@@ -54,6 +59,10 @@ void conf_free(struct conf *c)
 	free(c->control_socket);
 	for (i = 0; i < c->nppp_args; i++)
 		free(c->ppp_args[i]);
+	free(c->logwtmp_plugin);
+	free(c->pidfile);
+	for (i = 0; i < c->nnotes; i++)
+		free(c->notes[i]);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -95,15 +104,130 @@ static int pool_add(struct pool *p, uint32_t a)
 	return 0;
 }
 
+int conf_getaddrinfo(const char *name, uint32_t *be_addr, char *err,
+		     size_t errlen)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_INET,
+		.ai_socktype = SOCK_STREAM,
+	}, *res;
+	int r = getaddrinfo(name, NULL, &hints, &res);
+
+	if (r) {
+		snprintf(err, errlen, "%s", r == EAI_SYSTEM ?
+			 strerror(errno) : gai_strerror(r));
+		return -1;
+	}
+	*be_addr = ((const struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+conf_resolve_fn *conf_resolve = conf_getaddrinfo;
+
+/* Letters, digits, '-' and '.', at least one letter: worth resolving. */
+static bool host_name(const char *s)
+{
+	bool letter = false;
+
+	if (!*s || strlen(s) > 253)
+		return false;
+	for (; *s; s++) {
+		if (isalpha((unsigned char)*s))
+			letter = true;
+		else if (!isdigit((unsigned char)*s) && *s != '-' && *s != '.')
+			return false;
+	}
+	return letter;
+}
+
+/* a.b.c.d, or a host name (pptpd resolves them too): its IPv4 address */
+static int parse_host(struct ctx *x, const char *what, const char *v,
+		      uint32_t *be)
+{
+	struct parse_error e;
+	char why[256], q[300];
+
+	if (!parse_ipv4(what, v, be, &e))
+		return 0;
+	if (!host_name(v))
+		return bad(x, "%s", e.msg);
+	why[0] = '\0';
+	if (conf_resolve(v, be, why, sizeof(why)))
+		return bad(x, "%s %s: no IPv4 address for this host name: %s",
+			   what, parse_quote(v, q, sizeof(q)), why);
+	return 0;
+}
+
+/* "x" or "x-y", 0..255 each: one octet of a pool item */
+static const char *octet(const char *s, unsigned int *lo, unsigned int *hi,
+			 bool *ranged)
+{
+	char *end;
+
+	*ranged = false;
+	if (!isdigit((unsigned char)*s))
+		return NULL;
+	*lo = *hi = (unsigned int)strtoul(s, &end, 10);
+	if (end - s > 3 || *lo > 255)
+		return NULL;
+	if (*end != '-')
+		return end;
+	s = end + 1;
+	if (!isdigit((unsigned char)*s))
+		return NULL;
+	*hi = (unsigned int)strtoul(s, &end, 10);
+	if (end - s > 3 || *hi > 255)
+		return NULL;
+	*ranged = true;
+	return end;
+}
+
 /*
- * pptpd's address list: "a.b.c.d", "a.b.c.d-e" (last octet range), joined
- * with commas: "192.168.0.1-20,192.168.0.245".
+ * A pptpd range: a.b.c.d with one octet a range, "192.168.0.2-254" or
+ * "192.168.0-255.2" (the third octet runs, the others stay).
+ */
+static int pool_range(struct ctx *x, const char *kw, const char *item,
+		      struct pool *p)
+{
+	unsigned int lo[4], hi[4], i, which = 4, v;
+	const char *s = item;
+	char q[80];
+
+	for (i = 0; i < 4; i++) {
+		bool ranged;
+
+		s = octet(s, &lo[i], &hi[i], &ranged);
+		if (!s || *s != (i < 3 ? '.' : '\0') || (ranged && which < 4))
+			return bad(x, "%s: %s is not a range (a.b.c.d-e, or one other octet as x-y)",
+				   kw, parse_quote(item, q, sizeof(q)));
+		if (ranged)
+			which = i;
+		s++;
+	}
+	if (hi[which] < lo[which])
+		return bad(x, "%s: range %s runs backwards", kw,
+			   parse_quote(item, q, sizeof(q)));
+	for (v = lo[which]; v <= hi[which]; v++) {
+		uint32_t a = 0;
+
+		for (i = 0; i < 4; i++)
+			a = a << 8 | (i == which ? v : lo[i]);
+		if (pool_add(p, a))
+			return bad(x, "%s: more than %u addresses", kw,
+				   POOL_MAX);
+	}
+	return 0;
+}
+
+/*
+ * pptpd's address list: addresses, host names and ranges (pool_range())
+ * joined with commas: "192.168.0.1-20,192.168.0.245".
  */
 static int parse_pool(struct ctx *x, const char *kw, const char *text,
 		      struct pool *p)
 {
 	char *copy = strdup(text), *item, *save = NULL;
-	struct parse_error e;
 	int ret = -1;
 
 	if (!copy)
@@ -111,34 +235,19 @@ static int parse_pool(struct ctx *x, const char *kw, const char *text,
 	pool_free(p);
 	for (item = strtok_r(copy, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(item, '-');
-		uint32_t a, last;
-		uint64_t end;
+		uint32_t a;
 
-		if (dash)
-			*dash = '\0';
-		if (parse_ipv4(kw, item, &a, &e)) {
-			bad(x, "%s", e.msg);
+		if (strchr(item, '-') &&
+		    strspn(item, "0123456789.-") == strlen(item)) {
+			if (pool_range(x, kw, item, p))
+				goto out;
+			continue;
+		}
+		if (parse_host(x, kw, item, &a))
 			goto out;
-		}
-		a = ntohl(a);
-		last = a;
-		if (dash) {
-			if (parse_uint("range end", dash + 1, a & 0xff, 255,
-				       &end, &e)) {
-				bad(x, "%s: %s", kw, e.msg);
-				goto out;
-			}
-			last = (a & ~0xffU) | (uint32_t)end;
-		}
-		for (;; a++) {
-			if (pool_add(p, a)) {
-				bad(x, "%s: more than %u addresses", kw,
-				    POOL_MAX);
-				goto out;
-			}
-			if (a == last)
-				break;
+		if (pool_add(p, ntohl(a))) {
+			bad(x, "%s: more than %u addresses", kw, POOL_MAX);
+			goto out;
 		}
 	}
 	if (!p->n) {
@@ -188,37 +297,98 @@ static int set_uint(struct ctx *x, const char *kw, const char *v,
 	return 0;
 }
 
+__attribute__((format(printf, 2, 3)))
+static void note(struct conf *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	if (c->nnotes >= CONF_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) >= 0)
+		c->notes[c->nnotes++] = m;
+	va_end(ap);
+}
+
+/*
+ * pptpd.conf(5)'s directives that kpptpd has no other use for: each one
+ * does what pptpd does, or is refused with what to do instead.  1 if @kw
+ * is not one of them.
+ */
+static int pptpd_directive(struct conf *c, struct ctx *x, const char *kw,
+			   const char *v)
+{
+	static const char *const novalue[] = {
+		"noipparam", "debug", "logwtmp", "nologwtmp", "delegate",
+		"nobcrelay",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(novalue) / sizeof(novalue[0]); i++)
+		if (!strcmp(kw, novalue[i]) && *v)
+			return bad(x, "%s takes no value", kw);
+	if (!strcmp(kw, "noipparam")) {
+		c->ipparam = false;
+		return 0;
+	}
+	if (!strcmp(kw, "debug")) {
+		c->debug = true;
+		return 0;
+	}
+	/* pptpd's pppd plugin writes wtmp; it learns the client's address
+	 * from its option pptpd-original-ip (call_start_pppd()) */
+	if (!strcmp(kw, "logwtmp") || !strcmp(kw, "nologwtmp")) {
+		c->logwtmp = !strcmp(kw, "logwtmp");
+		return 0;
+	}
+	if (!strcmp(kw, "delegate")) {
+		c->delegate = true;
+		return 0;
+	}
+	if (!strcmp(kw, "nobcrelay"))
+		return 0;	/* no relay is what kpptpd does */
+	if (strcmp(kw, "ppp") && strcmp(kw, "pidfile") && strcmp(kw, "speed") &&
+	    strcmp(kw, "bcrelay") && strcmp(kw, "vrf") &&
+	    strcmp(kw, "logwtmp-plugin"))
+		return 1;
+	if (!*v)
+		return bad(x, "%s needs a value", kw);
+	if (!strcmp(kw, "ppp")) {	/* pptpd's name for the pppd path */
+		c->no_pppd = !strcmp(v, "none");
+		return set_str(x, &c->pppd, v);
+	}
+	if (!strcmp(kw, "pidfile"))
+		return set_str(x, &c->pidfile, v);
+	if (!strcmp(kw, "logwtmp-plugin"))
+		return set_str(x, &c->logwtmp_plugin, v);
+	if (!strcmp(kw, "speed")) {
+		/* a tty speed: kpptp.so gives pppd no tty */
+		note(c, "%s:%u: speed %s ignored: pppd has no tty with kpptp.so (Linux pppd ignores the speed of pptpd's pty too)",
+		     x->name, x->line, v);
+		return 0;
+	}
+	if (!strcmp(kw, "bcrelay"))
+		return bad(x, "bcrelay: kpptpd does not start bcrelay: run \"bcrelay -i %s -o 'ppp[0-9].*'\" (package pptpd) next to kpptpd and remove this line",
+			   v);
+	return bad(x, "vrf: kpptpd cannot use a VRF: remove this line (a network namespace can hold kpptpd and its calls instead)");
+}
+
 static int directive(struct conf *c, struct ctx *x, const char *kw,
 		     const char *v)
 {
-	struct parse_error e;
 	unsigned int n = 0;
+	int r;
 
-	/* pptpd.conf directives that take no value */
-	if (!strcmp(kw, "noipparam") || !strcmp(kw, "debug") ||
-	    !strcmp(kw, "nologwtmp") || !strcmp(kw, "logwtmp") ||
-	    !strcmp(kw, "nobcrelay")) {
-		if (*v)
-			return bad(x, "%s takes no value", kw);
-		if (!strcmp(kw, "noipparam"))
-			c->ipparam = false;
-		else if (!strcmp(kw, "debug"))
-			c->debug = true;
-		/* logwtmp: pppd's wtmp plugin is a pppd option */
-		return 0;
-	}
+	r = pptpd_directive(c, x, kw, v);
+	if (r <= 0)
+		return r;
 	if (!*v)
 		return bad(x, "%s needs a value", kw);
-	if (!strcmp(kw, "listen")) {
-		if (parse_ipv4("listen address", v, &c->listen, &e))
-			return bad(x, "%s", e.msg);
-		return 0;
-	}
-	if (!strcmp(kw, "connect")) {
-		if (parse_ipv4("server address", v, &c->connect, &e))
-			return bad(x, "%s", e.msg);
-		return 0;
-	}
+	if (!strcmp(kw, "listen"))
+		return parse_host(x, "listen address", v, &c->listen);
+	if (!strcmp(kw, "connect"))
+		return parse_host(x, "server address", v, &c->connect);
 	if (!strcmp(kw, "redial"))
 		return set_secs(x, kw, v, &c->redial_ms);
 	if (!strcmp(kw, "connect-timeout")) {
@@ -317,18 +487,60 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 	if (!strcmp(kw, "control-socket"))
 		return set_str(x, &c->control_socket,
 			       strcmp(v, "none") ? v : "");
-	/* pptpd directives with no meaning here */
-	if (!strcmp(kw, "speed") || !strcmp(kw, "bcrelay") ||
-	    !strcmp(kw, "ppp"))
-		return 0;
-	if (!strcmp(kw, "delegate"))
-		return bad(x, "delegate (pppd allocates addresses) is not supported: use localip/remoteip or an option file");
 	{
 		char q[80];
 
 		return bad(x, "unknown directive %s",
 			   parse_quote(kw, q, sizeof(q)));
 	}
+}
+
+/*
+ * The pools as pptpd makes them: with delegate none (pppd picks the
+ * addresses); a list not given is pptpd's default; a localip list of
+ * several addresses pairs one with each remoteip address, so the calls
+ * are as many as the shorter list.  The client role has no pools.
+ */
+static int pptpd_pools(struct conf *c, struct ctx *x)
+{
+	if (c->delegate) {
+		if (c->local.n || c->remote.n)
+			note(c, "%s: delegate: localip and remoteip ignored, pppd picks the addresses (as with pptpd)",
+			     x->name);
+		pool_free(&c->local);
+		pool_free(&c->remote);
+		return 0;
+	}
+	if (c->connect)
+		return 0;
+	if (!c->local.n) {
+		if (parse_pool(x, "localip", PPTPD_DEFAULT_LOCALIP, &c->local))
+			return -1;
+		note(c, "%s: no localip: %s, pptpd's default (delegate: pppd picks the addresses)",
+		     x->name, PPTPD_DEFAULT_LOCALIP);
+	}
+	if (!c->remote.n) {
+		if (parse_pool(x, "remoteip", PPTPD_DEFAULT_REMOTEIP, &c->remote))
+			return -1;
+		note(c, "%s: no remoteip: %s, pptpd's default (delegate: pppd picks the addresses)",
+		     x->name, PPTPD_DEFAULT_REMOTEIP);
+	}
+	if (c->local.n > 1 && c->local.n < c->remote.n) {
+		note(c, "%s: localip has %u addresses for %u remoteip addresses: %u calls at most, one pair each (as with pptpd)",
+		     x->name, c->local.n, c->remote.n, c->local.n);
+		c->remote.n = c->local.n;
+	}
+	return 0;
+}
+
+int conf_check_files(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->logwtmp && !c->no_pppd && access(c->logwtmp_plugin, R_OK)) {
+		snprintf(err, errlen, "logwtmp: pptpd's pppd plugin %s: %s: install pptpd (its package has the plugin), name it with logwtmp-plugin PATH, or remove logwtmp",
+			 c->logwtmp_plugin, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int conf_parse(struct conf *c, const char *name, const char *text,
@@ -370,14 +582,7 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 			return -1;
 	}
 	x.line = 0;
-	if (c->local.n && !c->remote.n)
-		return bad(&x, "localip without remoteip");
-	if (c->remote.n && !c->local.n)
-		return bad(&x, "remoteip without localip");
-	if (c->local.n > 1 && c->local.n < c->remote.n)
-		return bad(&x, "localip has %u addresses for %u remoteip addresses: give one (shared) or at least as many",
-			   c->local.n, c->remote.n);
-	return 0;
+	return pptpd_pools(c, &x);
 }
 
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen)

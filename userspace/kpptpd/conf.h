@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kpptpd.conf: one directive per line, "keyword [value]", '#' comments.
- * pptpd.conf's common directives mean what they mean there (localip,
- * remoteip, listen, connections, option, stimeout, noipparam), so an
- * existing pptpd.conf works; see kpptpd.conf(5).  The address pools are
+ * Every pptpd.conf directive does what it does for pptpd, or is refused
+ * with what to do instead, so an existing pptpd.conf works; what kpptpd
+ * decided on its own is in notes[], logged at start; see kpptpd.conf(5).  The address pools are
  * here too: remoteip hands one address per call, localip pairs with it
  * (or is shared when it is a single address).
  */
@@ -18,6 +18,12 @@
 
 #define CONF_MAX_ARGS 32
 #define POOL_MAX 65536
+#define CONF_MAX_NOTES 8
+
+/* pptpd's pools when pptpd.conf gives none (and no delegate) */
+#define PPTPD_DEFAULT_LOCALIP "192.168.0.1-100"
+#define PPTPD_DEFAULT_REMOTEIP "192.168.1.1-100"
+#define PPTPD_LOGWTMP_PLUGIN "/usr/lib/pptpd/pptpd-logwtmp.so"
 
 struct pool {
 	uint32_t *addr;		/* host byte order */
@@ -48,6 +54,13 @@ struct conf {
 	uint32_t redial_ms;		/* client role: reconnect after */
 	uint32_t connect_ms;		/* client role: TCP connect within */
 	bool debug;
+	/* pptpd.conf's own directives (conf_pptpd_directive()) */
+	bool delegate;			/* no pools: pppd picks addresses */
+	bool logwtmp;			/* pppd runs pptpd's wtmp plugin */
+	char *logwtmp_plugin;		/* ... this one */
+	char *pidfile;			/* our pid, written at start, or NULL */
+	char *notes[CONF_MAX_NOTES];	/* to log at start: what we did */
+	unsigned int nnotes;
 };
 
 void conf_init(struct conf *c);
@@ -57,6 +70,20 @@ void conf_free(struct conf *c);
 int conf_parse(struct conf *c, const char *name, const char *text,
 	       char *err, size_t errlen);
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+/* What parsing cannot see: files the configuration names must exist.
+ * 0, or -1 and @err saying what to do. */
+int conf_check_files(const struct conf *c, char *err, size_t errlen);
+
+/*
+ * Host names in listen, connect, localip and remoteip: IPv4 only, resolved
+ * when the file is read (start, reload).  0, or -1 and @err.  The default
+ * uses getaddrinfo(); tests and the fuzzer put in their own.
+ */
+typedef int conf_resolve_fn(const char *name, uint32_t *be_addr, char *err,
+			    size_t errlen);
+extern conf_resolve_fn *conf_resolve;
+int conf_getaddrinfo(const char *name, uint32_t *be_addr, char *err,
+		     size_t errlen);
 
 /* Take an address pair for a call: index, or -1 when the pool is empty. */
 int pool_take(struct conf *c, uint32_t *local, uint32_t *remote);

@@ -171,6 +171,7 @@ struct call {
 	int pool_idx;		/* address pair, or -1 */
 	uint32_t local_ip, remote_ip;	/* PPP addresses, network order */
 	uint32_t peer_addr;	/* the peer's IP (GRE), network order */
+	uint16_t peer_id;	/* the peer's call ID, 0 until known */
 	struct pppd_proc pppd;	/* pid 0 if none */
 	bool dead;		/* freed after the epoll batch: ignore events */
 	bool close_pending;	/* end the PPTP side once the state machine
@@ -201,6 +202,8 @@ void call_event(struct call *k);	/* pidfd readable: pppd exited */
 void call_pppd_output(struct call *k);	/* pppd wrote log lines */
 struct call *call_find(uint16_t id);	/* a live call (not dying) */
 void call_describe(const struct call *k, struct cp_buf *b);
+/* startup: lock the state file (-1, logged: another kpptpd has it) */
+int call_state_lock(void);
 void call_sweep_stale(void);		/* startup: remove calls we owned */
 void call_kill_all(void);		/* shutdown */
 void call_reap(void);			/* free the calls that ended */

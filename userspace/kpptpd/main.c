@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +77,27 @@ int listener_open(uint32_t addr, uint16_t port)
 	return fd;
 }
 
+/* pptpd's pidfile: our pid, replaced if there, not through a symlink */
+static int pidfile_write(const char *path)
+{
+	char buf[16];
+	int fd, n;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+		err("pidfile %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -115,11 +137,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	conf_init(&kd.conf);
-	if (conf_load(&kd.conf, path, errbuf, sizeof(errbuf))) {
+	if (conf_load(&kd.conf, path, errbuf, sizeof(errbuf)) ||
+	    conf_check_files(&kd.conf, errbuf, sizeof(errbuf))) {
 		fprintf(stderr, "kpptpd: %s\n", errbuf);
 		return 1;
 	}
 	if (test) {
+		unsigned int i;
+
+		for (i = 0; i < kd.conf.nnotes; i++)
+			printf("%s\n", kd.conf.notes[i]);
 		printf("%s: ok\n", path);
 		return 0;
 	}
@@ -134,6 +161,8 @@ int main(int argc, char **argv)
 	kd.debug_opt = debug;
 	kd.started = now_ms();
 	log_open(use_syslog, debug || kd.conf.debug);
+	for (r = 0; r < (int)kd.conf.nnotes; r++)
+		info("%s", kd.conf.notes[r]);
 
 	kd.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (kd.epfd < 0) {
@@ -143,6 +172,10 @@ int main(int argc, char **argv)
 	/* before the sweep: a second kpptpd must not touch the first's calls */
 	if (ctlsock_open(kd.conf.control_socket))
 		return 1;
+	if (call_state_lock()) {
+		ctlsock_close();
+		return 1;
+	}
 	r = kpptp_nl_open(&kd.nl);
 	if (r) {
 		err("cannot reach kpptp.ko over netlink: %s", r == -ENOENT ?
@@ -152,6 +185,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	call_sweep_stale();
+	if (pidfile_write(kd.conf.pidfile)) {
+		kpptp_nl_close(kd.nl);
+		ctlsock_close();
+		return 1;
+	}
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -273,6 +311,8 @@ int main(int argc, char **argv)
 	call_kill_all();
 	kpptp_nl_close(kd.nl);
 	ctlsock_close();
+	if (kd.conf.pidfile)
+		unlink(kd.conf.pidfile);
 	info("stopped");
 	conf_free(&kd.conf);
 	return 0;

@@ -33,6 +33,20 @@ static void keep(char **slot, const char *old, const char *what)
 	*slot = strdup(old);
 }
 
+/* The pidfile is written at start and removed at exit: it stays. */
+static void keep_pidfile(struct conf *nc)
+{
+	const char *old = kd.conf.pidfile ? kd.conf.pidfile : "";
+
+	if (!nc->pidfile)
+		nc->pidfile = strdup("");
+	keep(&nc->pidfile, old, "pidfile");
+	if (nc->pidfile && !*nc->pidfile) {
+		free(nc->pidfile);
+		nc->pidfile = NULL;
+	}
+}
+
 /* The addresses live calls hold are taken in the new pool too. */
 static void pool_carry(struct conf *nc)
 {
@@ -78,7 +92,8 @@ int daemon_reload(char *why, size_t whylen)
 	int fd = -1;
 
 	conf_init(&nc);
-	if (conf_load(&nc, kd.conf_path, errbuf, sizeof(errbuf))) {
+	if (conf_load(&nc, kd.conf_path, errbuf, sizeof(errbuf)) ||
+	    conf_check_files(&nc, errbuf, sizeof(errbuf))) {
 		snprintf(why, whylen, "%s", errbuf);
 		goto fail;
 	}
@@ -88,6 +103,8 @@ int daemon_reload(char *why, size_t whylen)
 		goto fail;
 	}
 	keep(&nc.state_file, kd.conf.state_file, "state-file");
+	if (nc.pidfile || kd.conf.pidfile)
+		keep_pidfile(&nc);
 	if (kd.sock_opt) {	/* -S */
 		free(nc.control_socket);
 		nc.control_socket = strdup(kd.conf.control_socket);
@@ -124,6 +141,8 @@ int daemon_reload(char *why, size_t whylen)
 		     ipstr(kd.conf.listen, a), kd.conf.port);
 	}
 	log_open(kd.use_syslog, kd.debug_opt || kd.conf.debug);
+	for (unsigned int i = 0; i < kd.conf.nnotes; i++)
+		info("reload: %s", kd.conf.notes[i]);
 	kd.reloads++;
 	info("reloaded %s: max %u connections, %u per source, %u calls; for new connections and calls",
 	     kd.conf_path, kd.conf.max_conns, kd.conf.max_per_source,

@@ -51,12 +51,12 @@
 #define POLL_S		1	/* serve the control connection this often */
 #define SETUP_MS	10000	/* SCCRP and OCRP within */
 #define HANGUP_MS	2000	/* CDN and StopCCRP within, at the end */
-#define REORDER_MAX_MS	2000	/* the kernel's bound */
 #define WINDOW_MAX	8192
 
 static struct pptp_client cl;
 static int active;		/* a call is up, tick() runs */
 static uint16_t call_id;	/* its kernel call */
+static int send_window;		/* kpptp_dial.send_window */
 static int link_up;		/* warnings as warn() rather than debug */
 
 static void client_log(void *arg, enum pptp_client_level level,
@@ -131,17 +131,18 @@ static int call_new(struct kpptp_nl *nl, const struct kpptp_dial *d)
 	cfg.peer_addr = cl.server.sin_addr.s_addr;
 	cfg.local_addr = cl.local.sin_addr.s_addr;	/* GRE as TCP goes */
 	cfg.recv_window = (uint16_t)d->window;
-	if (d->timeout_us == 0) {
-		/* pptp.so: 0 waits for nothing, packets go up as they come */
+	if (d->send_window > 0) {
+		/* pptp.so's sliding window: sends wait for acks */
 		cfg.set |= KPPTP_CFG(KPPTP_A_FLAGS);
-		cfg.flags = KPPTP_F_NO_REORDER;
-	} else if (d->timeout_us > 0) {
+		cfg.flags |= KPPTP_F_TX_WINDOW;
+	}
+	if (d->reorder_ms == 0) {
+		/* no wait: packets go up as they come, late ones dropped */
+		cfg.set |= KPPTP_CFG(KPPTP_A_FLAGS);
+		cfg.flags |= KPPTP_F_NO_REORDER;
+	} else if (d->reorder_ms > 0) {
 		cfg.set |= KPPTP_CFG(KPPTP_A_REORDER_TIMEOUT);
-		/* rounded up, without overflowing near INT_MAX */
-		cfg.reorder_timeout_ms = (uint32_t)(d->timeout_us / 1000) +
-					 (d->timeout_us % 1000 != 0);
-		if (cfg.reorder_timeout_ms > REORDER_MAX_MS)
-			cfg.reorder_timeout_ms = REORDER_MAX_MS;
+		cfg.reorder_timeout_ms = (uint32_t)d->reorder_ms;
 	}
 	r = kpptp_call_new(nl, &cfg, &info);
 	if (r) {
@@ -170,6 +171,12 @@ static int call_set_peer(struct kpptp_nl *nl)
 		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_RECV_WINDOW);
 		cfg.peer_recv_window = cl.call.peer_window > WINDOW_MAX ?
 				       WINDOW_MAX : cl.call.peer_window;
+	}
+	/* pptp_window N: our sliding window, within the server's */
+	if (send_window > 0 && (!cl.call.peer_window ||
+				send_window < cfg.peer_recv_window)) {
+		cfg.set |= KPPTP_CFG(KPPTP_A_PEER_RECV_WINDOW);
+		cfg.peer_recv_window = (uint16_t)send_window;
 	}
 	r = kpptp_call_set(nl, &cfg);
 	if (r)
@@ -222,6 +229,7 @@ int kpptp_dial(const struct kpptp_dial *d, uint16_t *id)
 	active = 0;
 	link_up = 0;
 	call_id = 0;
+	send_window = d->send_window;
 	if (resolve(d->server, &sa))
 		return -1;
 	inet_ntop(AF_INET, &sa.sin_addr, server, sizeof(server));

@@ -13,14 +13,21 @@
  *   plugin kpptp.so pptp_client NAME pptp_sock FD
  *	As pptp.so: a PPTP server that set the socket up hands it over.
  *   plugin kpptp.so pptp_server HOST [ pptp_phone NUMBER ]
- *		     [ pptp_window PACKETS ] [ pptp_timeout USECS ]
+ *		     [ pptp_window PACKETS ] [ pptp_timeout MS ]
+ *		     [ kpptp_window PACKETS ] [ kpptp_reorder_ms MS ]
  *	As pptp.so's client: call the PPTP server HOST (name or IPv4
  *	address) over its control connection, TCP port 1723, make the call
  *	in kpptp.ko and run PPP on it (dial.c, pptp_client.c).  pptp_phone
- *	goes in the Outgoing-Call-Request; pptp_window is the receive window
- *	we announce (1-8192 packets; default and 0: 64); pptp_timeout is
- *	pptp.so's wait for reordered packets in microseconds, the call's
- *	reorder timeout here (rounded up to ms, at most 2 s; 0: no
+ *	goes in the Outgoing-Call-Request.  pptp_window and pptp_timeout
+ *	mean what they mean to pptp.so: pptp_window N is the sliding window,
+ *	N packets announced and at most N (and the server's window) sent
+ *	unacknowledged; 0 turns the window off (no send window, kpptp.ko's
+ *	default).  pptp_timeout is pptp.so's ack timeout in ms: kpptp.ko
+ *	adapts its ack timeout to the round trip (RFC 2637 4.4) and has no
+ *	setting for it, so it is logged as not applied.  kpptp's own
+ *	meanings have their own names: kpptp_window is the receive window
+ *	announced alone (1-8192; 0 and default: 64, or pptp_window's),
+ *	kpptp_reorder_ms the call's reorder timeout (0-2000; 0: no
  *	reordering; default: the kernel's).  The control connection is kept
  *	for the life of the link; the server ending the call hangs pppd up.
  *	Needs kpptp.ko (netlink), not pptp.ko.
@@ -29,8 +36,9 @@
  * the link goes down pppd calls our disconnect, which closes the socket:
  * the kernel then deletes the call (after, with pptp_server, clearing the
  * call and the control connection with the server).  pptp_phone,
- * pptp_window and pptp_timeout are accepted and ignored without
- * pptp_server, so configurations can switch plugins.
+ * pptp_window, pptp_timeout, kpptp_window and kpptp_reorder_ms are
+ * accepted and ignored (with a log line) without pptp_server, so
+ * configurations can switch plugins.
  */
 #include "pppd_compat.h"	/* first: pppd 2.4 defines its own bool */
 
@@ -67,6 +75,7 @@ static enum {
 
 #define DEFAULT_WINDOW 64	/* as kpptpd */
 #define MAX_WINDOW 8192		/* the kernel's bound */
+#define MAX_REORDER_MS 2000	/* the kernel's bound */
 
 /* kpptp_* option values, and their text for pppd's option listing */
 static uint16_t call_id;
@@ -78,6 +87,8 @@ static char *call_str, *peer_str, *peer_id_str, *local_str, *local_id_str;
 /* pptp.so's options */
 static char *pptp_server, *pptp_client, *pptp_phone;
 static int pptp_sock = -1, pptp_window = -1, pptp_timeout = -1;
+/* kpptp's meanings, under their own names */
+static int kpptp_window = -1, kpptp_reorder_ms = -1;
 
 static int sock_fd = -1;	/* the PX_PROTO_PPTP socket, while connected */
 
@@ -150,7 +161,32 @@ static int opt_local_id(char **argv)
 	return keep(&local_id_str, argv[0]);
 }
 
+/*
+ * pptpd's options files hold tty options, since pptpd runs pppd on a pty:
+ * Debian's and CentOS's have "lock".  pppd knows them only with its tty
+ * channel, so with ours the file would stop pppd.  There is no device to
+ * lock here: accepted, and said.
+ */
+static int opt_lock(char **argv)
+{
+	(void)argv;
+	info("kpptp: lock: there is no serial device to lock with kpptp.so: ignored");
+	return 1;
+}
+
+static int opt_nolock(char **argv)
+{
+	(void)argv;
+	return 1;
+}
+
 static option_t kpptp_options[] = {
+	{ "lock", o_special_noarg, (void *)opt_lock,
+	  "Lock the serial device (pptpd's options: none here, ignored)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "nolock", o_special_noarg, (void *)opt_nolock,
+	  "Do not lock the serial device (none here)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "kpptp_call", o_special, (void *)opt_call,
 	  "Attach to this kpptp call (made with kpptpctl call add)",
 	  OPT_DEVNAM | OPT_A2STRVAL, &call_str, 0, 0, NULL, 0, 0 },
@@ -179,10 +215,16 @@ static option_t kpptp_options[] = {
 	  "Phone number for the Outgoing-Call-Request (pptp_server)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "pptp_window", o_int, &pptp_window,
-	  "Receive window to announce, packets (pptp_server; default 64)",
+	  "Sliding window, packets (pptp.so's; pptp_server; 0: off)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ "pptp_timeout", o_int, &pptp_timeout,
-	  "Wait for reordered packets, microseconds (pptp_server; 0: none)",
+	  "Ack timeout, ms (pptp.so's; kpptp.ko adapts its own)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "kpptp_window", o_int, &kpptp_window,
+	  "Receive window to announce, packets (pptp_server; 0: 64)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "kpptp_reorder_ms", o_int, &kpptp_reorder_ms,
+	  "Wait for reordered packets, ms (pptp_server; 0: none)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 },
 };
@@ -200,15 +242,28 @@ static void check_dial_options(void)
 		option_fail();
 	}
 	if (pptp_window > MAX_WINDOW || pptp_window < -1) {
-		ppp_option_error("kpptp: pptp_window %d: a number of packets from 1 to %u (0: the default, %u)",
-				 pptp_window, MAX_WINDOW, DEFAULT_WINDOW);
+		ppp_option_error("kpptp: pptp_window %d: the sliding window, a number of packets from 1 to %u (0: no window)",
+				 pptp_window, MAX_WINDOW);
+		option_fail();
+	}
+	if (kpptp_window > MAX_WINDOW || kpptp_window < -1) {
+		ppp_option_error("kpptp: kpptp_window %d: a number of packets from 1 to %u (0: the default, %u)",
+				 kpptp_window, MAX_WINDOW, DEFAULT_WINDOW);
 		option_fail();
 	}
 	if (pptp_timeout < -1) {
-		ppp_option_error("kpptp: pptp_timeout %d: microseconds, 0 or more",
+		ppp_option_error("kpptp: pptp_timeout %d: milliseconds, 0 or more",
 				 pptp_timeout);
 		option_fail();
 	}
+	if (kpptp_reorder_ms > MAX_REORDER_MS || kpptp_reorder_ms < -1) {
+		ppp_option_error("kpptp: kpptp_reorder_ms %d: milliseconds from 0 (no reordering) to %u",
+				 kpptp_reorder_ms, MAX_REORDER_MS);
+		option_fail();
+	}
+	if (pptp_timeout >= 0)
+		info("kpptp: pptp_timeout %d (pptp.so's ack timeout, ms) not applied: kpptp.ko adapts the ack timeout to the round trip (RFC 2637 4.4); kpptp_reorder_ms sets the reorder wait",
+		     pptp_timeout);
 }
 
 static void kpptp_check_options(void)
@@ -246,8 +301,9 @@ static void kpptp_check_options(void)
 		mode = MODE_DIAL;
 		return;
 	}
-	if (pptp_phone || pptp_window >= 0 || pptp_timeout >= 0)
-		info("kpptp: pptp_phone, pptp_window and pptp_timeout belong to pptp_server and are ignored here (windows are set per call: kpptpctl call set)");
+	if (pptp_phone || pptp_window >= 0 || pptp_timeout >= 0 ||
+	    kpptp_window >= 0 || kpptp_reorder_ms >= 0)
+		info("kpptp: pptp_phone, pptp_window, pptp_timeout, kpptp_window and kpptp_reorder_ms belong to pptp_server and are ignored here (windows are set per call: kpptpctl call set)");
 
 	mode = call_str ? MODE_CALL : peer_str ? MODE_STATIC : MODE_SOCK;
 }
@@ -467,8 +523,10 @@ static int dial(uint16_t *id)
 	struct kpptp_dial d = {
 		.server = pptp_server,
 		.phone = pptp_phone,
-		.window = pptp_window > 0 ? pptp_window : DEFAULT_WINDOW,
-		.timeout_us = pptp_timeout,
+		.window = kpptp_window > 0 ? kpptp_window :
+			  pptp_window > 0 ? pptp_window : DEFAULT_WINDOW,
+		.send_window = pptp_window > 0 ? pptp_window : 0,
+		.reorder_ms = kpptp_reorder_ms,
 	};
 
 	return kpptp_dial(&d, id);

@@ -23,8 +23,11 @@ int kpptp_check_channel(int fd, uint16_t id, int quiet);
 struct kpptp_dial {
 	const char *server;	/* pptp_server: host name or address */
 	const char *phone;	/* pptp_phone, or NULL */
-	int window;		/* pptp_window: our receive window, packets */
-	int timeout_us;		/* pptp_timeout: reorder wait, -1: default */
+	int window;		/* our receive window to announce, packets */
+	int send_window;	/* pptp_window N: send at most N unacked
+				 * (and no more than the server's window);
+				 * 0: no send window (kpptp.ko's default) */
+	int reorder_ms;		/* kpptp_reorder_ms: -1 default, 0 none */
 };
 
 /*

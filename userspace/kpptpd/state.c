@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state file's lock and records; see state.h.  No daemon state here,
+ * so the unit tests link it alone.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "state.h"
+
+int state_lock(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "state file %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			snprintf(err, errlen, "state file %s is locked: another kpptpd is running with it; give each kpptpd its own state-file",
+				 path);
+		else
+			snprintf(err, errlen, "state file %s: lock: %s", path,
+				 strerror(e));
+		return -1;
+	}
+	return fd;
+}
+
+int state_format(const struct state_rec *r, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+	struct in_addr in = { r->peer_addr };
+
+	return snprintf(buf, len, "%u %s %u\n", r->id,
+			inet_ntop(AF_INET, &in, a, sizeof(a)), r->peer_id);
+}
+
+int state_parse(const char *line, struct state_rec *r)
+{
+	unsigned int id, peer_id;
+	char addr[INET_ADDRSTRLEN + 1], end;
+	struct in_addr in;
+
+	if (sscanf(line, "%u %16s %u %c", &id, addr, &peer_id, &end) != 3 ||
+	    !id || id > 65535 || peer_id > 65535 ||
+	    inet_pton(AF_INET, addr, &in) != 1)
+		return -1;
+	r->id = (uint16_t)id;
+	r->peer_id = (uint16_t)peer_id;
+	r->peer_addr = in.s_addr;
+	return 0;
+}
+
+bool state_matches(const struct state_rec *r,
+		   const struct kpptp_call_info *info)
+{
+	return info->cfg.id == r->id && info->cfg.peer_addr == r->peer_addr &&
+	       info->cfg.peer_id == r->peer_id;
+}
+
+int state_store(int fd, const char *text, size_t len)
+{
+	size_t done = 0;
+
+	/* written over the old text, then cut: never an empty file */
+	while (done < len) {
+		ssize_t n = pwrite(fd, text + done, len - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return ftruncate(fd, (off_t)len) ? -errno : 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The state file: the kernel calls one kpptpd made, so that the next one
+ * can delete those an earlier instance left behind (after a crash).  One
+ * line per call, "ID PEER-ADDRESS PEER-CALL-ID".  The file is locked
+ * (flock) for the daemon's lifetime: two kpptpd never share one, and the
+ * startup sweep deletes a call only when the kernel's call with that ID
+ * still has the recorded peer address and peer call ID; another kpptpd's
+ * or kpptpctl's call that happens to have the ID is left alone.
+ */
+#ifndef KPPTPD_STATE_H
+#define KPPTPD_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/model.h"
+
+struct state_rec {
+	uint16_t id;		/* kernel call ID */
+	uint16_t peer_id;	/* the peer's call ID, 0 before it is known */
+	uint32_t peer_addr;	/* network order */
+};
+
+/*
+ * Open @path (created 0600, never through a symbolic link) and lock it:
+ * the descriptor, or -1 and @err saying what to do (another kpptpd holds
+ * it: give each its own state-file).
+ */
+int state_lock(const char *path, char *err, size_t errlen);
+/* "ID ADDR PEER-ID\n" into @buf; the length, as snprintf(). */
+int state_format(const struct state_rec *r, char *buf, size_t len);
+/* One line: 0, or -1 if it is not a record (an ID alone, from an older
+ * kpptpd, is not: it cannot be checked). */
+int state_parse(const char *line, struct state_rec *r);
+/* The kernel's call @info is the one @r records. */
+bool state_matches(const struct state_rec *r,
+		   const struct kpptp_call_info *info);
+/* Replace the locked file's contents with @text: 0 or -errno. */
+int state_store(int fd, const char *text, size_t len);
+
+#endif /* KPPTPD_STATE_H */
