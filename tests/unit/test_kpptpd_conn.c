@@ -581,21 +581,32 @@ TEST(state_file_not_written_through_a_link)
 	int fd;
 
 	CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/calls.new", dir);
+	snprintf(path, sizeof(path), "%s/calls", dir);
 	snprintf(victim, sizeof(victim), "%s/victim", dir);
 	f = fopen(victim, "w");
 	fputs("precious\n", f);
 	fclose(f);
+	snprintf(conf, sizeof(conf), "state-file %s\n", path);
+
+	/* a link where the state file goes: refused, the target untouched */
 	CHECK(symlink(victim, path) == 0);
-	snprintf(conf, sizeof(conf), "state-file %s/calls\n", dir);
 	CHECK(fake_daemon_init(conf) == 0);
-	fd = up(0, &c);
-	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call_state_lock() == -1);
+	fake_daemon_free();
 	f = fopen(victim, "r");
 	CHECK(fgets(buf, sizeof(buf), f) != NULL);
 	fclose(f);
 	CHECK_STR(buf, "precious\n");
-	snprintf(path, sizeof(path), "%s/calls", dir);
+	unlink(path);
+
+	/* an old world-readable file: made root's only, the call written */
+	f = fopen(path, "w");
+	fclose(f);
+	chmod(path, 0644);
+	CHECK(fake_daemon_init(conf) == 0);
+	CHECK(call_state_lock() == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	f = fopen(path, "r");
 	buf[0] = '\0';
@@ -607,8 +618,6 @@ TEST(state_file_not_written_through_a_link)
 	fake_daemon_free();
 	unlink(path);
 	unlink(victim);
-	snprintf(path, sizeof(path), "%s/calls.new", dir);
-	unlink(path);
 	rmdir(dir);
 }
 

@@ -54,11 +54,7 @@ int call_state_lock(void)
 	return 0;
 }
 
-/*
- * The new list goes to PATH.new, made afresh (O_EXCL, never through a
- * symbolic link someone left there), readable by root only, then renamed
- * over PATH.
- */
+/* The list of our calls, written over the locked file (state_store()). */
 static void state_write(void)
 {
 	size_t len = 0, cap = 4096;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -34,6 +35,13 @@ int state_lock(const char *path, char *err, size_t errlen)
 		else
 			snprintf(err, errlen, "state file %s: lock: %s", path,
 				 strerror(e));
+		return -1;
+	}
+	/* an older kpptpd made it 0644: client addresses are root's only */
+	if (fchmod(fd, 0600)) {
+		snprintf(err, errlen, "state file %s: %s", path,
+			 strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return fd;
