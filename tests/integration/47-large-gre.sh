@@ -16,6 +16,7 @@
 setup_veth_pair
 
 n1 "$CTL" -j monitor >"$TMP/events" 2>&1 &
+on_cleanup "kill $! 2>/dev/null || true"
 canary() {
 	n1 "$CTL" call add id 1 peer 10.0.0.2 peer-id 1 >/dev/null
 	n1 "$CTL" call del id 1
