@@ -132,21 +132,28 @@ elif mode == "idle":
         elif t == 3:
             print("stopped"); break
 elif mode == "evict":
-    # evict SRC N SRC M: N then M idle handshaken connections, then one
-    # more from the last SRC; print whether the first one was stopped
-    # and whether the new one shook hands
-    first = None
-    for src, n in [(sys.argv[2], int(sys.argv[3])), (sys.argv[4], int(sys.argv[5]))]:
-        for i in range(n):
-            c = handshake(src); first = first or c; time.sleep(0.2)
-    new = handshake(sys.argv[4])
-    first.settimeout(5)
-    try:
-        t, body = recv_msg(first)
-        stopped = t == 3
-    except (EOFError, ConnectionResetError, socket.timeout):
-        stopped = False
-    print(stopped, "ok")
+    # evict SRC...: idle handshaken connections, one from each SRC in
+    # turn, until the table is full and a new one makes kpptpd stop an
+    # earlier one; print which (0: the first, the idlest) or "none"
+    import select
+    socks = []
+    for src in sys.argv[2:]:
+        socks.append(handshake(src))
+        stopped = None
+        for r in select.select(socks[:-1], [], [], 0.3)[0]:
+            i = socks.index(r)
+            try:
+                t, body = recv_msg(r)
+            except (EOFError, ConnectionResetError):
+                t = None
+            if t == 5:      # an echo: answer it, still there
+                r.sendall(msg(6, body[:4] + b"\1\0\0\0"))
+            elif stopped is None:
+                stopped = i if t == 3 else "%d closed without StopCCRQ" % i
+        if stopped is not None:
+            print(stopped); break
+    else:
+        print("none")
 elif mode == "flood":
     # flood SRC N [SRC N...]: open them all at once (one process, so the
     # handshake timeout cannot close the first before the last), then
@@ -226,10 +233,11 @@ expect_log 'control connection closed: 20 messages that made no sense \(max-inva
 expect_eq "$(hostile idle 10.0.0.3)" stopped "a connection without a call stopped by kpptpd"
 expect_log 'no calls for 8000 ms: closing' "idle connection"
 
-# good (1, with its call) + 2 from 10.0.0.1 + 2 from 10.0.0.3 fill the
-# table; one more from 10.0.0.3 takes the place of the idlest
-expect_eq "$(hostile evict 10.0.0.1 2 10.0.0.3 2)" "True ok" "a full table makes room: the idlest stopped, the new one served"
-expect_log 'control connection closed: evicted for a new connection: no call for' "eviction"
+# The good session (with its call) and idle connections fill the table
+# (connections 5); the next one takes the place of the idlest.
+evicted=$(hostile evict 10.0.0.1 10.0.0.3 10.0.0.1 10.0.0.3 10.0.0.3)
+[ "$evicted" = 0 ] || kpptpd_fail "a full table: expected the idlest connection stopped, got: $evicted"
+expect_log 'control connection closed: evicted for a new connection: no call for' "a full table makes room: the idlest stopped"
 
 n1 ping -q -c 5 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "the good session stopped passing traffic"
 pass "the good session still passes traffic"
