@@ -16,6 +16,7 @@ CAPTURE=$KPPTP_SRC/tests/tools/gre-capture.py
 setup_veth_pair
 
 n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 >/dev/null
+own_call n1 100 10.0.0.2 200
 before=$(call_field n1 100 rx_packets)
 
 n1 python3 "$CAPTURE" --dev veth1 --ready "$TMP/ready" --go "$TMP/go" >"$TMP/captured" &

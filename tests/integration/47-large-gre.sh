@@ -28,6 +28,7 @@ wait_for canary 20 || fail "monitor saw nothing: $(cat "$TMP/events")"
 # a window of 8192 lets the gaps reach 2048 packets ahead
 n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 window 8192 \
 	reorder-depth 1024 reorder-timeout 2000 >/dev/null
+own_call n1 100 10.0.0.2 200
 inject() { n2 python3 "$INJECT" --dst 10.0.0.1 --src 10.0.0.2 --call-id 100 "$@" >/dev/null; }
 counter() { call_field n1 100 "$1"; }
 
@@ -81,6 +82,7 @@ pass "call 100: the CALL_DEL event counts all 1033 packets sent"
 # 3. a fresh call (the wait estimate back at 2 s): delete it while 10 early
 # frames wait for a gap; they are counted as flushed
 n1 "$CTL" call add id 101 peer 10.0.0.2 peer-id 201 reorder-timeout 2000 >/dev/null
+own_call n1 101 10.0.0.2 201
 inject() { n2 python3 "$INJECT" --dst 10.0.0.1 --src 10.0.0.2 --call-id 101 "$@" >/dev/null; }
 inject --stream 11 --seq 1 --step 2 --size 1000	# 1, then 3, 5 ... 21 wait
 n1 "$CTL" call del id 101

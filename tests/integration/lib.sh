@@ -235,6 +235,17 @@ k = sys.argv[1]
 print(s.get(k, s.get("stats", {}).get(k, "")))' "$2"
 }
 
+# own_call WRAPPER ID PEER PEER-ID: a socket takes call ID (made with
+# "kpptpctl call add"), as pppd's would: a netlink call has no ppp channel,
+# and so delivers nothing, until a socket owns it.  pptp-static binds and
+# connects in the background and holds a ppp unit; the call ends when it
+# is killed.  Returns once the unit exists.
+own_call() {
+	local w=$1 id=$2 out=$TMP/own-call-$1-$2
+	"$w" "$STATIC" --peer "$3" --local-id "$id" --peer-id "$4" >"$out" 2>&1 &
+	wait_for "grep -q unit $out" 10 || fail "own_call: $(cat "$out")"
+}
+
 # no_calls_left WRAPPER...: fail if a namespace still has kpptp calls.
 no_calls_left() {
 	local w out

@@ -201,13 +201,26 @@ def run_genl(args):
     def new_call():
         attrs = value(A_CALL_ID) + nlattr(A_PEER_ADDR, peer)
         if rnd.random() < 0.7:  # a valid call, for the GRE side to reach
-            attrs = nlattr(A_CALL_ID, struct.pack("H", rnd.randint(lo, hi))) + \
+            cid = rnd.randint(lo, hi)
+            attrs = nlattr(A_CALL_ID, struct.pack("H", cid)) + \
                 nlattr(A_PEER_ADDR, peer) + \
                 nlattr(A_PEER_CALL_ID, struct.pack("H", rnd.getrandbits(16))) + \
                 nlattr(A_REORDER_TIMEOUT, struct.pack("I", rnd.randint(0, 300))) + \
                 nlattr(A_REORDER_DEPTH, struct.pack("H", rnd.randint(0, 128))) + \
                 nlattr(A_FLAGS, struct.pack("I", rnd.getrandbits(2)))
-            note("new", nl.request(CMD_NEW, attrs))
+            err = nl.request(CMD_NEW, attrs)
+            note("new", err)
+            # Most get a socket at once, as pppd's: a netlink call has no
+            # ppp channel, so its data never reaches the window, until then.
+            if err == 0 and rnd.random() < 0.8:
+                try:
+                    s = socket.socket(AF_PPPOX, socket.SOCK_STREAM, PX_PROTO_PPTP)
+                except OSError as e:
+                    note("socket", -e.errno)
+                    return
+                socks.append(s)
+                note("attach", -sys_addr_call(libc.bind, s.fileno(),
+                                              pptp_sockaddr(cid, b"\0" * 4)))
             return
         attrs += random_attrs([A_PEER_CALL_ID, A_RECV_WINDOW, A_PEER_RECV_WINDOW,
                                A_PEER_PPD, A_FLAGS, A_REORDER_TIMEOUT,
