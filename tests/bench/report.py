@@ -18,9 +18,9 @@ and a ratio is in bold when the two datapaths' samples do not overlap
 (every run of one above every run of the other): outside the noise.
 
 --merge PARTIAL.json (a KPPTP_BENCH_PARTS run, e.g. results/partial.json)
-first replaces, in RESULTS_DIR/bench.json and bench.csv, every row of the
-conditions PARTIAL.json has (e.g. "control") by its rows; the table says
-which figures come from that other boot.
+first replaces, in RESULTS_DIR/bench.json and bench.csv, every figure
+(datapath, condition, metric) PARTIAL.json has by its rows; the table
+says which figures come from that other boot.
 """
 import argparse
 import json
@@ -84,9 +84,14 @@ def merge(results, partial):
     with open(partial) as f:
         part = json.load(f)
     conds = {r["condition"] for r in part["rows"]}
-    data["rows"] = [r for r in data["rows"] if r["condition"] not in conds] + part["rows"]
+    # by figure, not by condition: a partial run of the rounds has clean
+    # rows too, and must not take away the matrix's
+    keys = {(r["datapath"], r["condition"], r["metric"]) for r in part["rows"]}
+    data["rows"] = [r for r in data["rows"]
+                    if (r["datapath"], r["condition"], r["metric"]) not in keys] + part["rows"]
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(partial)))
     data["merged"] = {"conditions": sorted(conds), "date": date, "seconds": part["seconds"],
+                      "metrics": sorted({r["metric"] for r in part["rows"]}),
                       "guest": part["guest"]}
     # the whole run's date, before this write changes the file's time (a
     # checkout changes it too: set host_date by hand then)
@@ -100,7 +105,7 @@ def merge(results, partial):
         lines = f.read().splitlines()
     with open(os.path.splitext(partial)[0] + ".csv") as f:
         extra = f.read().splitlines()[1:]
-    keep = [l for l in lines[1:] if l.split(",")[1] not in conds]
+    keep = [l for l in lines[1:] if tuple(l.split(",")[:3]) not in keys]
     with open(path, "w") as f:
         f.write("\n".join([lines[0]] + keep + extra) + "\n")
 
@@ -209,9 +214,11 @@ def markdown(data, table, units):
                  % (data["date"], data["guest"], data["iperf3_seconds"], data["seconds"]))
     if "merged" in data:
         m = data["merged"]
-        lines[-1] += (" The %s figures come from a later boot of that part alone "
+        lines[-1] += (" The %s figures%s come from a later boot of that part alone "
                       "(%s, %d s, KPPTP_BENCH_PARTS)."
-                      % (", ".join(m["conditions"]), m["date"], m["seconds"]))
+                      % (", ".join(m["conditions"]),
+                         " (%s)" % ", ".join(m["metrics"]) if m.get("metrics") else "",
+                         m["date"], m["seconds"]))
     runs = max(len(v) for v in samples.values()) if samples else 1
     if runs > 1:
         lines[-1] += (" Figures with a spread are the median of %d runs (min-max), the "
