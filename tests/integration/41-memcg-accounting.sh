@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
 # What a call allocates (the call, its per-CPU counters, its table slot) is
 # charged to the memory cgroup of whoever made it, and a namespace holds at
 # most max-calls calls: 65535 by default, 1024 in a namespace of a user
