@@ -442,10 +442,10 @@ static void kpptp_call_finish_work(struct work_struct *work)
 /*
  * Delete a call: unlink it at once (its ID and peer are free again), then,
  * after a grace period, send the CALL_DEL event with the final counters,
- * unregister the channel and drop the table's reference in a work item.  Waiting for the grace period here instead
- * (synchronize_net) held a control daemon up for one per call: kpptpd
- * spent 84% of a call setup/teardown benchmark in it.  Idempotent; process
- * context.
+ * unregister the channel and drop the table's reference in a work item.
+ * Waiting for the grace period here instead (synchronize_net) held a
+ * control daemon up for one per call: kpptpd spent 84% of a call
+ * setup/teardown benchmark in it.  Idempotent; process context.
  */
 void kpptp_call_delete(struct kpptp_call *call, u8 reason)
 {
