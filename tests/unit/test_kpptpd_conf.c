@@ -4,6 +4,8 @@
  * lines (file and line named, input quoted), and the address pools.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "conf.h"
@@ -195,6 +197,20 @@ static int fake_resolve(const char *name, uint32_t *be, char *err, size_t len)
 	return -1;
 }
 
+/* Whether this system's resolver maps "localhost" to 127.0.0.1. */
+static bool localhost_resolves(void)
+{
+	struct addrinfo hints = { .ai_family = AF_INET }, *res = NULL;
+	bool ok;
+
+	if (getaddrinfo("localhost", NULL, &hints, &res))
+		return false;
+	ok = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr ==
+	     inet_addr("127.0.0.1");
+	freeaddrinfo(res);
+	return ok;
+}
+
 TEST(host_names_resolved)
 {
 	conf_resolve_fn *saved = conf_resolve;
@@ -219,7 +235,11 @@ TEST(host_names_resolved)
 	CHECK_HAS(errbuf, "invalid server address \"10.0.0\"");
 	conf_free(&c);
 	conf_resolve = saved;
-	/* the real resolver: /etc/hosts has localhost */
+	/* the real resolver, where /etc/hosts has localhost (a bare
+	 * debootstrap root has no /etc/hosts at all)
+	 */
+	if (!localhost_resolves())
+		return;
 	CHECK(parse(&c, "connect localhost\n") == 0);
 	CHECK_STR(errbuf, "");
 	CHECK(c.connect == inet_addr("127.0.0.1"));
