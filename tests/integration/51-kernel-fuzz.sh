@@ -13,7 +13,7 @@
 # Then every GRE packet n2 sent must be in exactly one counter: the
 # namespace's drops or the per-call receive counters (live calls, and the
 # final counters of deleted calls from CALL_DEL events), less what the
-# backlog dropped before kpptp saw it.  The kernel must log no warning.
+# backlog or IPv4 reassembly dropped before kpptp saw it.  The kernel must log no warning.
 #
 # Sizes: KPPTP_KFUZZ_SECONDS (default 60) and KPPTP_KFUZZ_PACKETS (default
 # 20000) here; "make fuzz-kernel" runs 1800 s and 10^6 packets.
@@ -64,7 +64,13 @@ softnet_drops() { # the second column of every CPU's line, summed (hex)
 	while read -r _ dropped _rest; do s=$((s + 16#$dropped)); done </proc/net/softnet_stat
 	echo "$s"
 }
+# IPv4 reassembly failures in n1 (the long packets travel as fragments)
+reasm_fails() {
+	n1 awk '$1 == "Ip:" { if (!h) { for (i = 1; i <= NF; i++) col[$i] = i; h = 1 }
+		else print $col["ReasmFails"] }' /proc/net/snmp
+}
 drops_before=$(softnet_drops)
+reasm_before=$(reasm_fails)
 
 churn >"$TMP/churn" 2>&1 &
 churn_pid=$!
@@ -86,7 +92,9 @@ sleep 1
 kill "$monitor"
 wait "$monitor" 2>/dev/null || true
 [ -s "$TMP/monitor.err" ] && { cat "$TMP/monitor.err"; fail "monitor reported an error"; }
-drops=$(( $(softnet_drops) - drops_before ))
+reasm=$(( $(reasm_fails) - reasm_before ))
+drops=$(( $(softnet_drops) - drops_before + reasm ))
+echo "backlog drops $(( drops - reasm )), IPv4 reassembly failures $reasm"
 
 sent=$(sed -n 's/^sent //p' "$TMP/gre")
 python3 - "$TMP/events" "$TMP/calls" "$TMP/net" "$sent" "$drops" <<'PY' ||
