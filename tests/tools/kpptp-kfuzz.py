@@ -198,6 +198,16 @@ def run_genl(args):
             out += struct.pack("HH", rnd.choice([0, 2, 3, 200]), rnd.randrange(A_LAST))
         return out
 
+    def bound_socket(op, cid):
+        """A new PX_PROTO_PPTP socket bound to call ID cid, kept in socks."""
+        try:
+            s = socket.socket(AF_PPPOX, socket.SOCK_STREAM, PX_PROTO_PPTP)
+        except OSError as e:
+            note("socket", -e.errno)
+            return
+        socks.append(s)
+        note(op, -sys_addr_call(libc.bind, s.fileno(), pptp_sockaddr(cid, b"\0" * 4)))
+
     def new_call():
         attrs = value(A_CALL_ID) + nlattr(A_PEER_ADDR, peer)
         if rnd.random() < 0.7:  # a valid call, for the GRE side to reach
@@ -213,14 +223,7 @@ def run_genl(args):
             # Most get a socket at once, as pppd's: a netlink call has no
             # ppp channel, so its data never reaches the window, until then.
             if err == 0 and rnd.random() < 0.8:
-                try:
-                    s = socket.socket(AF_PPPOX, socket.SOCK_STREAM, PX_PROTO_PPTP)
-                except OSError as e:
-                    note("socket", -e.errno)
-                    return
-                socks.append(s)
-                note("attach", -sys_addr_call(libc.bind, s.fileno(),
-                                              pptp_sockaddr(cid, b"\0" * 4)))
+                bound_socket("attach", cid)
             return
         attrs += random_attrs([A_PEER_CALL_ID, A_RECV_WINDOW, A_PEER_RECV_WINDOW,
                                A_PEER_PPD, A_FLAGS, A_REORDER_TIMEOUT,
@@ -230,14 +233,7 @@ def run_genl(args):
     def sock_op():
         op = rnd.random()
         if op < 0.3 or not socks:
-            try:
-                s = socket.socket(AF_PPPOX, socket.SOCK_STREAM, PX_PROTO_PPTP)
-            except OSError as e:
-                note("socket", -e.errno)
-                return
-            socks.append(s)
-            cid = rnd.choice([0, rnd.randint(lo, hi)])
-            note("bind", -sys_addr_call(libc.bind, s.fileno(), pptp_sockaddr(cid, b"\0" * 4)))
+            bound_socket("bind", rnd.choice([0, rnd.randint(lo, hi)]))
         elif op < 0.55:
             s = rnd.choice(socks)
             addr = peer if rnd.random() < 0.8 else struct.pack("I", rnd.getrandbits(32))
