@@ -53,7 +53,6 @@ server_pppd() {
 	return 0
 }
 
-calls_in() { "$1" "$CTL" -j call show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 # ---- A: up with MS-CHAPv2 + MPPE-128, data, teardown from the client
 t0=$(date +%s%N)

@@ -246,6 +246,11 @@ own_call() {
 	wait_for "grep -q unit $out" 10 || fail "own_call: $(cat "$out")"
 }
 
+# calls_in WRAPPER: how many kpptp calls the namespace has.
+calls_in() {
+	"$1" "$CTL" -j call show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
 # no_calls_left WRAPPER...: fail if a namespace still has kpptp calls.
 no_calls_left() {
 	local w out
