@@ -13,7 +13,8 @@
 # Then every GRE packet n2 sent must be in exactly one counter: the
 # namespace's drops or the per-call receive counters (live calls, and the
 # final counters of deleted calls from CALL_DEL events), less what the
-# backlog or IPv4 reassembly dropped before kpptp saw it.  The kernel must log no warning.
+# backlog, IPv4 reassembly or the GRE demultiplexer (a packet under 12
+# bytes) dropped before kpptp saw it.  The kernel must log no warning.
 #
 # Sizes: KPPTP_KFUZZ_SECONDS (default 60) and KPPTP_KFUZZ_PACKETS (default
 # 20000) here; "make fuzz-kernel" runs 1800 s and 10^6 packets.
@@ -97,9 +98,10 @@ drops=$(( $(softnet_drops) - drops_before + reasm ))
 echo "backlog drops $(( drops - reasm )), IPv4 reassembly failures $reasm"
 
 sent=$(sed -n 's/^sent //p' "$TMP/gre")
-python3 - "$TMP/events" "$TMP/calls" "$TMP/net" "$sent" "$drops" "${KPPTP_KFUZZ_EXACT:-0}" <<'PY' ||
+short=$(sed -n 's/^short //p' "$TMP/gre")
+python3 - "$TMP/events" "$TMP/calls" "$TMP/net" "$sent" "$drops" "$short" <<'PY' ||
 import json, sys
-events, calls, net, sent, drops, exact = sys.argv[1:4] + [int(a) for a in sys.argv[4:7]]
+events, calls, net, sent, drops, short = sys.argv[1:4] + [int(a) for a in sys.argv[4:7]]
 # A received packet ends in exactly one of these; rx_reordered counts
 # packets also in rx_packets, rx_lost sequence numbers, not packets.
 PER_CALL = ["rx_packets", "rx_invalid", "rx_dropped", "rx_duplicate",
@@ -138,17 +140,14 @@ n = json.load(open(net))
 netdrops = total(counters(n) or n.get("stats", n), PER_NET) if "rx_malformed" not in n else total(n, PER_NET)
 counted = deleted + live + netdrops
 print(f"sent {sent}: deleted calls ({ndel}) {deleted}, live calls ({len(d)}) {live}, "
-      f"namespace drops {netdrops}, backlog drops {drops}; counted {counted}")
-missing = sent - drops - counted
-if counted > sent:
-    sys.exit(f"{counted - sent} packets counted more than once")
+      f"namespace drops {netdrops}, backlog drops {drops}, "
+      f"under 12 bytes (dropped by gre_demux) {short}; counted {counted}")
+if counted > sent - short:
+    sys.exit(f"{counted - sent + short} packets counted more than once")
+# the backlog count is for the whole guest (the churn's floods too)
+missing = sent - short - drops - counted
 if missing > 0:
-    print(f"{missing} of {sent} packets are in no counter")
-# KPPTP_KFUZZ_EXACT=1 (make fuzz-kernel): every packet.  In make check,
-# about 0.5% still go uncounted for a reason not found yet (issue 10's
-# closing note); more than 1% fails.
-if missing > (0 if exact else sent // 100):
-    sys.exit("too many packets in no counter")
+    sys.exit(f"{missing} of {sent} packets are in no counter")
 PY
 	fail "packets missing from the counters"
 pass "every fuzzed GRE packet counted"
