@@ -12,6 +12,12 @@
  *	too): bind(local ID or 0 = any, local address), connect(peer).
  *   plugin kpptp.so pptp_client NAME pptp_sock FD
  *	As pptp.so: a PPTP server that set the socket up hands it over.
+ *   ... kpptp_report FD
+ *	With any of the above: report the link's events (phase, interface,
+ *	the peer's authenticated name, IPCP's addresses) on the pipe FD as
+ *	records (../lib/report.h).  kpptpd starts pppd with it (FD 3), so
+ *	that it needs nothing from pppd's log, which pptpd's options send
+ *	elsewhere (nologfd, logfile).  Without it nothing is reported.
  *   plugin kpptp.so pptp_server HOST [ pptp_phone NUMBER ]
  *		     [ pptp_window PACKETS ] [ pptp_timeout MS ]
  *		     [ kpptp_window PACKETS ] [ kpptp_reorder_ms MS ]
@@ -51,11 +57,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_pppox.h>
 #include <linux/ppp-ioctl.h>
 
 #include "../lib/parse.h"
+#include "../lib/report.h"
 #include "kpptp.h"
 
 /* pppd refuses plugins built against another version than its own. */
@@ -91,6 +99,7 @@ static int pptp_sock = -1, pptp_window = -1, pptp_timeout = -1;
 static int kpptp_window = -1, kpptp_reorder_ms = -1;
 
 static int sock_fd = -1;	/* the PX_PROTO_PPTP socket, while connected */
+static int report_fd = -1;	/* kpptp_report: kpptpd's pipe, or -1 */
 
 /* Keep an option's text for pppd's listing of the options in effect. */
 static int keep(char **slot, const char *text)
@@ -226,6 +235,9 @@ static option_t kpptp_options[] = {
 	{ "kpptp_reorder_ms", o_int, &kpptp_reorder_ms,
 	  "Wait for reordered packets, ms (pptp_server; 0: none)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "kpptp_report", o_int, &report_fd,
+	  "Report the link's events to kpptpd on this pipe (kpptpd sets it)",
+	  0, NULL, 0, 0, NULL, 0, 0 },
 	{ NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 },
 };
 
@@ -266,6 +278,125 @@ static void check_dial_options(void)
 		     pptp_timeout);
 }
 
+/*
+ * kpptp_report: one record per event on kpptpd's pipe, each one write()
+ * under PIPE_BUF, so whole or not at all; never blocking pppd.  A record
+ * that does not go is lost (kpptpd falls behind by 64 KiB: it does not
+ * happen); a pipe that is gone (kpptpd died: pppd ignores SIGPIPE) ends
+ * the reporting.
+ */
+static void report(const char *event, const char *const kv[])
+{
+	char rec[REPORT_REC_MAX];
+	size_t n;
+
+	if (report_fd < 0)
+		return;
+	n = report_record(rec, sizeof(rec), event, kv);
+	if (!n) {
+		warn("kpptp: kpptp_report: %s record too long: not sent", event);
+		return;
+	}
+	if (write(report_fd, rec, n) == (ssize_t)n)
+		return;
+	if (errno == EAGAIN) {
+		warn("kpptp: kpptp_report: pipe full, %s record lost", event);
+		return;
+	}
+	warn("kpptp: kpptp_report %d: %m: reporting stops", report_fd);
+	close(report_fd);
+	report_fd = -1;
+}
+
+static void report_phase(void *ctx, int arg)
+{
+	char name[REPORT_IFNAME_MAX + 1] = "";
+	const char *kv[3] = { "phase", NULL, NULL };
+	int n;
+
+	(void)ctx;
+	for (n = 0; report_phases[n]; n++)
+		if (n == arg)
+			break;
+	if (!report_phases[n])
+		return;
+	kv[1] = report_phases[n];
+	report("phase", kv);
+	/* the unit is made (and renamed) before LCP starts */
+	if (arg == PHASE_ESTABLISH) {
+		ppp_get_ifname(name, sizeof(name));
+		kv[0] = "ifname";
+		kv[1] = name;
+		if (*name)
+			report("ifname", kv);
+	}
+}
+
+static void report_auth(void *ctx, int arg)
+{
+	char user[MAXNAMELEN];
+	const char *kv[] = { "user", user, NULL };
+
+	(void)ctx;
+	(void)arg;
+	user[0] = '\0';
+	ppp_peer_authname(user, sizeof(user));
+	if (*user)	/* empty: the peer did not authenticate */
+		report("auth", kv);
+}
+
+static void report_ip_up(void *ctx, int arg)
+{
+	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
+	const char *kv[] = { "local_ip", local, "remote_ip", remote, NULL };
+	struct in_addr a;
+
+	(void)ctx;
+	(void)arg;
+	a.s_addr = ipcp_gotoptions[0].ouraddr;
+	inet_ntop(AF_INET, &a, local, sizeof(local));
+	a.s_addr = ipcp_hisoptions[0].hisaddr;
+	inet_ntop(AF_INET, &a, remote, sizeof(remote));
+	report("ip_up", kv);
+}
+
+static void report_ip_down(void *ctx, int arg)
+{
+	(void)ctx;
+	(void)arg;
+	report("ip_down", NULL);
+}
+
+/* Take kpptpd's pipe: not for pppd's children (scripts), never blocking. */
+static void report_setup(void)
+{
+	static const char *const hello[] = { "version", "1", NULL };
+	struct stat st;
+
+	if (report_fd < 0)
+		return;
+	if (report_fd <= 2 || fstat(report_fd, &st) ||
+	    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		ppp_option_error("kpptp: kpptp_report %d: not a pipe open for kpptpd (%s)",
+				 report_fd, report_fd <= 2 ?
+				 "0, 1 and 2 are pppd's" : "nothing reported");
+		report_fd = -1;
+		return;
+	}
+	if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) ||
+	    fcntl(report_fd, F_SETFL, O_NONBLOCK)) {
+		error("kpptp: kpptp_report %d: %m: nothing reported", report_fd);
+		close(report_fd);
+		report_fd = -1;
+		return;
+	}
+	ppp_add_notify(NF_PHASE_CHANGE, report_phase, NULL);
+	ppp_add_notify(NF_AUTH_UP, report_auth, NULL);
+	ppp_add_notify(NF_IP_UP, report_ip_up, NULL);
+	ppp_add_notify(NF_IP_DOWN, report_ip_down, NULL);
+	report("hello", hello);
+}
+
 static void kpptp_check_options(void)
 {
 	int modes = !!call_str + !!peer_str + (pptp_sock >= 0) + !!pptp_server;
@@ -296,6 +427,7 @@ static void kpptp_check_options(void)
 				 pptp_client);
 		option_fail();
 	}
+	report_setup();
 	if (pptp_server) {
 		check_dial_options();
 		mode = MODE_DIAL;
@@ -583,11 +715,14 @@ static void kpptp_disconnect(void)
 		pptp_sock = -1;
 }
 
-/* In children pppd forks (scripts), so they cannot keep the call alive. */
+/* In children pppd forks (scripts), so they cannot keep the call alive
+ * (nor write to kpptpd's report pipe). */
 static void kpptp_close(void)
 {
 	if (sock_fd >= 0)
 		close(sock_fd);
+	if (report_fd >= 0)
+		close(report_fd);
 	if (mode == MODE_DIAL)
 		kpptp_dial_close();
 }

@@ -21,6 +21,7 @@
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
 #include <pppd/ccp.h>
+#include <pppd/ipcp.h>
 #include <signal.h>
 
 /* pppd got SIGTERM, SIGINT or SIGHUP: give up what blocks the connect */
@@ -36,6 +37,7 @@ static inline int kpptp_quit_asked(void)
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
 #include <pppd/ccp.h>
+#include <pppd/ipcp.h>
 
 #ifndef PPPD_VERSION
 #define PPPD_VERSION VERSION		/* from <pppd/patchlevel.h> */
@@ -66,6 +68,25 @@ static inline void ppp_set_remote_number(const char *number)
 static inline void ppp_set_pppdevnam(const char *name)
 {
 	strlcpy(ppp_devnam, name, sizeof(ppp_devnam));
+}
+
+/* 2.5's notifier types are 2.4's lists; the callbacks are the same */
+#define NF_PHASE_CHANGE		(&phasechange)
+#define NF_AUTH_UP		(&auth_up_notifier)
+#define NF_IP_UP		(&ip_up_notifier)
+#define NF_IP_DOWN		(&ip_down_notifier)
+#define ppp_add_notify(type, fn, ctx)	add_notifier(type, fn, ctx)
+typedef void ppp_notify_fn(void *ctx, int arg);
+
+static inline const char *ppp_peer_authname(char *buf, size_t bufsz)
+{
+	strlcpy(buf, peer_authname, bufsz);
+	return buf;
+}
+
+static inline int ppp_get_ifname(char *buf, size_t bufsz)
+{
+	return (int)strlcpy(buf, ifname, bufsz);
 }
 
 #endif /* pppd 2.4 */
