@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,17 +121,67 @@ int kpptp_call_get(struct kpptp_nl *nl, uint16_t id,
 }
 
 /* ---- pppd.c */
+
+/* the pppd end of the pipes, for the test to write to */
+static struct {
+	pid_t pid;
+	int out, rep;
+} pipes[64];
+
+static void pipes_close(pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pipes) / sizeof(pipes[0]); i++) {
+		if (pipes[i].pid != pid)
+			continue;
+		close(pipes[i].out);
+		close(pipes[i].rep);
+		pipes[i].pid = 0;
+	}
+}
+
+int fake_pppd_fd(const struct call *k, bool report)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pipes) / sizeof(pipes[0]); i++)
+		if (pipes[i].pid && pipes[i].pid == k->pppd.pid)
+			return report ? pipes[i].rep : pipes[i].out;
+	return -1;
+}
+
 int pppd_spawn(char *const argv[], struct pppd_proc *p)
 {
+	int out[2], rep[2];
+	unsigned int i;
+
 	(void)argv;
 	p->pid = 0;
-	p->pidfd = p->outfd = -1;
+	p->pidfd = p->outfd = p->repfd = -1;
 	if (fake_spawn_fails) {
 		errno = EAGAIN;
 		return -1;
 	}
 	p->pid = next_pid++;
 	fake_pppd_running++;
+	for (i = 0; i < sizeof(pipes) / sizeof(pipes[0]); i++)
+		if (!pipes[i].pid)
+			break;
+	if (i == sizeof(pipes) / sizeof(pipes[0]))
+		return 0;	/* a pppd that says nothing */
+	if (pipe2(out, O_CLOEXEC | O_NONBLOCK))
+		return 0;
+	if (pipe2(rep, O_CLOEXEC | O_NONBLOCK)) {
+		close(out[0]);
+		close(out[1]);
+		return 0;
+	}
+	pipes[i].pid = p->pid;
+	pipes[i].out = out[1];
+	pipes[i].rep = rep[1];
+	p->outfd = out[0];
+	p->repfd = rep[0];
 	return 0;
 }
 
@@ -149,6 +200,7 @@ int pppd_reap(struct pppd_proc *p, int *status, bool block)
 		return 0;
 	if (status)
 		*status = 0;
+	pipes_close(p->pid);
 	p->pid = 0;
 	p->pidfd = -1;
 	fake_pppd_running--;

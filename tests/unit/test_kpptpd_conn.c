@@ -722,3 +722,141 @@ TEST(client_declines_incoming_calls)
 	close(lfd);
 	fake_daemon_free();
 }
+
+/* ------------------------------------------------------------ reports */
+
+/* pppd (or kpptp.so in it) writes @text to one of its pipes */
+static void pppd_says(const struct call *k, bool report, const char *text)
+{
+	int fd = fake_pppd_fd(k, report);
+
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+}
+
+/* The value of @key in what kpptpctl gets for @k, or "" */
+static const char *described(const struct call *k, const char *key)
+{
+	static char val[CP_VAL_MAX + 1];
+	struct cp_buf b;
+	struct cp_pair p;
+	char why[128];
+	size_t off = 0, used;
+
+	val[0] = '\0';
+	cp_buf_init(&b, 65536);
+	call_describe(k, &b);
+	while (b.data && cp_next(b.data + off, b.len - off, &used, &p, why,
+				 sizeof(why)) == CP_PAIR) {
+		off += used;
+		if (!strcmp(p.key, key))
+			snprintf(val, sizeof(val), "%s", p.val);
+	}
+	cp_buf_free(&b);
+	return val;
+}
+
+#define POOL "localip 192.168.0.1\nremoteip 192.168.0.10-20\n"
+
+/*
+ * kpptp.so reports: pppd's log is logged, not believed.  A peer named
+ * "admin authenticated with CHAP" failing makes pppd log "Peer admin
+ * authenticated with CHAP failed CHAP authentication"; with a name made
+ * to look like the line, the succeeding "Peer ... authenticated with CHAP"
+ * could name anyone.  What the records say stands.
+ */
+TEST(reports_beat_pppd_log)
+{
+	struct conn *c;
+	struct call *k;
+	int fd;
+
+	CHECK(fake_daemon_init(POOL) == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	k = call_of(1);
+	CHECK(k && fake_pppd_fd(k, true) >= 0);
+	if (!k || fake_pppd_fd(k, true) < 0)
+		return;
+	CHECK_STR(described(k, "ppp"), "starting");
+	pppd_says(k, true, "event=hello\nversion=1\n\n"
+		  "event=phase\nphase=authenticate\n\n");
+	/* written after the records, read with the log's event alone */
+	pppd_says(k, false, "Peer admin authenticated with CHAP\n"
+		  "remote IP address 10.9.9.10\n");
+	call_pppd_output(k);
+	CHECK(k->reported);
+	CHECK_STR(k->user, "");
+	CHECK(!k->ppp_up && k->remote_ip == inet_addr("192.168.0.10"));
+	CHECK_STR(described(k, "ppp"), "authenticate");
+	CHECK_STR(described(k, "user"), "");
+
+	pppd_says(k, true, "event=auth\nuser=admin authenticated with CHAP\n\n"
+		  "event=phase\nphase=network\n\n");
+	pppd_says(k, false, "Peer admin authenticated with CHAP\n");
+	call_pppd_output(k);
+	CHECK_STR(k->user, "admin authenticated with CHAP");
+	CHECK_STR(described(k, "user"), "admin authenticated with CHAP");
+
+	/* addresses: IPCP's, not the pool's nor the log's */
+	pppd_says(k, false, "local  IP address 10.9.9.9\n"
+		  "remote IP address 10.9.9.10\n");
+	pppd_says(k, true, "event=ip_up\nlocal_ip=192.168.0.1\n"
+		  "remote_ip=192.168.7.7\n\nevent=phase\nphase=running\n\n");
+	call_pppd_report(k);
+	call_pppd_output(k);
+	CHECK(k->ppp_up);
+	CHECK_STR(described(k, "ppp"), "up");
+	CHECK_STR(described(k, "local_ip"), "192.168.0.1");
+	CHECK_STR(described(k, "remote_ip"), "192.168.7.7");
+
+	/* a bad record changes nothing, not even in part */
+	pppd_says(k, true, "event=auth\nuser=mallory\nuser=eve\n\n"
+		  "event=ip_up\nlocal_ip=1.1.1.1\nremote_ip=1.1.1.x\n\n");
+	call_pppd_report(k);
+	CHECK(k->rep && k->rep->bad == 2);
+	CHECK_STR(k->user, "admin authenticated with CHAP");
+	CHECK_STR(described(k, "remote_ip"), "192.168.7.7");
+
+	pppd_says(k, true, "event=ip_down\n\nevent=phase\nphase=terminate\n\n");
+	call_pppd_report(k);
+	CHECK(!k->ppp_up);
+	CHECK_STR(described(k, "ppp"), "terminate");
+	fake_pppd_exit(k);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0);
+	close(fd);
+	fake_daemon_free();
+}
+
+/* A kpptp.so that does not report: the log is read, as before, but a
+ * failed authentication does not name a user; records without a hello
+ * first are not believed either. */
+TEST(pppd_log_without_reports)
+{
+	struct conn *c;
+	struct call *k;
+	int fd;
+
+	CHECK(fake_daemon_init(POOL) == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	k = call_of(1);
+	CHECK(k && fake_pppd_fd(k, false) >= 0);
+	if (!k || fake_pppd_fd(k, false) < 0)
+		return;
+	pppd_says(k, false, "Peer admin authenticated with CHAP failed CHAP authentication\n");
+	call_pppd_output(k);
+	CHECK_STR(k->user, "");
+	pppd_says(k, true, "event=auth\nuser=mallory\n\n");
+	pppd_says(k, false, "Peer alice authenticated with MS-CHAP-v2\n"
+		  "local  IP address 192.168.0.1\nremote IP address 192.168.0.10\n");
+	call_pppd_output(k);
+	CHECK(!k->reported && k->rep && k->rep->bad == 1);
+	CHECK_STR(k->user, "alice");
+	CHECK(k->ppp_up);
+	CHECK_STR(described(k, "ppp"), "up");
+	fake_pppd_exit(k);
+	fake_batch_end();
+	close(fd);
+	fake_daemon_free();
+}

@@ -2,7 +2,8 @@
 /*
  * kpptpd/pppd.c with real processes standing in for pppd: what the child
  * inherits (signal mask and dispositions, descriptors), its output pipe,
- * signals through the pidfd, reaping; and that kpptpd.conf wants pppd by
+ * kpptp.so's report pipe on descriptor 3, signals through the pidfd,
+ * reaping; and that kpptpd.conf wants pppd by
  * absolute path.
  */
 #define _GNU_SOURCE
@@ -18,7 +19,7 @@
 #include "unit.h"
 
 /* All the child wrote to its standard output, once it exited. */
-static void output(struct pppd_proc *p, char *buf, size_t len)
+static void output_keep_rep(struct pppd_proc *p, char *buf, size_t len)
 {
 	size_t n = 0;
 	ssize_t r;
@@ -30,6 +31,12 @@ static void output(struct pppd_proc *p, char *buf, size_t len)
 		n += (size_t)r;
 	buf[n] = '\0';
 	close(p->outfd);
+}
+
+static void output(struct pppd_proc *p, char *buf, size_t len)
+{
+	output_keep_rep(p, buf, len);
+	close(p->repfd);
 }
 
 /* The mask in "SigIgn:\t0000000000010000" (hex) of /proc status text. */
@@ -97,8 +104,29 @@ TEST(child_keeps_no_descriptors)
 	CHECK(pppd_spawn(argv, &p) == 0);
 	output(&p, buf, sizeof(buf));
 	close(fd);
-	/* 0, 1, 2 and ls's own directory descriptor */
-	CHECK_STR(buf, "0\n1\n2\n3\n");
+	/* 0, 1, 2, the report pipe and ls's own directory descriptor */
+	CHECK_STR(buf, "0\n1\n2\n3\n4\n");
+}
+
+TEST(child_reports_on_descriptor_3)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "echo event=hello >&3; echo >&3; echo log", NULL };
+	struct pppd_proc p;
+	char buf[64], rep[64] = "";
+	ssize_t n;
+
+	CHECK(pppd_spawn(argv, &p) == 0 && p.repfd >= 0);
+	CHECK(fcntl(p.repfd, F_GETFL) & O_NONBLOCK);
+	CHECK(fcntl(p.repfd, F_GETFD) & FD_CLOEXEC);
+	/* the child has exited when output() returns: all is in the pipe */
+	output_keep_rep(&p, buf, sizeof(buf));
+	n = read(p.repfd, rep, sizeof(rep) - 1);
+	CHECK(n == 13);
+	rep[n > 0 ? n : 0] = '\0';
+	CHECK_STR(rep, "event=hello\n\n");
+	CHECK_STR(buf, "log\n");
+	close(p.repfd);
 }
 
 TEST(signal_through_pidfd_and_reap)
@@ -116,6 +144,7 @@ TEST(signal_through_pidfd_and_reap)
 	/* reaped: nothing more to signal, and no pid to hit by mistake */
 	CHECK(pppd_signal(&p, SIGTERM) == 0);
 	close(p.outfd);
+	close(p.repfd);
 }
 
 TEST(no_search_in_path)
@@ -136,6 +165,7 @@ TEST(no_search_in_path)
 	CHECK(pppd_reap(&p, &status, true) == 1);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 127);
 	close(p.outfd);
+	close(p.repfd);
 }
 
 TEST(conf_wants_absolute_pppd)

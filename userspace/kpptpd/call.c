@@ -8,10 +8,17 @@
  * lives until pppd is reaped, so its addresses are not handed out while
  * pppd may still hold them.
  *
- * pppd's standard output is a pipe to us: with nodetach it logs there
- * unless its options name a logfile.  Its lines are logged (debug) and
- * read for kpptpctl (pppdlog.c): the interface, the addresses, and the
- * name the peer authenticated with.
+ * What pppd does comes from kpptp.so, which kpptpd asks for reports
+ * ("kpptp_report 3"): records on a pipe of their own (../lib/report.h)
+ * with pppd's phase, the interface, the name the peer authenticated with
+ * and IPCP's addresses, whatever pppd's options do with its log.
+ * pppd's standard output is a pipe to us too: with nodetach it logs there
+ * unless its options say logfile or nologfd (pptpd's do).  Its lines are
+ * logged (debug), and read for the same facts (pppdlog.c) only until
+ * kpptp.so says it reports (its hello record): a peer's name can make a
+ * log line say anything, a record says what pppd knows.  The report pipe
+ * is read before the log, every time, so a log line never beats the
+ * records pppd wrote before it.
  *
  * With "pppd none" a call is only the PPTP exchange, the kernel call and
  * its addresses: no pppd is started, and the call lasts until the peer
@@ -37,6 +44,9 @@
 #include "kpptpd.h"
 #include "pppdlog.h"
 #include "state.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static int state_fd = -1;	/* the state file, locked (state.h) */
 
@@ -170,9 +180,12 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->conn = c;
 	k->slot = slot;
 	k->pool_idx = -1;
-	k->pppd.pidfd = k->pppd.outfd = -1;
+	k->pppd.pidfd = k->pppd.outfd = k->pppd.repfd = -1;
 	k->outfd = -1;
 	k->out_ev.kind = EV_PPPD_OUT;
+	k->repfd = -1;
+	k->rep_ev.kind = EV_PPPD_REPORT;
+	k->phase = -1;
 	k->created = now_ms();
 	k->peer_addr = peer_addr;
 	if (kd.conf.remote.n) {
@@ -256,6 +269,17 @@ static void out_close(struct call *k)
 	k->outfd = -1;
 }
 
+static void rep_close(struct call *k)
+{
+	free(k->rep);
+	k->rep = NULL;
+	if (k->repfd < 0)
+		return;
+	epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->repfd, NULL);
+	close(k->repfd);
+	k->repfd = -1;
+}
+
 /* "LOCAL:REMOTE", pppd's way of giving the addresses */
 static const char *addrs_of(const struct call *k, char buf[40])
 {
@@ -285,6 +309,8 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	argv[n++] = kd.conf.plugin;
 	argv[n++] = "kpptp_call";
 	argv[n++] = idbuf;
+	argv[n++] = "kpptp_report";
+	argv[n++] = STR(KPPTP_REPORT_FD);
 	argv[n++] = "nodetach";
 	if (kd.conf.logwtmp) {	/* pptpd's wtmp plugin, as pptpd runs it */
 		argv[n++] = "plugin";
@@ -322,12 +348,20 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		close(k->outfd);
 		k->outfd = -1;
 	}
+	/* without it, the log is all we learn from */
+	k->repfd = k->pppd.repfd;
+	k->rep = k->repfd >= 0 ? malloc(sizeof(*k->rep)) : NULL;
+	if (k->rep)
+		report_in_init(k->rep);
+	if (k->repfd >= 0 && (!k->rep || ev_add(k->repfd, EPOLLIN, &k->rep_ev)))
+		rep_close(k);
 	if (ev_add(k->pppd.pidfd, EPOLLIN, &k->ev)) {
 		err("call %u: watching pppd %d: %s", k->id, k->pppd.pid,
 		    strerror(errno));
 		pppd_signal(&k->pppd, SIGKILL);
 		pppd_reap(&k->pppd, NULL, true);
 		out_close(k);
+		rep_close(k);
 		return -1;
 	}
 	info("call %u: peer %s call ID %u window %u: pppd %d started%s%s",
@@ -347,6 +381,7 @@ static void call_free(struct call *k)
 	struct call **pp;
 
 	out_close(k);
+	rep_close(k);
 	if (k->pppd.pidfd >= 0) {
 		epoll_ctl(kd.epfd, EPOLL_CTL_DEL, k->pppd.pidfd, NULL);
 		close(k->pppd.pidfd);
@@ -414,6 +449,8 @@ static void pppd_exit_event(const struct call *k, pid_t pid, int status)
 	if (k->conn)
 		cp_put(e, "conn", "%u", k->conn->id);
 	cp_put(e, "call", "%u", k->id);
+	if (k->user[0])
+		cp_put(e, "user", "%s", k->user);
 	cp_put(e, "pppd_pid", "%d", (int)pid);
 	if (WIFEXITED(status))
 		cp_put(e, "status", "%d", WEXITSTATUS(status));
@@ -440,7 +477,7 @@ void call_event(struct call *k)
 	else
 		info("call %u: pppd %d killed by signal %d", k->id, pid,
 		     WTERMSIG(status));
-	call_pppd_output(k);	/* its last words */
+	call_pppd_output(k);	/* its last words (reports first) */
 	pppd_exit_event(k, pid, status);
 	kernel_del(k);
 	if (c) {
@@ -490,6 +527,18 @@ struct call *call_find(uint16_t id)
 	return NULL;
 }
 
+/* "up" (IPCP), pppd's reported phase, "starting" before either, "none" */
+static const char *ppp_state(const struct call *k)
+{
+	if (k->ppp_up)
+		return "up";
+	if (!k->pppd.pid)
+		return "none";
+	if (k->reported && k->phase >= 0)
+		return report_phases[k->phase];
+	return "starting";
+}
+
 void call_describe(const struct call *k, struct cp_buf *b)
 {
 	struct kpptp_call_info info;
@@ -510,8 +559,7 @@ void call_describe(const struct call *k, struct cp_buf *b)
 		cp_put(b, "remote_ip", "%s", ipstr(k->remote_ip, a));
 	if (k->pppd.pid)
 		cp_put(b, "pppd_pid", "%d", (int)k->pppd.pid);
-	cp_put(b, "ppp", "%s", k->ppp_up ? "up" :
-	       k->pppd.pid ? "starting" : "none");
+	cp_put(b, "ppp", "%s", ppp_state(k));
 	cp_put(b, "uptime_ms", "%llu",
 	       (unsigned long long)(now_ms() - k->created));
 }
@@ -541,6 +589,8 @@ static void pppd_line(struct call *k, const char *line)
 	uint32_t a;
 
 	dbg("call %u: pppd: %s", k->id, line);
+	if (k->reported)	/* kpptp.so said it: the log has no say */
+		return;
 	switch (pppd_log_line(line, name, sizeof(name), &a)) {
 	case PPPD_LOG_IFNAME:
 		snprintf(k->ifname, sizeof(k->ifname), "%.*s",
@@ -567,6 +617,8 @@ void call_pppd_output(struct call *k)
 {
 	if (k->dead)
 		return;
+	/* what kpptp.so wrote before these lines, first */
+	call_pppd_report(k);
 	for (;;) {
 		ssize_t n;
 		char *nl;
@@ -595,5 +647,81 @@ void call_pppd_output(struct call *k)
 			pppd_line(k, k->outbuf);
 			k->outlen = 0;
 		}
+	}
+}
+
+static void report_rec(void *arg, const struct report_rec *r, const char *why)
+{
+	struct call *k = arg;
+	char esc[4 * sizeof(k->user)];
+
+	if (r && !k->reported && r->event != REPORT_HELLO) {
+		k->rep->bad++;
+		why = "a record before the hello";
+		r = NULL;
+	}
+	if (!r) {
+		/* counted (report_input()); a few are enough to see why */
+		if (k->rep->bad <= 5)
+			warn("call %u: kpptp.so's report: %s: ignored", k->id,
+			     why);
+		return;
+	}
+	switch (r->event) {
+	case REPORT_HELLO:
+		/* then the records that follow are ignored, too */
+		if (r->version != REPORT_VERSION) {
+			warn("call %u: kpptp.so reports in version %u, not %u: reading pppd's log instead",
+			     k->id, r->version, REPORT_VERSION);
+			return;
+		}
+		/* whatever the log said before, if anything, is forgotten */
+		if (!k->reported)
+			k->user[0] = '\0';
+		dbg("call %u: kpptp.so reports", k->id);
+		k->reported = true;
+		break;
+	case REPORT_PHASE:
+		dbg("call %u: pppd phase %s", k->id, report_phases[r->phase]);
+		k->phase = r->phase;
+		break;
+	case REPORT_IFNAME:
+		snprintf(k->ifname, sizeof(k->ifname), "%s", r->ifname);
+		break;
+	case REPORT_AUTH:
+		snprintf(k->user, sizeof(k->user), "%s", r->user);
+		info("call %u: the peer authenticated as \"%s\"", k->id,
+		     log_escape(k->user, esc, sizeof(esc)));
+		break;
+	case REPORT_IP_UP:
+		k->local_ip = r->local_ip;
+		k->remote_ip = r->remote_ip;
+		if (!k->ppp_up) {
+			k->ppp_up = true;
+			ppp_up_event(k);
+		}
+		break;
+	case REPORT_IP_DOWN:
+		k->ppp_up = false;
+		break;
+	}
+}
+
+void call_pppd_report(struct call *k)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (k->dead)
+		return;
+	while (k->repfd >= 0) {
+		n = read(k->repfd, buf, sizeof(buf));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			rep_close(k);
+			return;
+		}
+		report_input(k->rep, buf, (size_t)n, report_rec, k);
 	}
 }

@@ -8,7 +8,8 @@
  *   reload.c SIGHUP: the configuration read again, applied to what is new
  *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
  *   pppd.c   pppd processes: start, signal and reap through a pidfd
- *   pppdlog.c what pppd's log lines say (interface, user, addresses)
+ *   pppdlog.c what pppd's log lines say (interface, user, addresses), for
+ *            a pppd whose kpptp.so does not report (../lib/report.h)
  *   log.c    log lines to stderr or syslog
  */
 #ifndef KPPTPD_H
@@ -23,6 +24,7 @@
 
 #include "../lib/ctlproto.h"
 #include "../lib/nl.h"
+#include "../lib/report.h"
 #include "../pptp/pptp_ctrl.h"
 #include "conf.h"
 
@@ -41,8 +43,8 @@ struct conn;
 struct call;
 
 enum ev_kind {
-	EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL, EV_PPPD_OUT, EV_CTL_LISTEN,
-	EV_CTL_CLIENT,
+	EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL, EV_PPPD_OUT, EV_PPPD_REPORT,
+	EV_CTL_LISTEN, EV_CTL_CLIENT,
 };
 
 /* epoll's data.ptr points at one of these, first in its owner */
@@ -151,9 +153,11 @@ struct pppd_proc {
 	pid_t pid;		/* 0: none, or reaped */
 	int pidfd;		/* readable once pppd exited */
 	int outfd;		/* pppd's standard output, nonblocking */
+	int repfd;		/* kpptp.so's reports (report.h), nonblocking */
 };
 
-/* fork + exec @argv[0] (an absolute path); 0, or -1 + errno. */
+/* fork + exec @argv[0] (an absolute path) with the report pipe on
+ * KPPTP_REPORT_FD; 0, or -1 + errno. */
 int pppd_spawn(char *const argv[], struct pppd_proc *p);
 /* Through the pidfd (the pid only without pidfd_send_signal). */
 int pppd_signal(const struct pppd_proc *p, int sig);
@@ -178,14 +182,22 @@ struct call {
 				 * returns (pppd failed to start) */
 	uint64_t started;
 	uint64_t created;
-	/* pppd's log lines (its standard output): what it tells us */
+	/* pppd's log lines (its standard output): logged, and read for
+	 * what follows only while kpptp.so has not reported (no hello) */
 	struct ev out_ev;
 	int outfd;		/* -1 when closed */
 	char outbuf[512];
 	size_t outlen;
+	/* kpptp.so's records (report.h): what pppd tells us */
+	struct ev rep_ev;
+	int repfd;		/* -1 when closed */
+	struct report_in *rep;	/* allocated with the pipe */
+	bool reported;		/* a hello came: the log says nothing more */
+	int phase;		/* pppd's last reported phase, or -1 */
 	char user[256];		/* the peer's authenticated name, or "" */
 	char ifname[KPPTP_IFNAMSIZ];
 	bool ppp_up;		/* IPCP up: addresses as pppd reported them */
+	bool ppp_down;		/* IPCP went down again (reported) */
 };
 
 /* Make the kernel call for a PPTP call request (@slot -1: our own outgoing
@@ -200,6 +212,7 @@ int call_set_peer(struct call *k, const struct pptp_call *pc);
 void call_down(struct call *k);
 void call_event(struct call *k);	/* pidfd readable: pppd exited */
 void call_pppd_output(struct call *k);	/* pppd wrote log lines */
+void call_pppd_report(struct call *k);	/* kpptp.so wrote records */
 struct call *call_find(uint16_t id);	/* a live call (not dying) */
 void call_describe(const struct call *k, struct cp_buf *b);
 /* startup: lock the state file (-1, logged: another kpptpd has it) */

@@ -291,6 +291,10 @@ int main(int argc, char **argv)
 				call_pppd_output(container_of(ev, struct call,
 							      out_ev));
 				break;
+			case EV_PPPD_REPORT:
+				call_pppd_report(container_of(ev, struct call,
+							      rep_ev));
+				break;
 			case EV_CTL_LISTEN:
 				ctlsock_accept();
 				break;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pppd processes: started with their standard output on a pipe to us,
- * signalled and reaped through a pidfd, so that a pid reused after pppd
- * was reaped elsewhere can never be signalled by mistake.  The only place
- * kpptpd forks; the unit tests and the fuzzer replace this file
+ * pppd processes: started with their standard output on a pipe to us and
+ * kpptp.so's report pipe on KPPTP_REPORT_FD (report.h), signalled and
+ * reaped through a pidfd, so that a pid reused after pppd was reaped
+ * elsewhere can never be signalled by mistake.  The only place kpptpd
+ * forks; the unit tests and the fuzzer replace this file
  * (tests/unit/kpptpd_fake.c).
  */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "kpptpd.h"
+#include "../lib/report.h"
 
 /* The syscalls themselves: glibc before 2.36 has no wrappers. */
 static int sys_pidfd_open(pid_t pid)
@@ -42,24 +44,34 @@ static int sys_pidfd_send_signal(int pidfd, int sig)
 #endif
 }
 
+static void close_pair(int fd[2])
+{
+	int e = errno;
+
+	if (fd[0] >= 0) {
+		close(fd[0]);
+		close(fd[1]);
+	}
+	fd[0] = fd[1] = -1;
+	errno = e;
+}
+
 int pppd_spawn(char *const argv[], struct pppd_proc *p)
 {
-	int out[2];
+	int out[2], rep[2];
 	pid_t pid;
 
 	p->pid = 0;
-	p->pidfd = p->outfd = -1;
+	p->pidfd = p->outfd = p->repfd = -1;
+	/* no report pipe, no pppd: what else would be on its descriptor 3 */
+	if (pipe2(rep, O_CLOEXEC))
+		return -1;
 	if (pipe2(out, O_CLOEXEC))
 		out[0] = out[1] = -1;
 	pid = fork();
 	if (pid < 0) {
-		int e = errno;
-
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(out[1]);
-		}
-		errno = e;
+		close_pair(out);
+		close_pair(rep);
 		return -1;
 	}
 	if (pid == 0) {
@@ -80,13 +92,24 @@ int pppd_spawn(char *const argv[], struct pppd_proc *p)
 			dup2(null, 0);
 			dup2(out[1] >= 0 ? out[1] : null, 1);
 		}
-		close_range(3, ~0U, 0);
+		/* dup2() clears close-on-exec, but not onto itself */
+		if (rep[1] == KPPTP_REPORT_FD ?
+		    fcntl(rep[1], F_SETFD, 0) :
+		    dup2(rep[1], KPPTP_REPORT_FD) < 0)
+			_exit(127);
+		close_range(KPPTP_REPORT_FD + 1, ~0U, 0);
 		execv(argv[0], argv);
 		fprintf(stderr, "kpptpd: exec %s: %s\n", argv[0],
 			strerror(errno));
 		_exit(127);
 	}
 	p->pid = pid;
+	close(rep[1]);
+	p->repfd = rep[0];
+	if (fcntl(p->repfd, F_SETFL, O_NONBLOCK)) {
+		close(p->repfd);
+		p->repfd = -1;
+	}
 	if (out[0] >= 0) {
 		close(out[1]);
 		p->outfd = out[0];
@@ -103,8 +126,10 @@ int pppd_spawn(char *const argv[], struct pppd_proc *p)
 		waitpid(pid, NULL, 0);
 		if (p->outfd >= 0)
 			close(p->outfd);
+		if (p->repfd >= 0)
+			close(p->repfd);
 		p->pid = 0;
-		p->outfd = -1;
+		p->outfd = p->repfd = -1;
 		errno = e;
 		return -1;
 	}
