@@ -373,6 +373,12 @@ TEST(pppd_log_lines)
 		{ "PAP peer authentication succeeded for carol", PPPD_LOG_USER, "carol" },
 		{ "CHAP peer authentication succeeded for \"dave\"", PPPD_LOG_USER, "dave" },
 		{ "Peer  authenticated with CHAP", PPPD_LOG_OTHER, NULL },
+		/* failing as "admin authenticated with CHAP": no user */
+		{ "Peer admin authenticated with CHAP failed CHAP authentication",
+		  PPPD_LOG_OTHER, NULL },
+		{ "Peer admin authenticated with CHAP authenticated with CHAP",
+		  PPPD_LOG_USER, "admin authenticated with CHAP" },
+		{ "Peer x authenticated with ", PPPD_LOG_OTHER, NULL },
 		{ "rcvd [CHAP Response id=0x1 name = \"x\"] peer authentication succeeded for eve",
 		  PPPD_LOG_OTHER, NULL },
 		{ "peer from calling number 10.0.0.1 authorized", PPPD_LOG_OTHER, NULL },

@@ -14,6 +14,11 @@
  *	remote IP address 192.168.0.20
  *
  * Names are printed with pppd's %q: no quotes, unprintable bytes escaped.
+ * A name can hold anything, so a line says a peer authenticated only if
+ * it ends with the protocol: "Peer admin authenticated with CHAP failed
+ * CHAP authentication" is someone failing as "admin authenticated with
+ * CHAP".  This is kpptpd's fallback: kpptp.so's reports (report.h) say
+ * the same without guessing.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -65,9 +70,12 @@ int pppd_log_line(const char *line, char *out, size_t outlen, uint32_t *addr)
 		n = strlen(name);
 		kind = PPPD_LOG_IFNAME;
 	} else if (!strncmp(line, "Peer ", 5) && (p = strstr(line + 5, auth))) {
-		/* the last one: a name may hold the phrase itself */
+		/* the last one, then one word: a name may hold the phrase */
 		while ((q = strstr(p + 1, auth)))
 			p = q;
+		q = p + sizeof(auth) - 1;
+		if (!*q || strchr(q, ' '))
+			return PPPD_LOG_OTHER;
 		name = line + 5;
 		n = (size_t)(p - name);
 		kind = PPPD_LOG_USER;
