@@ -200,7 +200,7 @@ kpptpd_figures() {
 # the CPU cost per packet on the clean underlay.  One CSV row per run:
 # the report takes the median and the spread.
 rounds() {
-	local r dp cond dps cost pps lost
+	local r dp cond dps cost pps lost host
 	for ((r = 1; r <= ROUNDS; r++)); do
 		dps=$ROUND_DPS
 		# shellcheck disable=SC2086
@@ -212,8 +212,9 @@ rounds() {
 				row "$dp" "$cond" tcp_1 "$(tcp_mbps 1)" Mbit/s
 			done
 			underlay clean
-			read -r cost pps lost <<<"$(cpu_cost "$COST_PPS" "$COST_T")"
+			read -r cost pps lost host <<<"$(cpu_cost "$COST_PPS" "$COST_T")"
 			row "$dp" clean cpu_per_pkt "$cost" us/pkt
+			[ "$host" = 0.00 ] || row "$dp" clean host_cpu_per_pkt "$host" us/pkt
 			row "$dp" clean cost_rx_pps "$pps" pkt/s
 			python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 0.01)' "$lost" ||
 				blog "$dp: $lost of the UDP datagrams at $COST_PPS pkt/s lost: saturated, the cost figure is not below saturation"

@@ -296,6 +296,9 @@ udp_pps() {
 # busy_ticks: the guest's busy CPU time so far, every CPU, in USER_HZ ticks
 # (/proc/stat's "cpu" line: user + nice + system + irq + softirq).
 busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+# qemu's own CPU time, sampled on the host every 0.2 s (guest.sh): "TIME
+# TICKS HZ", or nothing when the host does not provide it
+qemu_cpu() { cat "${KPPTP_SRC:-/src}/build/vm/qemu-cpu" 2>/dev/null || echo "0 0 0"; }
 
 # cpu_cost [PPS] [SECONDS]: what the datapath costs per packet at a fixed
 # offered load below saturation: 1300-byte UDP datagrams n1 -> n2 at PPS
@@ -304,39 +307,51 @@ busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/st
 # "COST PPS LOST": CPU microseconds per datagram received, summed over
 # every CPU (both ends and both namespaces share them, so both sides
 # together), the datagrams per second the server received and the
-# fraction lost (above about 0.01 the load was not below saturation).
+# fraction lost (above about 0.01 the load was not below saturation),
+# then "HOST-COST": the same from the host's side, the CPU time the qemu
+# process spent (0 when guest.sh provides no samples).  The guest's
+# figure counts wall time and so grows when the host is busy; the host's
+# counts the emulation's work only.
 cpu_cost() {
 	local pps=${1:-3000} secs=${2:-5} addr=${DP_ADDR[0]} out=$TMP/iperf-cost.json
-	local hz b0 b1 t0 t1 i0 i1 s0 s1 pid
+	local hz b0 b1 t0 t1 i0 i1 s0 s1 pid q0 q1 p0 p1
 	hz=$(getconf CLK_TCK)
 	iperf_server "$addr" 5204
-	i0=$(busy_ticks) s0=$EPOCHREALTIME
+	i0=$(busy_ticks) s0=$EPOCHREALTIME q0=$(qemu_cpu)
 	sleep "$secs"
-	i1=$(busy_ticks) s1=$EPOCHREALTIME
+	i1=$(busy_ticks) s1=$EPOCHREALTIME q1=$(qemu_cpu)
 	n1 iperf3 -c "$addr" -p 5204 --connect-timeout 5000 -J -u -l 1300 \
 		-b $((pps * 1300 * 8)) -t $((secs + 2)) >"$out" &
 	pid=$!
 	sleep 1
-	b0=$(busy_ticks) t0=$EPOCHREALTIME
+	b0=$(busy_ticks) t0=$EPOCHREALTIME p0=$(qemu_cpu)
 	sleep "$secs"
-	b1=$(busy_ticks) t1=$EPOCHREALTIME
+	b1=$(busy_ticks) t1=$EPOCHREALTIME p1=$(qemu_cpu)
 	if ! wait "$pid"; then
 		blog "iperf3 UDP at $pps pkt/s to $addr failed: $(grep -o '"error":.*' "$out" || true)"
-		echo "0 0 1"
+		echo "0 0 1 0"
 		return
 	fi
-	python3 - "$out" "$hz" "$i0" "$i1" "$s0" "$s1" "$b0" "$b1" "$t0" "$t1" <<-'EOF'
+	# shellcheck disable=SC2086
+	python3 - "$out" "$hz" "$i0" "$i1" "$s0" "$s1" "$b0" "$b1" "$t0" "$t1" \
+		$q0 $q1 $p0 $p1 <<-'EOF'
 		import json, sys
 		j = json.load(open(sys.argv[1]))
 		hz = float(sys.argv[2])
-		i0, i1, s0, s1, b0, b1, t0, t1 = map(float, sys.argv[3:])
+		i0, i1, s0, s1, b0, b1, t0, t1 = map(float, sys.argv[3:11])
+		# host samples: (time, ticks, hz) idle start/end, flow start/end
+		q = [tuple(map(float, sys.argv[i:i + 3])) for i in range(11, 23, 3)]
 		s = j["end"].get("sum_received") or j["end"]["sum"]
 		got = s["packets"] - s["lost_packets"]
 		pps = got / s["seconds"]
 		idle = (i1 - i0) / hz / (s1 - s0)	# busy CPU seconds per second, idle
 		busy = (b1 - b0) / hz - idle * (t1 - t0)
 		cost = busy / (pps * (t1 - t0)) * 1e6 if pps else 0
-		print("%.2f %d %.4f" % (cost, round(pps), s["lost_packets"] / max(s["packets"], 1)))
+		def rate(a, b):	# qemu's CPU seconds per second between two samples
+		    return (b[1] - a[1]) / a[2] / (b[0] - a[0]) if b[0] > a[0] and a[2] else None
+		idle_h, busy_h = rate(q[0], q[1]), rate(q[2], q[3])
+		host = (busy_h - idle_h) / pps * 1e6 if pps and idle_h is not None and busy_h is not None else 0
+		print("%.2f %d %.4f %.2f" % (cost, round(pps), s["lost_packets"] / max(s["packets"], 1), host))
 	EOF
 }
 
