@@ -142,6 +142,23 @@ TEST(pptpd_default_pools)
 	conf_free(&c);
 }
 
+/* Found by fuzz_kpptpd_conf: a client role with remoteip and no localip
+ * made pool_take() read a NULL local pool on the first call. */
+TEST(pptpd_client_role_has_no_pools)
+{
+	struct conf c;
+	uint32_t l, r;
+
+	CHECK(parse(&c, "connect 10.0.0.1\nremoteip 10.1.2.3-9\n") == 0);
+	CHECK(c.local.n == 0 && c.remote.n == 0);
+	CHECK(has_note(&c, "connect: localip and remoteip ignored"));
+	CHECK(pool_take(&c, &l, &r) == -1);
+	conf_free(&c);
+	CHECK(parse(&c, "localip 10.0.0.1\nconnect 10.0.0.1\n") == 0);
+	CHECK(c.local.n == 0 && c.remote.n == 0);
+	conf_free(&c);
+}
+
 TEST(pptpd_delegate)
 {
 	struct conf c;

@@ -511,8 +511,15 @@ static int pptpd_pools(struct conf *c, struct ctx *x)
 		pool_free(&c->remote);
 		return 0;
 	}
-	if (c->connect)
+	if (c->connect) {
+		/* a client's addresses come from the server it dials */
+		if (c->local.n || c->remote.n)
+			note(c, "%s: connect: localip and remoteip ignored, the server assigns the addresses",
+			     x->name);
+		pool_free(&c->local);
+		pool_free(&c->remote);
 		return 0;
+	}
 	if (!c->local.n) {
 		if (parse_pool(x, "localip", PPTPD_DEFAULT_LOCALIP, &c->local))
 			return -1;
@@ -627,6 +634,8 @@ int pool_take(struct conf *c, uint32_t *local, uint32_t *remote)
 {
 	unsigned int i;
 
+	if (!c->local.n)	/* pptpd_pools() gives a server both lists */
+		return -1;
 	for (i = 0; i < c->remote.n; i++) {
 		if (c->remote.used[i])
 			continue;
