@@ -21,9 +21,10 @@ set -euo pipefail
 UNIT=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev ppp-dev
 	clang libclang-rt-14-dev python3 python3-yaml)
 # The UML kernel for KUnit: kbuild's host tools and trixie's linux-source
-# fetched with a private apt configuration.
+# fetched with a private apt configuration; UML boots the host's / and
+# loads the test module with its insmod (kmod).
 KUNIT=(build-essential flex bison bc perl xz-utils dpkg debian-archive-keyring
-	apt coreutils util-linux)
+	apt coreutils util-linux kmod)
 # The qemu guest: its rootfs (debootstrap), its initramfs (static busybox,
 # cpio) and qemu itself.
 GUEST=(qemu-system-x86 debootstrap busybox-static cpio xz-utils zstd gzip

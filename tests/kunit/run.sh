@@ -82,6 +82,8 @@ check_host() {
 	for tool in gcc make flex bison bc perl xz dpkg-deb apt-get sha256sum flock timeout; do
 		command -v "$tool" >/dev/null || missing+=("$tool")
 	done
+	# UML's init (uml-init.sh) runs the host's insmod
+	[ -x /usr/sbin/insmod ] || [ -x /sbin/insmod ] || missing+=(insmod)
 	[ ${#missing[@]} -eq 0 ] || cannot "missing host tools: ${missing[*]}"
 	[ -w "$(dirname "$CACHE")" ] || [ -w "$CACHE" ] || cannot "cache $CACHE is not writable"
 }
