@@ -501,23 +501,25 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
  * several addresses pairs one with each remoteip address, so the calls
  * are as many as the shorter list.  The client role has no pools.
  */
+static void drop_pools(struct conf *c, struct ctx *x, const char *kw,
+		       const char *who_assigns)
+{
+	if (c->local.n || c->remote.n)
+		note(c, "%s: %s: localip and remoteip ignored, %s", x->name, kw,
+		     who_assigns);
+	pool_free(&c->local);
+	pool_free(&c->remote);
+}
+
 static int pptpd_pools(struct conf *c, struct ctx *x)
 {
 	if (c->delegate) {
-		if (c->local.n || c->remote.n)
-			note(c, "%s: delegate: localip and remoteip ignored, pppd picks the addresses (as with pptpd)",
-			     x->name);
-		pool_free(&c->local);
-		pool_free(&c->remote);
+		drop_pools(c, x, "delegate", "pppd picks the addresses (as with pptpd)");
 		return 0;
 	}
 	if (c->connect) {
 		/* a client's addresses come from the server it dials */
-		if (c->local.n || c->remote.n)
-			note(c, "%s: connect: localip and remoteip ignored, the server assigns the addresses",
-			     x->name);
-		pool_free(&c->local);
-		pool_free(&c->remote);
+		drop_pools(c, x, "connect", "the server assigns the addresses");
 		return 0;
 	}
 	if (!c->local.n) {
