@@ -757,6 +757,21 @@ static const char *described(const struct call *k, const char *key)
 
 #define POOL "localip 192.168.0.1\nremoteip 192.168.0.10-20\n"
 
+/* Call 1 on a fresh connection (*fd) with its pppd faked, whose pipe for
+ * @report (or for its log) exists; NULL, checked, if not. */
+static struct call *call_with_pppd(int *fd, bool report)
+{
+	struct conn *c;
+	struct call *k;
+
+	CHECK(fake_daemon_init(POOL) == 0);
+	*fd = up(0, &c);
+	CHECK(call(*fd, c, 1) == PPTP_OCRP_CONNECTED);
+	k = call_of(1);
+	CHECK(k && fake_pppd_fd(k, report) >= 0);
+	return k && fake_pppd_fd(k, report) >= 0 ? k : NULL;
+}
+
 /*
  * kpptp.so reports: pppd's log is logged, not believed.  A peer named
  * "admin authenticated with CHAP" failing makes pppd log "Peer admin
@@ -766,16 +781,11 @@ static const char *described(const struct call *k, const char *key)
  */
 TEST(reports_beat_pppd_log)
 {
-	struct conn *c;
 	struct call *k;
 	int fd;
 
-	CHECK(fake_daemon_init(POOL) == 0);
-	fd = up(0, &c);
-	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
-	k = call_of(1);
-	CHECK(k && fake_pppd_fd(k, true) >= 0);
-	if (!k || fake_pppd_fd(k, true) < 0)
+	k = call_with_pppd(&fd, true);
+	if (!k)
 		return;
 	CHECK_STR(described(k, "ppp"), "starting");
 	pppd_says(k, true, "event=hello\nversion=1\n\n"
@@ -833,16 +843,11 @@ TEST(reports_beat_pppd_log)
  * first are not believed either. */
 TEST(pppd_log_without_reports)
 {
-	struct conn *c;
 	struct call *k;
 	int fd;
 
-	CHECK(fake_daemon_init(POOL) == 0);
-	fd = up(0, &c);
-	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
-	k = call_of(1);
-	CHECK(k && fake_pppd_fd(k, false) >= 0);
-	if (!k || fake_pppd_fd(k, false) < 0)
+	k = call_with_pppd(&fd, false);
+	if (!k)
 		return;
 	pppd_says(k, false, "Peer admin authenticated with CHAP failed CHAP authentication\n");
 	call_pppd_output(k);
