@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +21,6 @@
 
 #define REPLY_LIMIT (32U << 20)
 #define TIMEOUT_MS 10000
-
-__attribute__((format(printf, 3, 4)))
-static int bad(char *why, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* ------------------------------------------------------------ fields */
 
@@ -144,12 +132,12 @@ static int store(const struct field *table, void *obj, uint64_t *seen,
 	if (!table[i].key)
 		return 0;
 	if (*seen & (1ULL << i))
-		return bad(why, whylen, "key %s given twice", p->key);
+		return cp_fail(why, whylen, "key %s given twice", p->key);
 	*seen |= 1ULL << i;
 	switch (table[i].type) {
 	case F_STR:
 		if (strlen(p->val) >= table[i].size)
-			return bad(why, whylen, "%s: longer than %zu bytes",
+			return cp_fail(why, whylen, "%s: longer than %zu bytes",
 				   p->key, table[i].size - 1);
 		strcpy(base + table[i].off, p->val);
 		return 1;
@@ -157,7 +145,7 @@ static int store(const struct field *table, void *obj, uint64_t *seen,
 		struct in_addr a;
 
 		if (inet_pton(AF_INET, p->val, &a) != 1)
-			return bad(why, whylen, "%s=%s: not an IPv4 address",
+			return cp_fail(why, whylen, "%s=%s: not an IPv4 address",
 				   p->key, cp_escape(p->val, q, sizeof(q)));
 		memcpy(base + table[i].off, &a.s_addr, sizeof(uint32_t));
 		return 1;
@@ -174,7 +162,7 @@ static int store(const struct field *table, void *obj, uint64_t *seen,
 		break;
 	}
 	if (cp_uint(p->val, 0, table[i].max, &v))
-		return bad(why, whylen, "%s=%s: not a number up to %llu",
+		return cp_fail(why, whylen, "%s=%s: not a number up to %llu",
 			   p->key, cp_escape(p->val, q, sizeof(q)),
 			   (unsigned long long)table[i].max);
 	switch (table[i].type) {
@@ -225,7 +213,7 @@ static int end_errno(const struct cp_pair *p, int *out, char *why,
 	uint64_t v;
 
 	if (cp_uint(p->val, 0, 4095, &v))
-		return bad(why, whylen, "errno=%s: not an errno value",
+		return cp_fail(why, whylen, "errno=%s: not an errno value",
 			   p->val);
 	*out = (int)v;
 	return 0;
@@ -244,23 +232,23 @@ int kd_parse_reply(const char *buf, size_t len, char *msg, size_t msglen,
 		buf += used;
 		len -= used;
 		if (e >= 0)
-			return bad(why, whylen, "%s after errno", p.key);
+			return cp_fail(why, whylen, "%s after errno", p.key);
 		if (!strcmp(p.key, "message"))
 			snprintf(msg, msglen, "%s", p.val);
 		else if (!strcmp(p.key, "errno")) {
 			if (end_errno(&p, &e, why, whylen))
 				return -1;
 		} else
-			return bad(why, whylen, "unexpected key %s", p.key);
+			return cp_fail(why, whylen, "unexpected key %s", p.key);
 	}
 	if (r < 0)
 		return -1;
 	if (r == CP_MORE)
-		return bad(why, whylen, "reply cut short");
+		return cp_fail(why, whylen, "reply cut short");
 	if (e < 0)
-		return bad(why, whylen, "reply without errno");
+		return cp_fail(why, whylen, "reply without errno");
 	if (len != used)
-		return bad(why, whylen, "bytes after the reply");
+		return cp_fail(why, whylen, "bytes after the reply");
 	return e;
 }
 
@@ -281,7 +269,7 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 		buf += used;
 		len -= used;
 		if (e >= 0) {
-			bad(why, whylen, "%s after errno", p.key);
+			cp_fail(why, whylen, "%s after errno", p.key);
 			goto fail;
 		}
 		if (!strcmp(p.key, "errno")) {
@@ -297,13 +285,13 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 			struct kd_conn *n;
 
 			if (d->nconns >= KD_CONNS_MAX) {
-				bad(why, whylen, "more than %u connections",
+				cp_fail(why, whylen, "more than %u connections",
 				    KD_CONNS_MAX);
 				goto fail;
 			}
 			n = realloc(d->conns, (d->nconns + 1) * sizeof(*n));
 			if (!n) {
-				bad(why, whylen, "out of memory");
+				cp_fail(why, whylen, "out of memory");
 				goto fail;
 			}
 			d->conns = n;
@@ -316,17 +304,17 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 			struct kd_call *n;
 
 			if (!c) {
-				bad(why, whylen, "call outside a connection");
+				cp_fail(why, whylen, "call outside a connection");
 				goto fail;
 			}
 			if (c->ncalls >= KD_CALLS_MAX) {
-				bad(why, whylen, "more than %u calls on a connection",
+				cp_fail(why, whylen, "more than %u calls on a connection",
 				    KD_CALLS_MAX);
 				goto fail;
 			}
 			n = realloc(c->calls, (c->ncalls + 1) * sizeof(*n));
 			if (!n) {
-				bad(why, whylen, "out of memory");
+				cp_fail(why, whylen, "out of memory");
 				goto fail;
 			}
 			c->calls = n;
@@ -345,7 +333,7 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 		if (!r) {
 			char q[80];
 
-			bad(why, whylen, "unknown key %s in %s",
+			cp_fail(why, whylen, "unknown key %s in %s",
 			    cp_escape(p.key, q, sizeof(q)),
 			    k ? "a call" : c ? "a connection" : "the daemon part");
 			goto fail;
@@ -354,15 +342,15 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 	if (r < 0)
 		goto fail;
 	if (r == CP_MORE) {
-		bad(why, whylen, "reply cut short");
+		cp_fail(why, whylen, "reply cut short");
 		goto fail;
 	}
 	if (e < 0) {
-		bad(why, whylen, "reply without errno");
+		cp_fail(why, whylen, "reply without errno");
 		goto fail;
 	}
 	if (len != used) {
-		bad(why, whylen, "bytes after the reply");
+		cp_fail(why, whylen, "bytes after the reply");
 		goto fail;
 	}
 	if (e) {		/* the daemon's error: no content */
@@ -370,7 +358,7 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 		return e;
 	}
 	if (!(seen_d & 1)) {
-		bad(why, whylen, "reply without the daemon's pid");
+		cp_fail(why, whylen, "reply without the daemon's pid");
 		goto fail;
 	}
 	return 0;
@@ -405,27 +393,27 @@ int kd_parse_event(const char *buf, size_t len, size_t *used,
 		if (r == CP_END)
 			break;
 		if (!seen && strcmp(p.key, "event"))
-			return bad(why, whylen, "an event record must start with event=");
+			return cp_fail(why, whylen, "an event record must start with event=");
 		r = store(event_fields, ev, &seen, &p, why, whylen);
 		if (r < 0)
 			return -1;
 		if (!r) {
 			char q[80];
 
-			return bad(why, whylen, "unknown key %s in an event",
+			return cp_fail(why, whylen, "unknown key %s in an event",
 				   cp_escape(p.key, q, sizeof(q)));
 		}
 		ev->seen = seen;
 	}
 	if (!seen)
-		return bad(why, whylen, "empty event record");
+		return cp_fail(why, whylen, "empty event record");
 	for (i = 0; event_names[i]; i++)
 		if (!strcmp(ev->name, event_names[i]))
 			break;
 	if (!event_names[i]) {
 		char q[80];
 
-		return bad(why, whylen, "unknown event %s",
+		return cp_fail(why, whylen, "unknown event %s",
 			   cp_escape(ev->name, q, sizeof(q)));
 	}
 	*used = off;

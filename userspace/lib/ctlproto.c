@@ -212,3 +212,13 @@ int cp_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	*out = n;
 	return 0;
 }
+
+int cp_fail(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

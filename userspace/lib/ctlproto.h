@@ -80,4 +80,8 @@ int cp_next(const char *buf, size_t len, size_t *used, struct cp_pair *p,
 /* A decimal in [min, max]: 0, or -1. */
 int cp_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* A reader's complaint: format it into @why (size @whylen); returns -1. */
+int cp_fail(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif /* KPPTP_CTLPROTO_H */

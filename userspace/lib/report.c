@@ -4,7 +4,6 @@
  * see report.h.  The line codec is the control socket's (ctlproto.c).
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,17 +67,6 @@ size_t report_record(char *buf, size_t n, const char *event,
 	return o;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* @p's value into @r: 0, or -1 and @why */
 static int value(struct report_rec *r, const struct cp_pair *p,
 		 char *why, size_t whylen)
@@ -90,7 +78,7 @@ static int value(struct report_rec *r, const struct cp_pair *p,
 
 	if (!strcmp(p->key, "version")) {
 		if (cp_uint(p->val, 1, 65535, &v))
-			return bad(why, whylen, "version \"%s\" is not a number from 1 to 65535",
+			return cp_fail(why, whylen, "version \"%s\" is not a number from 1 to 65535",
 				   p->val);
 		r->version = (unsigned int)v;
 	} else if (!strcmp(p->key, "phase")) {
@@ -98,24 +86,24 @@ static int value(struct report_rec *r, const struct cp_pair *p,
 			if (!strcmp(p->val, report_phases[i]))
 				break;
 		if (!report_phases[i])
-			return bad(why, whylen, "unknown phase \"%.40s\"",
+			return cp_fail(why, whylen, "unknown phase \"%.40s\"",
 				   p->val);
 		r->phase = i;
 	} else if (!strcmp(p->key, "ifname")) {
 		if (!len || len > REPORT_IFNAME_MAX || strpbrk(p->val, "/ ") ||
 		    !strcmp(p->val, ".") || !strcmp(p->val, ".."))
-			return bad(why, whylen, "ifname \"%.40s\" is not an interface name",
+			return cp_fail(why, whylen, "ifname \"%.40s\" is not an interface name",
 				   p->val);
 		memcpy(r->ifname, p->val, len + 1);
 	} else if (!strcmp(p->key, "user")) {
 		if (!len || len > REPORT_USER_MAX)
-			return bad(why, whylen, "user: %s (1 to 255 bytes)",
+			return cp_fail(why, whylen, "user: %s (1 to 255 bytes)",
 				   len ? "too long" : "empty");
 		memcpy(r->user, p->val, len + 1);
 	} else {
 		/* local_ip, remote_ip: dotted quads only */
 		if (inet_pton(AF_INET, p->val, &a) != 1)
-			return bad(why, whylen, "\"%.40s\" is not an IPv4 address",
+			return cp_fail(why, whylen, "\"%.40s\" is not an IPv4 address",
 				   p->val);
 		if (!strcmp(p->key, "local_ip"))
 			r->local_ip = a.s_addr;
@@ -140,7 +128,7 @@ int report_parse(const char *buf, size_t len, struct report_rec *r,
 		if (t < 0)
 			return -1;
 		if (t == CP_MORE)
-			return bad(why, whylen, "%s", "record without its end");
+			return cp_fail(why, whylen, "%s", "record without its end");
 		buf += used;
 		len -= used;
 		if (t == CP_END)
@@ -148,13 +136,13 @@ int report_parse(const char *buf, size_t len, struct report_rec *r,
 		if (first) {
 			first = 0;
 			if (strcmp(p.key, "event"))
-				return bad(why, whylen, "record starts with %s, not event",
+				return cp_fail(why, whylen, "record starts with %s, not event",
 					   p.key);
 			for (e = 0; e < NEVENTS; e++)
 				if (!strcmp(p.val, events[e].name))
 					break;
 			if (e == NEVENTS)
-				return bad(why, whylen, "unknown event \"%.40s\"",
+				return cp_fail(why, whylen, "unknown event \"%.40s\"",
 					   p.val);
 			r->event = events[e].event;
 			continue;
@@ -163,22 +151,22 @@ int report_parse(const char *buf, size_t len, struct report_rec *r,
 			if (!strcmp(p.key, events[e].keys[i]))
 				break;
 		if (i == 3 || !events[e].keys[i])
-			return bad(why, whylen, "key %s in a%s %s record",
+			return cp_fail(why, whylen, "key %s in a%s %s record",
 				   p.key, strchr("aeiou", events[e].name[0]) ?
 				   "n" : "", events[e].name);
 		if (seen & (1u << i))
-			return bad(why, whylen, "key %s given twice", p.key);
+			return cp_fail(why, whylen, "key %s given twice", p.key);
 		seen |= 1u << i;
 		if (value(r, &p, why, whylen))
 			return -1;
 	}
 	if (first)
-		return bad(why, whylen, "%s", "empty record");
+		return cp_fail(why, whylen, "%s", "empty record");
 	if (len)
-		return bad(why, whylen, "%s", "bytes after the record's end");
+		return cp_fail(why, whylen, "%s", "bytes after the record's end");
 	for (i = 0; i < 3 && events[e].keys[i]; i++)
 		if (!(seen & (1u << i)))
-			return bad(why, whylen, "no %s", events[e].keys[i]);
+			return cp_fail(why, whylen, "no %s", events[e].keys[i]);
 	return 0;
 }
 
