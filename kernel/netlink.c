@@ -339,6 +339,13 @@ static int kpptp_nl_call_set(struct sk_buff *skb, struct genl_info *info)
 
 	kn = kpptp_net(call->net);
 	mutex_lock(&kn->lock);
+	/* Deleted since the lookup: its CALL_DEL event reads the settings
+	 * without the lock, so they must not change any more.
+	 */
+	if (call->dead) {
+		err = -ENOENT;
+		goto out_unlock;
+	}
 	cfg.peer_id = call->peer_id;
 	cfg.flags = call->flags;
 	cfg.win = call->win.cfg;
