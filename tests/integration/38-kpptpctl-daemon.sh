@@ -120,6 +120,9 @@ pass "conn show: peer 10.0.0.1:$cport, call $id / peer $kpeer, $kif, user alice,
 kctl -j daemon show >"$TMP/daemon.json"
 expect_eq "$(py 'd["pid"], d["role"], d["listen"], d["connections"], d["calls"], d["conns_accepted"], d["calls_accepted"]' <"$TMP/daemon.json")" \
 	"$kpid server 10.0.0.2:1723 1 1 1 1" "daemon show"
+# the limits, at their defaults (kpptpd.conf(5))
+expect_eq "$(py 'd["max_calls_per_connection"], d["max_call_rate"], d["max_calls_per_source"], d["max_invalid_messages"], d["idle_timeout_ms"]' <"$TMP/daemon.json")" \
+	"4 5 10 20 60000" "daemon show limits"
 kctl daemon show | grep -qx "config $TMP/kpptpd.conf" || kpptpd_fail "daemon show text"
 pass "daemon show: pid $kpid, 1 connection, 1 call"
 
@@ -186,11 +189,13 @@ pass "monitor: kpptpd's events (accepted, call up, ppp up, down, pppd exit, clos
 # ------------------------------------------------------------ reload
 start_pptp_client n1 10.0.0.2 c name alice remotename kpptpd
 wait_link n1 ppp0 192.168.200.1 60 || kpptpd_fail "third session"
-server_conf "connections 1" >"$TMP/kpptpd.conf"
+server_conf "connections 1" "idle-timeout 90" "max-call-rate 7" >"$TMP/kpptpd.conf"
 kill -HUP "$kpid"
 wait_for "grep -q 'reloaded $TMP/kpptpd.conf: max 1 connections' '$TMP/kpptpd.log'" 10 ||
 	kpptpd_fail "no reload line"
-expect_eq "$(kctl -j daemon show | py 'd["max_connections"], d["reloads"]')" "1 1" "after SIGHUP"
+expect_eq "$(kctl -j daemon show | py 'd["max_connections"], d["reloads"], d["idle_timeout_ms"], d["max_call_rate"]')" \
+	"1 1 90000 7" "after SIGHUP"
+kctl daemon show | grep -qx "idle_timeout 1m30s" || kpptpd_fail "daemon show text: $(kctl daemon show)"
 # (a second pptp-linux would share the connection: its call manager
 # multiplexes calls to one server) a new TCP connection, closed at once
 n1 python3 -c '

@@ -28,6 +28,11 @@ static const char reply[] =
 	"max_connections=100\n"
 	"max_per_source=4\n"
 	"max_calls=100\n"
+	"max_calls_per_connection=64\n"
+	"max_call_rate=5\n"
+	"max_calls_per_source=10\n"
+	"max_invalid_messages=20\n"
+	"idle_timeout_ms=60000\n"
 	"conns_accepted=3\n"
 	"conns_refused=1\n"
 	"calls_accepted=2\n"
@@ -161,6 +166,9 @@ TEST(get_reply_parsed)
 	CHECK_STR(d.role, "server");
 	CHECK_STR(d.listen, "10.0.0.2:1723");
 	CHECK(d.conns_refused == 1 && d.reloads_failed == 1);
+	CHECK(d.max_calls_per_connection == 64 && d.max_call_rate == 5 &&
+	      d.max_calls_per_source == 10 && d.max_invalid_messages == 20 &&
+	      d.idle_timeout_ms == 60000);
 	CHECK(d.nconns == 1);
 	if (d.nconns != 1)
 		return;

@@ -40,6 +40,17 @@ int cmd_daemon_show(struct ctl *ctl, int argc, char **argv)
 	pr_uint(p, "max_connections", "max_connections %s\n", d.max_connections);
 	pr_uint(p, "max_per_source", "max_per_source %s\n", d.max_per_source);
 	pr_uint(p, "max_calls", "max_calls %s\n", d.max_calls);
+	pr_uint(p, "max_calls_per_connection", "max_calls_per_connection %s\n",
+		d.max_calls_per_connection);
+	/* setups a second; 0: no limit */
+	pr_uint(p, "max_call_rate", "max_call_rate %s\n", d.max_call_rate);
+	pr_uint(p, "max_calls_per_source", "max_calls_per_source %s\n",
+		d.max_calls_per_source);
+	pr_uint(p, "max_invalid_messages", "max_invalid_messages %s\n",
+		d.max_invalid_messages);
+	pr_uint(p, "idle_timeout_ms", NULL, d.idle_timeout_ms);
+	pr_text(p, "idle_timeout %s\n", d.idle_timeout_ms ?
+		age_str(d.idle_timeout_ms, buf, sizeof(buf)) : "off");
 	pr_uint(p, "conns_accepted", "conns_accepted %s\n", d.conns_accepted);
 	pr_uint(p, "conns_refused", "conns_refused %s\n", d.conns_refused);
 	pr_uint(p, "calls_accepted", "calls_accepted %s\n", d.calls_accepted);

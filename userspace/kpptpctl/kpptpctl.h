@@ -167,6 +167,8 @@ struct kd_info {
 	char config[CP_VAL_MAX + 1];
 	uint32_t connections, calls;
 	uint32_t max_connections, max_per_source, max_calls;
+	uint32_t max_calls_per_connection, max_call_rate, max_calls_per_source;
+	uint32_t max_invalid_messages, idle_timeout_ms;
 	uint64_t conns_accepted, conns_refused;
 	uint64_t calls_accepted, calls_refused;
 	uint64_t reloads, reloads_failed;

@@ -294,6 +294,11 @@ static void get_reply(struct client *cl)
 	cp_put(b, "max_connections", "%u", kd.conf.max_conns);
 	cp_put(b, "max_per_source", "%u", kd.conf.max_per_source);
 	cp_put(b, "max_calls", "%u", kd.conf.max_calls);
+	cp_put(b, "max_calls_per_connection", "%u", kd.conf.ctrl.max_calls);
+	cp_put(b, "max_call_rate", "%u", kd.conf.max_call_rate);
+	cp_put(b, "max_calls_per_source", "%u", kd.conf.max_calls_per_source);
+	cp_put(b, "max_invalid_messages", "%u", kd.conf.ctrl.max_invalid);
+	cp_put(b, "idle_timeout_ms", "%u", kd.conf.ctrl.idle_ms);
 	cp_put(b, "conns_accepted", "%llu",
 	       (unsigned long long)kd.conns_accepted);
 	cp_put(b, "conns_refused", "%llu",
