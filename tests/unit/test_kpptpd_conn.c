@@ -682,6 +682,50 @@ TEST(client_connect_times_out)
 	fake_daemon_free();
 }
 
+/* The client role's server, by name: what the name means now. */
+static const char *server_now;
+
+static int resolve_server_now(const char *name, uint32_t *be, char *err,
+			      size_t len)
+{
+	if (!strcmp(name, "vpn.test") && server_now) {
+		*be = inet_addr(server_now);
+		return 0;
+	}
+	snprintf(err, len, "Name or service not known");
+	return -1;
+}
+
+TEST(client_redial_resolves_the_name_again)
+{
+	conf_resolve_fn *saved = conf_resolve;
+	char conf[128];
+	struct conn *c;
+	uint16_t port;
+	int lfd, filler;
+
+	lfd = listener(false, &port, &filler);
+	CHECK(lfd >= 0);
+	conf_resolve = resolve_server_now;
+	server_now = "10.99.0.1";	/* where it was when kpptpd started */
+	snprintf(conf, sizeof(conf), "connect vpn.test\nport %u\npppd none\n",
+		 port);
+	CHECK(fake_daemon_init(conf) == 0);
+	CHECK(kd.conf.connect == inet_addr("10.99.0.1"));
+	server_now = "127.0.0.1";	/* it moved */
+	conn_connect();
+	c = kd.conns;
+	CHECK(c && c->peer.sin_addr.s_addr == inet_addr("127.0.0.1"));
+	CHECK(kd.conf.connect == inet_addr("127.0.0.1"));
+	server_now = NULL;		/* the name server is down */
+	conn_connect();
+	c = kd.conns;
+	CHECK(c && c->peer.sin_addr.s_addr == inet_addr("127.0.0.1"));
+	conf_resolve = saved;
+	close(lfd);
+	fake_daemon_free();
+}
+
 TEST(client_declines_incoming_calls)
 {
 	struct pptp_msg m;

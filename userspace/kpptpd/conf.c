@@ -61,6 +61,7 @@ void conf_free(struct conf *c)
 		free(c->ppp_args[i]);
 	free(c->logwtmp_plugin);
 	free(c->pidfile);
+	free(c->connect_host);
 	for (i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
 	memset(c, 0, sizeof(*c));
@@ -387,8 +388,19 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		return bad(x, "%s needs a value", kw);
 	if (!strcmp(kw, "listen"))
 		return parse_host(x, "listen address", v, &c->listen);
-	if (!strcmp(kw, "connect"))
-		return parse_host(x, "server address", v, &c->connect);
+	if (!strcmp(kw, "connect")) {
+		struct parse_error e;
+
+		if (parse_host(x, "server address", v, &c->connect))
+			return -1;
+		free(c->connect_host);
+		c->connect_host = NULL;
+		if (!parse_ipv4("", v, &(uint32_t){ 0 }, &e))
+			return 0;
+		/* a name: the server may move, dial what it names now */
+		c->connect_host = strdup(v);
+		return c->connect_host ? 0 : bad(x, "out of memory");
+	}
 	if (!strcmp(kw, "redial"))
 		return set_secs(x, kw, v, &c->redial_ms);
 	if (!strcmp(kw, "connect-timeout")) {

@@ -51,6 +51,8 @@ struct conf {
 	char *state_file;		/* calls we own, for restart cleanup */
 	char *control_socket;		/* kpptpctl's unix socket, "" none */
 	uint32_t connect;		/* client role: server, network order */
+	char *connect_host;		/* ... its name, resolved again on
+					 * every dial; NULL for an address */
 	uint32_t redial_ms;		/* client role: reconnect after */
 	uint32_t connect_ms;		/* client role: TCP connect within */
 	bool debug;

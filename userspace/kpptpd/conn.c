@@ -635,18 +635,43 @@ static void conn_read(struct conn *c)
 	}
 }
 
+/*
+ * Client role: a server given by name is looked up again before each dial
+ * (it may have moved since the start or the last reload); if the lookup
+ * fails, the last address it had is dialled.
+ */
+static void resolve_server(void)
+{
+	uint32_t addr;
+	char why[256] = "";
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	if (!kd.conf.connect_host)
+		return;
+	if (conf_resolve(kd.conf.connect_host, &addr, why, sizeof(why))) {
+		warn("connect %s: no IPv4 address now (%s); dialling %s",
+		     kd.conf.connect_host, why, ipstr(kd.conf.connect, a));
+		return;
+	}
+	if (addr != kd.conf.connect)
+		info("connect %s: now %s (was %s)", kd.conf.connect_host,
+		     ipstr(addr, a), ipstr(kd.conf.connect, b));
+	kd.conf.connect = addr;
+}
+
 void conn_connect(void)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
 		.sin_port = htons(kd.conf.port),
-		.sin_addr.s_addr = kd.conf.connect,
 	};
 	struct conn *c;
 	int fd, one = 1;
 
 	timer_at = 0;	/* runs after conn_timers(): walk again at once */
 	kd.redial_at = 0;
+	resolve_server();
+	sa.sin_addr.s_addr = kd.conf.connect;
 	c = calloc(1, sizeof(*c));
 	if (c)
 		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
