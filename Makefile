@@ -8,13 +8,23 @@
 # make demo            boot the guest, bring up a live PPP link over kpptp.ko
 # make bench           boot the guest once, benchmark kpptp against pptp.ko,
 #                      veth and userspace PPTP; table in README.md
+# make check-debug     the guest test suite on the debug kernel (KASAN,
+#                      kmemleak, lockdep...; tests/vm/debug-kernel.sh builds
+#                      it once, 30-60 min); TESTS="NAME..." runs a part
 # make fuzz-kernel     30 minutes of netlink, socket ABI and GRE fuzzing in
 #                      the guest, 10^6 packets (test 51, full size)
+# make fuzz-long       every userspace libFuzzer harness for 10^7 executions
+#                      (ASan, UBSan); new coverage merged into tests/fuzz/corpus
+#                      (FUZZ="NAME..." for some, FUZZ_RUNS=N for another count)
 # make soak            10^5 call and 10^3 namespace cycles (test 50, full size)
+#                      (both with KPPTP_GUEST_KERNEL=debug: on the debug kernel)
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VM := tests/vm/guest.sh
+# The guest's host packages; KPPTP_GUEST_KERNEL=debug (fuzz-kernel, soak and
+# check-debug on the debug kernel) also needs what builds that kernel.
+GUEST_DEPS := $(if $(filter debug,$(KPPTP_GUEST_KERNEL)),debug,demo)
 
 all: module userspace
 
@@ -39,6 +49,10 @@ kunit:
 	tests/host-deps.sh check
 	tests/kunit/run.sh
 
+check-debug:
+	tests/host-deps.sh debug
+	KPPTP_GUEST_KERNEL=debug $(VM) run $(TESTS)
+
 demo:
 	tests/host-deps.sh demo
 	$(VM) demo
@@ -47,12 +61,17 @@ bench:
 	tests/bench/run.sh
 
 fuzz-kernel:
-	tests/host-deps.sh demo
+	tests/host-deps.sh $(GUEST_DEPS)
 	KPPTP_KFUZZ_SECONDS=1800 KPPTP_KFUZZ_PACKETS=1000000 \
 		KPPTP_TEST_TIMEOUT=2400 $(VM) run 51-kernel-fuzz
 
+fuzz-long:
+	tests/host-deps.sh check
+	$(MAKE) -C userspace O=$(CURDIR)/build/fuzz fuzz
+	KPPTP_FUZZ_DIR=build/fuzz nice tests/fuzz/long.sh $(FUZZ)
+
 soak:
-	tests/host-deps.sh demo
+	tests/host-deps.sh $(GUEST_DEPS)
 	KPPTP_SOAK_CALLS=100000 KPPTP_SOAK_NETNS=1000 \
 		KPPTP_TEST_TIMEOUT=7200 $(VM) run 50-churn-soak
 
@@ -73,4 +92,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check kunit demo bench fuzz-kernel soak W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check check-debug kunit demo bench fuzz-kernel fuzz-long soak W1 sparse checkpatch clean

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# long.sh: "make fuzz-long".  Each libFuzzer harness in $KPPTP_FUZZ_DIR
+# (built with ASan and UBSan) runs until it has executed $FUZZ_RUNS inputs
+# (default 10^7), from the seeds in tests/fuzz/corpus/NAME, in a scratch
+# copy; then the inputs that reached new code are merged into
+# tests/fuzz/corpus/NAME (libFuzzer's -merge=1 adds only those), so that
+# the corpus "make check" starts from grows.  Prints "ok - NAME (N execs
+# in S s, +K corpus files)" or "not ok", then "N passed, N failed".
+#
+# usage: KPPTP_FUZZ_DIR=DIR tests/fuzz/long.sh [NAME...]   (default: all)
+#
+# A crash, leak or sanitizer report fails the harness; its input is left in
+# $KPPTP_FUZZ_DIR and nothing is merged from that run.  At about 2,000-20,000
+# executions a second, the whole set takes hours: run it niced, and alone.
+dir=$(cd "${KPPTP_FUZZ_DIR:?KPPTP_FUZZ_DIR not set}" && pwd) || exit 1
+runs=${FUZZ_RUNS:-10000000}
+seeds=$(cd "$(dirname "$0")" && pwd)/corpus
+passed=0
+failed=0
+if [ $# -eq 0 ]; then
+	set -- $(cd "$dir" && ls fuzz_* 2>/dev/null | grep -v '\.')
+fi
+for name in "$@"; do
+	name=fuzz_${name#fuzz_}
+	f=$dir/$name
+	[ -x "$f" ] || { echo "not ok - $name: no harness $f"; failed=$((failed + 1)); continue; }
+	log=$dir/$name.long.log
+	work=$dir/$name.long
+	rm -rf "$work" && mkdir -p "$work" "$seeds/${name#fuzz_}"
+	cp "$seeds/${name#fuzz_}"/* "$work"/ 2>/dev/null
+	t0=$(date +%s)
+	if (cd "$dir" && "$f" -runs="$runs" -print_final_stats=1 \
+		-artifact_prefix="$dir/$name-" "$work") >"$log" 2>&1; then
+		before=$(ls "$seeds/${name#fuzz_}" | wc -l)
+		(cd "$dir" && "$f" -merge=1 "$seeds/${name#fuzz_}" "$work") \
+			>>"$log" 2>&1
+		after=$(ls "$seeds/${name#fuzz_}" | wc -l)
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | head -n 1)
+		echo "ok - $name (${execs:-?} execs in $(($(date +%s) - t0)) s, +$((after - before)) corpus files)"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $name: see $log"
+		grep -E 'ERROR|SUMMARY|artifact' "$log" | head -n 5
+		failed=$((failed + 1))
+	fi
+	rm -rf "$work"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
