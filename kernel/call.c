@@ -570,27 +570,42 @@ static struct pernet_operations kpptp_net_ops = {
 	.size = sizeof(struct kpptp_net),
 };
 
-/*
- * The namespace (or the module) is going: delete every call with a single
- * grace period.  No events are sent; nobody is left to listen.  A namespace
- * that never had a call skips the waits: every namespace teardown on the
- * machine passes through here.
+/* Unlink every call of a namespace that is going onto @gone; did it ever
+ * have one?
  */
-static void __net_exit kpptp_calls_exit(struct net *net)
+static bool __net_exit kpptp_calls_unlink_all(struct kpptp_net *kn,
+					      struct list_head *gone)
 {
-	struct kpptp_net *kn = kpptp_net(net);
-	struct kpptp_call *call, *tmp;
+	struct kpptp_call *call;
 	unsigned long id;
 	bool had_calls;
-	LIST_HEAD(gone);
 
 	mutex_lock(&kn->lock);
 	xa_for_each(&kn->calls, id, call) {
 		kpptp_call_unlink(kn, call);
-		list_add_tail(&call->gc_node, &gone);
+		list_add_tail(&call->gc_node, gone);
 	}
 	had_calls = kn->had_calls;
 	mutex_unlock(&kn->lock);
+	return had_calls;
+}
+
+/*
+ * Namespaces (or the module) are going: delete every call of the whole
+ * batch with a single grace period, so that tearing down many namespaces
+ * pays the waits once.  No events are sent; nobody is left to listen.  A
+ * batch in which no namespace ever had a call skips the waits: every
+ * namespace teardown on the machine passes through here.
+ */
+static void __net_exit kpptp_calls_exit_batch(struct list_head *net_list)
+{
+	struct kpptp_call *call, *tmp;
+	bool had_calls = false;
+	struct net *net;
+	LIST_HEAD(gone);
+
+	list_for_each_entry(net, net_list, exit_list)
+		had_calls |= kpptp_calls_unlink_all(kpptp_net(net), &gone);
 	if (!had_calls)
 		return;
 
@@ -607,7 +622,7 @@ static void __net_exit kpptp_calls_exit(struct net *net)
 }
 
 static struct pernet_operations kpptp_calls_ops = {
-	.exit = kpptp_calls_exit,
+	.exit_batch = kpptp_calls_exit_batch,
 };
 
 int kpptp_net_init_module(void)
