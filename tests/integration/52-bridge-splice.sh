@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The data path of a transparent relay (issue 11): a gateway splices two
+# PPTP calls in the kernel with ppp_generic's channel bridge
+# (PPPIOCBRIDGECHAN, tests/tools/pptp-bridge.c), and pppd on the client
+# and on the server negotiate LCP, MS-CHAPv2 and MPPE-128 end to end
+# through it.  Shown: the client gets the server's addresses and pings
+# through; the gateway runs no pppd and has no ppp interface; every frame
+# it forwards once MPPE is up is PPP protocol 0x00FD (encrypted), and the
+# ping's payload pattern never appears on its wire; both calls' counters
+# on the gateway move, each hop with its own sequence numbers; and a
+# client hang-up goes end to end (LCP), the server's pppd exiting.
+#
+#	n1 (client)            n2 (gateway)                n3 (server)
+#	call 100 ---- veth ---- call 10 =bridge= call 20 ---- veth ---- call 300
+#	pppd (alice)          10.0.0.2 | 10.0.1.2                    pppd (auth)
+#	10.0.0.1                                                     10.0.1.3
+. "$(dirname "$0")/lib.sh"
+modprobe ppp_mppe || fail "no ppp_mppe module"
+BRIDGE=$KPPTP_BUILD/pptp-bridge
+[ -x "$BRIDGE" ] || fail "no $BRIDGE (tests/tools not built?)"
+
+setup_ns n1 n2 n3
+ip link add veth1 netns "$NS1" type veth peer name veth2 netns "$NS2"
+ip link add veth3 netns "$NS2" type veth peer name veth4 netns "$NS3"
+ip -n "$NS1" addr add 10.0.0.1/24 dev veth1
+ip -n "$NS2" addr add 10.0.0.2/24 dev veth2
+ip -n "$NS2" addr add 10.0.1.2/24 dev veth3
+ip -n "$NS3" addr add 10.0.1.3/24 dev veth4
+for l in "$NS1 veth1" "$NS2 veth2" "$NS2 veth3" "$NS3 veth4"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+# no forwarding on the gateway: only the bridge can carry the PPP link
+n2 sysctl -qw net.ipv4.ip_forward=0
+wait_for "n1 ping -c 1 -W 1 10.0.0.2 && n3 ping -c 1 -W 1 10.0.1.2" 10 ||
+	fail "no ping over the veth pairs"
+
+n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 10 >/dev/null
+n2 "$CTL" call add id 10 peer 10.0.0.1 peer-id 100 >/dev/null
+n2 "$CTL" call add id 20 peer 10.0.1.3 peer-id 300 >/dev/null
+n3 "$CTL" call add id 300 peer 10.0.1.2 peer-id 20 >/dev/null
+n2 "$BRIDGE" 10 20 >"$TMP/bridge.out" 2>&1 &
+wait_for "grep -q bridged $TMP/bridge.out" 10 ||
+	fail "pptp-bridge: $(cat "$TMP/bridge.out")"
+pass "calls 10 and 20 bridged on the gateway"
+
+cp -a /etc/ppp/chap-secrets "$TMP/chap-secrets.saved" 2>/dev/null || :
+on_cleanup "cp -a $TMP/chap-secrets.saved /etc/ppp/chap-secrets 2>/dev/null || :"
+install -m 600 /dev/null /etc/ppp/chap-secrets
+printf '%s\n' 'alice srv "br1dge-S3cret" *' >/etc/ppp/chap-secrets
+common=(plugin "$PLUGIN" nodetach nodefaultroute novj mtu 1400 mru 1400
+	lcp-echo-interval 0 debug refuse-eap refuse-pap refuse-chap refuse-mschap)
+n3 pppd "${common[@]}" kpptp_call 300 name srv auth require-mschap-v2 \
+	require-mppe-128 192.168.30.1:192.168.30.10 \
+	logfile "$TMP/pppd-server.log" >/dev/null 2>&1 &
+n1 pppd "${common[@]}" kpptp_call 100 name alice remotename srv noauth \
+	noipdefault require-mppe-128 logfile "$TMP/pppd-client.log" \
+	>/dev/null 2>&1 &
+wait_link n1 ppp0 192.168.30.1 60 ||
+	{ cat "$TMP"/pppd-*.log; fail "no link through the bridge"; }
+grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-client.log" ||
+	fail "client: no MPPE-128"
+grep -q 'Peer alice authenticated with CHAP' "$TMP/pppd-server.log" ||
+	fail "server: alice not authenticated"
+expect_eq "$(n1 ip -4 -o addr show dev ppp0 | awk '{ print $4, $6 }')" \
+	"192.168.30.10 192.168.30.1/32" "client's addresses"
+pass "MS-CHAPv2 and MPPE-128 end to end; the client has the server's pair"
+
+# the gateway: no pppd, no ppp interface, only the bridge
+for pid in $(ns_pids "$NS2"); do
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != pppd ] || fail "pppd runs on the gateway"
+done
+[ -z "$(n2 ip -o link show type ppp)" ] || fail "a ppp interface on the gateway"
+pass "no pppd and no ppp interface on the gateway"
+
+rx10=$(call_field n2 10 rx_packets)
+tx20=$(call_field n2 20 tx_packets)
+n2 tcpdump -i veth3 -w "$TMP/cap.pcap" -U -s 256 'ip proto 47' 2>"$TMP/tcpdump.err" &
+wait_for "grep -q listening $TMP/tcpdump.err"
+# a payload pattern that would show in cleartext
+n1 ping -q -c 40 -i 0.02 -W 2 -p 5a5a1234cafe 192.168.30.1 >/dev/null ||
+	fail "ping through the bridge"
+sleep 0.5
+pkill -f "tcpdump -i veth3"
+wait_for "! pgrep -f 'tcpdump -i veth3'"
+[ "$(call_field n2 10 rx_packets)" -ge $((rx10 + 40)) ] &&
+	[ "$(call_field n2 20 tx_packets)" -ge $((tx20 + 40)) ] ||
+	fail "gateway counters: call 10 rx $rx10 -> $(call_field n2 10 rx_packets), call 20 tx $tx20 -> $(call_field n2 20 tx_packets)"
+pass "ping through the bridge; the gateway's calls count it"
+
+python3 - "$TMP/cap.pcap" <<'PY' || fail "capture on the gateway"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+assert struct.unpack_from("<I", data)[0] == 0xA1B2C3D4, "not a pcap"
+link = struct.unpack_from("<I", data, 20)[0]
+off, protos, seqs, n = 24, {}, [], 0
+while off < len(data):
+    _, _, caplen, _ = struct.unpack_from("<IIII", data, off)
+    p = data[off + 16: off + 16 + caplen]
+    off += 16 + caplen
+    assert bytes.fromhex("5a5a1234cafe") not in p, "cleartext ping payload on the wire"
+    ip = p[14:] if link == 1 else p
+    g = ip[(ip[0] & 15) * 4:]
+    flags, proto, plen, call = struct.unpack_from("!HHHH", g)
+    o = 8
+    if not flags & 0x1000:
+        continue                      # an ack without data
+    if ip[12:16] == bytes([10, 0, 1, 2]):
+        seqs.append(struct.unpack_from("!I", g, o)[0])
+    o += 4 + (4 if flags & 0x0080 else 0)
+    ppp = g[o:o + plen]
+    if ppp[:2] == b"\xff\x03":
+        ppp = ppp[2:]
+    pp = ppp[0] if ppp[0] & 1 else ppp[0] << 8 | ppp[1]
+    protos[pp] = protos.get(pp, 0) + 1
+    n += 1
+assert n >= 76, "only %d data frames captured" % n
+assert set(protos) == {0xFD}, "PPP protocols on the gateway's wire: %s" % {hex(k): v for k, v in protos.items()}
+# the gateway's own call 20 numbers its packets, one by one (tcpdump may
+# miss one at the edges of the capture)
+assert len(seqs) >= 38 and all(b > a for a, b in zip(seqs, seqs[1:])), "gateway sequence %s" % seqs[:10]
+assert seqs[-1] - seqs[0] + 1 - len(seqs) <= 2, "gaps in the gateway's sequence: %s" % seqs
+print("%d frames, all PPP 0x00FD; gateway seq %d..%d" % (n, seqs[0], seqs[-1]))
+PY
+pass "only encrypted frames (0x00FD) cross the gateway"
+
+# the client hangs up: LCP Terminate goes through, the server's pppd ends
+pkill -f "kpptp_call 100 "
+wait_for "! pgrep -f 'kpptp_call 300 '" 30 ||
+	fail "the server's pppd outlived the client's hang-up"
+pass "a client hang-up reaches the server through the bridge"
+pkill -f "pptp-bridge 10 20"
+wait_for "! n2 $CTL call show id 10 && ! n2 $CTL call show id 20" 10 ||
+	fail "the gateway's calls outlived pptp-bridge"
+pass "closing the bridge's sockets deletes the gateway's calls"
