@@ -15,7 +15,8 @@
 #                      the guest, 10^6 packets (test 51, full size)
 # make fuzz-long       every userspace libFuzzer harness for 10^7 executions
 #                      (ASan, UBSan); new coverage merged into tests/fuzz/corpus
-#                      (FUZZ="NAME..." for some, FUZZ_RUNS=N for another count)
+#                      (FUZZ="NAME..." for some, FUZZ_RUNS=N for another count,
+#                      FUZZ_MAX_SECONDS=S to stop each sooner)
 # make soak            10^5 call and 10^3 namespace cycles (test 50, full size)
 #                      (both with KPPTP_GUEST_KERNEL=debug: on the debug kernel)
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)

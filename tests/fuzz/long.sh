@@ -11,11 +11,16 @@
 #
 # usage: KPPTP_FUZZ_DIR=DIR tests/fuzz/long.sh [NAME...]   (default: all)
 #
+# FUZZ_MAX_SECONDS=S also stops each harness after S seconds, whichever
+# comes first (the line then shows how far it got): for a machine that
+# cannot spare the hours.
+#
 # A crash, leak or sanitizer report fails the harness; its input is left in
 # $KPPTP_FUZZ_DIR and nothing is merged from that run.  At about 2,000-20,000
 # executions a second, the whole set takes hours: run it niced, and alone.
 dir=$(cd "${KPPTP_FUZZ_DIR:?KPPTP_FUZZ_DIR not set}" && pwd) || exit 1
 runs=${FUZZ_RUNS:-10000000}
+limit=${FUZZ_MAX_SECONDS:+-max_total_time=$FUZZ_MAX_SECONDS}
 seeds=$(cd "$(dirname "$0")" && pwd)/corpus
 passed=0
 failed=0
@@ -31,7 +36,8 @@ for name in "$@"; do
 	rm -rf "$work" && mkdir -p "$work" "$seeds/${name#fuzz_}"
 	cp "$seeds/${name#fuzz_}"/* "$work"/ 2>/dev/null
 	t0=$(date +%s)
-	if (cd "$dir" && "$f" -runs="$runs" -print_final_stats=1 \
+	# shellcheck disable=SC2086
+	if (cd "$dir" && "$f" -runs="$runs" $limit -print_final_stats=1 \
 		-artifact_prefix="$dir/$name-" "$work") >"$log" 2>&1; then
 		before=$(ls "$seeds/${name#fuzz_}" | wc -l)
 		(cd "$dir" && "$f" -merge=1 "$seeds/${name#fuzz_}" "$work") \
