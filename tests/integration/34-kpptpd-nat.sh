@@ -12,17 +12,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
 setup_ns n1 n2 n3
-ip link add lan1 netns "$NS1" type veth peer name lan3 netns "$NS3"
-ip link add wan3 netns "$NS3" type veth peer name veth2 netns "$NS2"
-ip -n "$NS1" addr add 10.1.0.2/24 dev lan1
+veth_link "$NS1" lan1 10.1.0.2/24 "$NS3" lan3 10.1.0.1/24
 ip -n "$NS1" addr add 10.1.0.3/24 dev lan1
-ip -n "$NS3" addr add 10.1.0.1/24 dev lan3
-ip -n "$NS3" addr add 10.0.0.1/24 dev wan3
-ip -n "$NS2" addr add 10.0.0.2/24 dev veth2
-for l in "$NS1 lan1" "$NS3 lan3" "$NS3 wan3" "$NS2 veth2"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
+veth_link "$NS3" wan3 10.0.0.1/24 "$NS2" veth2 10.0.0.2/24
 ip -n "$NS1" route add default via 10.1.0.1
 n3 sysctl -qw net.ipv4.ip_forward=1
 modprobe nf_conntrack_pptp && modprobe nf_nat_pptp || fail "no PPTP conntrack/NAT helper"

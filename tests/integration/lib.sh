@@ -75,9 +75,10 @@ expect_eq() {
 }
 
 # wait_for "CMD" [SECONDS]: run CMD (a shell string) every 0.1 s until it
-# succeeds; returns 1 (failing the test under set -e) after SECONDS (10).
+# succeeds; returns 1 (failing the test under set -e) after SECONDS (10),
+# times KPPTP_TIMEOUT_SCALE (the debug kernel is several times slower).
 wait_for() {
-	local cmd=$1 limit=${2:-10} start=$SECONDS
+	local cmd=$1 limit=$(( ${2:-10} * ${KPPTP_TIMEOUT_SCALE:-1} )) start=$SECONDS
 	until eval "$cmd" >/dev/null 2>&1; do
 		if [ $((SECONDS - start)) -ge "$limit" ]; then
 			echo "wait_for: still failing after $limit s: $cmd" >&2
@@ -94,7 +95,8 @@ wait_for() {
 # was still missing.  An address alone is not enough: pppd sets it before
 # the interface is up, and the route comes with the interface.
 wait_link() {
-	local w=$1 ifname=$2 peer=$3 limit=${4:-30} start=$SECONDS missing
+	local w=$1 ifname=$2 peer=$3 limit=$(( ${4:-30} * ${KPPTP_TIMEOUT_SCALE:-1} ))
+	local start=$SECONDS missing
 	until missing=$(link_missing "$w" "$ifname" "$peer"); do
 		if [ $((SECONDS - start)) -ge "$limit" ]; then
 			echo "wait_link: $w $ifname after $limit s: $missing" >&2
@@ -154,15 +156,21 @@ setup_ns() {
 	done
 }
 
+# veth_link NS-A IF-A ADDR-A/LEN NS-B IF-B ADDR-B/LEN: a veth pair between
+# two namespaces, addressed and up at both ends.
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
 # setup_veth_pair: $NS1 and $NS2 joined by veth1 (10.0.0.1/24) -- veth2
 # (10.0.0.2/24), checked with a ping.
 setup_veth_pair() {
 	setup_ns n1 n2
-	ip link add veth1 netns "$NS1" type veth peer name veth2 netns "$NS2"
-	ip -n "$NS1" addr add 10.0.0.1/24 dev veth1
-	ip -n "$NS2" addr add 10.0.0.2/24 dev veth2
-	ip -n "$NS1" link set veth1 up
-	ip -n "$NS2" link set veth2 up
+	veth_link "$NS1" veth1 10.0.0.1/24 "$NS2" veth2 10.0.0.2/24
 	wait_for "n1 ping -c 1 -W 1 10.0.0.2" 10 || fail "no ping over the new veth pair"
 }
 
