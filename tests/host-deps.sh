@@ -10,9 +10,10 @@
 # stops with one line naming the missing packages and the command that
 # installs them.
 #
-# usage: tests/host-deps.sh [check|demo|bench|all]   (default: all)
+# usage: tests/host-deps.sh [check|demo|debug|bench|all]   (default: all)
 #   check  unit tests, fuzz briefs, the UML KUnit build, the qemu guest
 #   demo   the qemu guest only
+#   debug  the qemu guest and its debug kernel (make check-debug)
 #   bench  the qemu guest and the report's plot (Debian's python3-matplotlib)
 set -euo pipefail
 
@@ -29,15 +30,19 @@ KUNIT=(build-essential flex bison bc perl xz-utils dpkg debian-archive-keyring
 # cpio) and qemu itself.
 GUEST=(qemu-system-x86 debootstrap busybox-static cpio xz-utils zstd gzip
 	util-linux coreutils mawk ca-certificates debian-archive-keyring)
+# The debug guest kernel (tests/vm/debug-kernel.sh): kbuild for x86 also
+# needs libelf (objtool) and OpenSSL (the kernel's trusted keyring tools).
+DEBUG=(libelf-dev libssl-dev)
 # make bench's report and plot, with Debian's own python3.
 BENCH=(python3 python3-matplotlib)
 
 case "${1:-all}" in
 check) want=("${UNIT[@]}" "${KUNIT[@]}" "${GUEST[@]}") ;;
 demo) want=("${GUEST[@]}") ;;
+debug) want=("${GUEST[@]}" "${KUNIT[@]}" "${DEBUG[@]}") ;;
 bench) want=("${GUEST[@]}" "${BENCH[@]}") ;;
-all) want=("${UNIT[@]}" "${KUNIT[@]}" "${GUEST[@]}" "${BENCH[@]}") ;;
-*) echo "usage: $0 [check|demo|bench|all]" >&2; exit 2 ;;
+all) want=("${UNIT[@]}" "${KUNIT[@]}" "${GUEST[@]}" "${BENCH[@]}" "${DEBUG[@]}") ;;
+*) echo "usage: $0 [check|demo|debug|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=()

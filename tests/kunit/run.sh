@@ -28,7 +28,9 @@
 # console (one failure), a suite or run that does not complete (crash or
 # timeout: one failure), and no suite at all.
 #
-# usage: tests/kunit/run.sh
+# usage: tests/kunit/run.sh          run the suites
+#        tests/kunit/run.sh source   fetch the kernel source if needed and
+#                                    print its directory (debug-kernel.sh)
 #
 # Environment:
 #   KPPTP_UML_CACHE        cache directory (default /var/cache/kpptp-uml)
@@ -230,6 +232,12 @@ boot() {
 }
 
 main() {
+	if [ "${1:-}" = source ]; then
+		mkdir -p "$CACHE"
+		fetch_source
+		echo "$KSRC"
+		return
+	fi
 	check_host
 	mkdir -p "$OUT"
 	prepare_uml

@@ -17,6 +17,8 @@
 #   PASS <test> <secs>       it exited 0 and the kernel did not complain
 #   FAIL <test> <secs> why   anything else
 #   SCRIPT <path>            (script mode) then PASS/FAIL script <secs>
+#   SCAN kmemleak            (kernels with kmemleak, run mode, after the
+#                            tests) then PASS/FAIL kmemleak <secs> [why]
 #   DONE                     all done; the guest powers off
 #
 # No "set -e" here: PID 1 must not exit (that panics the kernel).
@@ -25,7 +27,7 @@ export HOME=/root LANG=C.UTF-8 TERM=linux
 VM=/src/build/vm
 
 # Kernel messages that fail the test during which they appear.
-KERNEL_TROUBLE='BUG:|WARNING:|Oops|general protection|refcount_t|UBSAN|list_(add|del) corruption|unreferenced object|Call Trace:|Kernel panic|blocked for more than|rcu: INFO'
+KERNEL_TROUBLE='BUG:|WARNING:|Oops|general protection|refcount_t|UBSAN|list_(add|del) corruption|unreferenced object|Call Trace:|Kernel panic|blocked for more than|rcu: INFO|ODEBUG:|leaked [0-9]+ references'
 
 report() { echo "$*" >/dev/ttyS1; }  # open and close: close waits for the UART
 
@@ -59,6 +61,15 @@ setup_system() {
 	[ -e /dev/stdout ] || ln -s fd/1 /dev/stdout
 	[ -e /dev/stderr ] || ln -s fd/2 /dev/stderr
 	mounted /tmp || mount -t tmpfs -o mode=1777 tmpfs /tmp
+	[ ! -d /sys/kernel/debug ] || mounted /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	# A kernel not from the rootfs (the debug kernel) brings its modules in
+	# the repository's build tree (guest.sh build_debug_module).
+	local kver
+	kver=$(</proc/sys/kernel/osrelease)
+	if [ ! -d "/lib/modules/$kver" ] && [ -d "$VM/modules/$kver" ]; then
+		ln -s "$VM/modules/$kver" "/lib/modules/$kver"
+	fi
 	mounted /run || mount -t tmpfs -o mode=0755 tmpfs /run
 	mkdir -p /run/netns /run/lock
 	echo kpptp-guest >/proc/sys/kernel/hostname
@@ -81,7 +92,7 @@ setup_system() {
 
 # The environment a test or script runs with.
 test_env() {
-	export KPPTP_SRC=/src KPPTP_BUILD=/src/build/guest KPPTP_KO=/src/kpptp.ko
+	export KPPTP_SRC=/src KPPTP_BUILD=/src/build/guest KPPTP_KO=${KPPTP_KO:-/src/kpptp.ko}
 	cd /src || return 1
 }
 
@@ -123,7 +134,7 @@ test_timeout() {
 			break
 		fi
 	done <"$1"
-	echo "$t"
+	echo $((t * ${KPPTP_TIMEOUT_SCALE:-1}))
 }
 
 # user_pids SELF: live user processes (no kernel threads, no zombies), less
@@ -220,6 +231,33 @@ run_test() {
 	fi
 }
 
+# kmemleak_scan: after the tests, on a kernel with kmemleak: any object
+# leaked since the first test fails the run (the boot's own were cleared).
+kmemleak_scan() {
+	local f=/sys/kernel/debug/kmemleak log=$VM/logs/kmemleak.log t0 n secs
+	[ -w "$f" ] || return 0
+	report "SCAN kmemleak"
+	t0=$EPOCHREALTIME
+	# An object must be unreferenced in two scans; the second one also
+	# sees objects younger than the first scan's 5 s grace.
+	echo scan >"$f"
+	sleep 6
+	echo scan >"$f"
+	cat "$f" >/run/kmemleak
+	n=$(grep -c '^unreferenced object' /run/kmemleak)
+	secs=$(since "$t0")
+	# One file for every boot of the run: a later boot must not hide a leak.
+	{ echo "### kmemleak after: ${KPPTP_VM_ARGS[*]}"; cat /run/kmemleak; } >>"$log"
+	if [ "$n" -eq 0 ]; then
+		echo "guest-init: kmemleak: nothing leaked"
+		report "PASS kmemleak $secs"
+	else
+		echo "guest-init: kmemleak: $n unreferenced object(s):"
+		head -n 60 /run/kmemleak
+		report "FAIL kmemleak $secs $n unreferenced object(s), build/vm/logs/kmemleak.log"
+	fi
+}
+
 # ---------------------------------------------------------------------------
 
 setup_system
@@ -236,9 +274,16 @@ echo "guest-init: up after $uptime s; kernel $(</proc/sys/kernel/osrelease); mod
 case "$KPPTP_VM_MODE" in
 run)
 	mkdir -p "$VM/logs"
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		# What boot leaked (or looks leaked) is not ours: scan, then mark it
+		# all as reported, so that kmemleak_scan sees only the tests'.
+		echo scan >/sys/kernel/debug/kmemleak
+		echo clear >/sys/kernel/debug/kmemleak
+	fi
 	for name in "${KPPTP_VM_ARGS[@]}"; do
 		(test_env && run_test "$name")
 	done
+	kmemleak_scan
 	;;
 script)
 	report "SCRIPT ${KPPTP_VM_ARGS[0]}"

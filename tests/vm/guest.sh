@@ -27,6 +27,10 @@
 #                       ask for more with a "# timeout: N" line)
 #   KPPTP_VM_NOBUILD=1  boot with the artifacts already in the tree
 #   KPPTP_VM_APPEND     more kernel command line (e.g. loglevel=7)
+#   KPPTP_GUEST_KERNEL  debian (default): the rootfs's own kernel; debug: the
+#                       debug kernel of tests/vm/debug-kernel.sh (KASAN,
+#                       kmemleak, lockdep...; built and cached on first use),
+#                       test limits x4, and a kmemleak scan after the tests
 #   V=1                 show the guest console while tests run
 #   KPPTP_*             all other KPPTP_ variables are passed to the guest
 #
@@ -38,6 +42,7 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${KPPTP_VM_CACHE:-/var/cache/kpptp-vm}
 MIRROR=${KPPTP_VM_MIRROR:-http://deb.debian.org/debian}
 TEST_TIMEOUT=${KPPTP_TEST_TIMEOUT:-300}
+GUEST_KERNEL=${KPPTP_GUEST_KERNEL:-debian}
 OUT=$SRC/build/vm
 SUITE=trixie
 
@@ -233,8 +238,36 @@ guest_kver() {
 	echo "$k"
 }
 
+# select_kernel: KVER, KIMAGE (what qemu boots) and KMODDIR (its modules) for
+# KPPTP_GUEST_KERNEL; DEBUG_DIR is the debug kernel's build tree.
+select_kernel() {
+	[ -z "${KVER:-}" ] || return 0
+	case "$GUEST_KERNEL" in
+	debian)
+		KVER=$(guest_kver)
+		KIMAGE=$(rootfs_dir)/boot/vmlinuz-$KVER
+		KMODDIR=$(rootfs_dir)/lib/modules/$KVER
+		;;
+	debug)
+		DEBUG_DIR=$("$SRC/tests/vm/debug-kernel.sh") || die "no debug kernel"
+		KVER=$(<"$DEBUG_DIR/include/config/kernel.release")
+		KIMAGE=$DEBUG_DIR/arch/x86/boot/bzImage
+		KMODDIR=$DEBUG_DIR/root/lib/modules/$KVER
+		# Slower by 3-10x under TCG; the guest scales its limits too.
+		KPPTP_TIMEOUT_SCALE=${KPPTP_TIMEOUT_SCALE:-4}
+		# ACPI's PCI routing method runs into the interpreter's 30 s
+		# loop timeout on a kernel this slow (90 s of boot, then
+		# errors); the devices are virtio with MSI-X and need none.
+		KERNEL_ARGS+=" acpi=noirq"
+		KPPTP_KO=/src/build/vm/debug-module/kpptp.ko
+		;;
+	*) die "KPPTP_GUEST_KERNEL=$GUEST_KERNEL: expected debian or debug" ;;
+	esac
+}
+
 prune() {
 	local d cur initrd
+	select_kernel
 	cur=$(rootfs_dir)
 	initrd=$(initramfs_path)
 	# Not while a rootfs is being built, nor what a running guest uses.
@@ -354,17 +387,15 @@ initramfs_path() {
 	local h
 	h=$({ declare -f initramfs_init make_initramfs modules_in_load_order; \
 		echo "$INITRAMFS_MODULES $SRC_TAG $SRC_OPTS"; } | sha256sum | cut -c1-8)
-	echo "$CACHE/initramfs-$(recipe_hash)-$h.cpio.gz"
+	echo "$CACHE/initramfs-$(recipe_hash)-$h$([ "$GUEST_KERNEL" = debian ] || echo "-$KVER").cpio.gz"
 }
 
 make_initramfs() {
-	local out=$1 root kver kdir tmp bb m name n=0 names=() t0=$SECONDS
-	root=$(rootfs_dir)
-	kver=$(guest_kver)
-	kdir=$root/lib/modules/$kver
+	local out=$1 kdir=$KMODDIR tmp bb m name n=0 names=() t0=$SECONDS
 	bb=$(static_busybox) || die "no static busybox on the host (apt-get install busybox-static)"
 	tmp=$(mktemp -d)
 	mkdir -p "$tmp"/{bin,dev,proc,sys,lower,rw,newroot,modules}
+	: >"$tmp/modules/order"		# none when all are built in
 	cp "$bb" "$tmp/bin/busybox"
 	initramfs_init | sed "s/@SRC_TAG@/$SRC_TAG/; s/@SRC_OPTS@/$SRC_OPTS/" >"$tmp/init"
 	chmod 755 "$tmp/init"
@@ -396,6 +427,22 @@ ensure_initramfs() {
 	echo "$out"
 }
 
+# build_debug_module: kpptp.ko for the debug kernel, built on the host (the
+# compiler that built that kernel) from a copy of the sources, so that the
+# in-tree objects for Debian's kernel stay as they are; and the kernel's
+# modules where the guest finds them (guest-init.sh links them in).
+build_debug_module() {
+	local dir=$OUT/debug-module
+	mkdir -p "$dir"
+	cp -a -u "$SRC/Kbuild" "$SRC/kernel" "$SRC/include" "$dir/"
+	echo "  MAKE kpptp.ko for $KVER"
+	make --no-print-directory -C "$DEBUG_DIR" M="$dir" -j"$(nproc)" modules ||
+		{ echo "  FAILED kpptp.ko for $KVER"; return 1; }
+	rm -rf "$OUT/modules"
+	mkdir -p "$OUT/modules"
+	cp -a "$KMODDIR" "$OUT/modules/"
+}
+
 # -------------------------------------------------------------------- build
 
 # Build kpptp.ko, the userspace tools and the test tools in the rootfs.  A
@@ -404,7 +451,12 @@ ensure_initramfs() {
 build() {
 	local kver status=0
 	kver=$(guest_kver)
-	log "guest kernel $kver, headers /usr/src/linux-headers-$kver"
+	select_kernel
+	if [ "$GUEST_KERNEL" = debug ]; then
+		build_debug_module || status=1
+		kver=none
+	fi
+	log "guest kernel $KVER"
 	# shellcheck disable=SC2016
 	in_root "$(rootfs_dir)" "$SRC" '
 		kver='"$kver"' status=0 jobs=$(nproc)
@@ -418,7 +470,9 @@ build() {
 			echo "  MAKE $what"
 			make --no-print-directory -j"$jobs" "$@" || { echo "  FAILED $what"; status=1; }
 		}
-		if compgen -G "/src/kernel/*.c" >/dev/null; then
+		if [ "$kver" = none ]; then
+			:  # built for the debug kernel above
+		elif compgen -G "/src/kernel/*.c" >/dev/null; then
 			part kpptp.ko /src/Makefile -C /src module \
 				KDIR=/usr/src/linux-headers-$kver
 		else
@@ -428,7 +482,7 @@ build() {
 		part "test tools" /src/tests/tools/Makefile -C /src/tests/tools O=/src/build/guest
 		exit $status' || status=1
 	[ $status -eq 0 ] || { log "build failed"; return 1; }
-	log "built for $kver"
+	log "built for $KVER"
 }
 
 # --------------------------------------------------------------------- boot
@@ -442,7 +496,7 @@ test_timeout() {
 	local t
 	t=$(sed -n 's/^# timeout: *\([0-9][0-9]*\) *$/\1/p' "$1" | head -1)
 	[ -n "$t" ] && [ "$t" -gt "$TEST_TIMEOUT" ] || t=$TEST_TIMEOUT
-	echo "$t"
+	echo $((t * ${KPPTP_TIMEOUT_SCALE:-1}))
 }
 
 # write_guest_env MODE [ARG...]: the guest's instructions, read by guest-init.sh
@@ -487,17 +541,19 @@ qemu_cpu_sample() {
 }
 
 boot() {
-	local script_limit=$1 how=$2 root kver initrd qpid follow='' t0 lines=0 n
-	local last='' name quiet_since limit first_test=''
+	local script_limit=$1 how=$2 root initrd qpid follow='' t0 lines=0 n
+	local last='' name quiet_since limit first_test='' mem=2G
 	root=$(rootfs_dir)
-	kver=$(guest_kver)
+	select_kernel
 	initrd=$(ensure_initramfs)
+	# KASAN's shadow and kmemleak's pool take a part of it.
+	[ "$GUEST_KERNEL" = debian ] || mem=3G
 	: >"$OUT/results"
 	rm -f "$OUT/qemu-cpu"
 	local qemu=(
-		qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 2G
+		qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m "$mem"
 		-nographic -no-reboot -nic none -device virtio-rng-pci
-		-kernel "$root/boot/vmlinuz-$kver" -initrd "$initrd"
+		-kernel "$KIMAGE" -initrd "$initrd"
 		-append "$KERNEL_ARGS root=$ROOT_TAG rootfstype=9p rootflags=$ROOT_OPTS init=/src/tests/vm/guest-init.sh"
 		-fsdev "local,id=rootfs,path=$root,security_model=none,readonly=on"
 		-device "virtio-9p-pci,fsdev=rootfs,mount_tag=$ROOT_TAG"
@@ -541,6 +597,7 @@ boot() {
 				log "boot to script: $(elapsed "$t0") s"
 				limit=$((script_limit + 60))
 				;;
+			"SCAN "*) limit=900 ;;
 			*) limit=60 ;;
 			esac
 		fi
@@ -568,6 +625,7 @@ prepare() {
 	lock_out
 	host_deps
 	ensure_rootfs
+	select_kernel
 	ensure_initramfs >/dev/null
 }
 
@@ -671,6 +729,23 @@ run() {
 			;;
 		esac
 	done
+	# A kernel with kmemleak: every boot scanned after its tests.
+	if grep -q '^SCAN kmemleak' "$OUT/all-results"; then
+		line=$(grep '^FAIL kmemleak' "$OUT/all-results" | head -n 1)
+		[ -n "$line" ] || line=$(grep '^PASS kmemleak' "$OUT/all-results" | tail -n 1)
+		case "$line" in
+		PASS*) pass=$((pass + 1)); echo "ok - kmemleak ($(awk '{ print $3 }' <<<"$line")s)" ;;
+		FAIL*)
+			fail=$((fail + 1))
+			echo "not ok - kmemleak: $(cut -d' ' -f4- <<<"$line")"
+			head -n 40 "$OUT/logs/kmemleak.log" 2>/dev/null | sed 's/^/#   /'
+			;;
+		*) fail=$((fail + 1)); echo "not ok - kmemleak: the scan did not finish" ;;
+		esac
+	elif [ "$GUEST_KERNEL" = debug ]; then
+		fail=$((fail + 1))
+		echo "not ok - kmemleak: no scan (no kmemleak in the debug kernel?)"
+	fi
 	log "$boots boot(s), $((SECONDS - t0)) s in all"
 	echo "$pass passed, $fail failed"
 	[ $fail -eq 0 ]
