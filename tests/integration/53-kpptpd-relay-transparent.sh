@@ -8,8 +8,9 @@
 # no pppd and has no ppp interface; kpptpctl on the gateway shows the pair
 # and its counters move; only PPP 0x00FD frames cross the gateway; a
 # client hang-up clears everything on the gateway and the server within
-# 5 s; a call whose rule names a next hop that refuses TCP is refused,
-# the gateway's log naming the hop and why, nothing left behind.
+# 5 s, and so does the server ending the call; a call whose rule names a
+# next hop that refuses TCP is refused, the gateway's log naming the hop
+# and why, nothing left behind.
 #
 #	n1 (client)            n2 (gateway)                  n3 (server)
 #	pptp-linux+pppd  ---- kpptpd, no pppd ---------------- kpptpd + pppd
@@ -198,6 +199,24 @@ wait_for gone 5 ||
 	kpptpd_fail "left 5 s after the hang-up: gateway calls $(calls_in n2) conns $(gw -j conn show), server calls $(calls_in n3) conns $(srv -j conn show), pppd $(pgrep -af 'kpptp_call |ipparam ok' || :)"
 t1=$(date +%s%N)
 pass "client hang-up: no call, pppd or connection left on gateway and server after $(((t1 - t0) / 1000000)) ms"
+
+# again, and this time the server ends the call: its pppd goes, its kpptpd
+# sends a CDN to the gateway, the gateway one to the client
+pptp_client again "--phone 5551234"
+wait_link n1 ppp0 192.168.30.1 90 || kpptpd_fail "no link through the relay (again)"
+gone_again() {
+	[ "$(calls_in n2)" = 0 ] && [ "$(calls_in n3)" = 0 ] &&
+		[ "$(gw -j conn show)" = "[]" ] && [ "$(srv -j conn show)" = "[]" ] &&
+		! pgrep -f 'kpptp_call ' >/dev/null && ! pgrep -f 'ipparam again' >/dev/null
+}
+t0=$(date +%s%N)
+pkill -f 'kpptp_call '
+wait_for gone_again 5 ||
+	kpptpd_fail "left 5 s after the server's pppd ended: gateway calls $(calls_in n2) conns $(gw -j conn show), server calls $(calls_in n3) conns $(srv -j conn show), pppd $(pgrep -af 'kpptp_call |ipparam again' || :)"
+t1=$(date +%s%N)
+grep -q "its pair [0-9]* at 10.0.1.3:1723 ended: clearing it" "$TMP/kpptpd-gw.log" ||
+	kpptpd_fail "the gateway did not clear the client's call for the next hop"
+pass "server ends the call: the client's pppd and everything on both hops gone after $(((t1 - t0) / 1000000)) ms"
 
 # no phone number: the default rule's next hop refuses TCP
 pptp_client nohop ""
