@@ -1281,3 +1281,31 @@ TEST(relay_rule_by_phone_and_unmatched_terminated)
 	CHECK(kd.nconns == 0 && fake_kernel_calls == 0);
 	fake_daemon_free();
 }
+
+TEST(relay_client_clears_while_next_hop_answers)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	struct pptp_msg m;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	/* our OCRQ is out, no OCRP yet: the client gives up */
+	m = ccrq(5);
+	peer_send(cfd, c, &m);
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) != NULL && !got(PPTP_OCRP));
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) &&
+	      got(PPTP_CCRQ)->ccrq.call_id == relay_ocrq.ocrq.call_id);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	/* a late OCRP finds nothing to splice */
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	CHECK(fake_splices == 0);
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
