@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness for kpptpd/conf.c: arbitrary text as kpptpd.conf.  A
  * refusal names a line; an accepted configuration has consistent pools
- * that can be drained and refilled.
+ * that can be drained and refilled, and relay rules that match in order.
  *
  *	make -C userspace fuzz && userspace/build/fuzz_kpptpd_conf -max_total_time=60
  */
@@ -53,6 +53,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pool_put(&c, (int)n);
 		if (c.remote.inuse)
 			abort();
+		/* relay rules: a next hop each; a rule's own phone number,
+		 * address or prefix matches it or an earlier rule */
+		for (n = 0; n < c.nrelays; n++) {
+			const struct relay_rule *rr = &c.relays[n], *m;
+
+			m = conf_relay_match(&c, rr->phone, rr->addr,
+					     rr->addr);
+			if (!rr->port || !rr->hop[0] || !m || m > rr)
+				abort();
+		}
 	}
 	conf_free(&c);
 	free(text);

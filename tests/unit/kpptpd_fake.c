@@ -22,6 +22,8 @@ unsigned int fake_kernel_calls, fake_calls_made, fake_call_down_events;
 unsigned int fake_pppd_running;
 bool fake_spawn_fails;
 unsigned int fake_last_recv_window;
+unsigned int fake_splices;
+bool fake_splice_fails;
 
 static bool kernel_live[65536];
 static uint16_t next_id;
@@ -228,6 +230,8 @@ int fake_daemon_init(const char *text)
 	fake_kernel_calls = fake_calls_made = fake_call_down_events = 0;
 	fake_pppd_running = 0;
 	fake_spawn_fails = false;
+	fake_splices = 0;
+	fake_splice_fails = false;
 	fake_now += 60000;	/* the log throttle is full again */
 	conf_init(&kd.conf);
 	free(kd.conf.state_file);
@@ -301,4 +305,34 @@ unsigned int fake_ncalls_listed(void)
 	for (k = kd.calls; k; k = k->next)
 		n++;
 	return n;
+}
+
+/* ---- splice.c: no PX sockets here; descriptors of /dev/null instead */
+int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
+		 size_t whylen)
+{
+	fds[0] = fds[1] = -1;
+	if (fake_splice_fails || !kernel_live[a] || !kernel_live[b]) {
+		snprintf(why, whylen, "bridging calls %u and %u: faked failure",
+			 a, b);
+		return -1;
+	}
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fake_splices++;
+	return 0;
+}
+
+void splice_end(int fds[2])
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			if (!i)
+				fake_splices--;
+		}
+		fds[i] = -1;
+	}
 }

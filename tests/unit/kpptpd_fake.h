@@ -22,6 +22,8 @@ extern unsigned int fake_call_down_events;	/* "call_down" monitor events */
 extern unsigned int fake_pppd_running;	/* spawned, not reaped */
 extern bool fake_spawn_fails;		/* pppd_spawn() fails */
 extern unsigned int fake_last_recv_window;	/* of the last call made */
+extern unsigned int fake_splices;	/* splice_calls() pairs open */
+extern bool fake_splice_fails;		/* splice_calls() fails */
 
 /* kd set up for a server with "pppd /usr/sbin/pppd" (faked) and @conf
  * lines applied; 0 or -1 (printed). */

@@ -62,6 +62,14 @@ static const char reply[] =
 	"pppd_pid=900\n"
 	"ppp=up\n"
 	"uptime_ms=4000\n"
+	"call=4712\n"
+	"peer_call_id=900\n"
+	"call_state=up\n"
+	"kernel_call_id=4712\n"
+	"ppp=relayed\n"
+	"uptime_ms=3000\n"
+	"relay=10.0.1.3:1723\n"
+	"relay_call_id=4713\n"
 	"errno=0\n"
 	"\n";
 
@@ -177,9 +185,14 @@ TEST(get_reply_parsed)
 	CHECK_STR(c->peer, "10.0.0.1:40312");
 	CHECK_STR(c->peer_hostname, "host\n\x1b[31mred");
 	CHECK(c->echo_sent == 2 && c->echo_replies == 1 && c->echo_rtt_ms == 3);
-	CHECK(c->ncalls == 1);
-	if (c->ncalls != 1)
+	CHECK(c->ncalls == 2);
+	if (c->ncalls != 2)
 		return;
+	/* a relayed call: its next hop and its pair */
+	CHECK_STR(c->calls[1].relay, "10.0.1.3:1723");
+	CHECK(c->calls[1].relay_call_id == 4713);
+	CHECK_STR(c->calls[1].ppp, "relayed");
+	CHECK(c->calls[0].relay[0] == '\0' && !c->calls[0].relay_call_id);
 	k = &c->calls[0];
 	CHECK(k->id == 4711 && k->peer_id == 32768 && k->kernel_id == 4711);
 	CHECK_STR(k->ifname, "ppp0");

@@ -554,6 +554,9 @@ static const char fake_get[] =
 	"call=4711\npeer_call_id=32768\ncall_state=up\nkernel_call_id=4711\n"
 	"ifname=ppp0\nuser=alice\nlocal_ip=192.168.200.1\n"
 	"remote_ip=192.168.200.10\npppd_pid=900\nppp=up\nuptime_ms=4000\n"
+	"call=4712\npeer_call_id=900\ncall_state=up\nkernel_call_id=4712\n"
+	"ppp=relayed\nuptime_ms=3000\nrelay=10.0.1.3:1723\n"
+	"relay_call_id=4713\n"
 	"errno=0\n\n";
 
 TEST(conn_show_from_kpptpd)
@@ -571,7 +574,9 @@ TEST(conn_show_from_kpptpd)
 		  "conn 3 peer 10.0.0.1:40312 local 10.0.0.2:1723 server established age 5.0s\n"
 		  "    peer-hostname \"host\\x1b[31mred\" peer-vendor \"linux\" echo-sent 2 echo-replies 1 echo-received 0 echo-rtt 3ms\n"
 		  "    call 4711 peer-call-id 32768 state up kernel-call 4711 ifname ppp0 user alice\n"
-		  "        local 192.168.200.1 remote 192.168.200.10 pppd 900 ppp up age 4.0s\n");
+		  "        local 192.168.200.1 remote 192.168.200.10 pppd 900 ppp up age 4.0s\n"
+		  "    call 4712 peer-call-id 900 state up kernel-call 4712 ifname - user -\n"
+		  "        local - remote - pppd - ppp relayed age 3.0s relay 10.0.1.3:1723 relay-call 4713\n");
 	CHECK_HASNT(r.out, "\x1b");	/* a peer cannot drive the terminal */
 	run_free(&r);
 
@@ -583,6 +588,7 @@ TEST(conn_show_from_kpptpd)
 	CHECK_HAS(r.out, "\"peer_hostname\":\"host\\u001b[31mred\"");
 	CHECK_HAS(r.out, "\"calls\":[{\"id\":4711,\"peer_call_id\":32768,\"state\":\"up\",\"kernel_call_id\":4711,\"ifname\":\"ppp0\",\"user\":\"alice\"");
 	CHECK_HAS(r.out, "\"echo\":{\"sent\":2,\"replies\":1,\"received\":0,\"rtt_ms\":3}");
+	CHECK_HAS(r.out, "\"ppp\":\"relayed\",\"uptime_ms\":3000,\"relay\":\"10.0.1.3:1723\",\"relay_call_id\":4713}");
 	run_free(&r);
 
 	/* only one connection asked for: not there */

@@ -427,3 +427,90 @@ TEST(pppd_log_lines)
 			    small, sizeof(small), &a) == PPPD_LOG_USER);
 	CHECK_STR(small, "a-very-long-use");
 }
+
+/* relay rules: each form, first match in file order, the next hop */
+TEST(relay_rules_match_in_order)
+{
+	conf_resolve_fn *saved = conf_resolve;
+	const struct relay_rule *r;
+	struct conf c;
+
+	conf_resolve = fake_resolve;
+	CHECK(parse(&c,
+		    "relay phone 5551234 to 10.0.1.3\n"
+		    "relay listen 192.0.2.1 to vpn.example:1724\n"
+		    "relay source 10.8.0.0/16 to 10.0.1.4\n"
+		    "relay  default  to  10.0.1.5:2000   # the rest\n") == 0);
+	CHECK_STR(errbuf, "");
+	CHECK(c.nrelays == 4);
+	r = conf_relay_match(&c, "5551234", inet_addr("192.0.2.1"),
+			     inet_addr("10.8.1.1"));
+	CHECK(r && r->match == RELAY_PHONE && r->line == 1);
+	CHECK(r && r->to == inet_addr("10.0.1.3") && r->port == 1723);
+	CHECK(r && !strcmp(r->hop, "10.0.1.3:1723"));
+	r = conf_relay_match(&c, "", inet_addr("192.0.2.1"),
+			     inet_addr("10.8.1.1"));
+	CHECK(r && r->match == RELAY_LISTEN && r->port == 1724);
+	CHECK(r && r->to == inet_addr("10.9.8.7"));
+	CHECK(r && !strcmp(r->hop, "vpn.example:1724"));
+	r = conf_relay_match(&c, "", inet_addr("192.0.2.2"),
+			     inet_addr("10.8.255.1"));
+	CHECK(r && r->match == RELAY_SOURCE && r->line == 3);
+	r = conf_relay_match(&c, "555", inet_addr("192.0.2.2"),
+			     inet_addr("10.9.0.1"));
+	CHECK(r && r->match == RELAY_DEFAULT && r->port == 2000);
+	conf_free(&c);
+	/* no default: calls no rule names are terminated here */
+	CHECK(parse(&c, "relay source 0.0.0.0/0 to 10.0.1.4\n"
+			"relay phone 1 to 10.0.1.3\n") == 0);
+	CHECK(conf_relay_match(&c, "1", 0, inet_addr("1.2.3.4"))->line == 1);
+	conf_free(&c);
+	CHECK(parse(&c, "relay phone 1 to 10.0.1.3\n") == 0);
+	CHECK(conf_relay_match(&c, "2", 0, 0) == NULL);
+	CHECK(conf_relay_match(&c, "", 0, 0) == NULL);
+	conf_free(&c);
+	conf_resolve = saved;
+}
+
+TEST(relay_bad_lines_named)
+{
+	conf_resolve_fn *saved = conf_resolve;
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "relay\n", "t.conf:1: relay needs a value" },
+		{ "relay to 10.0.0.1\n", "t.conf:1: relay \"to\": expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT]\"" },
+		{ "relay default 10.0.0.1\n", "t.conf:1: relay default: expected" },
+		{ "relay default to\n", "t.conf:1: relay default: expected" },
+		{ "relay default to 10.0.0.1 now\n", "t.conf:1: relay default: expected" },
+		{ "relay phone to 10.0.0.1\n", "t.conf:1: relay phone: expected" },
+		{ "relay phone 1 via 10.0.0.1\n", "t.conf:1: relay phone: expected" },
+		{ "relay a b c d e f\n", "t.conf:1: relay: too many words" },
+		{ "relay phone 12345678901234567890123456789012345678901234567890123456789012345 to 1.2.3.4\n",
+		  "longer than 64 characters" },
+		{ "relay listen 10.0.0 to 10.0.0.1\n", "t.conf:1: invalid relay listen address \"10.0.0\"" },
+		{ "relay source 10.0.0.0 to 10.0.0.1\n", "t.conf:1: relay source \"10.0.0.0\": expected A.B.C.D/N" },
+		{ "relay source 10.0.0.0/33 to 10.0.0.1\n", "t.conf:1: invalid relay source prefix length \"33\": must be 0-32" },
+		{ "relay source 10.0.0.1/8 to 10.0.0.1\n", "t.conf:1: relay source \"10.0.0.1/8\": host bits set beyond /8" },
+		{ "relay source x/8 to 10.0.0.1\n", "t.conf:1: invalid relay source address \"x\"" },
+		{ "\nrelay default to nowhere.example\n", "t.conf:2: relay next hop \"nowhere.example\": no IPv4 address" },
+		{ "relay default to 10.0.0.1:0\n", "t.conf:1: invalid relay next hop port \"0\": must be 1-65535" },
+		{ "relay default to 10.0.0.1:x\n", "t.conf:1: invalid relay next hop port \"x\"" },
+		{ "relay default to :1723\n", "t.conf:1: relay: next hop \":1723\": expected HOST or HOST:PORT" },
+		{ "relay default to 10.0.0.1:\n", "t.conf:1: invalid relay next hop port \"\"" },
+		{ "connect 10.0.0.9\n\nrelay default to 10.0.0.1\n",
+		  "t.conf:3: relay: only a server relays calls, and connect makes this a client" },
+	};
+	struct conf c;
+	size_t i;
+
+	conf_resolve = fake_resolve;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(parse(&c, bad[i].text) == -1);
+		if (!strstr(errbuf, bad[i].err))
+			printf("    \"%s\": got \"%s\"\n", bad[i].text, errbuf);
+		CHECK_HAS(errbuf, bad[i].err);
+		conf_free(&c);
+	}
+	conf_resolve = saved;
+}

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -908,4 +909,403 @@ TEST(pppd_log_without_reports)
 	fake_batch_end();
 	close(fd);
 	fake_daemon_free();
+}
+
+/* ------------------------------------------------------------ relay */
+
+/*
+ * A relay: the client (a socketpair, *cfd) asks for call 5 with phone
+ * "555-1"; the next hop is a listener on 127.0.0.1 (*lfd) whose accepted
+ * end is *hfd.  @answer: the next hop shakes hands and the test sees its
+ * OCRQ in rx[]; the client's connection in *c, the next hop's in *o.
+ */
+static struct pptp_msg relay_ocrq;
+static bool relay_nobody;	/* nobody listens at the next hop */
+
+/* TCP over loopback: give it a moment before the daemon reads */
+static void hop_send(int fd, struct conn *o, const struct pptp_msg *m)
+{
+	put(fd, m);
+	usleep(10000);
+	conn_event(o, EPOLLIN);
+}
+
+static bool relay_setup(int *lfd, int *cfd, int *hfd, struct conn **c,
+			struct conn **o, bool answer)
+{
+	struct pptp_msg m = ocrq(5);
+	char conf[256];
+	uint16_t port;
+	int filler;
+
+	*hfd = -1;
+	*lfd = listener(false, &port, &filler);
+	CHECK(*lfd >= 0);
+	if (relay_nobody) {	/* the port stays free: connection refused */
+		close(*lfd);
+		*lfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	snprintf(conf, sizeof(conf),
+		 "relay phone 999 to 10.9.9.9\nrelay default to 127.0.0.1:%u\n"
+		 POOL, port);
+	CHECK(fake_daemon_init(conf) == 0);
+	*cfd = up(0, c);
+	snprintf(m.ocrq.phone, sizeof(m.ocrq.phone), "555-1");
+	peer_send(*cfd, *c, &m);
+	peer_read(*cfd);
+	/* not answered yet: the kernel call waits, the next hop is dialled */
+	CHECK(!got(PPTP_OCRP) && fake_kernel_calls == 1);
+	*o = kd.conns;
+	CHECK(*o && *o != *c && (*o)->relay_hop && (*o)->connecting);
+	if (!*o || *o == *c)
+		return false;
+	CHECK(kd.conf.remote.inuse == 0);	/* no pool address taken */
+	if (!answer)
+		return true;
+	*hfd = accept4(*lfd, NULL, NULL, SOCK_NONBLOCK);
+	CHECK(*hfd >= 0);
+	/* no Nagle wait for the daemon's delayed ACK between our messages */
+	setsockopt(*hfd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	conn_event(*o, EPOLLOUT);
+	usleep(10000);
+	peer_read(*hfd);
+	CHECK(got(PPTP_SCCRQ) != NULL);
+	m = msg(PPTP_SCCRP);
+	m.sccrp.version = PPTP_VERSION;
+	m.sccrp.result = PPTP_SCCRP_OK;
+	hop_send(*hfd, *o, &m);
+	usleep(10000);
+	peer_read(*hfd);
+	CHECK(got(PPTP_OCRQ) != NULL);
+	if (!got(PPTP_OCRQ))
+		return false;
+	relay_ocrq = *got(PPTP_OCRQ);
+	/* the client's number goes on */
+	CHECK_STR(relay_ocrq.ocrq.phone, "555-1");
+	CHECK(fake_kernel_calls == 2);
+	return true;
+}
+
+/* The next hop answers our OCRQ with @result (call ID 900). */
+static void hop_answers(int hfd, struct conn *o, unsigned int result)
+{
+	struct pptp_msg m = msg(PPTP_OCRP);
+
+	m.ocrp.call_id = 900;
+	m.ocrp.peer_call_id = relay_ocrq.ocrq.call_id;
+	m.ocrp.result = (uint8_t)result;
+	m.ocrp.window = 16;
+	hop_send(hfd, o, &m);
+	usleep(10000);
+}
+
+/* Nothing left once the batch ends but the client's connection. */
+static void relay_nothing_left(const struct conn *c)
+{
+	fake_batch_end();
+	CHECK(fake_kernel_calls == 0 && kd.ncalls == 0 && fake_splices == 0);
+	CHECK(kd.nconns == 1 && kd.conns == c);
+	CHECK(kd.redial_at == 0 && fake_pppd_running == 0);
+	check_counts();
+}
+
+static void relay_teardown(int lfd, int cfd, int hfd)
+{
+	if (hfd >= 0)
+		close(hfd);
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}
+
+TEST(relay_splices_then_answers_and_client_clears)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	struct call *in, *out;
+	struct pptp_msg m;
+	char id[8];
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_CONNECTED);
+	CHECK(fake_splices == 1 && fake_pppd_running == 0);
+	in = call_of(5);
+	out = call_of(900);
+	CHECK(in && out);
+	if (!in || !out)
+		return;
+	snprintf(id, sizeof(id), "%u", out->id);
+	CHECK_STR(described(in, "relay_call_id"), id);
+	CHECK_STR(described(in, "ppp"), "relayed");
+	CHECK(strstr(described(in, "relay"), "127.0.0.1:") != NULL);
+	snprintf(id, sizeof(id), "%u", in->id);
+	CHECK_STR(described(out, "relay_call_id"), id);
+	CHECK(kd.calls_accepted == 1);
+	/* the client clears: CDN to it, CCRQ to the next hop */
+	clear(cfd, c, 5);
+	CHECK(fake_splices == 0);
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) != NULL);
+	m = msg(PPTP_CDN);
+	m.cdn.call_id = 900;
+	m.cdn.result = 3;
+	hop_send(hfd, o, &m);
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	m = msg(PPTP_STOPCCRP);
+	m.stopccrp.reason = 1;
+	hop_send(hfd, o, &m);
+	CHECK(o->closed && !c->closed);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+TEST(relay_next_hop_clears_the_client)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	struct pptp_msg m;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	peer_read(cfd);
+	CHECK(fake_splices == 1);
+	m = msg(PPTP_CDN);
+	m.cdn.call_id = 900;
+	m.cdn.result = 3;
+	hop_send(hfd, o, &m);
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) && got(PPTP_CDN)->cdn.call_id != 0);
+	peer_read(hfd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	/* the next hop then goes away without StopCCRP */
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+TEST(relay_next_hop_drops_tcp)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) != NULL);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+static FILE *log_start(void)
+{
+	FILE *f = tmpfile();
+
+	log_to_file(f);
+	return f;
+}
+
+static void log_end(FILE *f)
+{
+	size_t n;
+
+	log_to_file(getenv("KPPTP_TEST_LOG") ? stderr : NULL);
+	rewind(f);
+	n = fread(logbuf, 1, sizeof(logbuf) - 1, f);
+	logbuf[n] = '\0';
+	fclose(f);
+}
+
+TEST(relay_next_hop_refuses_the_call)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	FILE *f;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	f = log_start();
+	hop_answers(hfd, o, PPTP_OCRP_GENERAL);
+	log_end(f);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_GENERAL);
+	CHECK(strstr(logbuf, "relay to 127.0.0.1:") &&
+	      strstr(logbuf, "refused by the peer: result 2"));
+	CHECK(kd.calls_refused == 1 && kd.calls_accepted == 0);
+	/* our connection to it stops: nothing more to carry */
+	peer_read(hfd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+TEST(relay_next_hop_refuses_tcp)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	FILE *f;
+
+	relay_nobody = true;
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, false))
+		return;
+	relay_nobody = false;
+	usleep(10000);
+	f = log_start();
+	conn_event(o, EPOLLOUT);
+	log_end(f);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_GENERAL);
+	CHECK(strstr(logbuf, "relay to 127.0.0.1:") &&
+	      strstr(logbuf, ": connect: Connection refused"));
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+TEST(relay_next_hop_silent)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	/* no OCRP within call-timeout */
+	fake_now += kd.conf.ctrl.call_ms;
+	conn_timers(fake_now);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_GENERAL);
+	peer_read(hfd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	fake_now += kd.conf.ctrl.stop_ms;
+	conn_timers(fake_now);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+TEST(relay_client_leaves_while_dialling)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, false))
+		return;
+	close(cfd);
+	conn_event(c, EPOLLIN);
+	CHECK(c->closed && o->closed);
+	fake_batch_end();
+	CHECK(fake_kernel_calls == 0 && kd.ncalls == 0 && kd.nconns == 0);
+	CHECK(kd.redial_at == 0);
+	close(lfd);
+	fake_daemon_free();
+}
+
+TEST(relay_client_leaves_once_spliced)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	close(cfd);
+	conn_event(c, EPOLLIN);
+	CHECK(fake_splices == 0);
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) != NULL);
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	fake_batch_end();
+	CHECK(fake_kernel_calls == 0 && kd.ncalls == 0 && kd.nconns == 0);
+	close(lfd);
+	fake_daemon_free();
+}
+
+TEST(relay_splice_failure_refuses_the_client)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	fake_splice_fails = true;
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_GENERAL);
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) != NULL);
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
+TEST(relay_rule_by_phone_and_unmatched_terminated)
+{
+	struct pptp_msg m = ocrq(7);
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("relay phone 999 to 10.9.9.9\n" POOL) == 0);
+	fd = up(0, &c);
+	/* no rule matches: served here, with pppd */
+	CHECK(call(fd, c, 6) == PPTP_OCRP_CONNECTED);
+	CHECK(fake_pppd_running == 1 && kd.nconns == 1);
+	snprintf(m.ocrq.phone, sizeof(m.ocrq.phone), "999");
+	peer_send(fd, c, &m);
+	peer_read(fd);
+	CHECK(!got(PPTP_OCRP) && kd.nconns == 2);
+	CHECK(kd.conns->peer.sin_addr.s_addr == inet_addr("10.9.9.9"));
+	close(fd);
+	conn_event(c, EPOLLIN);
+	fake_batch_end();
+	CHECK(kd.nconns == 0 && fake_kernel_calls == 0);
+	fake_daemon_free();
+}
+
+TEST(relay_client_clears_while_next_hop_answers)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	struct pptp_msg m;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	/* our OCRQ is out, no OCRP yet: the client gives up */
+	m = ccrq(5);
+	peer_send(cfd, c, &m);
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) != NULL && !got(PPTP_OCRP));
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) &&
+	      got(PPTP_CCRQ)->ccrq.call_id == relay_ocrq.ocrq.call_id);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	/* a late OCRP finds nothing to splice */
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	CHECK(fake_splices == 0);
+	close(hfd);
+	hfd = -1;
+	conn_event(o, EPOLLIN);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
 }

@@ -8,6 +8,9 @@
  *	    call 4711 peer-call-id 32768 state up ifname ppp0 user alice
  *	        local 192.168.200.1 remote 192.168.200.10 pppd 1234 ppp up age 10.1s
  *
+ * A relayed call ends its second line with "relay HOST:PORT relay-call ID"
+ * (the next hop, the kernel call it is spliced to).
+ *
  * or a JSON array of connection objects, each with a "calls" array.
  */
 #include <arpa/inet.h>
@@ -41,7 +44,15 @@ static void print_kd_call(struct ctl *ctl, struct kpptp_nl *nl,
 		pr_string(p, "pppd_pid", " pppd %s", NULL);
 	pr_string(p, "ppp", " ppp %s", ctl_safe(ctl, k->ppp, buf, sizeof(buf)));
 	pr_uint(p, "uptime_ms", NULL, k->uptime_ms);
-	pr_text(p, " age %s\n", age_str(k->uptime_ms, buf, sizeof(buf)));
+	pr_text(p, " age %s", age_str(k->uptime_ms, buf, sizeof(buf)));
+	/* a relayed call: the next hop, and the call it is spliced to */
+	if (k->relay[0])
+		pr_string(p, "relay", " relay %s",
+			  ctl_safe(ctl, k->relay, buf, sizeof(buf)));
+	if (k->relay_call_id)
+		pr_uint(p, "relay_call_id", " relay-call %s",
+			k->relay_call_id);
+	pr_text(p, "\n");
 	/* -s: the kernel's counters of the call */
 	if (nl && k->kernel_id && !kpptp_call_get(nl, k->kernel_id, &info) &&
 	    info.has_stats) {

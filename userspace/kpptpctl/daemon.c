@@ -96,6 +96,8 @@ static const struct field call_fields[] = {
 	U32(struct kd_call, pppd_pid, pppd_pid),
 	STR(struct kd_call, ppp, ppp),
 	U64(struct kd_call, uptime_ms, uptime_ms),
+	STR(struct kd_call, relay, relay),
+	U16(struct kd_call, relay_call_id, relay_call_id),
 	{ .key = NULL },
 };
 

@@ -141,8 +141,10 @@ struct kd_call {
 	char user[256];			/* "" unknown */
 	uint32_t local_ip, remote_ip;	/* network order, 0 unknown */
 	uint32_t pppd_pid;
-	char ppp[16];			/* none, starting, up */
+	char ppp[16];			/* none, starting, up, relayed */
 	uint64_t uptime_ms;
+	char relay[72];			/* relayed: the next hop, or "" */
+	uint16_t relay_call_id;		/* ... the paired kernel call, 0 */
 };
 
 struct kd_conn {

@@ -164,7 +164,7 @@ static const char *ip(uint32_t a, char *buf)
 
 struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
-			 char *why, size_t whylen)
+			 bool relayed, char *why, size_t whylen)
 {
 	struct kpptp_call_cfg cfg = { 0 };
 	struct kpptp_call_info info;
@@ -188,7 +188,8 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->phase = -1;
 	k->created = now_ms();
 	k->peer_addr = peer_addr;
-	if (kd.conf.remote.n) {
+	/* a relayed call's addresses are the next hop's business */
+	if (kd.conf.remote.n && !relayed) {
 		k->pool_idx = pool_take(&kd.conf, &k->local_ip, &k->remote_ip);
 		if (k->pool_idx < 0) {
 			snprintf(why, whylen,
@@ -429,6 +430,8 @@ void call_down(struct call *k)
 {
 	if (!k->conn)
 		return;
+	if (k->relay)		/* its pair follows; the sockets close */
+		relay_call_down(k);
 	k->conn = NULL;
 	kernel_del(k);		/* pppd sees a hangup */
 	if (k->pppd.pid) {
@@ -559,7 +562,9 @@ void call_describe(const struct call *k, struct cp_buf *b)
 		cp_put(b, "remote_ip", "%s", ipstr(k->remote_ip, a));
 	if (k->pppd.pid)
 		cp_put(b, "pppd_pid", "%d", (int)k->pppd.pid);
-	cp_put(b, "ppp", "%s", ppp_state(k));
+	cp_put(b, "ppp", "%s", k->relay ? "relayed" : ppp_state(k));
+	if (k->relay)
+		relay_describe(k, b);
 	cp_put(b, "uptime_ms", "%llu",
 	       (unsigned long long)(now_ms() - k->created));
 }

@@ -64,6 +64,7 @@ void conf_free(struct conf *c)
 	free(c->connect_host);
 	for (i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
+	free(c->relays);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -375,6 +376,151 @@ static int pptpd_directive(struct conf *c, struct ctx *x, const char *kw,
 	return bad(x, "vrf: kpptpd cannot use a VRF: remove this line (a network namespace can hold kpptpd and its calls instead)");
 }
 
+/* "HOST[:PORT]", the next hop of a relay rule */
+static int relay_target(struct ctx *x, struct relay_rule *r, const char *v)
+{
+	char host[PPTP_STR_LEN + 1], q[300];
+	const char *colon = strrchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	unsigned int port = PPTP_PORT;
+
+	if (!n || n >= sizeof(host))
+		return bad(x, "relay: next hop %s: expected HOST or HOST:PORT",
+			   parse_quote(v, q, sizeof(q)));
+	memcpy(host, v, n);
+	host[n] = '\0';
+	if (colon && set_uint(x, "relay next hop port", colon + 1, 1, 65535,
+			      &port))
+		return -1;
+	if (parse_host(x, "relay next hop", host, &r->to))
+		return -1;
+	r->port = (uint16_t)port;
+	snprintf(r->hop, sizeof(r->hop), "%s:%u", host, port);
+	return 0;
+}
+
+/* "A.B.C.D/N" with no host bits set */
+static int relay_prefix(struct ctx *x, struct relay_rule *r, const char *v)
+{
+	char a[INET_ADDRSTRLEN + 1], q[300];
+	const char *slash = strchr(v, '/');
+	struct parse_error e;
+	unsigned int len = 0;
+	size_t n;
+
+	n = slash ? (size_t)(slash - v) : 0;
+	if (!slash || n >= sizeof(a))
+		return bad(x, "relay source %s: expected A.B.C.D/N",
+			   parse_quote(v, q, sizeof(q)));
+	memcpy(a, v, n);
+	a[n] = '\0';
+	if (parse_ipv4("relay source address", a, &r->addr, &e))
+		return bad(x, "%s", e.msg);
+	if (set_uint(x, "relay source prefix length", slash + 1, 0, 32, &len))
+		return -1;
+	r->mask = len ? htonl(~0u << (32 - len)) : 0;
+	if (r->addr & ~r->mask)
+		return bad(x, "relay source %s: host bits set beyond /%u",
+			   parse_quote(v, q, sizeof(q)), len);
+	return 0;
+}
+
+/* "relay phone N|listen A|source P/N|default to HOST[:PORT]" */
+static int parse_relay(struct conf *c, struct ctx *x, const char *v)
+{
+	static const char usage[] = "expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT]\"";
+	char buf[1024], *w[6], *save = NULL, q[300];
+	struct relay_rule r = { .line = x->line }, *t;
+	unsigned int n = 0, to;
+	struct parse_error e;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *p = strtok_r(buf, " \t", &save); p;
+	     p = strtok_r(NULL, " \t", &save)) {
+		if (n == 5)
+			return bad(x, "relay: too many words: %s", usage);
+		w[n++] = p;
+	}
+	w[n] = NULL;
+	if (n && !strcmp(w[0], "default")) {
+		r.match = RELAY_DEFAULT;
+		to = 1;
+	} else if (n && !strcmp(w[0], "phone")) {
+		r.match = RELAY_PHONE;
+		to = 2;
+	} else if (n && !strcmp(w[0], "listen")) {
+		r.match = RELAY_LISTEN;
+		to = 2;
+	} else if (n && !strcmp(w[0], "source")) {
+		r.match = RELAY_SOURCE;
+		to = 2;
+	} else {
+		return bad(x, "relay %s: %s", parse_quote(w[0], q, sizeof(q)),
+			   usage);
+	}
+	if (n != to + 2 || strcmp(w[to], "to"))
+		return bad(x, "relay %s: %s", w[0], usage);
+	switch (r.match) {
+	case RELAY_PHONE:
+		if (strlen(w[1]) > PPTP_STR_LEN)
+			return bad(x, "relay phone %s: longer than %u characters",
+				   parse_quote(w[1], q, sizeof(q)),
+				   PPTP_STR_LEN);
+		snprintf(r.phone, sizeof(r.phone), "%s", w[1]);
+		break;
+	case RELAY_LISTEN:
+		if (parse_ipv4("relay listen address", w[1], &r.addr, &e))
+			return bad(x, "%s", e.msg);
+		r.mask = ~0u;
+		break;
+	case RELAY_SOURCE:
+		if (relay_prefix(x, &r, w[1]))
+			return -1;
+		break;
+	case RELAY_DEFAULT:
+		break;
+	}
+	if (relay_target(x, &r, w[to + 1]))
+		return -1;
+	if (c->nrelays >= 1024)
+		return bad(x, "relay: more than 1024 rules");
+	t = realloc(c->relays, (c->nrelays + 1) * sizeof(*t));
+	if (!t)
+		return bad(x, "out of memory");
+	c->relays = t;
+	c->relays[c->nrelays++] = r;
+	return 0;
+}
+
+const struct relay_rule *conf_relay_match(const struct conf *c,
+					  const char *phone, uint32_t local,
+					  uint32_t peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nrelays; i++) {
+		const struct relay_rule *r = &c->relays[i];
+
+		switch (r->match) {
+		case RELAY_PHONE:
+			if (!strcmp(r->phone, phone))
+				return r;
+			break;
+		case RELAY_LISTEN:
+			if (r->addr == local)
+				return r;
+			break;
+		case RELAY_SOURCE:
+			if ((peer & r->mask) == r->addr)
+				return r;
+			break;
+		case RELAY_DEFAULT:
+			return r;
+		}
+	}
+	return NULL;
+}
+
 static int directive(struct conf *c, struct ctx *x, const char *kw,
 		     const char *v)
 {
@@ -388,6 +534,8 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		return bad(x, "%s needs a value", kw);
 	if (!strcmp(kw, "listen"))
 		return parse_host(x, "listen address", v, &c->listen);
+	if (!strcmp(kw, "relay"))
+		return parse_relay(c, x, v);
 	if (!strcmp(kw, "connect")) {
 		struct parse_error e;
 
@@ -596,11 +744,15 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 		while (end > v && strchr(" \t\r", end[-1]))
 			*--end = '\0';
 		if (strlen(v) != strcspn(v, " \t") && strcmp(kw, "ppp-arg") &&
-		    strcmp(kw, "hostname"))
+		    strcmp(kw, "hostname") && strcmp(kw, "relay"))
 			return bad(&x, "%s: one value expected, got \"%s\"",
 				   kw, v);
 		if (directive(c, &x, kw, v))
 			return -1;
+	}
+	if (c->nrelays && c->connect) {
+		x.line = c->relays[0].line;
+		return bad(&x, "relay: only a server relays calls, and connect makes this a client: remove one of them");
 	}
 	x.line = 0;
 	return pptpd_pools(c, &x);

@@ -31,6 +31,28 @@ struct pool {
 	unsigned int n, inuse;
 };
 
+/*
+ * "relay WHAT to HOST[:PORT]": a client's call matching WHAT is passed on
+ * to that PPTP server, PPP spliced in the kernel (relay.c).  The first
+ * rule that matches, in file order, wins.
+ */
+enum relay_match {
+	RELAY_PHONE,		/* the OCRQ's Phone Number, exactly */
+	RELAY_LISTEN,		/* the local address the client reached */
+	RELAY_SOURCE,		/* the client's address, in a prefix */
+	RELAY_DEFAULT,		/* every call */
+};
+
+struct relay_rule {
+	enum relay_match match;
+	char phone[PPTP_STR_LEN + 1];	/* RELAY_PHONE */
+	uint32_t addr, mask;		/* LISTEN, SOURCE: network order */
+	uint32_t to;			/* the next hop, network order */
+	uint16_t port;
+	char hop[PPTP_STR_LEN + 8];	/* "HOST:PORT" as written, for logs */
+	unsigned int line;		/* in the file, for logs */
+};
+
 struct conf {
 	uint32_t listen;		/* network order, 0: any */
 	uint16_t port;
@@ -63,6 +85,8 @@ struct conf {
 	char *pidfile;			/* our pid, written at start, or NULL */
 	char *notes[CONF_MAX_NOTES];	/* to log at start: what we did */
 	unsigned int nnotes;
+	struct relay_rule *relays;	/* in file order */
+	unsigned int nrelays;
 };
 
 void conf_init(struct conf *c);
@@ -86,6 +110,12 @@ typedef int conf_resolve_fn(const char *name, uint32_t *be_addr, char *err,
 extern conf_resolve_fn *conf_resolve;
 int conf_getaddrinfo(const char *name, uint32_t *be_addr, char *err,
 		     size_t errlen);
+
+/* The relay rule for a call (the OCRQ's @phone, the local address the
+ * client reached and its own, network order), or NULL: terminate it. */
+const struct relay_rule *conf_relay_match(const struct conf *c,
+					  const char *phone, uint32_t local,
+					  uint32_t peer);
 
 /* Take an address pair for a call: index, or -1 when the pool is empty. */
 int pool_take(struct conf *c, uint32_t *local, uint32_t *remote);

@@ -243,7 +243,8 @@ static void on_act(void *arg, const struct pptp_act *a)
 			break;
 		if ((c->ctrl.role == PPTP_ROLE_PNS && !a->call.incoming &&
 		     call_set_peer(k, &a->call)) ||
-		    call_start_pppd(k, &a->call)) {
+		    (k->relay && c->relay_hop && relay_up(k)) ||
+		    (!k->relay && call_start_pppd(k, &a->call))) {
 			/* settle() ends it, once the state machine returns */
 			k->close_pending = true;
 			c->npending++;
@@ -266,6 +267,8 @@ static void on_act(void *arg, const struct pptp_act *a)
 		if (!c->closed)
 			nclosed++;
 		c->closed = true;
+		if (c->relay)
+			relay_conn_closed(c);
 		break;
 	case PPTP_ACT_LOG:
 		if (!a->warn || log_peer_ok())
@@ -335,6 +338,7 @@ static bool setup_rate_ok(struct conn *c, char *why, size_t whylen)
 /* Serve a CALL_NEW: limits, addresses, the kernel call. */
 static void serve_new(struct conn *c)
 {
+	const struct relay_rule *rule;
 	int slot = c->new_slot;
 	struct pptp_call *pc;
 	struct call *k;
@@ -371,8 +375,15 @@ static void serve_new(struct conn *c)
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
+	/* the rules in use when the call came: a reload changes new ones */
+	rule = conf_relay_match(&kd.conf, pc->phone, c->local.sin_addr.s_addr,
+				c->peer.sin_addr.s_addr);
+	if (rule) {
+		relay_serve(c, slot, pc, rule);
+		return;
+	}
 	k = call_create(c, slot, pc, c->peer.sin_addr.s_addr,
-			c->local.sin_addr.s_addr, why, sizeof(why));
+			c->local.sin_addr.s_addr, false, why, sizeof(why));
 	if (!k) {
 		kd.calls_refused++;
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
@@ -397,7 +408,8 @@ static void open_call(struct conn *c)
 	c->call_opened = true;
 	/* the peer's ID comes with the reply: the kernel call waits for it */
 	k = call_create(c, -1, &pc, c->peer.sin_addr.s_addr,
-			c->local.sin_addr.s_addr, why, sizeof(why));
+			c->local.sin_addr.s_addr, c->relay_hop, why,
+			sizeof(why));
 	if (!k) {
 		warn("%s: cannot place a call: %s", c->name, why);
 		pptp_ctrl_stop(&c->ctrl, PPTP_STOP_NONE, now_ms());
@@ -411,6 +423,8 @@ static void open_call(struct conn *c)
 	}
 	k->slot = slot;
 	c->calls[slot] = k;
+	if (c->relay)
+		relay_placed(c, k);
 	info("%s: call %u placed (Outgoing-Call-Request)", c->name, k->id);
 }
 
@@ -659,44 +673,44 @@ static void resolve_server(void)
 	kd.conf.connect = addr;
 }
 
-void conn_connect(void)
+struct conn *conn_dial(uint32_t addr, uint16_t port,
+		       const struct pptp_ctrl_cfg *cfg, char *why,
+		       size_t whylen)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
-		.sin_port = htons(kd.conf.port),
+		.sin_port = htons(port),
+		.sin_addr.s_addr = addr,
 	};
 	struct conn *c;
 	int fd, one = 1;
 
 	timer_at = 0;	/* runs after conn_timers(): walk again at once */
-	kd.redial_at = 0;
-	resolve_server();
-	sa.sin_addr.s_addr = kd.conf.connect;
 	c = calloc(1, sizeof(*c));
 	if (c)
-		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
+		c->calls = calloc(cfg->max_calls, sizeof(*c->calls));
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!c || !c->calls || fd < 0) {
-		err("connect: %s", strerror(errno));
-		goto retry;
+		snprintf(why, whylen, "connect: %s", strerror(errno));
+		goto fail;
 	}
 	c->ev.kind = EV_CONN;
 	c->fd = fd;
 	c->peer = sa;
 	c->new_slot = -1;
 	snprintf(c->name, sizeof(c->name), "%s:%u", inet_ntoa(sa.sin_addr),
-		 kd.conf.port);
+		 port);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
 	    errno != EINPROGRESS) {
-		warn("%s: connect: %s", c->name, strerror(errno));
-		goto retry;
+		snprintf(why, whylen, "connect: %s", strerror(errno));
+		goto fail;
 	}
-	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PNS, &kd.conf.ctrl, now_ms(),
+	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PNS, cfg, now_ms(),
 			   on_act, c) || ev_add(fd, EPOLLOUT, &c->ev)) {
-		err("%s: cannot set up the connection", c->name);
+		snprintf(why, whylen, "cannot set up the connection");
 		pptp_ctrl_free(&c->ctrl);
-		goto retry;
+		goto fail;
 	}
 	c->connecting = true;
 	c->connect_deadline = now_ms() + kd.conf.connect_ms;
@@ -704,13 +718,26 @@ void conn_connect(void)
 	conn_link(c);
 	info("%s: connecting", c->name);
 	conn_event_accepted(c);
-	return;
-retry:
+	return c;
+fail:
 	if (fd >= 0)
 		close(fd);
 	if (c)
 		free(c->calls);
 	free(c);
+	return NULL;
+}
+
+void conn_connect(void)
+{
+	char why[256], a[INET_ADDRSTRLEN];
+
+	kd.redial_at = 0;
+	resolve_server();
+	if (conn_dial(kd.conf.connect, kd.conf.port, &kd.conf.ctrl, why,
+		      sizeof(why)))
+		return;
+	warn("%s:%u: %s", ipstr(kd.conf.connect, a), kd.conf.port, why);
 	kd.redial_at = now_ms() + kd.conf.redial_ms;
 }
 
@@ -724,6 +751,8 @@ static void connected(struct conn *c)
 	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len);
 	if (e) {
 		warn("%s: connect: %s", c->name, strerror(e));
+		snprintf(c->last_log, sizeof(c->last_log), "connect: %s",
+			 strerror(e));
 		pptp_ctrl_abort(&c->ctrl, NULL);
 		return;
 	}
@@ -744,6 +773,13 @@ void conn_event(struct conn *c, uint32_t events)
 	}
 	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		conn_read(c);
+	client_done(c);
+	conn_flush(c);
+}
+
+void conn_kick(struct conn *c)
+{
+	settle(c);
 	client_done(c);
 	conn_flush(c);
 }
@@ -848,7 +884,8 @@ void conn_reap(void)
 		     kd.nconns);
 		conn_event_closed(c);
 		close(c->fd);
-		if (c->ctrl.role == PPTP_ROLE_PNS && !kd.stopping) {
+		if (c->ctrl.role == PPTP_ROLE_PNS && !c->relay_hop &&
+		    !kd.stopping) {
 			kd.redial_at = now_ms() + kd.conf.redial_ms;
 			info("connecting again in %u s", kd.conf.redial_ms / 1000);
 		}

@@ -6,6 +6,8 @@
  *   call.c   per call: the kernel call (netlink), pppd, the state file
  *   conf.c   kpptpd.conf / pptpd.conf and the address pools
  *   reload.c SIGHUP: the configuration read again, applied to what is new
+ *   relay.c  calls passed on to a next hop, PPP spliced in the kernel
+ *   splice.c the kernel side of that: PX sockets, the channel bridge
  *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
  *   pppd.c   pppd processes: start, signal and reap through a pidfd
  *   pppdlog.c what pppd's log lines say (interface, user, addresses), for
@@ -41,6 +43,7 @@ void log_msg(int prio, const char *fmt, ...);
 /* ---- main.c: what every part shares */
 struct conn;
 struct call;
+struct relay;
 
 enum ev_kind {
 	EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL, EV_PPPD_OUT, EV_PPPD_REPORT,
@@ -117,6 +120,8 @@ struct conn {
 	bool want_out;
 	bool connecting;		/* client role: connect() under way */
 	bool call_opened;		/* client role: our call was placed */
+	bool relay_hop;			/* to a relay's next hop: no redial */
+	struct relay *relay;		/* ... its relay, until closed */
 	const char *abort_why;		/* abort once the state machine returns */
 	unsigned int npending;		/* calls with close_pending */
 	uint64_t connect_deadline;	/* client role: connect() gives up */
@@ -134,6 +139,14 @@ void conn_accept(void);
  * (refused, logged, @fd closed). */
 int conn_add(int fd, const struct sockaddr_in *peer);
 void conn_connect(void);		/* client role: to conf.connect */
+/* A client-role connection to @addr:@port (network order, host order)
+ * with @cfg, connecting; NULL and @why if it cannot even start. */
+struct conn *conn_dial(uint32_t addr, uint16_t port,
+		       const struct pptp_ctrl_cfg *cfg, char *why,
+		       size_t whylen);
+/* The state machine of @c was entered from outside its own events (relay
+ * teardown): what follows from it, and its sends. */
+void conn_kick(struct conn *c);
 void conn_event(struct conn *c, uint32_t events);
 void conn_timers(uint64_t now);
 uint64_t conn_next_timer(void);
@@ -198,13 +211,14 @@ struct call {
 	char ifname[KPPTP_IFNAMSIZ];
 	bool ppp_up;		/* IPCP up: addresses as pppd reported them */
 	bool ppp_down;		/* IPCP went down again (reported) */
+	struct relay *relay;	/* spliced to a call elsewhere, or NULL */
 };
 
 /* Make the kernel call for a PPTP call request (@slot -1: our own outgoing
  * call, peer ID not known yet); NULL + @why on failure. */
 struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
-			 char *why, size_t whylen);
+			 bool relayed, char *why, size_t whylen);
 int call_start_pppd(struct call *k, const struct pptp_call *pc);
 /* Client role: the server answered; give the kernel call its peer. */
 int call_set_peer(struct call *k, const struct pptp_call *pc);
@@ -220,6 +234,32 @@ int call_state_lock(void);
 void call_sweep_stale(void);		/* startup: remove calls we owned */
 void call_kill_all(void);		/* shutdown */
 void call_reap(void);			/* free the calls that ended */
+
+/* ---- relay.c */
+/* Server role: @slot of @c asks for a call that @rule passes on.  The
+ * kernel call is made and the next hop dialled; the client is answered
+ * once the next hop's call is up and spliced, or refused. */
+void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
+		 const struct relay_rule *rule);
+/* Our call @k was placed on the next hop's connection @c. */
+void relay_placed(struct conn *c, struct call *k);
+/* Our call at the next hop is up (@k, peer known): splice, answer the
+ * client; -1 if that failed (@k is then to be closed). */
+int relay_up(struct call *k);
+/* @k's PPTP side is over (call_down()): its pair follows. */
+void relay_call_down(struct call *k);
+/* The next hop's connection @c closed. */
+void relay_conn_closed(struct conn *c);
+/* get: the pair of @k */
+void relay_describe(const struct call *k, struct cp_buf *b);
+
+/* ---- splice.c */
+/* PX sockets on kernel calls @a and @b in @fds, the channels bridged;
+ * 0, or -1 and @why (nothing left open).  Closing a socket deletes its
+ * call. */
+int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
+		 size_t whylen);
+void splice_end(int fds[2]);	/* close what is open, -1 */
 
 /* ---- ctlsock.c */
 /* Bind @path; -1 (logged) if it cannot or another kpptpd answers there. */

@@ -544,6 +544,8 @@ static void on_call_request(struct pptp_ctrl *c, const struct pptp_msg *m,
 		k->serial = m->ocrq.serial;
 		k->peer_window = m->ocrq.window;
 		k->peer_ppd = m->ocrq.ppd;
+		/* a relay rule may choose the next hop by it */
+		memcpy(k->phone, m->ocrq.phone, sizeof(k->phone));
 	}
 	k->state = PPTP_CALL_WAIT_KERNEL;
 	call_act(c, PPTP_ACT_CALL_NEW, slot);

@@ -62,6 +62,7 @@ struct pptp_call {
 	uint16_t peer_window;	/* packets */
 	uint16_t peer_ppd;	/* 1/10 s */
 	uint64_t deadline;	/* waiting states: give up at */
+	char phone[PPTP_STR_LEN + 1];	/* PAC: the OCRQ's Phone Number */
 };
 
 struct pptp_ctrl_cfg {
