@@ -8,8 +8,9 @@
  * and only then the client gets its OCRP, so that none of its first LCP
  * frames arrive before the bridge.  Neither call has the kernel's transmit
  * window (KPPTP_F_TX_WINDOW; kpptpd never sets it): the bridge drops a
- * frame when the other channel is busy, and a window would make it so.  No pppd runs for either call: PPP,
- * its authentication and MPPE run between the client and the next hop.
+ * frame when the other channel is busy, and a window would make it so.
+ * No pppd runs for either call: PPP, its authentication and MPPE run
+ * between the client and the next hop.
  *
  * Whatever ends one call ends the other: its CALL_DOWN (call_down())
  * comes here, and the pair is cleared towards its own peer (CCRQ to the
