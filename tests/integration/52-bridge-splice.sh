@@ -20,13 +20,7 @@ modprobe ppp_mppe || fail "no ppp_mppe module"
 BRIDGE=$KPPTP_BUILD/pptp-bridge
 [ -x "$BRIDGE" ] || fail "no $BRIDGE (tests/tools not built?)"
 
-setup_ns n1 n2 n3
-veth_link "$NS1" veth1 10.0.0.1/24 "$NS2" veth2 10.0.0.2/24
-veth_link "$NS2" veth3 10.0.1.2/24 "$NS3" veth4 10.0.1.3/24
-# no forwarding on the gateway: only the bridge can carry the PPP link
-n2 sysctl -qw net.ipv4.ip_forward=0
-wait_for "n1 ping -c 1 -W 1 10.0.0.2 && n3 ping -c 1 -W 1 10.0.1.2" 10 ||
-	fail "no ping over the veth pairs"
+setup_gateway_chain	# no forwarding on n2: only the bridge can carry PPP
 
 n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 10 >/dev/null
 n2 "$CTL" call add id 10 peer 10.0.0.1 peer-id 100 >/dev/null

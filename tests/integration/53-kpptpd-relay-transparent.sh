@@ -22,21 +22,7 @@
 . "$(dirname "$0")/kpptpd-lib.sh"
 modprobe ppp_mppe || fail "no ppp_mppe module"
 
-setup_ns n1 n2 n3
-ip link add veth1 netns "$NS1" type veth peer name veth2 netns "$NS2"
-ip link add veth3 netns "$NS2" type veth peer name veth4 netns "$NS3"
-ip -n "$NS1" addr add 10.0.0.1/24 dev veth1
-ip -n "$NS2" addr add 10.0.0.2/24 dev veth2
-ip -n "$NS2" addr add 10.0.1.2/24 dev veth3
-ip -n "$NS3" addr add 10.0.1.3/24 dev veth4
-for l in "$NS1 veth1" "$NS2 veth2" "$NS2 veth3" "$NS3 veth4"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
-# no forwarding on the gateway: only the bridge can carry the PPP link
-n2 sysctl -qw net.ipv4.ip_forward=0
-wait_for "n1 ping -c 1 -W 1 10.0.0.2 && n3 ping -c 1 -W 1 10.0.1.2" 10 ||
-	fail "no ping over the veth pairs"
+setup_gateway_chain	# no forwarding on n2: only the relay can carry PPP
 
 # the server: a kpptpd that terminates calls, MS-CHAPv2 and MPPE-128
 cat >"$TMP/options.srv" <<OPT

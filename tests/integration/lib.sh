@@ -174,6 +174,19 @@ setup_veth_pair() {
 	wait_for "n1 ping -c 1 -W 1 10.0.0.2" 10 || fail "no ping over the new veth pair"
 }
 
+# setup_gateway_chain: $NS1 -- $NS2 -- $NS3 for a relay: veth1 10.0.0.1/24
+# -- veth2 10.0.0.2/24 and veth3 10.0.1.2/24 -- veth4 10.0.1.3/24, with no
+# IP forwarding on $NS2 (only what the gateway relays can cross it), both
+# links checked with a ping.
+setup_gateway_chain() {
+	setup_ns n1 n2 n3
+	veth_link "$NS1" veth1 10.0.0.1/24 "$NS2" veth2 10.0.0.2/24
+	veth_link "$NS2" veth3 10.0.1.2/24 "$NS3" veth4 10.0.1.3/24
+	n2 sysctl -qw net.ipv4.ip_forward=0
+	wait_for "n1 ping -c 1 -W 1 10.0.0.2 && n3 ping -c 1 -W 1 10.0.1.2" 10 ||
+		fail "no ping over the veth pairs"
+}
+
 # ns_pids NS: the processes in network namespace NS.
 ns_pids() { ip netns pids "$1" 2>/dev/null || true; }
 
