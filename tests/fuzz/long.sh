@@ -25,7 +25,11 @@ seeds=$(cd "$(dirname "$0")" && pwd)/corpus
 passed=0
 failed=0
 if [ $# -eq 0 ]; then
-	set -- $(cd "$dir" && ls fuzz_* 2>/dev/null | grep -v '\.')
+	# the harnesses: executables, not their logs or corpus directories
+	for f in "$dir"/fuzz_*; do
+		case ${f##*/} in *.*) continue ;; esac
+		[ -f "$f" ] && [ -x "$f" ] && set -- "$@" "${f##*/}"
+	done
 fi
 for name in "$@"; do
 	name=fuzz_${name#fuzz_}
