@@ -65,6 +65,8 @@ void conf_free(struct conf *c)
 	for (i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
 	free(c->relays);
+	free(c->relay_list_path);
+	rl_free(&c->rl);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -536,6 +538,13 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		return parse_host(x, "listen address", v, &c->listen);
 	if (!strcmp(kw, "relay"))
 		return parse_relay(c, x, v);
+	if (!strcmp(kw, "relay-list")) {
+		if (*v != '/')
+			return bad(x, "relay-list %s: give an absolute path", v);
+		free(c->relay_list_path);
+		c->relay_list_path = strdup(v);
+		return c->relay_list_path ? 0 : bad(x, "out of memory");
+	}
 	if (!strcmp(kw, "connect")) {
 		struct parse_error e;
 
@@ -755,6 +764,9 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 		return bad(&x, "relay: only a server relays calls, and connect makes this a client: remove one of them");
 	}
 	x.line = 0;
+	if (c->relay_list_path && (c->connect || c->no_pppd))
+		return bad(&x, "relay-list: a gateway's pppd logs users in, so it needs the server role and pppd (remove %s or relay-list)",
+			   c->connect ? "connect" : "\"pppd none\"");
 	return pptpd_pools(c, &x);
 }
 
@@ -793,6 +805,8 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	}
 	ret = conf_parse(c, path, text, err, errlen);
 	free(text);
+	if (!ret && c->relay_list_path)
+		ret = rl_load(&c->rl, c->relay_list_path, err, errlen);
 	return ret;
 }
 

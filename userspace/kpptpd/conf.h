@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "../pptp/pptp_ctrl.h"
+#include "relaylist.h"
 
 #define CONF_MAX_ARGS 32
 #define POOL_MAX 65536
@@ -87,6 +88,9 @@ struct conf {
 	unsigned int nnotes;
 	struct relay_rule *relays;	/* in file order */
 	unsigned int nrelays;
+	/* terminating relay: "relay-list FILE", read by conf_load() */
+	char *relay_list_path;		/* NULL: none */
+	struct relay_list rl;
 };
 
 void conf_init(struct conf *c);
@@ -95,6 +99,7 @@ void conf_free(struct conf *c);
  * @errlen) says "FILE:LINE: what". */
 int conf_parse(struct conf *c, const char *name, const char *text,
 	       char *err, size_t errlen);
+/* conf_parse() on the file at @path, then the relay list it names. */
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 /* What parsing cannot see: files the configuration names must exist.
  * 0, or -1 and @err saying what to do. */
