@@ -153,12 +153,13 @@ int fake_pppd_fd(const struct call *k, bool report)
 	return -1;
 }
 
-int pppd_spawn(char *const argv[], struct pppd_proc *p)
+int pppd_spawn(char *const argv[], const char *secret, struct pppd_proc *p)
 {
 	int out[2], rep[2];
 	unsigned int i;
 
 	(void)argv;
+	(void)secret;
 	p->pid = 0;
 	p->pidfd = p->outfd = p->repfd = -1;
 	if (fake_spawn_fails) {

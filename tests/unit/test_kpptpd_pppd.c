@@ -81,7 +81,7 @@ TEST(child_gets_default_signals)
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	setenv("KPPTP_TEST_STATUS", "1", 1);
-	CHECK(pppd_spawn(argv, &p) == 0 && p.pid > 0 && p.pidfd >= 0);
+	CHECK(pppd_spawn(argv, NULL, &p) == 0 && p.pid > 0 && p.pidfd >= 0);
 	unsetenv("KPPTP_TEST_STATUS");
 	/* kpptpd's main() does the same at its start: or nothing is reaped */
 	signal(SIGCHLD, SIG_DFL);
@@ -101,7 +101,7 @@ TEST(child_keeps_no_descriptors)
 	char buf[512];
 	int fd = dup(1);
 
-	CHECK(pppd_spawn(argv, &p) == 0);
+	CHECK(pppd_spawn(argv, NULL, &p) == 0);
 	output(&p, buf, sizeof(buf));
 	close(fd);
 	/* 0, 1, 2, the report pipe and ls's own directory descriptor */
@@ -116,7 +116,7 @@ TEST(child_reports_on_descriptor_3)
 	char buf[64], rep[64] = "";
 	ssize_t n;
 
-	CHECK(pppd_spawn(argv, &p) == 0 && p.repfd >= 0);
+	CHECK(pppd_spawn(argv, NULL, &p) == 0 && p.repfd >= 0);
 	CHECK(fcntl(p.repfd, F_GETFL) & O_NONBLOCK);
 	CHECK(fcntl(p.repfd, F_GETFD) & FD_CLOEXEC);
 	/* the child has exited when output() returns: all is in the pipe */
@@ -129,13 +129,30 @@ TEST(child_reports_on_descriptor_3)
 	close(p.repfd);
 }
 
+TEST(secret_on_descriptor_4_and_the_report_socket_answers)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "cat <&4; echo; read -r line <&3; echo \"$line\"; ls /proc/self/fd | tr '\\n' ' '",
+			 NULL };
+	struct pppd_proc p;
+	char buf[128];
+
+	CHECK(pppd_spawn(argv, "s3cret", &p) == 0 && p.repfd >= 0);
+	/* the other way: kpptpd to the plugin */
+	CHECK(write(p.repfd, "event=ipcp_go\n", 14) == 14);
+	output(&p, buf, sizeof(buf));
+	/* the secret to its end (the pipe's write end is closed), what we
+	 * wrote, and nothing open beyond 4 but ls's own directory */
+	CHECK_STR(buf, "s3cret\nevent=ipcp_go\n0 1 2 3 4 5 ");
+}
+
 TEST(signal_through_pidfd_and_reap)
 {
 	char *argv[] = { "/bin/sleep", "30", NULL };
 	struct pppd_proc p;
 	int status = 0;
 
-	CHECK(pppd_spawn(argv, &p) == 0);
+	CHECK(pppd_spawn(argv, NULL, &p) == 0);
 	CHECK(pppd_reap(&p, &status, false) == 0 && p.pid);
 	CHECK(pppd_signal(&p, SIGTERM) == 0);
 	CHECK(pppd_reap(&p, &status, true) == 1);
@@ -158,7 +175,7 @@ TEST(no_search_in_path)
 	/* a relative name is not looked up: exec fails, exit status 127
 	 * (and its complaint goes to /dev/null) */
 	dup2(null, 2);
-	CHECK(pppd_spawn(argv, &p) == 0);
+	CHECK(pppd_spawn(argv, NULL, &p) == 0);
 	dup2(err, 2);
 	close(err);
 	close(null);

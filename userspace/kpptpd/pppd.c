@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pppd processes: started with their standard output on a pipe to us and
- * kpptp.so's report pipe on KPPTP_REPORT_FD (report.h), signalled and
+ * kpptp.so's report socket on KPPTP_REPORT_FD (report.h), signalled and
  * reaped through a pidfd, so that a pid reused after pppd was reaped
  * elsewhere can never be signalled by mistake.  The only place kpptpd
  * forks; the unit tests and the fuzzer replace this file
@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,22 +57,47 @@ static void close_pair(int fd[2])
 	errno = e;
 }
 
-int pppd_spawn(char *const argv[], struct pppd_proc *p)
+/* A pipe holding @secret, its write end closed: passwordfd.so reads it
+ * to its end when it parses its option. */
+static int secret_pipe(const char *secret, int fd[2])
 {
-	int out[2], rep[2];
+	size_t len = strlen(secret);
+
+	fd[0] = fd[1] = -1;
+	if (pipe2(fd, O_CLOEXEC))
+		return -1;
+	if (write(fd[1], secret, len) != (ssize_t)len) {
+		close_pair(fd);
+		errno = EIO;
+		return -1;
+	}
+	close(fd[1]);
+	fd[1] = -1;
+	return 0;
+}
+
+int pppd_spawn(char *const argv[], const char *secret, struct pppd_proc *p)
+{
+	int out[2], rep[2], sec[2] = { -1, -1 };
 	pid_t pid;
 
 	p->pid = 0;
 	p->pidfd = p->outfd = p->repfd = -1;
-	/* no report pipe, no pppd: what else would be on its descriptor 3 */
-	if (pipe2(rep, O_CLOEXEC))
+	/* no report socket, no pppd: what else would be on descriptor 3 */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rep))
 		return -1;
+	if (secret && secret_pipe(secret, sec)) {
+		close_pair(rep);
+		return -1;
+	}
 	if (pipe2(out, O_CLOEXEC))
 		out[0] = out[1] = -1;
 	pid = fork();
 	if (pid < 0) {
 		close_pair(out);
 		close_pair(rep);
+		if (sec[0] >= 0)
+			close(sec[0]);
 		return -1;
 	}
 	if (pid == 0) {
@@ -97,13 +123,18 @@ int pppd_spawn(char *const argv[], struct pppd_proc *p)
 		    fcntl(rep[1], F_SETFD, 0) :
 		    dup2(rep[1], KPPTP_REPORT_FD) < 0)
 			_exit(127);
-		close_range(KPPTP_REPORT_FD + 1, ~0U, 0);
+		if (sec[0] >= 0 && dup2(sec[0], KPPTP_SECRET_FD) < 0)
+			_exit(127);
+		close_range(sec[0] >= 0 ? KPPTP_SECRET_FD + 1 :
+			    KPPTP_REPORT_FD + 1, ~0U, 0);
 		execv(argv[0], argv);
 		fprintf(stderr, "kpptpd: exec %s: %s\n", argv[0],
 			strerror(errno));
 		_exit(127);
 	}
 	p->pid = pid;
+	if (sec[0] >= 0)
+		close(sec[0]);
 	close(rep[1]);
 	p->repfd = rep[0];
 	if (fcntl(p->repfd, F_SETFL, O_NONBLOCK)) {

@@ -27,6 +27,7 @@ static const struct {
 	{ "auth", REPORT_AUTH, { "user" } },
 	{ "ip_up", REPORT_IP_UP, { "local_ip", "remote_ip" } },
 	{ "ip_down", REPORT_IP_DOWN, { NULL } },
+	{ "ipcp_go", REPORT_IPCP_GO, { "local_ip", "remote_ip" } },
 };
 
 #define NEVENTS (sizeof(events) / sizeof(events[0]))

@@ -2,10 +2,12 @@
 /*
  * The report channel: what kpptp.so, inside pppd, tells kpptpd about the
  * link, instead of kpptpd reading it from pppd's log.  kpptpd starts pppd
- * with a pipe on descriptor KPPTP_REPORT_FD and "kpptp_report 3"; the
- * plugin writes one record per event, in the control socket's line format
- * (ctlproto.h: "key=value" lines, values escaped as \xHH, an empty line
- * ends the record), each with one write() shorter than PIPE_BUF:
+ * with a unix stream socket on descriptor KPPTP_REPORT_FD and "kpptp_report
+ * 3" (a pipe works as well where nothing is sent back); the plugin writes
+ * one record per event, in the control socket's line format (ctlproto.h:
+ * "key=value" lines, values escaped as \xHH, an empty line ends the
+ * record), each with one write() of at most REPORT_REC_MAX bytes; the
+ * reader does not count on a record arriving in one read:
  *
  *	event=hello	version=1	the plugin reports: pppd's log is no
  *					longer read for what follows
@@ -20,6 +22,14 @@
  *	event=ip_up	local_ip=A	IPCP is up with these addresses
  *			remote_ip=B
  *	event=ip_down			IPCP went down
+ *
+ * and one that goes the other way, from kpptpd to a pppd started with
+ * "kpptp_hold_ipcp" (a terminating relay gateway, relay.c): the channel
+ * is a socket pair, and that pppd's IPCP does not start until
+ *
+ *	event=ipcp_go	local_ip=A	IPCP may start, with these addresses
+ *			remote_ip=B	(ours, the peer's; 0.0.0.0: what
+ *					pppd's options say)
  *
  * The reader is strict: the first line names the event, every key the
  * event has must be there once and no other; a bad record is dropped as a
@@ -45,6 +55,7 @@ enum report_event {
 	REPORT_AUTH,
 	REPORT_IP_UP,
 	REPORT_IP_DOWN,
+	REPORT_IPCP_GO,		/* kpptpd to kpptp.so */
 };
 
 struct report_rec {
@@ -53,7 +64,8 @@ struct report_rec {
 	int phase;				/* phase: index in the names */
 	char ifname[REPORT_IFNAME_MAX + 1];	/* ifname */
 	char user[REPORT_USER_MAX + 1];		/* auth */
-	uint32_t local_ip, remote_ip;		/* ip_up, network order */
+	uint32_t local_ip, remote_ip;		/* ip_up, ipcp_go: network
+						 * order */
 };
 
 /* pppd's phase names, indexed by its PHASE_ numbers; NULL-terminated */

@@ -18,6 +18,9 @@
  *	records (../lib/report.h).  kpptpd starts pppd with it (FD 3), so
  *	that it needs nothing from pppd's log, which pptpd's options send
  *	elsewhere (nologfd, logfile).  Without it nothing is reported.
+ *   ... kpptp_report FD kpptp_hold_ipcp
+ *	IPCP waits until kpptpd sends the addresses to use on the report
+ *	socket FD (hold.c): a terminating relay gateway's inbound call.
  *   plugin kpptp.so pptp_server HOST [ pptp_phone NUMBER ]
  *		     [ pptp_window PACKETS ] [ pptp_timeout MS ]
  *		     [ kpptp_window PACKETS ] [ kpptp_reorder_ms MS ]
@@ -238,6 +241,9 @@ static option_t kpptp_options[] = {
 	{ "kpptp_report", o_int, &report_fd,
 	  "Report the link's events to kpptpd on this pipe (kpptpd sets it)",
 	  0, NULL, 0, 0, NULL, 0, 0 },
+	{ "kpptp_hold_ipcp", o_bool, &kpptp_hold_ipcp,
+	  "IPCP waits for kpptpd's addresses (a relay gateway; kpptpd sets it)",
+	  1, NULL, 0, 0, NULL, 0, 0 },
 	{ NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 },
 };
 
@@ -428,6 +434,8 @@ static void kpptp_check_options(void)
 		option_fail();
 	}
 	report_setup();
+	if (kpptp_hold_ipcp && kpptp_hold_setup(report_fd))
+		option_fail();
 	if (pptp_server) {
 		check_dial_options();
 		mode = MODE_DIAL;

@@ -42,4 +42,9 @@ void kpptp_dial_hangup(void);
 /* In a child pppd forks: close our descriptors, say nothing. */
 void kpptp_dial_close(void);
 
+/* kpptp_hold_ipcp (hold.c): IPCP waits for kpptpd's ipcp_go on the
+ * report socket @fd; 0, or -1 after an option error. */
+extern int kpptp_hold_ipcp;
+int kpptp_hold_setup(int fd);
+
 #endif /* KPPTP_PLUGIN_H */
