@@ -117,7 +117,7 @@ PY
 ) || kpptpd_fail "conn show on the gateway: $(cat "$TMP/gw-conns.json")"
 read -r cin cout <<<"$pair"
 text=$(gw conn show)
-grep -q "ppp relayed .* relay 10.0.1.3:1723 relay-call $cout" <<<"$text" ||
+grep -q "ppp relayed .* relay 10.0.1.3:1723 relay-mode transparent relay-call $cout" <<<"$text" ||
 	kpptpd_fail "conn show text: $text"
 pass "kpptpctl on the gateway: call $cin relayed to 10.0.1.3:1723, spliced to call $cout"
 

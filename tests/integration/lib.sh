@@ -51,6 +51,9 @@ NS_PREFIX=kt$$
 NS1=$NS_PREFIX-n1
 NS2=$NS_PREFIX-n2
 NS3=$NS_PREFIX-n3
+NS4=$NS_PREFIX-n4	# n4-n6: relay chains (setup_relay_chain)
+NS5=$NS_PREFIX-n5
+NS6=$NS_PREFIX-n6
 TMP=$(mktemp -d "/tmp/$TEST_NAME.XXXXXX")
 
 _NAMESPACES=()
@@ -59,6 +62,9 @@ _CLEANUP_HOOKS=()
 n1() { ip netns exec "$NS1" "$@"; }
 n2() { ip netns exec "$NS2" "$@"; }
 n3() { ip netns exec "$NS3" "$@"; }
+n4() { ip netns exec "$NS4" "$@"; }
+n5() { ip netns exec "$NS5" "$@"; }
+n6() { ip netns exec "$NS6" "$@"; }
 
 # fail MSG: fail the test now.
 fail() {
@@ -148,7 +154,8 @@ setup_ns() {
 	for n in "$@"; do
 		case "$n" in
 		n1) ns=$NS1 ;; n2) ns=$NS2 ;; n3) ns=$NS3 ;;
-		*) fail "setup_ns: unknown namespace '$n' (n1, n2 or n3)" ;;
+		n4) ns=$NS4 ;; n5) ns=$NS5 ;; n6) ns=$NS6 ;;
+		*) fail "setup_ns: unknown namespace '$n' (n1 to n6)" ;;
 		esac
 		ip netns add "$ns"
 		_NAMESPACES+=("$ns")
@@ -186,6 +193,47 @@ setup_gateway_chain() {
 	wait_for "n1 ping -c 1 -W 1 10.0.0.2 && n3 ping -c 1 -W 1 10.0.1.2" 10 ||
 		fail "no ping over the veth pairs"
 }
+
+# setup_relay_chain K: a client, K gateways (1-4) and a server in a row,
+# n1 .. n(K+2).  Link i joins n(i) and n(i+1) over 10.0.(i-1).0/24: n(i)
+# has 10.0.(i-1).i on its "right" veth, n(i+1) 10.0.(i-1).(i+1) on its
+# "left" one (so the server of a 1-gateway chain is 10.0.1.3, as in
+# setup_gateway_chain).  Every gateway forwards nothing and lets in only
+# TCP to port 1723, replies to what it sent, GRE and ICMP from its two
+# neighbours, so that nothing can cross a gateway but what it relays:
+# between ppp interfaces only.  Each link is checked with a ping.
+setup_relay_chain() {
+	local k=$1 i last=$(($1 + 2)) nets=() pings=true
+	for ((i = 1; i <= last; i++)); do nets+=("n$i"); done
+	setup_ns "${nets[@]}"
+	for ((i = 1; i < last; i++)); do
+		veth_link "$(ns_of "n$i")" right "10.0.$((i - 1)).$i/24" \
+			"$(ns_of "n$((i + 1))")" left "10.0.$((i - 1)).$((i + 1))/24"
+		pings+=" && n$i ping -c 1 -W 1 10.0.$((i - 1)).$((i + 1))"
+	done
+	for ((i = 2; i <= k + 1; i++)); do
+		"n$i" sysctl -qw net.ipv4.ip_forward=0
+		"n$i" nft -f - <<NFT
+table inet relay_fw {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		iif lo accept
+		ct state established,related accept
+		ip saddr { 10.0.$((i - 2)).$((i - 1)), 10.0.$((i - 1)).$((i + 1)) } tcp dport 1723 accept
+		ip saddr { 10.0.$((i - 2)).$((i - 1)), 10.0.$((i - 1)).$((i + 1)) } ip protocol { gre, icmp } accept
+	}
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		iifname "ppp*" oifname "ppp*" accept
+	}
+}
+NFT
+	done
+	wait_for "$pings" 10 || fail "no ping over the chain's links"
+}
+
+# ns_of nN: the namespace name of nN.
+ns_of() { local v="NS${1#n}"; echo "${!v}"; }
 
 # ns_pids NS: the processes in network namespace NS.
 ns_pids() { ip netns pids "$1" 2>/dev/null || true; }

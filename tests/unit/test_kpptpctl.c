@@ -556,7 +556,11 @@ static const char fake_get[] =
 	"remote_ip=192.168.200.10\npppd_pid=900\nppp=up\nuptime_ms=4000\n"
 	"call=4712\npeer_call_id=900\ncall_state=up\nkernel_call_id=4712\n"
 	"ppp=relayed\nuptime_ms=3000\nrelay=10.0.1.3:1723\n"
-	"relay_call_id=4713\n"
+	"relay_mode=transparent\nrelay_call_id=4713\n"
+	"call=4714\npeer_call_id=901\ncall_state=up\nkernel_call_id=4714\n"
+	"ifname=ppp1\nuser=alice@dept\nppp=up\nuptime_ms=2000\n"
+	"relay=10.0.1.3:1723\nrelay_mode=terminating\nrelay_user=alice\n"
+	"relay_call_id=4715\n"
 	"errno=0\n\n";
 
 TEST(conn_show_from_kpptpd)
@@ -576,7 +580,9 @@ TEST(conn_show_from_kpptpd)
 		  "    call 4711 peer-call-id 32768 state up kernel-call 4711 ifname ppp0 user alice\n"
 		  "        local 192.168.200.1 remote 192.168.200.10 pppd 900 ppp up age 4.0s\n"
 		  "    call 4712 peer-call-id 900 state up kernel-call 4712 ifname - user -\n"
-		  "        local - remote - pppd - ppp relayed age 3.0s relay 10.0.1.3:1723 relay-call 4713\n");
+		  "        local - remote - pppd - ppp relayed age 3.0s relay 10.0.1.3:1723 relay-mode transparent relay-call 4713\n"
+		  "    call 4714 peer-call-id 901 state up kernel-call 4714 ifname ppp1 user alice@dept\n"
+		  "        local - remote - pppd - ppp up age 2.0s relay 10.0.1.3:1723 relay-mode terminating relay-user alice relay-call 4715\n");
 	CHECK_HASNT(r.out, "\x1b");	/* a peer cannot drive the terminal */
 	run_free(&r);
 
@@ -588,7 +594,8 @@ TEST(conn_show_from_kpptpd)
 	CHECK_HAS(r.out, "\"peer_hostname\":\"host\\u001b[31mred\"");
 	CHECK_HAS(r.out, "\"calls\":[{\"id\":4711,\"peer_call_id\":32768,\"state\":\"up\",\"kernel_call_id\":4711,\"ifname\":\"ppp0\",\"user\":\"alice\"");
 	CHECK_HAS(r.out, "\"echo\":{\"sent\":2,\"replies\":1,\"received\":0,\"rtt_ms\":3}");
-	CHECK_HAS(r.out, "\"ppp\":\"relayed\",\"uptime_ms\":3000,\"relay\":\"10.0.1.3:1723\",\"relay_call_id\":4713}");
+	CHECK_HAS(r.out, "\"ppp\":\"relayed\",\"uptime_ms\":3000,\"relay\":\"10.0.1.3:1723\",\"relay_mode\":\"transparent\",\"relay_call_id\":4713}");
+	CHECK_HAS(r.out, "\"relay_mode\":\"terminating\",\"relay_user\":\"alice\",\"relay_call_id\":4715}");
 	run_free(&r);
 
 	/* only one connection asked for: not there */

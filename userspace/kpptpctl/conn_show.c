@@ -8,8 +8,9 @@
  *	    call 4711 peer-call-id 32768 state up ifname ppp0 user alice
  *	        local 192.168.200.1 remote 192.168.200.10 pppd 1234 ppp up age 10.1s
  *
- * A relayed call ends its second line with "relay HOST:PORT relay-call ID"
- * (the next hop, the kernel call it is spliced to).
+ * A relayed call ends its second line with "relay HOST:PORT relay-mode
+ * MODE [relay-user NAME] relay-call ID" (the next hop, transparent or
+ * terminating, the name used there, the kernel call it is paired with).
  *
  * or a JSON array of connection objects, each with a "calls" array.
  */
@@ -49,6 +50,12 @@ static void print_kd_call(struct ctl *ctl, struct kpptp_nl *nl,
 	if (k->relay[0])
 		pr_string(p, "relay", " relay %s",
 			  ctl_safe(ctl, k->relay, buf, sizeof(buf)));
+	if (k->relay_mode[0])
+		pr_string(p, "relay_mode", " relay-mode %s",
+			  ctl_safe(ctl, k->relay_mode, buf, sizeof(buf)));
+	if (k->relay_user[0])
+		pr_string(p, "relay_user", " relay-user %s",
+			  ctl_safe(ctl, k->relay_user, buf, sizeof(buf)));
 	if (k->relay_call_id)
 		pr_uint(p, "relay_call_id", " relay-call %s",
 			k->relay_call_id);

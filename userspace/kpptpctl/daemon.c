@@ -97,6 +97,8 @@ static const struct field call_fields[] = {
 	STR(struct kd_call, ppp, ppp),
 	U64(struct kd_call, uptime_ms, uptime_ms),
 	STR(struct kd_call, relay, relay),
+	STR(struct kd_call, relay_mode, relay_mode),
+	STR(struct kd_call, relay_user, relay_user),
 	U16(struct kd_call, relay_call_id, relay_call_id),
 	{ .key = NULL },
 };

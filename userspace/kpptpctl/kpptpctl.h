@@ -141,9 +141,12 @@ struct kd_call {
 	char user[256];			/* "" unknown */
 	uint32_t local_ip, remote_ip;	/* network order, 0 unknown */
 	uint32_t pppd_pid;
-	char ppp[16];			/* none, starting, up, relayed */
+	char ppp[16];			/* none, starting, up, relayed, or
+					 * pppd's phase */
 	uint64_t uptime_ms;
 	char relay[72];			/* relayed: the next hop, or "" */
+	char relay_mode[16];		/* ... transparent, terminating */
+	char relay_user[256];		/* ... terminating: name there */
 	uint16_t relay_call_id;		/* ... the paired kernel call, 0 */
 };
 

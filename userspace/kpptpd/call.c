@@ -290,6 +290,8 @@ static const char *addrs_of(const struct call *k, char buf[40])
 	return buf;
 }
 
+static int spawn(struct call *k, const char **argv, const char *secret);
+
 int call_start_pppd(struct call *k, const struct pptp_call *pc)
 {
 	char idbuf[8], addrs[40];
@@ -313,6 +315,11 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	argv[n++] = "kpptp_report";
 	argv[n++] = STR(KPPTP_REPORT_FD);
 	argv[n++] = "nodetach";
+	/* a gateway: the user's name decides where IPCP's addresses come
+	 * from (relay.c) */
+	k->ipcp_held = kd.conf.rl.path;
+	if (k->ipcp_held)
+		argv[n++] = "kpptp_hold_ipcp";
 	if (kd.conf.logwtmp) {	/* pptpd's wtmp plugin, as pptpd runs it */
 		argv[n++] = "plugin";
 		argv[n++] = kd.conf.logwtmp_plugin;
@@ -337,8 +344,57 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	for (i = 0; i < kd.conf.nppp_args; i++)
 		argv[n++] = kd.conf.ppp_args[i];
 	argv[n] = NULL;
+	if (spawn(k, argv, NULL))
+		return -1;
+	info("call %u: peer %s call ID %u window %u: pppd %d started%s%s",
+	     k->id, peer, pc->peer_id, pc->peer_window, k->pppd.pid,
+	     k->pool_idx >= 0 ? " with " : "",
+	     k->pool_idx >= 0 ? addrs : "");
+	return 0;
+}
 
-	if (pppd_spawn((char *const *)argv, &k->pppd)) {
+int call_start_relay_pppd(struct call *k, const char *user,
+			  const char *secret, const char *const opts[],
+			  unsigned int nopts)
+{
+	const char *argv[24 + RL_MAX_OPTS];
+	char idbuf[8];
+	unsigned int n = 0, i;
+
+	snprintf(idbuf, sizeof(idbuf), "%u", k->id);
+	argv[n++] = kd.conf.pppd;
+	argv[n++] = "plugin";
+	argv[n++] = kd.conf.plugin;
+	argv[n++] = "kpptp_call";
+	argv[n++] = idbuf;
+	argv[n++] = "kpptp_report";
+	argv[n++] = STR(KPPTP_REPORT_FD);
+	argv[n++] = "nodetach";
+	/* a client of the next hop: it does not authenticate the server,
+	 * takes the address it is given and touches no other route */
+	argv[n++] = "noauth";
+	argv[n++] = "noipdefault";
+	argv[n++] = "nodefaultroute";
+	argv[n++] = "user";
+	argv[n++] = user;
+	argv[n++] = "plugin";
+	argv[n++] = "passwordfd.so";
+	argv[n++] = "passwordfd";
+	argv[n++] = STR(KPPTP_SECRET_FD);
+	for (i = 0; i < nopts && i < RL_MAX_OPTS; i++)
+		argv[n++] = opts[i];
+	argv[n] = NULL;
+	if (spawn(k, argv, secret))
+		return -1;
+	info("call %u: pppd %d started to log in as the relayed user", k->id,
+	     k->pppd.pid);
+	return 0;
+}
+
+/* pppd for @k with @argv, watched; 0, or -1 (logged, nothing left) */
+static int spawn(struct call *k, const char **argv, const char *secret)
+{
+	if (pppd_spawn((char *const *)argv, secret, &k->pppd)) {
 		err("call %u: starting %s: %s", k->id, argv[0],
 		    strerror(errno));
 		return -1;
@@ -365,10 +421,6 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 		rep_close(k);
 		return -1;
 	}
-	info("call %u: peer %s call ID %u window %u: pppd %d started%s%s",
-	     k->id, peer, pc->peer_id, pc->peer_window, k->pppd.pid,
-	     k->pool_idx >= 0 ? " with " : "",
-	     k->pool_idx >= 0 ? addrs : "");
 	return 0;
 }
 
@@ -430,7 +482,7 @@ void call_down(struct call *k)
 {
 	if (!k->conn)
 		return;
-	if (k->relay)		/* its pair follows; the sockets close */
+	if (k->relay)		/* its pair follows (or when pppd exits) */
 		relay_call_down(k);
 	k->conn = NULL;
 	kernel_del(k);		/* pppd sees a hangup */
@@ -487,6 +539,10 @@ void call_event(struct call *k)
 		k->conn = NULL;
 		conn_call_ended(c, k->slot);
 	}
+	/* after our own PPTP side: the pair's teardown may end this
+	 * connection, which must not find the call still on it */
+	if (k->relay)
+		relay_pppd_exited(k, status);
 	call_free(k);
 }
 
@@ -562,7 +618,7 @@ void call_describe(const struct call *k, struct cp_buf *b)
 		cp_put(b, "remote_ip", "%s", ipstr(k->remote_ip, a));
 	if (k->pppd.pid)
 		cp_put(b, "pppd_pid", "%d", (int)k->pppd.pid);
-	cp_put(b, "ppp", "%s", k->relay ? "relayed" : ppp_state(k));
+	cp_put(b, "ppp", "%s", relay_spliced(k) ? "relayed" : ppp_state(k));
 	if (k->relay)
 		relay_describe(k, b);
 	cp_put(b, "uptime_ms", "%llu",
@@ -689,6 +745,9 @@ static void report_rec(void *arg, const struct report_rec *r, const char *why)
 	case REPORT_PHASE:
 		dbg("call %u: pppd phase %s", k->id, report_phases[r->phase]);
 		k->phase = r->phase;
+		/* a peer that did not authenticate reaches it with no name */
+		if (!strcmp(report_phases[r->phase], "network"))
+			relay_authenticated(k);
 		break;
 	case REPORT_IFNAME:
 		snprintf(k->ifname, sizeof(k->ifname), "%s", r->ifname);
@@ -697,6 +756,7 @@ static void report_rec(void *arg, const struct report_rec *r, const char *why)
 		snprintf(k->user, sizeof(k->user), "%s", r->user);
 		info("call %u: the peer authenticated as \"%s\"", k->id,
 		     log_escape(k->user, esc, sizeof(esc)));
+		relay_authenticated(k);
 		break;
 	case REPORT_IP_UP:
 		k->local_ip = r->local_ip;
@@ -704,10 +764,17 @@ static void report_rec(void *arg, const struct report_rec *r, const char *why)
 		if (!k->ppp_up) {
 			k->ppp_up = true;
 			ppp_up_event(k);
+			if (k->relay)
+				relay_ppp_up(k);
 		}
 		break;
 	case REPORT_IP_DOWN:
 		k->ppp_up = false;
+		break;
+	case REPORT_IPCP_GO:	/* ours to send, not pppd's */
+		k->rep->bad++;
+		warn("call %u: kpptp.so's report: an ipcp_go record: ignored",
+		     k->id);
 		break;
 	}
 }

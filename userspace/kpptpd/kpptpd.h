@@ -169,9 +169,12 @@ struct pppd_proc {
 	int repfd;		/* kpptp.so's reports (report.h), nonblocking */
 };
 
-/* fork + exec @argv[0] (an absolute path) with the report pipe on
- * KPPTP_REPORT_FD; 0, or -1 + errno. */
-int pppd_spawn(char *const argv[], struct pppd_proc *p);
+#define KPPTP_SECRET_FD 4	/* passwordfd.so's, when there is a secret */
+
+/* fork + exec @argv[0] (an absolute path) with the report socket on
+ * KPPTP_REPORT_FD and, unless NULL, a pipe holding @secret on
+ * KPPTP_SECRET_FD; 0, or -1 + errno. */
+int pppd_spawn(char *const argv[], const char *secret, struct pppd_proc *p);
 /* Through the pidfd (the pid only without pidfd_send_signal). */
 int pppd_signal(const struct pppd_proc *p, int sig);
 /* 1 and @status once pppd is reaped (pidfd closed, pid 0), 0 if it still
@@ -212,6 +215,8 @@ struct call {
 	bool ppp_up;		/* IPCP up: addresses as pppd reported them */
 	bool ppp_down;		/* IPCP went down again (reported) */
 	struct relay *relay;	/* spliced to a call elsewhere, or NULL */
+	bool ipcp_held;		/* pppd waits for ipcp_go (relay-list) */
+	bool relay_checked;	/* ... the name was looked up */
 };
 
 /* Make the kernel call for a PPTP call request (@slot -1: our own outgoing
@@ -220,6 +225,11 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
 			 bool relayed, char *why, size_t whylen);
 int call_start_pppd(struct call *k, const struct pptp_call *pc);
+/* A terminating relay's call at the next hop: pppd logs in there as
+ * @user with @secret (passwordfd.so) and pppd options @opts. */
+int call_start_relay_pppd(struct call *k, const char *user,
+			  const char *secret, const char *const opts[],
+			  unsigned int nopts);
 /* Client role: the server answered; give the kernel call its peer. */
 int call_set_peer(struct call *k, const struct pptp_call *pc);
 /* The PPTP side is over: stop pppd, delete the kernel call. */
@@ -246,12 +256,25 @@ void relay_placed(struct conn *c, struct call *k);
 /* Our call at the next hop is up (@k, peer known): splice, answer the
  * client; -1 if that failed (@k is then to be closed). */
 int relay_up(struct call *k);
-/* @k's PPTP side is over (call_down()): its pair follows. */
+/* @k's PPTP side is over (call_down()): its pair follows (for the next
+ * hop's call of a terminating relay, once its pppd has exited). */
 void relay_call_down(struct call *k);
 /* The next hop's connection @c closed. */
 void relay_conn_closed(struct conn *c);
 /* get: the pair of @k */
 void relay_describe(const struct call *k, struct cp_buf *b);
+/* Terminating: the client's call @k authenticated (k->user), or reached
+ * pppd's network phase without a name: relay it, hang it up, or let its
+ * IPCP start.  Once per call. */
+void relay_authenticated(struct call *k);
+/* @k, one side of a terminating pair, has IPCP up. */
+void relay_ppp_up(struct call *k);
+/* The pppd of @k, in a pair, exited with @status: its pair follows. */
+void relay_pppd_exited(struct call *k, int status);
+void relay_timers(uint64_t now);
+uint64_t relay_next_timer(void);
+/* @k is spliced in the kernel (transparent): no PPP here */
+bool relay_spliced(const struct call *k);
 
 /* ---- splice.c */
 /* PX sockets on kernel calls @a and @b in @fds, the channels bridged;
@@ -260,6 +283,19 @@ void relay_describe(const struct call *k, struct cp_buf *b);
 int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 		 size_t whylen);
 void splice_end(int fds[2]);	/* close what is open, -1 */
+
+/* ---- route.c */
+struct route_pair {
+	uint16_t id;			/* the inbound kernel call's */
+	char ifname[2][KPPTP_IFNAMSIZ];	/* the client's, the next hop's */
+	uint32_t local[2], remote[2];	/* pppd's addresses on them */
+};
+
+/* The policy routing of a terminating relay pair; 0, or -1 and @why
+ * (nothing left). */
+int route_pair_up(const struct route_pair *p, char *why, size_t whylen);
+void route_pair_down(const struct route_pair *p);	/* what is there */
+void route_close(void);
 
 /* ---- ctlsock.c */
 /* Bind @path; -1 (logged) if it cannot or another kpptpd answers there. */

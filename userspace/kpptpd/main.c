@@ -236,6 +236,8 @@ int main(int argc, char **argv)
 		next = conn_next_timer();
 		if (ctlsock_next_timer() < next)
 			next = ctlsock_next_timer();
+		if (relay_next_timer() < next)
+			next = relay_next_timer();
 		if (kd.redial_at && kd.redial_at < next)
 			next = kd.redial_at;
 		if (next != PPTP_NO_TIMER)
@@ -306,6 +308,7 @@ int main(int argc, char **argv)
 		/* only now: later events of this batch may name a closed one */
 		conn_timers(now_ms());
 		ctlsock_timers(now_ms());
+		relay_timers(now_ms());
 		conn_reap();
 		call_reap();
 		ctlsock_reap();
@@ -314,6 +317,7 @@ int main(int argc, char **argv)
 	}
 	call_kill_all();
 	kpptp_nl_close(kd.nl);
+	route_close();
 	ctlsock_close();
 	if (kd.conf.pidfile)
 		unlink(kd.conf.pidfile);

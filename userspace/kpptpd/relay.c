@@ -18,6 +18,18 @@
  * connection to the next hop carries this one call: it stops once the
  * call is gone (client_done()), and never redials.
  *
+ * Terminating relay (relay_authenticated()): with "relay-list" every
+ * client's pppd runs with kpptp_hold_ipcp.  Once it reports the name the
+ * client authenticated with, the relay list (relaylist.h) decides: a name
+ * without a realm is served here (IPCP starts at once), an unknown realm
+ * is hung up, and a known one is dialled at the entry's next hop, where a
+ * pppd of ours logs in with the entry's name and secret (passwordfd.so,
+ * from a pipe).  When that pppd's IPCP is up, the client's IPCP starts
+ * with the same pair of addresses turned round (the final server's), and
+ * when both are up route.c joins the two ppp interfaces.  Either side
+ * ending, or the whole not up within RELAY_LOGIN_SECS, hangs both up,
+ * with the reason in the log.
+ *
  * Lifetime: a relay lives while any of its client call, its next hop
  * call or its next hop connection does.  Tearing one down runs into the
  * others' state machines, which may come back here (nested): @busy keeps
@@ -25,11 +37,23 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kpptpd.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define RELAY_LOGIN_SECS 30
+#define RELAY_LOGIN_MS (RELAY_LOGIN_SECS * 1000)
+
+static void in_down(struct relay *r);
+static void term_fail(struct relay *r, const char *why);
+static int term_out_up(struct relay *r, struct call *k);
 
 struct relay {
 	struct call *in;	/* the client's call, NULL once down */
@@ -40,18 +64,61 @@ struct relay {
 	unsigned int busy;	/* entries under way (nesting) */
 	uint16_t in_id, out_id;	/* kernel call IDs, for get and logs */
 	char hop[PPTP_STR_LEN + 8];
+	/* terminating mode (relay_authenticated()) */
+	bool terminating;
+	struct relay *tnext;	/* in terms, while set-up may time out */
+	uint64_t deadline;	/* ... both IPCPs up by then */
+	char *secret;		/* for the next hop's pppd, wiped once used */
+	char *opts[RL_MAX_OPTS];
+	unsigned int nopts;
+	char next_user[RL_NAME_MAX + 1];
+	const char *why;	/* why the pair ends, when it fails */
+	char whybuf[320];
+	bool routed;
+	struct route_pair route;
 };
+
+/* terminating relays still setting up, for relay_timers() */
+static struct relay *terms;
 
 static void relay_get(struct relay *r)
 {
 	r->busy++;
 }
 
+static void term_unlist(struct relay *r)
+{
+	struct relay **pp;
+
+	for (pp = &terms; *pp; pp = &(*pp)->tnext) {
+		if (*pp == r) {
+			*pp = r->tnext;
+			break;
+		}
+	}
+	r->deadline = 0;
+}
+
+static void wipe_secret(struct relay *r)
+{
+	if (!r->secret)
+		return;
+	explicit_bzero(r->secret, strlen(r->secret));
+	free(r->secret);
+	r->secret = NULL;
+}
+
 static void relay_put(struct relay *r)
 {
+	unsigned int i;
+
 	if (--r->busy || r->in || r->out || r->out_conn)
 		return;
 	splice_end(r->fds);
+	term_unlist(r);
+	wipe_secret(r);
+	for (i = 0; i < r->nopts; i++)
+		free(r->opts[i]);
 	free(r);
 }
 
@@ -73,6 +140,254 @@ static void relay_refuse(struct relay *r, const char *why)
 	call_down(k);
 	conn_kick(c);
 }
+
+/* ------------------------------------------------------ terminating */
+
+/* pppd's exit status when the peer refused our login (pppd.h) */
+#define PPPD_EXIT_AUTH_TOPEER_FAILED 19
+
+/* The client's call @k is cleared (CDN); its CALL_DOWN follows. */
+static void hang_up(struct call *k)
+{
+	struct conn *c = k->conn;
+
+	if (!c)
+		return;
+	pptp_ctrl_call_close(&c->ctrl, k->slot, now_ms());
+	conn_kick(c);
+}
+
+/* The pair cannot be made, or breaks: both sides go, the reason logged. */
+static void term_fail(struct relay *r, const char *why)
+{
+	char esc[4 * RL_NAME_MAX + 4];
+
+	relay_get(r);
+	term_unlist(r);
+	if (!r->why) {
+		snprintf(r->whybuf, sizeof(r->whybuf), "%s", why);
+		r->why = r->whybuf;
+	}
+	warn("call %u: relay of user \"%s\" to %s failed: %s: hanging up",
+	     r->in_id, r->in ? log_escape(r->in->user, esc, sizeof(esc)) : "?",
+	     r->hop, why);
+	if (r->in)
+		hang_up(r->in);		/* in_down() clears the rest */
+	else if (r->out && r->out->conn)
+		in_down(r);
+	relay_put(r);
+}
+
+/* Tell the pppd of the client's call @k that IPCP may start, with these
+ * addresses (0: its own); 0, or -1 (logged). */
+static int send_go(struct call *k, uint32_t local, uint32_t remote)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], rec[REPORT_REC_MAX];
+	const char *kv[] = { "local_ip", ipstr(local, a),
+			     "remote_ip", ipstr(remote, b), NULL };
+	size_t n = report_record(rec, sizeof(rec), "ipcp_go", kv);
+
+	if (k->repfd >= 0 && write(k->repfd, rec, n) == (ssize_t)n)
+		return 0;
+	warn("call %u: cannot let pppd start IPCP: %s", k->id,
+	     k->repfd < 0 ? "kpptp.so's report socket is closed" :
+	     strerror(errno));
+	return -1;
+}
+
+static int term_copy(struct relay *r, const struct rl_entry *e,
+		     const char *next)
+{
+	char *const *opts = e->nopts ? e->opts : kd.conf.rl.defaults;
+	unsigned int n = e->nopts ? e->nopts : kd.conf.rl.ndefaults, i;
+
+	snprintf(r->hop, sizeof(r->hop), "%s", e->hop);
+	snprintf(r->next_user, sizeof(r->next_user), "%s", next);
+	r->secret = strdup(e->secret);
+	if (!r->secret)
+		return -1;
+	for (i = 0; i < n; i++) {
+		r->opts[i] = strdup(opts[i]);
+		if (!r->opts[i])
+			return -1;
+		r->nopts = i + 1;
+	}
+	return 0;
+}
+
+void relay_authenticated(struct call *k)
+{
+	char next[RL_NAME_MAX + 1], esc[4 * RL_NAME_MAX + 4], why[256];
+	struct pptp_ctrl_cfg cfg = kd.conf.ctrl;
+	const struct rl_entry *e;
+	const char *no;
+	struct relay *r;
+
+	if (!k->ipcp_held || k->relay_checked || !k->conn)
+		return;
+	k->relay_checked = true;
+	log_escape(k->user, esc, sizeof(esc));
+	/* a reload may have removed the list since pppd started */
+	no = NULL;
+	e = NULL;
+	if (kd.conf.rl.path)
+		e = rl_lookup(&kd.conf.rl, k->user, next, &no);
+	if (!e && no) {
+		warn("%s: call %u: user \"%s\": %s (relay-list %s): hanging up",
+		     k->conn->name, k->id, esc, no, kd.conf.rl.path);
+		hang_up(k);
+		return;
+	}
+	if (!e) {
+		info("%s: call %u: %s%s%s has no realm: not relayed",
+		     k->conn->name, k->id, *esc ? "user \"" : "a peer with no name",
+		     esc, *esc ? "\"" : "");
+		if (send_go(k, 0, 0))
+			hang_up(k);
+		return;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		warn("call %u: relay: out of memory: hanging up", k->id);
+		hang_up(k);
+		return;
+	}
+	r->fds[0] = r->fds[1] = -1;
+	r->in = k;
+	r->in_id = k->id;
+	r->terminating = true;
+	r->answered = true;	/* the client's call is up: hang up, not refuse */
+	k->relay = r;
+	relay_get(r);
+	r->deadline = now_ms() + RELAY_LOGIN_MS;
+	r->tnext = terms;
+	terms = r;
+	if (term_copy(r, e, next)) {
+		term_fail(r, "out of memory");
+		goto out;
+	}
+	info("%s: call %u: user \"%s\": relayed to %s as \"%s\" (relay-list line %u)",
+	     k->conn->name, k->id, esc, r->hop,
+	     log_escape(next, why, sizeof(why)), e->line);
+	cfg.phone[0] = '\0';
+	r->out_conn = conn_dial(e->to, e->port, &cfg, why, sizeof(why));
+	if (!r->out_conn) {
+		term_fail(r, why);
+	} else {
+		r->out_conn->relay = r;
+		r->out_conn->relay_hop = true;
+	}
+out:
+	relay_put(r);
+}
+
+/* Our call at the next hop is up: its pppd logs in there. */
+static int term_out_up(struct relay *r, struct call *k)
+{
+	int ret;
+
+	if (!r->in || !r->secret)
+		return -1;
+	ret = call_start_relay_pppd(k, r->next_user, r->secret,
+				    (const char *const *)r->opts, r->nopts);
+	wipe_secret(r);
+	if (ret && !r->why) {
+		snprintf(r->whybuf, sizeof(r->whybuf),
+			 "cannot start pppd for the next hop");
+		r->why = r->whybuf;
+	}
+	return ret;
+}
+
+void relay_ppp_up(struct call *k)
+{
+	struct relay *r = k->relay;
+	struct call *in = r->in, *out = r->out;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], why[256];
+
+	if (!r->terminating || !in || !out)
+		return;
+	if (k == out) {
+		info("call %u: the next hop %s gave %s:%s: the client's IPCP (call %u) starts with them",
+		     k->id, r->hop, ipstr(k->local_ip, a),
+		     ipstr(k->remote_ip, b), in->id);
+		/* the client gets what the final server gave us */
+		if (send_go(in, k->remote_ip, k->local_ip))
+			term_fail(r, "cannot let the client's pppd start IPCP");
+		return;
+	}
+	if (!in->ifname[0] || !out->ifname[0] || r->routed) {
+		if (!r->routed)
+			term_fail(r, "pppd did not report an interface");
+		return;
+	}
+	r->route.id = in->id;
+	memcpy(r->route.ifname[0], in->ifname, sizeof(in->ifname));
+	memcpy(r->route.ifname[1], out->ifname, sizeof(out->ifname));
+	r->route.local[0] = in->local_ip;
+	r->route.remote[0] = in->remote_ip;
+	r->route.local[1] = out->local_ip;
+	r->route.remote[1] = out->remote_ip;
+	if (route_pair_up(&r->route, why, sizeof(why))) {
+		term_fail(r, why);
+		return;
+	}
+	r->routed = true;
+	term_unlist(r);
+	info("call %u: relayed: %s (client %s) <-> %s (call %u at %s)",
+	     in->id, in->ifname, ipstr(in->remote_ip, a), out->ifname,
+	     out->id, r->hop);
+}
+
+void relay_pppd_exited(struct call *k, int status)
+{
+	struct relay *r = k->relay;
+
+	if (r->terminating && k == r->out && !r->why) {
+		if (WIFEXITED(status) &&
+		    WEXITSTATUS(status) == PPPD_EXIT_AUTH_TOPEER_FAILED)
+			snprintf(r->whybuf, sizeof(r->whybuf),
+				 "the next hop refused the login of \"%s\"",
+				 r->next_user);
+		else
+			snprintf(r->whybuf, sizeof(r->whybuf),
+				 "its pppd %s %d", WIFEXITED(status) ?
+				 "exited with status" : "was killed by signal",
+				 WIFEXITED(status) ? WEXITSTATUS(status) :
+				 WTERMSIG(status));
+		r->why = r->whybuf;
+	}
+	relay_call_down(k);
+}
+
+void relay_timers(uint64_t now)
+{
+	struct relay *r, *next;
+
+	for (r = terms; r; r = next) {
+		next = r->tnext;
+		if (now >= r->deadline)
+			term_fail(r, "the link through the next hop was not up within " STR(RELAY_LOGIN_SECS) " s");
+	}
+}
+
+uint64_t relay_next_timer(void)
+{
+	uint64_t next = PPTP_NO_TIMER;
+	const struct relay *r;
+
+	for (r = terms; r; r = r->tnext)
+		if (r->deadline < next)
+			next = r->deadline;
+	return next;
+}
+
+bool relay_spliced(const struct call *k)
+{
+	return k->relay && !k->relay->terminating;
+}
+
+/* ------------------------------------------------------ transparent */
 
 void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 		 const struct relay_rule *rule)
@@ -136,6 +451,8 @@ int relay_up(struct call *k)
 	char why[256];
 	int ret = -1;
 
+	if (r->terminating)
+		return term_out_up(r, k);
 	relay_get(r);
 	if (!in)
 		goto out;
@@ -187,7 +504,7 @@ static void out_down(struct relay *r, struct call *k)
 {
 	struct conn *oc = k->conn, *c;
 	struct call *in = r->in;
-	char why[200];
+	char why[200], esc[4 * RL_NAME_MAX + 4];
 
 	r->out = NULL;
 	if (!in)
@@ -200,8 +517,14 @@ static void out_down(struct relay *r, struct call *k)
 		return;
 	}
 	c = in->conn;
-	info("%s: call %u: its pair %u at %s ended: clearing it", c->name,
-	     in->id, k->id, r->hop);
+	if (r->terminating && !r->routed)
+		warn("call %u: relay of user \"%s\" to %s failed: %s: hanging up",
+		     in->id, log_escape(in->user, esc, sizeof(esc)), r->hop,
+		     r->why ? r->why : "its call there ended");
+	else
+		info("%s: call %u: its pair %u at %s ended%s%s: clearing it",
+		     c->name, in->id, k->id, r->hop, r->why ? ": " : "",
+		     r->why ? r->why : "");
 	/* brings its CALL_DOWN: @in is gone after this */
 	pptp_ctrl_call_close(&c->ctrl, in->slot, now_ms());
 	conn_kick(c);
@@ -211,10 +534,18 @@ void relay_call_down(struct call *k)
 {
 	struct relay *r = k->relay;
 
+	/* the next hop cleared our call: its pppd, stopping now, tells why
+	 * (a refused login) when it exits: relay_pppd_exited() */
+	if (r->terminating && k == r->out && k->pppd.pid)
+		return;
 	relay_get(r);
 	k->relay = NULL;
 	/* both kernel calls go with the sockets */
 	splice_end(r->fds);
+	if (r->routed) {
+		route_pair_down(&r->route);
+		r->routed = false;
+	}
 	if (k == r->in)
 		in_down(r);
 	else if (k == r->out)
@@ -233,6 +564,9 @@ void relay_conn_closed(struct conn *c)
 	if (r->in && !r->out && !r->answered)
 		relay_refuse(r, c->last_log[0] ? c->last_log :
 			     "connection closed");
+	else if (r->in && !r->out && r->terminating)
+		term_fail(r, c->last_log[0] ? c->last_log :
+			  "connection closed");
 	relay_put(r);
 }
 
@@ -242,6 +576,10 @@ void relay_describe(const struct call *k, struct cp_buf *b)
 	uint16_t pair = k == r->in ? r->out_id : r->in_id;
 
 	cp_put(b, "relay", "%s", r->hop);
+	cp_put(b, "relay_mode", "%s", r->terminating ? "terminating" :
+	       "transparent");
+	if (r->terminating && k == r->in)
+		cp_put(b, "relay_user", "%s", r->next_user);
 	if (pair && (k == r->in ? r->out : r->in))
 		cp_put(b, "relay_call_id", "%u", pair);
 }

@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the relay chain tests (55-57): servers, gateways and the
+# client of a setup_relay_chain, every login MS-CHAPv2 with MPPE-128.
+# Source after lib.sh and kpptpd-lib.sh.
+#
+#	relay_ppp_options NAME       pppd options of whoever logs users in as
+#	                             NAME (the log: $TMP/pppd-NAME.log)
+#	relay_kpptpd_server nN ADDR  kpptpd at ADDR, pool 192.168.30.1 /
+#	                             .10-20, 10.9.9.9 on a dummy behind it and
+#	                             iperf3 listening there; control: srv
+#	relay_pptpd_server nN ADDR   pptpd (PoPToP) the same way
+#	relay_gateway nN NAME ADDR [LINE...]
+#	                             kpptpd "kpptpd-NAME" listening at ADDR,
+#	                             its own pool, pppd options with name NAME,
+#	                             LINEs added to its kpptpd.conf
+#	relay_ctl NAME ARGS...       kpptpctl for kpptpd-NAME
+#	relay_client TAG USER GW REMOTENAME
+#	                             pptp-linux + pppd in n1, to GW, logging in
+#	                             as USER to REMOTENAME
+#	relay_chain_clear nN...      true when those namespaces hold no
+#	                             kernel call, policy rule of a relay, or
+#	                             pppd, and no kpptpd a connection
+
+declare -A _RELAY_NS=()
+
+relay_ppp_options() {
+	cat <<OPT
+name $1
+auth
+require-mschap-v2
+require-mppe-128
+refuse-pap
+refuse-chap
+refuse-mschap
+refuse-eap
+nodefaultroute
+novj
+mtu 1400
+mru 1400
+lcp-echo-interval 0
+debug
+logfile $TMP/pppd-$1.log
+OPT
+}
+
+_relay_behind() {
+	"$1" ip link add dummy9 type dummy
+	"$1" ip addr add 10.9.9.9/32 dev dummy9
+	"$1" ip link set dummy9 up
+	"$1" iperf3 -s -D -B 10.9.9.9 -p 5239
+}
+
+relay_kpptpd_server() {
+	local ns=$1 addr=$2
+	relay_ppp_options srv >"$TMP/options.srv"
+	cat >"$TMP/srv.conf" <<CONF
+listen $addr
+localip 192.168.30.1
+remoteip 192.168.30.10-20
+option $TMP/options.srv
+plugin $PLUGIN
+state-file $TMP/srv.calls
+CONF
+	_relay_behind "$ns"
+	start_kpptpd "$ns" "$TMP/srv.conf" kpptpd-srv
+	_RELAY_NS[srv]=$ns
+}
+
+relay_pptpd_server() {
+	local ns=$1 addr=$2
+	relay_ppp_options srv >"$TMP/options.srv"
+	cat >"$TMP/pptpd.conf" <<CONF
+option $TMP/options.srv
+localip 192.168.30.1
+remoteip 192.168.30.10-20
+listen $addr
+CONF
+	_relay_behind "$ns"
+	"$ns" pptpd -f -c "$TMP/pptpd.conf" -p "$TMP/pptpd.pid" >"$TMP/pptpd.log" 2>&1 &
+	wait_for "$ns ss -ltn | grep -q '$addr:1723 '" 10 || kpptpd_fail "pptpd did not listen"
+}
+
+relay_gateway() {
+	local ns=$1 name=$2 addr=$3
+	shift 3
+	relay_ppp_options "$name" >"$TMP/options.$name"
+	{
+		echo "listen $addr"
+		echo "localip 172.31.0.1"
+		echo "remoteip 172.31.0.10-20"
+		echo "option $TMP/options.$name"
+		echo "plugin $PLUGIN"
+		echo "state-file $TMP/$name.calls"
+		echo "connect-timeout 3"
+		printf '%s\n' "$@"
+	} >"$TMP/$name.conf"
+	start_kpptpd "$ns" "$TMP/$name.conf" "kpptpd-$name"
+	_RELAY_NS[$name]=$ns
+}
+
+relay_ctl() {
+	local name=$1
+	shift
+	"${_RELAY_NS[$name]}" "$CTL" -S "$TMP/kpptpd-$name.sock" "$@"
+}
+
+relay_client() {
+	local tag=$1 user=$2 gw=$3 remotename=$4
+	n1 pppd pty "pptp $gw --nolaunchpppd --loglevel 1" \
+		name "$user" remotename "$remotename" require-mppe-128 \
+		refuse-eap refuse-pap refuse-chap refuse-mschap noauth nodetach \
+		nodefaultroute noipdefault novj mtu 1400 mru 1400 \
+		lcp-echo-interval 0 ipparam "$tag" \
+		logfile "$TMP/client-$tag.log" debug >/dev/null 2>&1 &
+}
+
+# the rules route.c adds: "lookup" a table from 65536 up
+_relay_rules() { "$1" ip rule show | grep -c 'lookup [0-9]\{5,\}' || :; }
+
+relay_chain_clear() {
+	local ns
+	for ns in "$@"; do
+		[ "$(calls_in "$ns")" = 0 ] && [ "$(_relay_rules "$ns")" = 0 ] || return 1
+	done
+	! pgrep -x pppd >/dev/null
+}
+
+# relay_chain_state nN...: what relay_chain_clear looks at, for messages
+relay_chain_state() {
+	local ns
+	for ns in "$@"; do
+		printf '%s: calls %s rules %s; ' "$ns" "$(calls_in "$ns")" "$(_relay_rules "$ns")"
+	done
+	printf 'pppd: %s' "$(pgrep -af pppd | tr '\n' ';' || :)"
+}
+
+# relay_check_link: n1's ppp0 has the server's pair, pings the server's
+# address and 10.9.9.9 behind it, and moves iperf3 there for 3 s; the rate
+# in RELAY_MBPS.
+relay_check_link() {
+	expect_eq "$(n1 ip -4 -o addr show dev ppp0 | awk '{ print $4, $6 }')" \
+		"192.168.30.10 192.168.30.1/32" "client's addresses"
+	n1 ip route add 10.9.9.9/32 dev ppp0
+	n1 ping -q -c 5 -i 0.2 -W 3 192.168.30.1 >/dev/null || kpptpd_fail "ping the server"
+	n1 ping -q -c 5 -i 0.2 -W 3 10.9.9.9 >/dev/null || kpptpd_fail "ping behind the server"
+	n1 iperf3 -c 10.9.9.9 -p 5239 -t 3 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
+		kpptpd_fail "iperf3 through the chain"
+	RELAY_MBPS=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")
+}
