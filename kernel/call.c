@@ -33,6 +33,7 @@ struct kpptp_net *kpptp_net(const struct net *net)
 
 static void kpptp_call_free(struct kpptp_call *call)
 {
+	skb_queue_purge(&call->early);
 	dst_cache_destroy(&call->dst_cache);
 	free_percpu(call->stats);
 	kfree(call);
@@ -61,6 +62,7 @@ static struct kpptp_call *kpptp_call_alloc(struct net *net,
 		goto err_stats;
 
 	call->net = net;
+	skb_queue_head_init(&call->early);
 	call->local_addr = cfg->local_addr;
 	call->peer_addr = cfg->peer_addr;
 	call->peer_id = cfg->peer_id;

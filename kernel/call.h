@@ -73,6 +73,8 @@ struct kpptp_call {
 	struct dst_cache dst_cache;
 	struct kpptp_call_stats __percpu *stats;
 	struct net *net;
+	/* data frames that came before the channel, for it (recv.c) */
+	struct sk_buff_head early;
 
 	__be32 local_addr;
 	__be32 peer_addr;	/* WRITE_ONCE: read locklessly on receive */

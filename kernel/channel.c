@@ -11,6 +11,7 @@
 
 #include "call.h"
 #include "channel.h"
+#include "recv.h"
 #include "xmit.h"
 
 static int kpptp_chan_ioctl(struct ppp_channel *chan, unsigned int cmd,
@@ -79,6 +80,7 @@ int kpptp_channel_register(struct kpptp_call *call)
 		return err;
 	/* pairs with kpptp_call_live(): the channel is ready */
 	smp_store_release(&call->registered, true);
+	kpptp_rx_early_flush(call);
 	return 0;
 }
 

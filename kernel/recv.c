@@ -23,6 +23,11 @@
  * memory (reassembled datagrams of up to 64 KB).
  */
 #define KPPTP_MAX_FRAME		(16384 + 64)
+/*
+ * Frames kept for a call whose channel is not there yet: LCP's first
+ * exchange, with room for a peer that starts CCP or IPCP early.
+ */
+#define KPPTP_EARLY_MAX		8
 
 /* Flags a PPTP GRE header may carry: C, R, s, Recur and Flags must be 0. */
 #define KPPTP_GRE_ALLOWED (GRE_KEY | GRE_SEQ | GRE_ACK | GRE_VERSION)
@@ -149,12 +154,91 @@ static void kpptp_deliver(struct kpptp_call *call, struct sk_buff *skb,
 	spin_unlock(&call->win.rx_lock);
 }
 
+/* A data frame for a live call, its GRE header at skb->data. */
+static void kpptp_rx_frame(struct kpptp_call *call, struct sk_buff *skb,
+			   const struct kpptp_gre_fields *f)
+{
+	int err = kpptp_pull_ppp(skb, f);
+
+	if (err) {
+		if (err == -ENOMEM)
+			kpptp_stat_inc(call, rx_dropped);
+		else
+			kpptp_stat_inc(call, rx_invalid);
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	kpptp_deliver(call, skb, f);
+}
+
+/*
+ * Frames for a call whose channel is not there yet: its owner (pppd with
+ * kpptp.so) has not bound it.  The peer's first LCP Configure-Request
+ * often falls in that gap, between the control connection's answer and
+ * pppd's start, and losing it costs the peer its restart timer (3 s) on
+ * every login, and on every hop of a relay chain.  A few are kept, without
+ * their route or conntrack entry, for kpptp_rx_early_flush().
+ * Returns KEPT, LIVE (the channel came meanwhile: deliver) or DROP.
+ */
+enum { EARLY_KEPT, EARLY_LIVE, EARLY_DROP };
+
+static int kpptp_rx_early(struct kpptp_call *call, struct sk_buff *skb)
+{
+	struct sk_buff_head *q = &call->early;
+	int ret = EARLY_DROP;
+
+	spin_lock(&q->lock);
+	if (READ_ONCE(call->dead))
+		goto out;
+	/* pairs with the release in kpptp_channel_register() */
+	if (smp_load_acquire(&call->registered)) {
+		ret = EARLY_LIVE;
+	} else if (skb_queue_len(q) < KPPTP_EARLY_MAX) {
+		skb_dst_drop(skb);
+		nf_reset_ct(skb);
+		skb->dev = NULL;
+		__skb_queue_tail(q, skb);
+		ret = EARLY_KEPT;
+	}
+out:
+	spin_unlock(&q->lock);
+	return ret;
+}
+
+/*
+ * The channel is registered (process context): what came before it goes
+ * through the window as if it came now.  A frame that finds the channel
+ * from here on is delivered directly: kpptp_rx_early() checks @registered
+ * under the queue's lock, after which nothing is queued.
+ */
+void kpptp_rx_early_flush(struct kpptp_call *call)
+{
+	struct kpptp_gre_fields f;
+	struct sk_buff_head early;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&early);
+	spin_lock_bh(&call->early.lock);
+	skb_queue_splice_init(&call->early, &early);
+	spin_unlock_bh(&call->early.lock);
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&early))) {
+		/* parsed and checked when it came: only the fields again */
+		if (kpptp_parse_gre(skb, &f))
+			kpptp_rx_frame(call, skb, &f);
+		else
+			kfree_skb(skb);
+	}
+	local_bh_enable();
+}
+
 static int kpptp_gre_rcv(struct sk_buff *skb)
 {
 	struct kpptp_net *kn = kpptp_net(dev_net(skb->dev));
 	struct kpptp_gre_fields f;
 	struct kpptp_call *call;
-	int err;
 
 	if (skb->pkt_type != PACKET_HOST || !kpptp_parse_gre(skb, &f)) {
 		kpptp_net_stat_inc(kn, rx_malformed);
@@ -190,20 +274,16 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 		return NET_RX_SUCCESS;
 	}
 	if (unlikely(!kpptp_call_live(call))) {
-		kpptp_stat_inc(call, rx_dropped);
-		goto drop_unlock;
-	}
-	err = kpptp_pull_ppp(skb, &f);
-	if (err) {
-		if (err == -ENOMEM)
+		switch (kpptp_rx_early(call, skb)) {
+		case EARLY_KEPT:
+			rcu_read_unlock();
+			return NET_RX_SUCCESS;
+		case EARLY_DROP:
 			kpptp_stat_inc(call, rx_dropped);
-		else
-			kpptp_stat_inc(call, rx_invalid);
-		goto drop_unlock;
+			goto drop_unlock;
+		}
 	}
-	skb_dst_drop(skb);
-	nf_reset_ct(skb);
-	kpptp_deliver(call, skb, &f);
+	kpptp_rx_frame(call, skb, &f);
 	rcu_read_unlock();
 	return NET_RX_SUCCESS;
 

@@ -8,6 +8,7 @@ usage: gre-inject.py --dst ADDR [--src ADDR] --call-id N CASE [CASE...]
        gre-inject.py --dst ADDR [--src ADDR] --call-id N --flood SECONDS
        gre-inject.py --dst ADDR --call-id N --stream COUNT [--seq FIRST]
                      [--step N] [--size BYTES] [--pfc] [--acfc] [--hex]
+       gre-inject.py --dst ADDR --call-id N --lcp COUNT [--seq FIRST]
 
 Each CASE sends one packet and names the single counter it must move:
 prints "CASE counter" lines so the test can check every packet was counted.
@@ -22,6 +23,9 @@ IPv4 PPP frame with BYTES bytes of information field (default 40): with the
 address/control field unless --acfc, the protocol in one byte with --pfc.
 It prints how many were sent, or with --hex each GRE packet as sent, one
 hex line per packet.
+--lcp sends COUNT LCP Configure-Requests numbered from FIRST, with ids 1
+to COUNT and the magic number 0x4b505450 ("KPTP"), which pppd logs as
+"rcvd [LCP ConfReq id=0x1 <magic 0x4b505450>]".
 """
 import argparse
 import random
@@ -94,6 +98,13 @@ def fuzz(call, count, seed):
                           length, cid) + body
 
 
+def lcp_confreqs(call, count, first):
+    for i in range(count):
+        lcp = bytes([0x01, i + 1, 0x00, 0x0A, 0x05, 0x06]) + b"KPTP"
+        p = bytes([0xFF, 0x03, 0xC0, 0x21]) + lcp
+        yield gre(K | S | VER1, PPP, len(p), call, first + i, None, p)
+
+
 def flood(sock, dst, call, seconds):
     p = LCP_ECHO
     other = [gre(K | A | VER1, PPP, 0, call, None, 0),
@@ -124,6 +135,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--flood", type=float)
     ap.add_argument("--stream", type=int)
+    ap.add_argument("--lcp", type=int)
     ap.add_argument("--seq", type=int, default=1)
     ap.add_argument("--step", type=int, default=1)
     ap.add_argument("--size", type=int, default=40)
@@ -162,6 +174,11 @@ def main():
                 print(pkt.hex())
         if not args.hex:
             print(f"stream {sent}")
+        return
+    if args.lcp:
+        for pkt in lcp_confreqs(args.call_id, args.lcp, args.seq):
+            sock.sendto(pkt, (args.dst, 0))
+        print(f"lcp {args.lcp}")
         return
     table = cases(args.call_id)
     for name in args.case or table:
