@@ -175,7 +175,9 @@ int pppd_spawn(char *const argv[], const char *secret, struct pppd_proc *p)
 		return 0;	/* a pppd that says nothing */
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK))
 		return 0;
-	if (pipe2(rep, O_CLOEXEC | O_NONBLOCK)) {
+	/* as pppd.c: a socket pair, kpptpd writes ipcp_go back on it */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+		       rep)) {
 		close(out[0]);
 		close(out[1]);
 		return 0;
@@ -195,6 +197,8 @@ int pppd_signal(const struct pppd_proc *p, int sig)
 	return 0;
 }
 
+static int exit_status;	/* of the pppd fake_pppd_exit_status() ends */
+
 int pppd_reap(struct pppd_proc *p, int *status, bool block)
 {
 	if (!p->pid)
@@ -202,7 +206,8 @@ int pppd_reap(struct pppd_proc *p, int *status, bool block)
 	if (p->pidfd != -2 && !block)
 		return 0;
 	if (status)
-		*status = 0;
+		*status = exit_status << 8;	/* WEXITSTATUS() */
+	exit_status = 0;
 	pipes_close(p->pid);
 	p->pid = 0;
 	p->pidfd = -1;
@@ -210,12 +215,18 @@ int pppd_reap(struct pppd_proc *p, int *status, bool block)
 	return 1;
 }
 
-void fake_pppd_exit(struct call *k)
+void fake_pppd_exit_status(struct call *k, int status)
 {
 	if (!k->pppd.pid || k->dead)
 		return;
 	k->pppd.pidfd = -2;
+	exit_status = status;
 	call_event(k);
+}
+
+void fake_pppd_exit(struct call *k)
+{
+	fake_pppd_exit_status(k, 0);
 }
 
 /* ---- the daemon */

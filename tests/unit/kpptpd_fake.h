@@ -35,8 +35,10 @@ int fake_connect(uint32_t src, struct conn **c);
 /* pppd of @k exits now (as if it got its signal), and its pidfd event is
  * served: call_event().  @k must not be used after the epoll batch. */
 void fake_pppd_exit(struct call *k);
+/* ... with exit status @status */
+void fake_pppd_exit_status(struct call *k, int status);
 /* The pppd end of @k's pipes: its log (standard output), or kpptp.so's
- * report pipe; -1 if @k has no pppd. */
+ * report socket; -1 if @k has no pppd. */
 int fake_pppd_fd(const struct call *k, bool report);
 /* The end of an epoll batch: reap connections and calls. */
 void fake_batch_end(void);

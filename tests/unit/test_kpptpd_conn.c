@@ -1309,3 +1309,158 @@ TEST(relay_client_clears_while_next_hop_answers)
 	relay_nothing_left(c);
 	relay_teardown(lfd, cfd, hfd);
 }
+
+/* ---------------------------------------------- terminating relay */
+
+/*
+ * A gateway with a relay list naming alice@dept at a next hop we play
+ * (@lfd), and the client's call 5 with its pppd (faked) reporting: the
+ * client's call in *@in.
+ */
+static bool term_setup(int *lfd, int *cfd, struct conn **c, struct call **in)
+{
+	char list[128], err[256];
+	uint16_t port;
+	int filler;
+
+	*lfd = listener(false, &port, &filler);
+	CHECK(*lfd >= 0);
+	CHECK(fake_daemon_init(POOL) == 0);
+	snprintf(list, sizeof(list), "alice@dept 127.0.0.1:%u alice s3cret\n",
+		 port);
+	CHECK(rl_parse(&kd.conf.rl, "rl", list, err, sizeof(err)) == 0);
+	*cfd = up(0, c);
+	CHECK(call(*cfd, *c, 5) == PPTP_OCRP_CONNECTED);
+	*in = call_of(5);
+	CHECK(*in && (*in)->ipcp_held && fake_pppd_fd(*in, true) >= 0);
+	if (!*in || fake_pppd_fd(*in, true) < 0)
+		return false;
+	pppd_says(*in, true, "event=hello\nversion=1\n\n");
+	return true;
+}
+
+/* What kpptpd sent to the pppd of @k on its report socket. */
+static const char *to_pppd(const struct call *k)
+{
+	static char buf[512];
+	ssize_t n = read(fake_pppd_fd(k, true), buf, sizeof(buf) - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+TEST(relay_terminating_names_without_realm_start_ipcp)
+{
+	struct conn *c;
+	struct call *in;
+	int lfd, cfd;
+
+	if (!term_setup(&lfd, &cfd, &c, &in))
+		return;
+	pppd_says(in, true, "event=auth\nuser=bob\n\n");
+	call_pppd_report(in);
+	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=0.0.0.0\nremote_ip=0.0.0.0\n\n");
+	CHECK(!in->relay && in->conn && kd.nconns == 1);
+	/* once per call: a second auth (rechallenge) sends nothing */
+	pppd_says(in, true, "event=auth\nuser=bob\n\nevent=phase\nphase=network\n\n");
+	call_pppd_report(in);
+	CHECK_STR(to_pppd(in), "");
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}
+
+TEST(relay_terminating_unknown_realm_hangs_up)
+{
+	struct conn *c;
+	struct call *in;
+	int lfd, cfd;
+	FILE *f;
+
+	if (!term_setup(&lfd, &cfd, &c, &in))
+		return;
+	f = log_start();
+	pppd_says(in, true, "event=auth\nuser=eve@elsewhere\n\n");
+	call_pppd_report(in);
+	log_end(f);
+	CHECK(strstr(logbuf, "user \"eve@elsewhere\": no relay-list entry for its realm"));
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) != NULL);
+	CHECK_STR(to_pppd(in), "");	/* IPCP never starts */
+	fake_pppd_exit(in);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && kd.nconns == 1);
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}
+
+/*
+ * The next hop refuses our login: our pppd there exits with pppd's status
+ * 19 while our call is still up.  The pair's teardown ends the connection
+ * to the next hop, which ended the call a second time before call_event()
+ * was done with it: a double free, found in the guest.
+ */
+TEST(relay_terminating_refused_login_hangs_up_once)
+{
+	struct conn *c, *o;
+	struct call *in, *out;
+	struct pptp_msg m;
+	int lfd, cfd, hfd;
+	FILE *f;
+
+	if (!term_setup(&lfd, &cfd, &c, &in))
+		return;
+	pppd_says(in, true, "event=auth\nuser=alice@dept\n\n");
+	call_pppd_report(in);
+	o = kd.conns;
+	CHECK(o && o != c && o->relay_hop);
+	if (!o || o == c)
+		return;
+	hfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+	CHECK(hfd >= 0);
+	setsockopt(hfd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	conn_event(o, EPOLLOUT);
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_SCCRQ) != NULL);
+	m = msg(PPTP_SCCRP);
+	m.sccrp.version = PPTP_VERSION;
+	m.sccrp.result = PPTP_SCCRP_OK;
+	hop_send(hfd, o, &m);
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_OCRQ) != NULL);
+	if (!got(PPTP_OCRQ))
+		return;
+	relay_ocrq = *got(PPTP_OCRQ);
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	/* our pppd logs in there */
+	CHECK(fake_pppd_running == 2);
+	out = call_of(900);
+	CHECK(out && out->pppd.pid);
+	if (!out)
+		return;
+	CHECK_STR(described(in, "relay_mode"), "terminating");
+	CHECK_STR(described(in, "relay_user"), "alice");
+	CHECK_STR(described(in, "ppp"), "starting");
+	f = log_start();
+	fake_pppd_exit_status(out, 19);
+	log_end(f);
+	CHECK(strstr(logbuf, "relay of user \"alice@dept\" to 127.0.0.1:") &&
+	      strstr(logbuf, "failed: the next hop refused the login of \"alice\": hanging up"));
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) != NULL);
+	peer_read(hfd);
+	CHECK(got(PPTP_CDN) || got(PPTP_STOPCCRQ));
+	fake_pppd_exit(in);
+	close(hfd);
+	conn_event(o, EPOLLIN);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
+	CHECK(kd.nconns == 1 && kd.conns == c);
+	check_counts();
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}
