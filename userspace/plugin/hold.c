@@ -150,6 +150,11 @@ static void hold_open(int unit)
 	hold_poll(NULL);
 }
 
+int kpptp_hold_pending(void)
+{
+	return hold_fd >= 0 && !go;
+}
+
 int kpptp_hold_setup(int fd)
 {
 	if (fd < 0) {

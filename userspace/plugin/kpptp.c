@@ -59,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -373,6 +374,38 @@ static void report_ip_down(void *ctx, int arg)
 	report("ip_down", NULL);
 }
 
+/*
+ * kpptpd gave a socket: when it closes, kpptpd is gone (killed, crashed),
+ * and with it whatever it did for this link (the control connection, a
+ * relay's other half): hang up rather than stay up for nobody.  Checked
+ * once a second; input kpptpd sent that hold.c does not wait for is
+ * read and dropped.
+ */
+static void report_watch(void *arg)
+{
+	char buf[256];
+	ssize_t n;
+
+	(void)arg;
+	if (report_fd < 0)
+		return;
+	while (!kpptp_hold_pending()) {
+		n = recv(report_fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		notice("kpptp: kpptpd closed the report socket: hanging up");
+		close(report_fd);
+		report_fd = -1;
+		lcp_close(0, "kpptpd is gone");
+		return;
+	}
+	ppp_timeout(report_watch, NULL, 1, 0);
+}
+
 /* Take kpptpd's pipe: not for pppd's children (scripts), never blocking. */
 static void report_setup(void)
 {
@@ -401,6 +434,8 @@ static void report_setup(void)
 	ppp_add_notify(NF_IP_UP, report_ip_up, NULL);
 	ppp_add_notify(NF_IP_DOWN, report_ip_down, NULL);
 	report("hello", hello);
+	if (S_ISSOCK(st.st_mode))
+		ppp_timeout(report_watch, NULL, 1, 0);
 }
 
 static void kpptp_check_options(void)
@@ -788,8 +823,24 @@ static struct channel kpptp_channel = {
 	.close = kpptp_close,
 };
 
+/*
+ * pppd seeds its LCP magic numbers (srand48) with the time, its pid and the
+ * host ID, before plugins load.  Two pppds that a relay gateway and a
+ * server on one host start in the same instant can draw the same numbers,
+ * each Nak the other's magic in lockstep, and give up with "Serial line is
+ * looped back" (seen in the relay tests).  Reseed from the kernel.
+ */
+static void reseed_magic(void)
+{
+	long seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
+		srand48(seed);
+}
+
 __attribute__((visibility("default"))) void plugin_init(void)
 {
+	reseed_magic();
 	ppp_add_options(kpptp_options);
 	the_channel = &kpptp_channel;
 	ppp_set_modem(0);

@@ -46,5 +46,7 @@ void kpptp_dial_close(void);
  * report socket @fd; 0, or -1 after an option error. */
 extern int kpptp_hold_ipcp;
 int kpptp_hold_setup(int fd);
+/* IPCP still waits for ipcp_go: the socket's input is hold.c's */
+int kpptp_hold_pending(void);
 
 #endif /* KPPTP_PLUGIN_H */
