@@ -6,8 +6,9 @@
 # GRE and ICMP from its neighbours in and forwards only between ppp
 # interfaces.  Shown: the client gets the server's pair and reaches a host
 # behind it (ping, iperf3); each gateway shows its pair; the client
-# hanging up clears every hop, rule and pppd (the time
-# it took is reported, not gated).
+# hanging up, kpptpctl conn disconnect on the middle gateway, and kill -9
+# of its kpptpd each clear every hop, rule and pppd (after kill -9, the
+# rules once that kpptpd starts again; the times are reported, not gated).
 #
 #	n1 client --- n2 gw2 ------------- n3 gw3 ------------- n4 server
 #	alice@r2      alice@r2 -> alice@r3  alice@r3 -> alice    kpptpd
@@ -57,3 +58,34 @@ t0=$(date +%s%N)
 pkill -f "ipparam ok"
 wait_for "relay_chain_clear n2 n3 n4" 15 || kpptpd_fail "left: $(relay_chain_state n2 n3 n4)"
 pass "client hang-up: every hop cleared (seen after $((($(date +%s%N) - t0) / 1000000)) ms)"
+
+# the middle gateway's administrator ends the session: both ways clear
+relay_client again alice@r2 10.0.0.2 gw2
+wait_link n1 ppp0 192.168.30.1 120 || kpptpd_fail "no link through two gateways (again)"
+cid=$(relay_ctl gw3 -j conn show | python3 -c '
+import json, sys
+print([c["id"] for c in json.load(sys.stdin) if c["role"] == "server"][0])')
+t0=$(date +%s%N)
+relay_ctl gw3 conn disconnect "$cid"
+wait_for "relay_chain_clear n2 n3 n4 && ! pgrep -f 'ipparam again' >/dev/null" 15 ||
+	kpptpd_fail "left after conn disconnect at gw3: $(relay_chain_state n2 n3 n4)"
+pass "conn disconnect at the middle gateway: client, both gateways and the server cleared (seen after $((($(date +%s%N) - t0) / 1000000)) ms)"
+
+# kill -9 the middle gateway's kpptpd: its pppds see their report socket
+# close and hang up, its neighbours see TCP close; the policy rules stay
+# until kpptpd starts again and sweeps what its state file names
+relay_client third alice@r2 10.0.0.2 gw2
+wait_link n1 ppp0 192.168.30.1 120 || kpptpd_fail "no link through two gateways (third)"
+t0=$(date +%s%N)
+kill -KILL "$(cat "$TMP/kpptpd-gw3.pid")"
+wait_for "[ \"\$(calls_in n2)\" = 0 ] && [ \"\$(calls_in n3)\" = 0 ] && [ \"\$(calls_in n4)\" = 0 ] && ! pgrep -x pppd >/dev/null" 20 ||
+	kpptpd_fail "left after kill -9 of gw3's kpptpd: $(relay_chain_state n2 n3 n4)"
+t=$((($(date +%s%N) - t0) / 1000000))
+expect_eq "$(_relay_rules n2)" 0 "rules on gw2"
+expect_eq "$(_relay_rules n3)" 2 "rules on gw3 while its kpptpd is down"
+: >"$TMP/kpptpd-gw3.log"
+start_kpptpd n3 "$TMP/gw3.conf" kpptpd-gw3
+wait_for "[ \"\$(_relay_rules n3)\" = 0 ]" 10 || kpptpd_fail "gw3's restarted kpptpd left the rules"
+grep -q "removed 2 relay rule(s) of call" "$TMP/kpptpd-gw3.log" ||
+	kpptpd_fail "no sweep line in gw3's log"
+pass "kill -9 of the middle gateway's kpptpd: every call and pppd gone after $t ms, its rules when it starts again"

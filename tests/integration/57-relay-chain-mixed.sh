@@ -3,9 +3,9 @@
 # Four gateways, the modes mixed (issue 11): gw2 splices, gw3 logs the
 # client in as alice@r3 and logs in onwards as alice@r5, gw4 splices that,
 # gw5 logs it in and logs in at the kpptpd server as alice.  MS-CHAPv2 and
-# MPPE-128 on every login.  Shown: the server's pair, ping and iperf3
-# behind the server, and a hang-up at the server clearing all five hops
-# (the time is reported).
+# MPPE-128 on every login; the client is pppd with kpptp.so (pptp_server).
+# Shown: the server's pair, ping and iperf3 behind the server, and a
+# hang-up at the server clearing all five hops (the time is reported).
 #
 #	n1 --- n2 (transparent) --- n3 (terminating) --- n4 (transparent)
 #	   --- n5 (terminating) --- n6 kpptpd server
@@ -35,7 +35,7 @@ relay_gateway n3 gw3 10.0.1.3 "relay-list $TMP/gw3.list"
 relay_gateway n2 gw2 10.0.0.2 "relay default to 10.0.1.3"
 
 t0=$(date +%s%N)
-relay_client ok alice@r3 10.0.0.2 gw3
+relay_plugin_client ok alice@r3 10.0.0.2 gw3
 wait_link n1 ppp0 192.168.30.1 150 || kpptpd_fail "no link through four gateways"
 login_ms=$((($(date +%s%N) - t0) / 1000000))
 relay_check_link

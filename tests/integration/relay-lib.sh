@@ -17,6 +17,7 @@
 #	relay_client TAG USER GW REMOTENAME
 #	                             pptp-linux + pppd in n1, to GW, logging in
 #	                             as USER to REMOTENAME
+#	relay_plugin_client ...      the same with pppd + kpptp.so pptp_server
 #	relay_chain_clear nN...      true when those namespaces hold no
 #	                             kernel call, policy rule of a relay, or
 #	                             pppd, and no kpptpd a connection
@@ -114,6 +115,18 @@ relay_client() {
 		logfile "$TMP/client-$tag.log" debug >/dev/null 2>&1 &
 }
 
+# relay_plugin_client TAG USER GW REMOTENAME: the same with kpptp.so's
+# pptp_server instead of pptp-linux
+relay_plugin_client() {
+	local tag=$1 user=$2 gw=$3 remotename=$4
+	n1 pppd plugin "$PLUGIN" pptp_server "$gw" \
+		name "$user" remotename "$remotename" require-mppe-128 \
+		refuse-eap refuse-pap refuse-chap refuse-mschap noauth nodetach \
+		nodefaultroute noipdefault novj mtu 1400 mru 1400 \
+		lcp-echo-interval 0 ipparam "$tag" \
+		logfile "$TMP/client-$tag.log" debug >/dev/null 2>&1 &
+}
+
 # the rules route.c adds: "lookup" a table from 65536 up
 _relay_rules() { "$1" ip rule show | grep -c 'lookup [0-9]\{5,\}' || :; }
 
@@ -146,4 +159,51 @@ relay_check_link() {
 	n1 iperf3 -c 10.9.9.9 -p 5239 -t 3 -J --connect-timeout 5000 >"$TMP/iperf.json" ||
 		kpptpd_fail "iperf3 through the chain"
 	RELAY_MBPS=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' "$TMP/iperf.json")
+}
+
+# relay_chain_down: every process in the chain's namespaces stopped, the
+# namespaces deleted, /etc/ppp/chap-secrets emptied: setup_relay_chain can
+# run again (the benchmark builds one chain after another).
+relay_chain_down() {
+	local ns pid i left
+	for ns in "${_NAMESPACES[@]}"; do
+		for pid in $(ns_pids "$ns"); do kill "$pid" 2>/dev/null || :; done
+	done
+	for ((i = 0; i < 50; i++)); do
+		left=
+		for ns in "${_NAMESPACES[@]}"; do left+=$(ns_pids "$ns"); done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	for ns in "${_NAMESPACES[@]}"; do
+		for pid in $(ns_pids "$ns"); do kill -KILL "$pid" 2>/dev/null || :; done
+	done
+	sleep 0.2
+	for ns in "${_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || :; done
+	_NAMESPACES=()
+	_RELAY_NS=()
+	: >/etc/ppp/chap-secrets
+}
+
+# relay_chain_routed K: after setup_relay_chain K, the gateways become
+# plain IP routers whose firewalls forward TCP 1723 and GRE (the paper's
+# "let PPTP through the firewalls"): routes along the chain both ways.
+relay_chain_routed() {
+	local k=$1 i j last=$(($1 + 2))
+	for ((i = 1; i <= last; i++)); do
+		for ((j = 1; j < last; j++)); do
+			# link j is 10.0.(j-1).0/24 between n(j) and n(j+1)
+			if ((j > i)); then
+				"n$i" ip route add "10.0.$((j - 1)).0/24" via "10.0.$((i - 1)).$((i + 1))"
+			elif ((j < i - 1)); then
+				"n$i" ip route add "10.0.$((j - 1)).0/24" via "10.0.$((i - 2)).$((i - 1))"
+			fi
+		done
+	done
+	for ((i = 2; i <= k + 1; i++)); do
+		"n$i" sysctl -qw net.ipv4.ip_forward=1
+		"n$i" nft add rule inet relay_fw forward tcp dport 1723 accept
+		"n$i" nft add rule inet relay_fw forward tcp sport 1723 accept
+		"n$i" nft add rule inet relay_fw forward ip protocol gre accept
+	done
 }

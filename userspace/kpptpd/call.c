@@ -130,8 +130,10 @@ void call_sweep_stale(void)
 			continue;
 		}
 		r = kpptp_call_get(kd.nl, rec.id, &info);
-		if (r == -ENOENT)
+		if (r == -ENOENT) {
+			route_sweep(rec.id);	/* a relay pair's routing */
 			continue;
+		}
 		if (!r && !state_matches(&rec, &info)) {
 			info("call %u is not the one an earlier kpptpd left (peer %s call ID %u now): left alone",
 			     rec.id, ipstr(info.cfg.peer_addr, a),
@@ -142,6 +144,7 @@ void call_sweep_stale(void)
 			r = kpptp_call_del(kd.nl, rec.id);
 		if (!r) {
 			info("removed call %u left by an earlier kpptpd", rec.id);
+			route_sweep(rec.id);
 			n++;
 		} else if (r != -ENOENT) {
 			warn("cannot remove stale call %u: %s", rec.id,

@@ -295,6 +295,9 @@ struct route_pair {
  * (nothing left). */
 int route_pair_up(const struct route_pair *p, char *why, size_t whylen);
 void route_pair_down(const struct route_pair *p);	/* what is there */
+/* The rules and routes a pair of call @id had, which an earlier kpptpd
+ * left (call_sweep_stale()). */
+void route_sweep(uint16_t id);
 void route_close(void);
 
 /* ---- ctlsock.c */

@@ -73,6 +73,7 @@ static int rtnl_do(struct nl_msg *msg)
 	return err < 0 ? err : nl_wait_for_ack(rtnl);
 }
 
+/* @iif NULL: any (deleting what an earlier kpptpd left) */
 static int rule(int cmd, const char *iif, uint32_t table)
 {
 	struct fib_rule_hdr h = {
@@ -84,7 +85,7 @@ static int rule(int cmd, const char *iif, uint32_t table)
 	m = nlmsg_alloc_simple(cmd, NLM_F_ACK | (cmd == RTM_NEWRULE ?
 				NLM_F_CREATE | NLM_F_EXCL : 0));
 	if (!m || nlmsg_append(m, &h, sizeof(h), NLMSG_ALIGNTO) ||
-	    nla_put_string(m, FRA_IIFNAME, iif) ||
+	    (iif && nla_put_string(m, FRA_IIFNAME, iif)) ||
 	    nla_put_u32(m, FRA_TABLE, table) ||
 	    nla_put_u32(m, FRA_PRIORITY, RULE_PREF)) {
 		nlmsg_free(m);
@@ -227,6 +228,24 @@ void route_pair_down(const struct route_pair *p)
 		if (out)
 			route(RTM_DELROUTE, table[i], out);
 	}
+}
+
+void route_sweep(uint16_t id)
+{
+	const uint32_t table[2] = { TABLE_IN + id, TABLE_OUT + id };
+	char why[128];
+	unsigned int i, n = 0;
+
+	if (rtnl_open(why, sizeof(why)))
+		return;
+	for (i = 0; i < 2; i++) {
+		while (!rule(RTM_DELRULE, NULL, table[i]))
+			n++;
+		route(RTM_DELROUTE, table[i], 0);
+	}
+	if (n)
+		info("removed %u relay rule(s) of call %u left by an earlier kpptpd",
+		     n, id);
 }
 
 void route_close(void)
