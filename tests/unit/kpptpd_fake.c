@@ -277,6 +277,7 @@ void fake_daemon_free(void)
 			break;		/* a leak: the test's counts show it */
 	}
 	call_reap();
+	relay_reap();
 	conf_free(&kd.conf);
 }
 
@@ -307,6 +308,7 @@ void fake_batch_end(void)
 {
 	conn_reap();
 	call_reap();
+	relay_reap();
 }
 
 unsigned int fake_ncalls_listed(void)
@@ -320,6 +322,30 @@ unsigned int fake_ncalls_listed(void)
 }
 
 /* ---- splice.c: no PX sockets here; descriptors of /dev/null instead */
+/* the steps for a relay with "allow": not faked, they fail */
+int splice_attach(uint16_t a, uint16_t b, int fds[2], int chan[2],
+		  char *why, size_t whylen)
+{
+	(void)a, (void)b, (void)chan;
+	fds[0] = fds[1] = -1;
+	snprintf(why, whylen, "not faked");
+	return -1;
+}
+
+int splice_chan_open(int chan, char *why, size_t whylen)
+{
+	(void)chan;
+	snprintf(why, whylen, "not faked");
+	return -1;
+}
+
+int splice_bridge(int fd, int chan_b, char *why, size_t whylen)
+{
+	(void)fd, (void)chan_b;
+	snprintf(why, whylen, "not faked");
+	return -1;
+}
+
 int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 		 size_t whylen)
 {

@@ -479,13 +479,13 @@ TEST(relay_bad_lines_named)
 		const char *text, *err;
 	} bad[] = {
 		{ "relay\n", "t.conf:1: relay needs a value" },
-		{ "relay to 10.0.0.1\n", "t.conf:1: relay \"to\": expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT]\"" },
+		{ "relay to 10.0.0.1\n", "t.conf:1: relay \"to\": expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT] [allow NAME[,NAME...]]\"" },
 		{ "relay default 10.0.0.1\n", "t.conf:1: relay default: expected" },
 		{ "relay default to\n", "t.conf:1: relay default: expected" },
 		{ "relay default to 10.0.0.1 now\n", "t.conf:1: relay default: expected" },
 		{ "relay phone to 10.0.0.1\n", "t.conf:1: relay phone: expected" },
 		{ "relay phone 1 via 10.0.0.1\n", "t.conf:1: relay phone: expected" },
-		{ "relay a b c d e f\n", "t.conf:1: relay: too many words" },
+		{ "relay a b c d e f g h\n", "t.conf:1: relay: too many words" },
 		{ "relay phone 12345678901234567890123456789012345678901234567890123456789012345 to 1.2.3.4\n",
 		  "longer than 64 characters" },
 		{ "relay listen 10.0.0 to 10.0.0.1\n", "t.conf:1: invalid relay listen address \"10.0.0\"" },

@@ -154,3 +154,32 @@ TEST(conf_relay_list_directive)
 	CHECK_STR(c.relay_list_path, "/etc/rl");
 	conf_free(&c);
 }
+
+TEST(conf_relay_rule_allow)
+{
+	struct conf c;
+
+	conf_init(&c);
+	CHECK(conf_parse(&c, "t.conf",
+			 "relay default to 10.0.1.3 allow alice,ops-*\n"
+			 "relay phone 5 to 10.0.1.4\n", errbuf,
+			 sizeof(errbuf)) == 0);
+	CHECK(c.nrelays == 2);
+	CHECK_STR(c.relays[0].allow, "alice,ops-*");
+	CHECK_STR(c.relays[1].allow, "");
+	conf_free(&c);
+	conf_init(&c);
+	CHECK(conf_parse(&c, "t.conf", "relay default to 10.0.1.3 allow\n",
+			 errbuf, sizeof(errbuf)) == -1);
+	CHECK(strstr(errbuf, "t.conf:1: relay default: expected"));
+	conf_free(&c);
+	conf_init(&c);
+	CHECK(conf_parse(&c, "t.conf", "relay default to 10.0.1.3 allow a,,b\n",
+			 errbuf, sizeof(errbuf)) == -1);
+	CHECK(strstr(errbuf, "names (shell patterns) separated by commas"));
+	conf_free(&c);
+	conf_init(&c);
+	CHECK(conf_parse(&c, "t.conf", "relay default to 10.0.1.3 deny a\n",
+			 errbuf, sizeof(errbuf)) == -1);
+	conf_free(&c);
+}

@@ -427,11 +427,11 @@ static int relay_prefix(struct ctx *x, struct relay_rule *r, const char *v)
 	return 0;
 }
 
-/* "relay phone N|listen A|source P/N|default to HOST[:PORT]" */
+/* "relay phone N|listen A|source P/N|default to HOST[:PORT] [allow P,...]" */
 static int parse_relay(struct conf *c, struct ctx *x, const char *v)
 {
-	static const char usage[] = "expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT]\"";
-	char buf[1024], *w[6], *save = NULL, q[300];
+	static const char usage[] = "expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT] [allow NAME[,NAME...]]\"";
+	char buf[1024], *w[8], *save = NULL, q[300];
 	struct relay_rule r = { .line = x->line }, *t;
 	unsigned int n = 0, to;
 	struct parse_error e;
@@ -439,7 +439,7 @@ static int parse_relay(struct conf *c, struct ctx *x, const char *v)
 	snprintf(buf, sizeof(buf), "%s", v);
 	for (char *p = strtok_r(buf, " \t", &save); p;
 	     p = strtok_r(NULL, " \t", &save)) {
-		if (n == 5)
+		if (n == 7)
 			return bad(x, "relay: too many words: %s", usage);
 		w[n++] = p;
 	}
@@ -460,8 +460,18 @@ static int parse_relay(struct conf *c, struct ctx *x, const char *v)
 		return bad(x, "relay %s: %s", parse_quote(w[0], q, sizeof(q)),
 			   usage);
 	}
-	if (n != to + 2 || strcmp(w[to], "to"))
+	if (n < to + 2 || strcmp(w[to], "to") ||
+	    (n != to + 2 && (n != to + 4 || strcmp(w[to + 2], "allow"))))
 		return bad(x, "relay %s: %s", w[0], usage);
+	if (n == to + 4) {
+		if (strlen(w[to + 3]) >= sizeof(r.allow) || *w[to + 3] == ',' ||
+		    strstr(w[to + 3], ",,") ||
+		    w[to + 3][strlen(w[to + 3]) - 1] == ',')
+			return bad(x, "relay allow %s: names (shell patterns) separated by commas, %zu characters at most",
+				   parse_quote(w[to + 3], q, sizeof(q)),
+				   sizeof(r.allow) - 1);
+		snprintf(r.allow, sizeof(r.allow), "%s", w[to + 3]);
+	}
 	switch (r.match) {
 	case RELAY_PHONE:
 		if (strlen(w[1]) > PPTP_STR_LEN)

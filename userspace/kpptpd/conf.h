@@ -33,9 +33,9 @@ struct pool {
 };
 
 /*
- * "relay WHAT to HOST[:PORT]": a client's call matching WHAT is passed on
- * to that PPTP server, PPP spliced in the kernel (relay.c).  The first
- * rule that matches, in file order, wins.
+ * "relay WHAT to HOST[:PORT] [allow NAME,...]": a client's call matching
+ * WHAT is passed on to that PPTP server, PPP spliced in the kernel
+ * (relay.c).  The first rule that matches, in file order, wins.
  */
 enum relay_match {
 	RELAY_PHONE,		/* the OCRQ's Phone Number, exactly */
@@ -52,6 +52,9 @@ struct relay_rule {
 	uint16_t port;
 	char hop[PPTP_STR_LEN + 8];	/* "HOST:PORT" as written, for logs */
 	unsigned int line;		/* in the file, for logs */
+	/* "allow P,...": the CHAP names (fnmatch patterns) let through;
+	 * "" for anyone (relay.c reads no CHAP then) */
+	char allow[256];
 };
 
 struct conf {

@@ -47,7 +47,7 @@ struct relay;
 
 enum ev_kind {
 	EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL, EV_PPPD_OUT, EV_PPPD_REPORT,
-	EV_CTL_LISTEN, EV_CTL_CLIENT,
+	EV_CTL_LISTEN, EV_CTL_CLIENT, EV_RELAY_CHAN,
 };
 
 /* epoll's data.ptr points at one of these, first in its owner */
@@ -272,6 +272,9 @@ void relay_ppp_up(struct call *k);
 /* The pppd of @k, in a pair, exited with @status: its pair follows. */
 void relay_pppd_exited(struct call *k, int status);
 void relay_timers(uint64_t now);
+/* A channel handle of a relay that reads CHAP is readable. */
+void relay_chan_event(struct ev *ev);
+void relay_reap(void);		/* free the relays that ended */
 uint64_t relay_next_timer(void);
 /* @k is spliced in the kernel (transparent): no PPP here */
 bool relay_spliced(const struct call *k);
@@ -283,6 +286,15 @@ bool relay_spliced(const struct call *k);
 int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 		 size_t whylen);
 void splice_end(int fds[2]);	/* close what is open, -1 */
+/* The steps of splice_calls(), for a relay that reads CHAP before it
+ * bridges: PX sockets on @a and @b in @fds, their channels in @chan;
+ * a nonblocking /dev/ppp handle on channel @chan (frames read and written
+ * as they are); the channel of handle @fd bridged to @chan_b.  0 or a
+ * descriptor, or -1 and @why. */
+int splice_attach(uint16_t a, uint16_t b, int fds[2], int chan[2],
+		  char *why, size_t whylen);
+int splice_chan_open(int chan, char *why, size_t whylen);
+int splice_bridge(int fd, int chan_b, char *why, size_t whylen);
 
 /* ---- route.c */
 struct route_pair {

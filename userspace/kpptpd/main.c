@@ -303,6 +303,9 @@ int main(int argc, char **argv)
 			case EV_CTL_CLIENT:
 				ctlsock_event(ev, evs[i].events);
 				break;
+			case EV_RELAY_CHAN:
+				relay_chan_event(ev);
+				break;
 			}
 		}
 		/* only now: later events of this batch may name a closed one */
@@ -311,6 +314,7 @@ int main(int argc, char **argv)
 		relay_timers(now_ms());
 		conn_reap();
 		call_reap();
+		relay_reap();
 		ctlsock_reap();
 		if (kd.redial_at && !kd.stopping && now_ms() >= kd.redial_at)
 			conn_connect();

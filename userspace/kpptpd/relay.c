@@ -41,6 +41,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fnmatch.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +54,8 @@
 #define RELAY_LOGIN_MS (RELAY_LOGIN_SECS * 1000)
 
 static void in_down(struct relay *r);
+static void admit_end(struct relay *r);
+static int admit_start(struct relay *r, struct call *in, struct call *out);
 static void term_fail(struct relay *r, const char *why);
 static int term_out_up(struct relay *r, struct call *k);
 
@@ -76,14 +80,40 @@ struct relay {
 	char whybuf[320];
 	bool routed;
 	struct route_pair route;
+	/* transparent with "allow" (admit_start()): CHAP read, then bridged */
+	char allow[256];
+	int chan[2];		/* the channels of in, out */
+	int chfd[2];		/* /dev/ppp handles on them, -1 once bridged */
+	struct relay_chan {
+		struct ev ev;	/* first: epoll's pointer */
+		struct relay *r;
+		int side;	/* 0: the client's, 1: the next hop's */
+	} ch[2];
+	char seen_user[RL_NAME_MAX + 1];	/* in the client's Response */
 };
 
 /* terminating relays still setting up, for relay_timers() */
 static struct relay *terms;
+/* relays over, freed after the epoll batch (an event of the batch may
+ * still point at one: relay_chan_event()) */
+static struct relay *dead_relays;
 
 static void relay_get(struct relay *r)
 {
 	r->busy++;
+}
+
+static void admit_end(struct relay *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->chfd[i] < 0)
+			continue;
+		epoll_ctl(kd.epfd, EPOLL_CTL_DEL, r->chfd[i], NULL);
+		close(r->chfd[i]);
+		r->chfd[i] = -1;
+	}
 }
 
 static void term_unlist(struct relay *r)
@@ -115,11 +145,25 @@ static void relay_put(struct relay *r)
 	if (--r->busy || r->in || r->out || r->out_conn)
 		return;
 	splice_end(r->fds);
+	admit_end(r);
 	term_unlist(r);
 	wipe_secret(r);
 	for (i = 0; i < r->nopts; i++)
 		free(r->opts[i]);
-	free(r);
+	r->nopts = 0;
+	r->busy = 1;	/* never again */
+	r->tnext = dead_relays;
+	dead_relays = r;
+}
+
+void relay_reap(void)
+{
+	struct relay *r;
+
+	while ((r = dead_relays)) {
+		dead_relays = r->tnext;
+		free(r);
+	}
 }
 
 /* The client waits for its OCRP: refuse it, its kernel call goes. */
@@ -169,7 +213,8 @@ static void term_fail(struct relay *r, const char *why)
 		r->why = r->whybuf;
 	}
 	warn("call %u: relay of user \"%s\" to %s failed: %s: hanging up",
-	     r->in_id, r->in ? log_escape(r->in->user, esc, sizeof(esc)) : "?",
+	     r->in_id, log_escape(r->in && r->in->user[0] ? r->in->user :
+				  r->seen_user, esc, sizeof(esc)),
 	     r->hop, why);
 	if (r->in)
 		hang_up(r->in);		/* in_down() clears the rest */
@@ -253,6 +298,7 @@ void relay_authenticated(struct call *k)
 		return;
 	}
 	r->fds[0] = r->fds[1] = -1;
+	r->chfd[0] = r->chfd[1] = -1;
 	r->in = k;
 	r->in_id = k->id;
 	r->terminating = true;
@@ -367,7 +413,9 @@ void relay_timers(uint64_t now)
 	for (r = terms; r; r = next) {
 		next = r->tnext;
 		if (now >= r->deadline)
-			term_fail(r, "the link through the next hop was not up within " STR(RELAY_LOGIN_SECS) " s");
+			term_fail(r, r->terminating ?
+				  "the link through the next hop was not up within " STR(RELAY_LOGIN_SECS) " s" :
+				  "no CHAP Success from the next hop within " STR(RELAY_LOGIN_SECS) " s");
 	}
 }
 
@@ -385,6 +433,164 @@ uint64_t relay_next_timer(void)
 bool relay_spliced(const struct call *k)
 {
 	return k->relay && !k->relay->terminating;
+}
+
+/* ------------------------------------------------ transparent, allow */
+
+/*
+ * A transparent rule with "allow": the two calls get their PX sockets,
+ * but instead of the bridge a /dev/ppp handle on each channel, and
+ * kpptpd passes the frames (LCP, CHAP) between them until the next hop's
+ * CHAP Success.  The client's CHAP Response carries the user's name in
+ * clear; a name no pattern allows ends the pair before the server sees
+ * the Response.  After the Success the channels are bridged, what queued
+ * meanwhile is passed on, and the handles close: no data frame (and
+ * nothing after authentication) ever reaches kpptpd.  No Success within
+ * RELAY_LOGIN_SECS, or a client that uses no CHAP, ends the pair too.
+ */
+static int admit_start(struct relay *r, struct call *in, struct call *out)
+{
+	struct conn *c = in->conn;
+	char why[256];
+	int i;
+
+	if (splice_attach(in->id, out->id, r->fds, r->chan, why, sizeof(why)))
+		goto fail;
+	for (i = 0; i < 2; i++) {
+		r->ch[i].ev.kind = EV_RELAY_CHAN;
+		r->ch[i].r = r;
+		r->ch[i].side = i;
+		r->chfd[i] = splice_chan_open(r->chan[i], why, sizeof(why));
+		if (r->chfd[i] < 0)
+			goto fail;
+		if (ev_add(r->chfd[i], EPOLLIN, &r->ch[i].ev)) {
+			snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+			close(r->chfd[i]);
+			r->chfd[i] = -1;
+			goto fail;
+		}
+	}
+	r->deadline = now_ms() + RELAY_LOGIN_MS;
+	r->tnext = terms;
+	terms = r;
+	r->answered = true;
+	kd.calls_accepted++;
+	info("%s: call %u paired with call %u at %s (peer call ID %u): answering; CHAP is read until the next hop's Success",
+	     c->name, in->id, out->id, r->hop, out->peer_id);
+	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
+	conn_kick(c);
+	return 0;
+fail:
+	err("call %u: cannot pair it with call %u: %s", in->id, out->id, why);
+	admit_end(r);
+	relay_refuse(r, why);
+	return -1;
+}
+
+static bool admit_allowed(const char *allow, const char *name)
+{
+	char list[sizeof(((struct relay *)0)->allow)], *save = NULL, *p;
+
+	snprintf(list, sizeof(list), "%s", allow);
+	for (p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		if (!fnmatch(p, name, 0))
+			return true;
+	return false;
+}
+
+/* The name of a CHAP Response (RFC 1994: code 2, id, length, value size,
+ * value, name) in a PPP frame of @n bytes; false if it has none. */
+static bool chap_response_name(const uint8_t *f, size_t n, char *name,
+			       size_t size)
+{
+	size_t len, vs, off;
+
+	if (n < 7 || f[2] != 2)
+		return false;
+	len = (size_t)f[4] << 8 | f[5];
+	vs = f[6];
+	off = 4 + 1 + vs;	/* from the CHAP header */
+	if (len + 2 > n || len < off || len - off >= size ||
+	    memchr(f + 2 + off, '\0', len - off))
+		return false;
+	memcpy(name, f + 2 + off, len - off);
+	name[len - off] = '\0';
+	return len > off;
+}
+
+/* One frame from @side; false once the pair is bridged or over. */
+static bool admit_frame(struct relay *r, int side, const uint8_t *f,
+			size_t n)
+{
+	bool chap = n >= 6 && f[0] == 0xc2 && f[1] == 0x23;
+	char name[RL_NAME_MAX + 1], esc[4 * RL_NAME_MAX + 4], why[320];
+	int i;
+
+	if (chap && side == 0 && f[2] == 2) {
+		if (!chap_response_name(f, n, name, sizeof(name))) {
+			term_fail(r, "a CHAP Response without a name");
+			return false;
+		}
+		snprintf(r->seen_user, sizeof(r->seen_user), "%s", name);
+		log_escape(name, esc, sizeof(esc));
+		if (!admit_allowed(r->allow, name)) {
+			snprintf(why, sizeof(why),
+				 "the name is not allowed through this gateway (allow %s)",
+				 r->allow);
+			term_fail(r, why);
+			return false;
+		}
+		info("call %u: CHAP name \"%s\" allowed: passed to %s",
+		     r->in_id, esc, r->hop);
+	}
+	if (write(r->chfd[!side], f, n) != (ssize_t)n)
+		dbg("call %u: a frame not passed on: %s", r->in_id,
+		    strerror(errno));
+	if (!chap || side != 1 || f[2] != 3)
+		return true;
+	/* the next hop's Success: bridge, then what queued meanwhile */
+	if (!r->seen_user[0]) {
+		term_fail(r, "a CHAP Success for no Response we saw");
+		return false;
+	}
+	if (splice_bridge(r->chfd[0], r->chan[1], why, sizeof(why))) {
+		term_fail(r, why);
+		return false;
+	}
+	for (i = 0; i < 2; i++) {
+		uint8_t buf[2048];
+		ssize_t m;
+
+		while ((m = read(r->chfd[i], buf, sizeof(buf))) > 0)
+			if (write(r->chfd[!i], buf, (size_t)m) != m)
+				break;
+	}
+	admit_end(r);
+	term_unlist(r);
+	info("call %u: \"%s\" authenticated at %s: spliced to call %u",
+	     r->in_id, log_escape(r->seen_user, esc, sizeof(esc)), r->hop,
+	     r->out_id);
+	return false;
+}
+
+void relay_chan_event(struct ev *ev)
+{
+	struct relay_chan *ch = (struct relay_chan *)ev;
+	struct relay *r = ch->r;
+	uint8_t buf[2048];
+	ssize_t n;
+
+	relay_get(r);
+	while (r->chfd[ch->side] >= 0) {
+		n = read(r->chfd[ch->side], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)	/* drained, or the channel went */
+			break;
+		if (!admit_frame(r, ch->side, buf, (size_t)n))
+			break;
+	}
+	relay_put(r);
 }
 
 /* ------------------------------------------------------ transparent */
@@ -414,10 +620,12 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 		return;
 	}
 	r->fds[0] = r->fds[1] = -1;
+	r->chfd[0] = r->chfd[1] = -1;
 	r->in = k;
 	r->in_id = k->id;
 	k->relay = r;
 	snprintf(r->hop, sizeof(r->hop), "%s", rule->hop);
+	snprintf(r->allow, sizeof(r->allow), "%s", rule->allow);
 	relay_get(r);
 	info("%s: call %u (peer call ID %u, phone \"%s\"): relayed to %s (relay rule at line %u)",
 	     c->name, k->id, pc->peer_id,
@@ -456,6 +664,10 @@ int relay_up(struct call *k)
 	relay_get(r);
 	if (!in)
 		goto out;
+	if (r->allow[0]) {
+		ret = admit_start(r, in, k);
+		goto out;
+	}
 	if (splice_calls(in->id, k->id, r->fds, why, sizeof(why))) {
 		err("call %u: cannot splice it to call %u: %s", in->id, k->id,
 		    why);
@@ -542,6 +754,7 @@ void relay_call_down(struct call *k)
 	k->relay = NULL;
 	/* both kernel calls go with the sockets */
 	splice_end(r->fds);
+	admit_end(r);
 	if (r->routed) {
 		route_pair_down(&r->route);
 		r->routed = false;

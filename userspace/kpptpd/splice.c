@@ -58,35 +58,59 @@ static int attach(uint16_t id, int *chan, char *why, size_t whylen)
 	return fd;
 }
 
+int splice_attach(uint16_t a, uint16_t b, int fds[2], int chan[2],
+		  char *why, size_t whylen)
+{
+	fds[0] = attach(a, &chan[0], why, whylen);
+	fds[1] = fds[0] < 0 ? -1 : attach(b, &chan[1], why, whylen);
+	if (fds[1] >= 0)
+		return 0;
+	splice_end(fds);
+	return -1;
+}
+
+int splice_chan_open(int chan, char *why, size_t whylen)
+{
+	int fd = open("/dev/ppp", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		snprintf(why, whylen, "/dev/ppp: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(fd, PPPIOCATTCHAN, &chan)) {
+		snprintf(why, whylen, "attaching to channel %d: %s", chan,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int splice_bridge(int fd, int chan_b, char *why, size_t whylen)
+{
+	if (!ioctl(fd, PPPIOCBRIDGECHAN, &chan_b))
+		return 0;
+	snprintf(why, whylen, "bridging to channel %d: %s", chan_b,
+		 strerror(errno));
+	return -1;
+}
+
 int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 		 size_t whylen)
 {
-	int chan_a, chan_b, ppp;
+	int chan[2], ppp;
 
-	fds[0] = fds[1] = -1;
-	fds[0] = attach(a, &chan_a, why, whylen);
-	if (fds[0] < 0)
-		goto fail;
-	fds[1] = attach(b, &chan_b, why, whylen);
-	if (fds[1] < 0)
-		goto fail;
-	ppp = open("/dev/ppp", O_RDWR | O_CLOEXEC);
-	if (ppp < 0) {
-		snprintf(why, whylen, "/dev/ppp: %s", strerror(errno));
-		goto fail;
-	}
-	if (ioctl(ppp, PPPIOCATTCHAN, &chan_a) ||
-	    ioctl(ppp, PPPIOCBRIDGECHAN, &chan_b)) {
-		snprintf(why, whylen, "bridging channels %d and %d: %s",
-			 chan_a, chan_b, strerror(errno));
-		close(ppp);
-		goto fail;
+	if (splice_attach(a, b, fds, chan, why, whylen))
+		return -1;
+	ppp = splice_chan_open(chan[0], why, whylen);
+	if (ppp < 0 || splice_bridge(ppp, chan[1], why, whylen)) {
+		if (ppp >= 0)
+			close(ppp);
+		splice_end(fds);
+		return -1;
 	}
 	close(ppp);	/* the bridge holds both channels */
 	return 0;
-fail:
-	splice_end(fds);
-	return -1;
 }
 
 void splice_end(int fds[2])
