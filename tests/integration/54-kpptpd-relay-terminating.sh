@@ -22,6 +22,7 @@
 # timeout: 400
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
+. "$(dirname "$0")/relay-lib.sh"
 modprobe ppp_mppe || fail "no ppp_mppe module"
 
 setup_gateway_chain	# no forwarding on n2 but what the relay switches on
@@ -29,27 +30,8 @@ n3 ip link add dummy9 type dummy
 n3 ip addr add 10.9.9.9/32 dev dummy9
 n3 ip link set dummy9 up
 
-mschap_opts() {
-	cat <<OPT
-name $1
-auth
-require-mschap-v2
-require-mppe-128
-refuse-pap
-refuse-chap
-refuse-mschap
-refuse-eap
-nodefaultroute
-novj
-mtu 1400
-mru 1400
-lcp-echo-interval 0
-debug
-logfile $TMP/pppd-$1.log
-OPT
-}
-mschap_opts srv >"$TMP/options.srv"
-mschap_opts gw >"$TMP/options.gw"
+relay_ppp_options srv >"$TMP/options.srv"
+relay_ppp_options gw >"$TMP/options.gw"
 cat >"$TMP/srv.conf" <<CONF
 listen 10.0.1.3
 localip 192.168.30.1

@@ -238,19 +238,12 @@ ns_of() { local v="NS${1#n}"; echo "${!v}"; }
 # ns_pids NS: the processes in network namespace NS.
 ns_pids() { ip netns pids "$1" 2>/dev/null || true; }
 
-cleanup() {
-	local rc=$? i ns pid left
-	set +eE
-	trap - ERR
-	for ((i = ${#_CLEANUP_HOOKS[@]} - 1; i >= 0; i--)); do
-		eval "${_CLEANUP_HOOKS[i]}" || echo "cleanup: '${_CLEANUP_HOOKS[i]}' failed" >&2
-	done
-	# Our background jobs, then whatever runs in our namespaces (daemons
-	# such as pppd have left our process group): TERM, 2 s grace, KILL.
-	# shellcheck disable=SC2046
-	kill $(jobs -p) 2>/dev/null
+# ns_stop_all [WHO]: every process in the test's namespaces gets TERM, 2 s
+# to go, then KILL (named on stderr as WHO's when WHO is given).
+ns_stop_all() {
+	local i ns pid left
 	for ns in "${_NAMESPACES[@]}"; do
-		for pid in $(ns_pids "$ns"); do kill "$pid" 2>/dev/null; done
+		for pid in $(ns_pids "$ns"); do kill "$pid" 2>/dev/null || :; done
 	done
 	for ((i = 0; i < 20; i++)); do
 		left=
@@ -260,10 +253,26 @@ cleanup() {
 	done
 	for ns in "${_NAMESPACES[@]}"; do
 		for pid in $(ns_pids "$ns"); do
-			echo "cleanup: killing $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) ($pid) in $ns" >&2
-			kill -KILL "$pid" 2>/dev/null
+			[ -z "${1:-}" ] ||
+				echo "$1: killing $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) ($pid) in $ns" >&2
+			kill -KILL "$pid" 2>/dev/null || :
 		done
 	done
+	return 0
+}
+
+cleanup() {
+	local rc=$? i ns
+	set +eE
+	trap - ERR
+	for ((i = ${#_CLEANUP_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${_CLEANUP_HOOKS[i]}" || echo "cleanup: '${_CLEANUP_HOOKS[i]}' failed" >&2
+	done
+	# Our background jobs, then whatever runs in our namespaces (daemons
+	# such as pppd have left our process group): TERM, 2 s grace, KILL.
+	# shellcheck disable=SC2046
+	kill $(jobs -p) 2>/dev/null
+	ns_stop_all cleanup
 	wait 2>/dev/null
 	for ns in "${_NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null || echo "cleanup: cannot delete netns $ns" >&2

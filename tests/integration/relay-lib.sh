@@ -165,19 +165,8 @@ relay_check_link() {
 # namespaces deleted, /etc/ppp/chap-secrets emptied: setup_relay_chain can
 # run again (the benchmark builds one chain after another).
 relay_chain_down() {
-	local ns pid i left
-	for ns in "${_NAMESPACES[@]}"; do
-		for pid in $(ns_pids "$ns"); do kill "$pid" 2>/dev/null || :; done
-	done
-	for ((i = 0; i < 50; i++)); do
-		left=
-		for ns in "${_NAMESPACES[@]}"; do left+=$(ns_pids "$ns"); done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	for ns in "${_NAMESPACES[@]}"; do
-		for pid in $(ns_pids "$ns"); do kill -KILL "$pid" 2>/dev/null || :; done
-	done
+	local ns
+	ns_stop_all
 	sleep 0.2
 	for ns in "${_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || :; done
 	_NAMESPACES=()

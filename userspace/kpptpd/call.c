@@ -295,21 +295,14 @@ static const char *addrs_of(const struct call *k, char buf[40])
 
 static int spawn(struct call *k, const char **argv, const char *secret);
 
-int call_start_pppd(struct call *k, const struct pptp_call *pc)
+/* pppd with kpptp.so on call @k, reporting, in the foreground: the
+ * number of arguments put in @argv (@idbuf holds the ID). */
+static unsigned int argv_start(const char **argv, const struct call *k,
+			       char idbuf[8])
 {
-	char idbuf[8], addrs[40];
-	char peer[INET_ADDRSTRLEN];
-	const char *argv[24 + CONF_MAX_ARGS];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
-	if (kd.conf.no_pppd) {
-		info("call %u: peer %s call ID %u window %u: up without pppd%s%s",
-		     k->id, ip(k->peer_addr, peer), pc->peer_id,
-		     pc->peer_window, k->pool_idx >= 0 ? " with " : "",
-		     k->pool_idx >= 0 ? addrs_of(k, addrs) : "");
-		return 0;
-	}
-	snprintf(idbuf, sizeof(idbuf), "%u", k->id);
+	snprintf(idbuf, 8, "%u", k->id);
 	argv[n++] = kd.conf.pppd;
 	argv[n++] = "plugin";
 	argv[n++] = kd.conf.plugin;
@@ -318,6 +311,24 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	argv[n++] = "kpptp_report";
 	argv[n++] = STR(KPPTP_REPORT_FD);
 	argv[n++] = "nodetach";
+	return n;
+}
+
+int call_start_pppd(struct call *k, const struct pptp_call *pc)
+{
+	char idbuf[8], addrs[40];
+	char peer[INET_ADDRSTRLEN];
+	const char *argv[24 + CONF_MAX_ARGS];
+	unsigned int n, i;
+
+	if (kd.conf.no_pppd) {
+		info("call %u: peer %s call ID %u window %u: up without pppd%s%s",
+		     k->id, ip(k->peer_addr, peer), pc->peer_id,
+		     pc->peer_window, k->pool_idx >= 0 ? " with " : "",
+		     k->pool_idx >= 0 ? addrs_of(k, addrs) : "");
+		return 0;
+	}
+	n = argv_start(argv, k, idbuf);
 	/* a gateway: the user's name decides where IPCP's addresses come
 	 * from (relay.c) */
 	k->ipcp_held = kd.conf.rl.path;
@@ -362,17 +373,9 @@ int call_start_relay_pppd(struct call *k, const char *user,
 {
 	const char *argv[24 + RL_MAX_OPTS];
 	char idbuf[8];
-	unsigned int n = 0, i;
+	unsigned int n, i;
 
-	snprintf(idbuf, sizeof(idbuf), "%u", k->id);
-	argv[n++] = kd.conf.pppd;
-	argv[n++] = "plugin";
-	argv[n++] = kd.conf.plugin;
-	argv[n++] = "kpptp_call";
-	argv[n++] = idbuf;
-	argv[n++] = "kpptp_report";
-	argv[n++] = STR(KPPTP_REPORT_FD);
-	argv[n++] = "nodetach";
+	n = argv_start(argv, k, idbuf);
 	/* a client of the next hop: it does not authenticate the server,
 	 * takes the address it is given and touches no other route */
 	argv[n++] = "noauth";
