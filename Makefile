@@ -8,6 +8,8 @@
 # make demo            boot the guest, bring up a live PPP link over kpptp.ko
 # make bench           boot the guest once, benchmark kpptp against pptp.ko,
 #                      veth and userspace PPTP; table in README.md
+# make bench-relay     relay chains of 1, 2 and 4 gateways, routed,
+#                      transparent and terminating: tests/bench/results/relay.md
 # make check-debug     the guest test suite on the debug kernel (KASAN,
 #                      kmemleak, lockdep...; tests/vm/debug-kernel.sh builds
 #                      it once, 30-60 min); TESTS="NAME..." runs a part
@@ -61,6 +63,12 @@ demo:
 bench:
 	tests/bench/run.sh
 
+# Relay chains (1, 2, 4 gateways; routed, transparent, terminating):
+# tests/bench/results/relay.md
+bench-relay:
+	tests/host-deps.sh $(GUEST_DEPS)
+	$(VM) bench-relay
+
 fuzz-kernel:
 	tests/host-deps.sh $(GUEST_DEPS)
 	KPPTP_KFUZZ_SECONDS=1800 KPPTP_KFUZZ_PACKETS=1000000 \
@@ -93,4 +101,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check check-debug kunit demo bench fuzz-kernel fuzz-long soak W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay fuzz-kernel fuzz-long soak W1 sparse checkpatch clean

@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 3000
+#
+# relay.sh: the relay benchmark (issue 11), run in the test guest by "make
+# bench-relay" (tests/vm/guest.sh bench-relay), all in one boot.  A client
+# (pptp-linux + pppd) reaches a kpptpd server through 1, 2 and 4 gateways
+# (setup_relay_chain: every link its own veth subnet), MS-CHAPv2 and
+# MPPE-128 between the client and whoever terminates its PPP, three ways:
+#   routed       the gateways are plain IP routers whose firewalls pass
+#                TCP 1723 and GRE; the client dials the server itself
+#   transparent  each gateway splices the call to the next (relay default)
+#   terminating  each gateway logs the user in and on (relay-list)
+# For each: the login time (pppd started to the client's IPCP up, polled
+# every 0.1 s) and TCP 1 stream (iperf3, BENCH_T s) to a host behind the
+# server, on a clean chain and with netem "delay 1ms reorder 5%" on the
+# middle link (both ends).  The runs are interleaved: ROUNDS times, every
+# hop count and mode in turn, so drift hits them alike; the report takes
+# medians and spreads.
+# KPPTP_BENCH_T (3), KPPTP_BENCH_ROUNDS (5), KPPTP_BENCH_HOPS ("1 2 4")
+# and KPPTP_BENCH_CONDS ("clean reorder") reach the guest from the host.
+# Results: tests/bench/results/relay.csv (mode,hops,condition,metric,
+# value,unit) and relay.md (the table README.md shows).
+. "${KPPTP_SRC:-/src}/tests/integration/lib.sh"
+. "$KPPTP_SRC/tests/integration/kpptpd-lib.sh"
+. "$KPPTP_SRC/tests/integration/relay-lib.sh"
+
+T=${KPPTP_BENCH_T:-3}
+ROUNDS=${KPPTP_BENCH_ROUNDS:-5}
+HOPS=${KPPTP_BENCH_HOPS:-1 2 4}
+CONDS=${KPPTP_BENCH_CONDS:-clean reorder}
+MODES="routed transparent terminating"
+RES=$KPPTP_SRC/tests/bench/results
+# written as it goes: a guest that dies (the rare TCG oops) keeps the rows
+CSV=$RES/relay.csv
+START=$SECONDS
+mkdir -p "$RES"
+echo "mode,hops,condition,metric,value,unit" >"$CSV"
+modprobe ppp_mppe || fail "no ppp_mppe module"
+blog() { echo "relay-bench: $*" >&2; }
+
+DEFAULTS="defaults require-mppe-128 refuse-eap refuse-pap refuse-chap refuse-mschap novj mtu 1400 mru 1400 lcp-echo-interval 0"
+
+# chain MODE K: the chain up with its daemons; the client dials $DIAL as
+# $CUSER to $REMOTE.
+chain() {
+	local mode=$1 k=$2 i last=$(($2 + 2)) srv
+	srv=10.0.$((k)).$last
+	setup_relay_chain "$k"
+	install -m 600 /dev/null /etc/ppp/chap-secrets
+	echo "alice srv \"at-server\" *" >>/etc/ppp/chap-secrets
+	relay_kpptpd_server "n$last" "$srv"
+	case $mode in
+	routed)
+		relay_chain_routed "$k"
+		DIAL=$srv CUSER=alice REMOTE=srv
+		;;
+	transparent)
+		for ((i = k + 1; i >= 2; i--)); do
+			relay_gateway "n$i" "gw$i" "10.0.$((i - 2)).$i" \
+				"relay default to 10.0.$((i - 1)).$((i + 1))"
+		done
+		DIAL=10.0.0.2 CUSER=alice REMOTE=srv
+		;;
+	terminating)
+		# gw i logs alice@r(i) in and logs in at the next as
+		# alice@r(i+1), the last one as alice
+		for ((i = k + 1; i >= 2; i--)); do
+			local next=alice@r$((i + 1)) list=$TMP/gw$i.list
+			[ "$i" -lt $((k + 1)) ] || next=alice
+			echo "\"alice@r$i\" gw$i \"secret-$i\" *" >>/etc/ppp/chap-secrets
+			install -m 600 /dev/null "$list"
+			printf '%s\n' "$DEFAULTS" \
+				"alice@r$i 10.0.$((i - 1)).$((i + 1)) $next $( [ "$next" = alice ] && echo at-server || echo "secret-$((i + 1))")" >"$list"
+			relay_gateway "n$i" "gw$i" "10.0.$((i - 2)).$i" "relay-list $list"
+		done
+		DIAL=10.0.0.2 CUSER=alice@r2 REMOTE=gw2
+		;;
+	esac
+}
+
+# underlay COND K: netem on the middle link of a K-gateway chain
+underlay() {
+	local link=$(( ($2 + 2) / 2 ))	# link i joins n(i) and n(i+1)
+	[ "$1" = reorder ] || return 0
+	"n$link" tc qdisc add dev right root netem delay 1ms reorder 5%
+	"n$((link + 1))" tc qdisc add dev left root netem delay 1ms reorder 5%
+}
+
+row() { echo "$1,$2,$3,$4,$5,$6" | tee -a "$CSV" >&2; }
+
+one() {
+	local mode=$1 k=$2 cond=$3 t0 ms mbps
+	chain "$mode" "$k"
+	underlay "$cond" "$k"
+	t0=$(date +%s%N)
+	relay_client bench "$CUSER" "$DIAL" "$REMOTE"
+	if ! wait_link n1 ppp0 192.168.30.1 120; then
+		row "$mode" "$k" "$cond" login_ms NaN ms
+		row "$mode" "$k" "$cond" tcp NaN Mbit/s
+		relay_chain_down
+		return
+	fi
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	n1 ip route add 10.9.9.9/32 dev ppp0
+	mbps=NaN
+	if n1 iperf3 -c 10.9.9.9 -p 5239 -t "$T" -J --connect-timeout 5000 >"$TMP/iperf.json"; then
+		mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 2))' "$TMP/iperf.json")
+	fi
+	row "$mode" "$k" "$cond" login_ms "$ms" ms
+	row "$mode" "$k" "$cond" tcp "$mbps" Mbit/s
+	relay_chain_down
+}
+
+blog "rounds $ROUNDS, hops $HOPS, conditions $CONDS, iperf3 $T s"
+for ((r = 1; r <= ROUNDS; r++)); do
+	for cond in $CONDS; do
+		for k in $HOPS; do
+			for mode in $MODES; do
+				one "$mode" "$k" "$cond"
+			done
+		done
+	done
+	blog "round $r done after $((SECONDS - START)) s"
+done
+python3 - "$CSV" "$RES/relay.md" "$ROUNDS" "$T" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def vals(mode, hops, cond, metric):
+    v = [float(r["value"]) for r in rows if (r["mode"], r["hops"], r["condition"], r["metric"]) == (mode, hops, cond, metric)]
+    return [x for x in v if x == x]
+def fmt(v, nd=1):
+    if not v:
+        return "-"
+    return f"{statistics.median(v):.{nd}f} ({min(v):.{nd}f}-{max(v):.{nd}f})"
+conds = sorted({r["condition"] for r in rows}, key=["clean", "reorder"].index)
+hops = sorted({r["hops"] for r in rows}, key=int)
+out = [f"Relay chains, median (min-max) of {sys.argv[3]} interleaved runs, iperf3 TCP 1 stream {sys.argv[4]} s, MS-CHAPv2 + MPPE-128:", "",
+       "| gateways | condition | routed Mbit/s | transparent Mbit/s | terminating Mbit/s | transparent / routed | terminating / routed | login routed s | login transparent s | login terminating s |",
+       "|---|---|---|---|---|---|---|---|---|---|"]
+for c in conds:
+    for h in hops:
+        t = {m: vals(m, h, c, "tcp") for m in ("routed", "transparent", "terminating")}
+        l = {m: [x / 1000 for x in vals(m, h, c, "login_ms")] for m in ("routed", "transparent", "terminating")}
+        def ratio(m):
+            if not t[m] or not t["routed"]:
+                return "-"
+            return f"{statistics.median(t[m]) / statistics.median(t['routed']):.2f}"
+        out.append(f"| {h} | {c} | {fmt(t['routed'])} | {fmt(t['transparent'])} | {fmt(t['terminating'])} | {ratio('transparent')} | {ratio('terminating')} | {fmt(l['routed'])} | {fmt(l['transparent'])} | {fmt(l['terminating'])} |")
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+print("\n".join(out))
+PY
+blog "done in $((SECONDS - START)) s; results in tests/bench/results/relay.csv and relay.md"
