@@ -20,6 +20,7 @@
 #include <net/route.h>
 
 #include "call.h"
+#include "recv.h"
 #include "channel.h"
 #include "netlink.h"
 #include "xmit.h"
@@ -425,6 +426,7 @@ static struct workqueue_struct *kpptp_del_wq;
 static void kpptp_call_finish(struct kpptp_call *call)
 {
 	kpptp_window_stop(&call->win);
+	kpptp_rx_early_purge(call);	/* a namespace's exit comes here */
 	/* Only now are the counters final: a receiver that found the call
 	 * before the unlink may have counted a packet until the grace period
 	 * ended.
@@ -460,8 +462,11 @@ void kpptp_call_delete(struct kpptp_call *call, u8 reason)
 	if (!unlinked)
 		return;
 
-	/* nothing waits for reordering any more (counted as rx_flushed) */
+	/* nothing waits for reordering, or for a channel, any more (counted
+	 * as rx_flushed)
+	 */
 	kpptp_window_flush(&call->win);
+	kpptp_rx_early_purge(call);
 	call->del_reason = reason;
 	call->del_notify = true;
 	INIT_RCU_WORK(&call->del_work, kpptp_call_finish_work);

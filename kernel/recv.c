@@ -234,6 +234,29 @@ void kpptp_rx_early_flush(struct kpptp_call *call)
 	local_bh_enable();
 }
 
+/*
+ * The call is unlinked: what it kept for a channel that never came was
+ * received and never delivered, which rx_flushed counts (every packet in
+ * exactly one counter).
+ */
+void kpptp_rx_early_purge(struct kpptp_call *call)
+{
+	struct sk_buff_head early;
+	u32 n;
+
+	__skb_queue_head_init(&early);
+	spin_lock_bh(&call->early.lock);
+	skb_queue_splice_init(&call->early, &early);
+	spin_unlock_bh(&call->early.lock);
+	n = skb_queue_len(&early);
+	__skb_queue_purge(&early);
+	if (!n)
+		return;
+	local_bh_disable();
+	kpptp_stat_add(call, rx_flushed, n);
+	local_bh_enable();
+}
+
 static int kpptp_gre_rcv(struct sk_buff *skb)
 {
 	struct kpptp_net *kn = kpptp_net(dev_net(skb->dev));

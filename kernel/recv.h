@@ -6,6 +6,7 @@ struct kpptp_call;
 
 int kpptp_recv_init(void);
 void kpptp_rx_early_flush(struct kpptp_call *call);
+void kpptp_rx_early_purge(struct kpptp_call *call);
 void kpptp_recv_exit(void);
 
 #endif /* _KPPTP_RECV_H */

@@ -7,8 +7,8 @@
 # Configure-Requests sent before pppd starts all appear in pppd's log, none
 # is counted as a drop; of 10 sent to a second call, 8 reach pppd and 2 are
 # counted in rx_dropped; and frames kept for a call deleted before any
-# bind are freed with it (the namespace goes away cleanly: lib.sh's
-# cleanup and the kernel-log check).
+# bind are freed with it and counted in rx_flushed (test 51 checks that
+# every packet lands in one counter).
 #
 #	n1 10.0.0.1 (gre-inject.py) ------------ n2 10.0.0.2 (call, then pppd)
 . "$(dirname "$0")/lib.sh"
