@@ -10,7 +10,7 @@
 # addresses and ppp up, and the ppp_up event says the same.  A client
 # failing with that name (pppd would log "Peer admin authenticated with CHAP
 # failed CHAP authentication") names no user.  pppd's scripts do not
-# inherit the report pipe.
+# inherit the report socket.
 #
 #	$NS1 (client)                          $NS2 (server)
 #	pppd pty "pptp 10.0.0.2"  -- TCP 1723, GRE --  kpptpd (delegate)
@@ -109,13 +109,13 @@ assert up[0]["local_ip"] == "192.168.201.1" and up[0]["remote_ip"] == "192.168.2
 PY
 pass "the ppp_up event names the user and the addresses"
 
-# pppd's ip-up script ran without kpptpd's pipe
+# pppd's ip-up script ran without kpptpd's report socket
 wait_for "[ -s '$TMP/ip-up.fds' ]" 10 || kpptpd_fail "the server's ip-up script did not run"
 rpipe=$(readlink "/proc/$spid/fd/3")
-case $rpipe in pipe:*) ;; *) kpptpd_fail "pppd's descriptor 3 is $rpipe, not the report pipe" ;; esac
+case $rpipe in socket:*) ;; *) kpptpd_fail "pppd's descriptor 3 is $rpipe, not the report socket" ;; esac
 ! grep -qxF "$rpipe" "$TMP/ip-up.fds" ||
-	kpptpd_fail "the ip-up script inherited the report pipe $rpipe: $(cat "$TMP/ip-up.fds")"
-pass "pppd's ip-up script does not inherit the report pipe ($rpipe)"
+	kpptpd_fail "the ip-up script inherited the report socket $rpipe: $(cat "$TMP/ip-up.fds")"
+pass "pppd's ip-up script does not inherit the report socket ($rpipe)"
 
 # ------------------------------------------------------------ failing
 client bad name "$USER_NAME" password wrong
