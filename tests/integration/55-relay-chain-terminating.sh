@@ -7,13 +7,14 @@
 # interfaces.  Shown: the client gets the server's pair and reaches a host
 # behind it (ping, iperf3); each gateway shows its pair; the client
 # hanging up, kpptpctl conn disconnect on the middle gateway, and kill -9
-# of its kpptpd each clear every hop, rule and pppd (after kill -9, the
-# rules once that kpptpd starts again; the times are reported, not gated).
+# of its kpptpd each clear every hop, rule, route and pppd; with its pppds
+# killed too, the rules go when that kpptpd starts again (the times are
+# reported, not gated).
 #
 #	n1 client --- n2 gw2 ------------- n3 gw3 ------------- n4 server
 #	alice@r2      alice@r2 -> alice@r3  alice@r3 -> alice    kpptpd
 #	10.0.0.1      10.0.0.2 | 10.0.1.2   10.0.1.3 | 10.0.2.3  10.0.2.4
-# timeout: 400
+# timeout: 500
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
 . "$(dirname "$0")/relay-lib.sh"
@@ -72,20 +73,37 @@ wait_for "relay_chain_clear n2 n3 n4 && ! pgrep -f 'ipparam again' >/dev/null" 1
 pass "conn disconnect at the middle gateway: client, both gateways and the server cleared (seen after $((($(date +%s%N) - t0) / 1000000)) ms)"
 
 # kill -9 the middle gateway's kpptpd: its pppds see their report socket
-# close and hang up, its neighbours see TCP close; the policy rules stay
-# until kpptpd starts again and sweeps what its state file names
+# close, remove the pair's rules and routes and hang up; its neighbours
+# see TCP close
 relay_client third alice@r2 10.0.0.2 gw2
 wait_link n1 ppp0 192.168.30.1 120 || kpptpd_fail "no link through two gateways (third)"
+expect_eq "$(_relay_rules n3)" 2 "rules on gw3 while the pair is up"
+expect_eq "$(_relay_routes n3)" 4 "routes in gw3's pair tables while the pair is up"
 t0=$(date +%s%N)
 kill -KILL "$(cat "$TMP/kpptpd-gw3.pid")"
-wait_for "[ \"\$(calls_in n2)\" = 0 ] && [ \"\$(calls_in n3)\" = 0 ] && [ \"\$(calls_in n4)\" = 0 ] && ! pgrep -x pppd >/dev/null" 20 ||
+wait_for "relay_chain_clear n2 n3 n4" 20 ||
 	kpptpd_fail "left after kill -9 of gw3's kpptpd: $(relay_chain_state n2 n3 n4)"
 t=$((($(date +%s%N) - t0) / 1000000))
-expect_eq "$(_relay_rules n2)" 0 "rules on gw2"
-expect_eq "$(_relay_rules n3)" 2 "rules on gw3 while its kpptpd is down"
+grep -rqs "kpptp: removed the relay routing of ppp[0-9]* (1 rule(s))" "$TMP" ||
+	kpptpd_fail "no pppd on gw3 logged removing the relay routing"
+pass "kill -9 of the middle gateway's kpptpd: every call, pppd, rule and route gone after $t ms"
+
+# kill -9 of that kpptpd and its pppds at once: nothing is left to remove
+# the rules but kpptpd's next start, which sweeps what its state file names
 : >"$TMP/kpptpd-gw3.log"
 start_kpptpd n3 "$TMP/gw3.conf" kpptpd-gw3
-wait_for "[ \"\$(_relay_rules n3)\" = 0 ]" 10 || kpptpd_fail "gw3's restarted kpptpd left the rules"
+relay_client fourth alice@r2 10.0.0.2 gw2
+wait_link n1 ppp0 192.168.30.1 120 || kpptpd_fail "no link through two gateways (fourth)"
+pid=$(cat "$TMP/kpptpd-gw3.pid")
+kill -STOP "$pid"
+pkill -KILL -P "$pid" -x pppd
+kill -KILL "$pid"
+wait_for "[ \"\$(calls_in n2)\" = 0 ] && [ \"\$(calls_in n4)\" = 0 ] && ! pgrep -x pppd >/dev/null" 20 ||
+	kpptpd_fail "left after kill -9 of gw3's kpptpd and pppds: $(relay_chain_state n2 n3 n4)"
+expect_eq "$(_relay_rules n3)" 2 "rules on gw3 with its kpptpd and pppds killed"
+: >"$TMP/kpptpd-gw3.log"
+start_kpptpd n3 "$TMP/gw3.conf" kpptpd-gw3
+wait_for "relay_chain_clear n3" 10 || kpptpd_fail "gw3's restarted kpptpd left: $(relay_chain_state n3)"
 grep -q "removed 2 relay rule(s) of call" "$TMP/kpptpd-gw3.log" ||
 	kpptpd_fail "no sweep line in gw3's log"
-pass "kill -9 of the middle gateway's kpptpd: every call and pppd gone after $t ms, its rules when it starts again"
+pass "kill -9 of the middle gateway's kpptpd and pppds: neighbours cleared, its rules and routes swept when it starts again"

@@ -19,8 +19,9 @@
 #	                             as USER to REMOTENAME
 #	relay_plugin_client ...      the same with pppd + kpptp.so pptp_server
 #	relay_chain_clear nN...      true when those namespaces hold no
-#	                             kernel call, policy rule of a relay, or
-#	                             pppd, and no kpptpd a connection
+#	                             kernel call, policy rule or route of a
+#	                             relay, or pppd, and no kpptpd a
+#	                             connection
 
 declare -A _RELAY_NS=()
 
@@ -127,13 +128,16 @@ relay_plugin_client() {
 		logfile "$TMP/client-$tag.log" debug >/dev/null 2>&1 &
 }
 
-# the rules route.c adds: "lookup" a table from 65536 up
+# the rules and routes a terminating pair has (userspace/lib/relayroute.h):
+# "lookup" a table from 65536 up, and routes in those tables
 _relay_rules() { "$1" ip rule show | grep -c 'lookup [0-9]\{5,\}' || :; }
+_relay_routes() { "$1" ip -4 route show table all | grep -c 'table [0-9]\{5,\}' || :; }
 
 relay_chain_clear() {
 	local ns
 	for ns in "$@"; do
-		[ "$(calls_in "$ns")" = 0 ] && [ "$(_relay_rules "$ns")" = 0 ] || return 1
+		[ "$(calls_in "$ns")" = 0 ] && [ "$(_relay_rules "$ns")" = 0 ] &&
+			[ "$(_relay_routes "$ns")" = 0 ] || return 1
 	done
 	! pgrep -x pppd >/dev/null
 }
@@ -142,7 +146,8 @@ relay_chain_clear() {
 relay_chain_state() {
 	local ns
 	for ns in "$@"; do
-		printf '%s: calls %s rules %s; ' "$ns" "$(calls_in "$ns")" "$(_relay_rules "$ns")"
+		printf '%s: calls %s rules %s routes %s; ' "$ns" "$(calls_in "$ns")" \
+			"$(_relay_rules "$ns")" "$(_relay_routes "$ns")"
 	done
 	printf 'pppd: %s' "$(pgrep -af pppd | tr '\n' ';' || :)"
 }

@@ -65,8 +65,11 @@
 #include <unistd.h>
 #include <linux/if_pppox.h>
 #include <linux/ppp-ioctl.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
 
 #include "../lib/parse.h"
+#include "../lib/relayroute.h"
 #include "../lib/report.h"
 #include "kpptp.h"
 
@@ -375,11 +378,41 @@ static void report_ip_down(void *ctx, int arg)
 }
 
 /*
+ * A terminating relay's routing refers to this link's interface by name
+ * (../lib/relayroute.h): kpptpd removes it when the pair goes down, but a
+ * kpptpd that was killed cannot, and rules naming a ppp interface would
+ * catch the next link to get that name.  This pppd removes the relay
+ * rules on its own interface, and their tables; the other pppd of the
+ * pair does the same for its.
+ */
+static void report_forget_routes(void)
+{
+	char name[REPORT_IFNAME_MAX + 1] = "";
+	struct nl_sock *sk;
+	int n;
+
+	ppp_get_ifname(name, sizeof(name));
+	if (!*name)
+		return;
+	sk = relayroute_open(&n);
+	if (sk)
+		n = relayroute_forget_iif(sk, name);
+	if (n > 0)
+		notice("kpptp: removed the relay routing of %s (%d rule(s))",
+		       name, n);
+	else if (n < 0)
+		warn("kpptp: relay routing of %s: %s", name, nl_geterror(n));
+	if (sk)
+		nl_socket_free(sk);
+}
+
+/*
  * kpptpd gave a socket: when it closes, kpptpd is gone (killed, crashed),
  * and with it whatever it did for this link (the control connection, a
- * relay's other half): hang up rather than stay up for nobody.  Checked
- * once a second; input kpptpd sent that hold.c does not wait for is
- * read and dropped.
+ * relay's other half): hang up rather than stay up for nobody, and
+ * remove the relay routing kpptpd can no longer remove.  Checked once a
+ * second; input kpptpd sent that hold.c does not wait for is read and
+ * dropped.
  */
 static void report_watch(void *arg)
 {
@@ -400,6 +433,7 @@ static void report_watch(void *arg)
 		notice("kpptp: kpptpd closed the report socket: hanging up");
 		close(report_fd);
 		report_fd = -1;
+		report_forget_routes();
 		lcp_close(0, "kpptpd is gone");
 		return;
 	}
