@@ -66,8 +66,11 @@ bench:
 # Relay chains (1, 2, 4 gateways; routed, transparent, terminating):
 # tests/bench/results/relay.md
 bench-relay:
-	tests/host-deps.sh $(GUEST_DEPS)
+	tests/host-deps.sh bench
 	$(VM) bench-relay
+	/usr/bin/python3 tests/bench/relay_report.py --readme README.md \
+		--rounds $${KPPTP_BENCH_ROUNDS:-5} --seconds $${KPPTP_BENCH_T:-3} \
+		tests/bench/results
 
 fuzz-kernel:
 	tests/host-deps.sh $(GUEST_DEPS)
