@@ -56,7 +56,7 @@
 static void in_down(struct relay *r);
 static void admit_end(struct relay *r);
 static int admit_start(struct relay *r, struct call *in, struct call *out);
-static void term_fail(struct relay *r, const char *why);
+static void pair_fail(struct relay *r, const char *why);
 static int term_out_up(struct relay *r, struct call *k);
 
 struct relay {
@@ -68,10 +68,11 @@ struct relay {
 	unsigned int busy;	/* entries under way (nesting) */
 	uint16_t in_id, out_id;	/* kernel call IDs, for get and logs */
 	char hop[PPTP_STR_LEN + 8];
+	struct relay *next;	/* in pending while set-up may time out; in
+				 * dead_relays once over */
+	uint64_t deadline;	/* ... set up by then */
 	/* terminating mode (relay_authenticated()) */
 	bool terminating;
-	struct relay *tnext;	/* in terms, while set-up may time out */
-	uint64_t deadline;	/* ... both IPCPs up by then */
 	char *secret;		/* for the next hop's pppd, wiped once used */
 	char *opts[RL_MAX_OPTS];
 	unsigned int nopts;
@@ -92,8 +93,9 @@ struct relay {
 	char seen_user[RL_NAME_MAX + 1];	/* in the client's Response */
 };
 
-/* terminating relays still setting up, for relay_timers() */
-static struct relay *terms;
+/* relays still setting up (terminating, or transparent reading CHAP),
+ * for relay_timers() */
+static struct relay *pending;
 /* relays over, freed after the epoll batch (an event of the batch may
  * still point at one: relay_chan_event()) */
 static struct relay *dead_relays;
@@ -116,13 +118,37 @@ static void admit_end(struct relay *r)
 	}
 }
 
-static void term_unlist(struct relay *r)
+/* A relay for the client's call @k, held once (relay_put()), or NULL */
+static struct relay *relay_new(struct call *k)
+{
+	struct relay *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->fds[0] = r->fds[1] = -1;
+	r->chfd[0] = r->chfd[1] = -1;
+	r->in = k;
+	r->in_id = k->id;
+	k->relay = r;
+	relay_get(r);
+	return r;
+}
+
+/* Set-up under way: pair_fail() if not done within RELAY_LOGIN_MS */
+static void pending_add(struct relay *r)
+{
+	r->deadline = now_ms() + RELAY_LOGIN_MS;
+	r->next = pending;
+	pending = r;
+}
+
+static void pending_unlist(struct relay *r)
 {
 	struct relay **pp;
 
-	for (pp = &terms; *pp; pp = &(*pp)->tnext) {
+	for (pp = &pending; *pp; pp = &(*pp)->next) {
 		if (*pp == r) {
-			*pp = r->tnext;
+			*pp = r->next;
 			break;
 		}
 	}
@@ -146,13 +172,13 @@ static void relay_put(struct relay *r)
 		return;
 	splice_end(r->fds);
 	admit_end(r);
-	term_unlist(r);
+	pending_unlist(r);
 	wipe_secret(r);
 	for (i = 0; i < r->nopts; i++)
 		free(r->opts[i]);
 	r->nopts = 0;
 	r->busy = 1;	/* never again */
-	r->tnext = dead_relays;
+	r->next = dead_relays;
 	dead_relays = r;
 }
 
@@ -161,7 +187,7 @@ void relay_reap(void)
 	struct relay *r;
 
 	while ((r = dead_relays)) {
-		dead_relays = r->tnext;
+		dead_relays = r->next;
 		free(r);
 	}
 }
@@ -202,12 +228,12 @@ static void hang_up(struct call *k)
 }
 
 /* The pair cannot be made, or breaks: both sides go, the reason logged. */
-static void term_fail(struct relay *r, const char *why)
+static void pair_fail(struct relay *r, const char *why)
 {
 	char esc[4 * RL_NAME_MAX + 4];
 
 	relay_get(r);
-	term_unlist(r);
+	pending_unlist(r);
 	if (!r->why) {
 		snprintf(r->whybuf, sizeof(r->whybuf), "%s", why);
 		r->why = r->whybuf;
@@ -291,25 +317,17 @@ void relay_authenticated(struct call *k)
 			hang_up(k);
 		return;
 	}
-	r = calloc(1, sizeof(*r));
+	r = relay_new(k);
 	if (!r) {
 		warn("call %u: relay: out of memory: hanging up", k->id);
 		hang_up(k);
 		return;
 	}
-	r->fds[0] = r->fds[1] = -1;
-	r->chfd[0] = r->chfd[1] = -1;
-	r->in = k;
-	r->in_id = k->id;
 	r->terminating = true;
 	r->answered = true;	/* the client's call is up: hang up, not refuse */
-	k->relay = r;
-	relay_get(r);
-	r->deadline = now_ms() + RELAY_LOGIN_MS;
-	r->tnext = terms;
-	terms = r;
+	pending_add(r);
 	if (term_copy(r, e, next)) {
-		term_fail(r, "out of memory");
+		pair_fail(r, "out of memory");
 		goto out;
 	}
 	info("%s: call %u: user \"%s\": relayed to %s as \"%s\" (relay-list line %u)",
@@ -318,7 +336,7 @@ void relay_authenticated(struct call *k)
 	cfg.phone[0] = '\0';
 	r->out_conn = conn_dial(e->to, e->port, &cfg, why, sizeof(why));
 	if (!r->out_conn) {
-		term_fail(r, why);
+		pair_fail(r, why);
 	} else {
 		r->out_conn->relay = r;
 		r->out_conn->relay_hop = true;
@@ -359,12 +377,12 @@ void relay_ppp_up(struct call *k)
 		     ipstr(k->remote_ip, b), in->id);
 		/* the client gets what the final server gave us */
 		if (send_go(in, k->remote_ip, k->local_ip))
-			term_fail(r, "cannot let the client's pppd start IPCP");
+			pair_fail(r, "cannot let the client's pppd start IPCP");
 		return;
 	}
 	if (!in->ifname[0] || !out->ifname[0] || r->routed) {
 		if (!r->routed)
-			term_fail(r, "pppd did not report an interface");
+			pair_fail(r, "pppd did not report an interface");
 		return;
 	}
 	r->route.id = in->id;
@@ -375,11 +393,11 @@ void relay_ppp_up(struct call *k)
 	r->route.local[1] = out->local_ip;
 	r->route.remote[1] = out->remote_ip;
 	if (route_pair_up(&r->route, why, sizeof(why))) {
-		term_fail(r, why);
+		pair_fail(r, why);
 		return;
 	}
 	r->routed = true;
-	term_unlist(r);
+	pending_unlist(r);
 	info("call %u: relayed: %s (client %s) <-> %s (call %u at %s)",
 	     in->id, in->ifname, ipstr(in->remote_ip, a), out->ifname,
 	     out->id, r->hop);
@@ -410,10 +428,10 @@ void relay_timers(uint64_t now)
 {
 	struct relay *r, *next;
 
-	for (r = terms; r; r = next) {
-		next = r->tnext;
+	for (r = pending; r; r = next) {
+		next = r->next;
 		if (now >= r->deadline)
-			term_fail(r, r->terminating ?
+			pair_fail(r, r->terminating ?
 				  "the link through the next hop was not up within " STR(RELAY_LOGIN_SECS) " s" :
 				  "no CHAP Success from the next hop within " STR(RELAY_LOGIN_SECS) " s");
 	}
@@ -424,7 +442,7 @@ uint64_t relay_next_timer(void)
 	uint64_t next = PPTP_NO_TIMER;
 	const struct relay *r;
 
-	for (r = terms; r; r = r->tnext)
+	for (r = pending; r; r = r->next)
 		if (r->deadline < next)
 			next = r->deadline;
 	return next;
@@ -470,9 +488,7 @@ static int admit_start(struct relay *r, struct call *in, struct call *out)
 			goto fail;
 		}
 	}
-	r->deadline = now_ms() + RELAY_LOGIN_MS;
-	r->tnext = terms;
-	terms = r;
+	pending_add(r);
 	r->answered = true;
 	kd.calls_accepted++;
 	info("%s: call %u paired with call %u at %s (peer call ID %u): answering; CHAP is read until the next hop's Success",
@@ -528,7 +544,7 @@ static bool admit_frame(struct relay *r, int side, const uint8_t *f,
 
 	if (chap && side == 0 && f[2] == 2) {
 		if (!chap_response_name(f, n, name, sizeof(name))) {
-			term_fail(r, "a CHAP Response without a name");
+			pair_fail(r, "a CHAP Response without a name");
 			return false;
 		}
 		snprintf(r->seen_user, sizeof(r->seen_user), "%s", name);
@@ -537,7 +553,7 @@ static bool admit_frame(struct relay *r, int side, const uint8_t *f,
 			snprintf(why, sizeof(why),
 				 "the name is not allowed through this gateway (allow %s)",
 				 r->allow);
-			term_fail(r, why);
+			pair_fail(r, why);
 			return false;
 		}
 		info("call %u: CHAP name \"%s\" allowed: passed to %s",
@@ -550,11 +566,11 @@ static bool admit_frame(struct relay *r, int side, const uint8_t *f,
 		return true;
 	/* the next hop's Success: bridge, then what queued meanwhile */
 	if (!r->seen_user[0]) {
-		term_fail(r, "a CHAP Success for no Response we saw");
+		pair_fail(r, "a CHAP Success for no Response we saw");
 		return false;
 	}
 	if (splice_bridge(r->chfd[0], r->chan[1], why, sizeof(why))) {
-		term_fail(r, why);
+		pair_fail(r, why);
 		return false;
 	}
 	for (i = 0; i < 2; i++) {
@@ -566,7 +582,7 @@ static bool admit_frame(struct relay *r, int side, const uint8_t *f,
 				break;
 	}
 	admit_end(r);
-	term_unlist(r);
+	pending_unlist(r);
 	info("call %u: \"%s\" authenticated at %s: spliced to call %u",
 	     r->in_id, log_escape(r->seen_user, esc, sizeof(esc)), r->hop,
 	     r->out_id);
@@ -611,7 +627,7 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 		return;
 	}
 	c->calls[slot] = k;
-	r = calloc(1, sizeof(*r));
+	r = relay_new(k);
 	if (!r) {
 		c->calls[slot] = NULL;
 		kd.calls_refused++;
@@ -619,14 +635,8 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 		call_down(k);
 		return;
 	}
-	r->fds[0] = r->fds[1] = -1;
-	r->chfd[0] = r->chfd[1] = -1;
-	r->in = k;
-	r->in_id = k->id;
-	k->relay = r;
 	snprintf(r->hop, sizeof(r->hop), "%s", rule->hop);
 	snprintf(r->allow, sizeof(r->allow), "%s", rule->allow);
-	relay_get(r);
 	info("%s: call %u (peer call ID %u, phone \"%s\"): relayed to %s (relay rule at line %u)",
 	     c->name, k->id, pc->peer_id,
 	     log_escape(pc->phone, esc, sizeof(esc)), r->hop, rule->line);
@@ -778,7 +788,7 @@ void relay_conn_closed(struct conn *c)
 		relay_refuse(r, c->last_log[0] ? c->last_log :
 			     "connection closed");
 	else if (r->in && !r->out && r->terminating)
-		term_fail(r, c->last_log[0] ? c->last_log :
+		pair_fail(r, c->last_log[0] ? c->last_log :
 			  "connection closed");
 	relay_put(r);
 }
