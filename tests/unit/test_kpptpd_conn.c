@@ -1065,6 +1065,45 @@ TEST(relay_splices_then_answers_and_client_clears)
 	relay_teardown(lfd, cfd, hfd);
 }
 
+/* kpptpd.conf(5): a relayed user takes two calls against max-calls. */
+TEST(relay_user_takes_two_calls)
+{
+	int lfd, cfd, hfd;
+	struct conn *c, *o;
+	struct pptp_msg m;
+
+	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
+		return;
+	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_CONNECTED);
+	CHECK(kd.ncalls == 2);
+	kd.conf.max_calls = 2;
+	m = ocrq(6);
+	peer_send(cfd, c, &m);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_GENERAL);
+	CHECK(kd.ncalls == 2 && kd.calls_refused == 1);
+	/* the client clears, the next hop confirms and stops */
+	clear(cfd, c, 5);
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) != NULL);
+	m = msg(PPTP_CDN);
+	m.cdn.call_id = 900;
+	m.cdn.result = 3;
+	hop_send(hfd, o, &m);
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	m = msg(PPTP_STOPCCRP);
+	m.stopccrp.reason = 1;
+	hop_send(hfd, o, &m);
+	relay_nothing_left(c);
+	relay_teardown(lfd, cfd, hfd);
+}
+
 TEST(relay_next_hop_clears_the_client)
 {
 	int lfd, cfd, hfd;
