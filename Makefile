@@ -21,6 +21,8 @@
 #                      FUZZ_MAX_SECONDS=S to stop each sooner)
 # make soak            10^5 call and 10^3 namespace cycles (test 50, full size)
 #                      (both with KPPTP_GUEST_KERNEL=debug: on the debug kernel)
+# make deb             Debian packages (debian/) built and lintian-checked in
+#                      clean trixie and bookworm chroots: build/deb/SUITE/
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -72,6 +74,10 @@ bench-relay:
 		--rounds $${KPPTP_BENCH_ROUNDS:-5} --seconds $${KPPTP_BENCH_T:-3} \
 		tests/bench/results
 
+deb:
+	tests/host-deps.sh demo
+	packaging/deb.sh $(SUITES)
+
 fuzz-kernel:
 	tests/host-deps.sh $(GUEST_DEPS)
 	KPPTP_KFUZZ_SECONDS=1800 KPPTP_KFUZZ_PACKETS=1000000 \
@@ -104,4 +110,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay fuzz-kernel fuzz-long soak W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay deb fuzz-kernel fuzz-long soak W1 sparse checkpatch clean
