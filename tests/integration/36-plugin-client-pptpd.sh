@@ -17,23 +17,7 @@
 setup_veth_pair
 modprobe ppp_mppe || fail "no ppp_mppe module"
 
-cat >"$TMP/options.pptpd" <<OPT
-name pptpd
-auth
-require-mschap-v2
-require-mppe-128
-refuse-pap
-refuse-chap
-refuse-mschap
-refuse-eap
-nodefaultroute
-novj
-mtu 1400
-mru 1400
-lcp-echo-interval 0
-debug
-logfile $TMP/pppd-pptpd.log
-OPT
+mppe_server_options pptpd pptpd >"$TMP/options.pptpd"
 cat >"$TMP/pptpd.conf" <<CONF
 option $TMP/options.pptpd
 localip 192.168.201.1

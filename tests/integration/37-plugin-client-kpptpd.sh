@@ -20,23 +20,7 @@ setup_veth_pair
 modprobe ppp_mppe || fail "no ppp_mppe module"
 
 kpptpd_conf >"$TMP/kpptpd.conf"
-cat >"$TMP/options.kpptpd" <<OPT
-name kpptpd
-auth
-require-mschap-v2
-require-mppe-128
-refuse-pap
-refuse-chap
-refuse-mschap
-refuse-eap
-nodefaultroute
-novj
-mtu 1400
-mru 1400
-lcp-echo-interval 0
-debug
-logfile $TMP/pppd-server.log
-OPT
+mppe_server_options kpptpd server >"$TMP/options.kpptpd"
 install -m 600 /dev/null /etc/ppp/chap-secrets
 printf '%s\n' '# client server secret addresses' 'alice kpptpd "s3cret-Pa55" *' \
 	>/etc/ppp/chap-secrets

@@ -25,23 +25,7 @@ modprobe ppp_mppe || fail "no ppp_mppe module"
 setup_gateway_chain	# no forwarding on n2: only the relay can carry PPP
 
 # the server: a kpptpd that terminates calls, MS-CHAPv2 and MPPE-128
-cat >"$TMP/options.srv" <<OPT
-name srv
-auth
-require-mschap-v2
-require-mppe-128
-refuse-pap
-refuse-chap
-refuse-mschap
-refuse-eap
-nodefaultroute
-novj
-mtu 1400
-mru 1400
-lcp-echo-interval 0
-debug
-logfile $TMP/pppd-server.log
-OPT
+mppe_server_options srv server >"$TMP/options.srv"
 cat >"$TMP/srv.conf" <<CONF
 listen 10.0.1.3
 localip 192.168.30.1

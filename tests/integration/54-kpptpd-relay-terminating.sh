@@ -30,8 +30,8 @@ n3 ip link add dummy9 type dummy
 n3 ip addr add 10.9.9.9/32 dev dummy9
 n3 ip link set dummy9 up
 
-relay_ppp_options srv >"$TMP/options.srv"
-relay_ppp_options gw >"$TMP/options.gw"
+mppe_server_options srv >"$TMP/options.srv"
+mppe_server_options gw >"$TMP/options.gw"
 cat >"$TMP/srv.conf" <<CONF
 listen 10.0.1.3
 localip 192.168.30.1

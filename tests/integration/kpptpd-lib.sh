@@ -22,9 +22,34 @@
 #	client_ended TAG STATUS WHAT  that pppd exited with STATUS within 30 s
 #	wait_ppp_up WRAPPER IF PEER SECONDS
 #	                              the old name of wait_link (lib.sh)
+#	mppe_server_options NAME [LOG]
+#	                              options of a pppd that logs users in as
+#	                              NAME with MS-CHAPv2 and MPPE-128 required
+#	                              (as a Windows client would), its log in
+#	                              $TMP/pppd-LOG.log (LOG: NAME)
 #	kpptpd_fail MSG               fail, showing the logs
 
 KPPTPD=$KPPTP_BUILD/kpptpd
+
+mppe_server_options() {
+	cat <<OPT
+name $1
+auth
+require-mschap-v2
+require-mppe-128
+refuse-pap
+refuse-chap
+refuse-mschap
+refuse-eap
+nodefaultroute
+novj
+mtu 1400
+mru 1400
+lcp-echo-interval 0
+debug
+logfile $TMP/pppd-${2:-$1}.log
+OPT
+}
 
 kpptpd_conf() {
 	cat >"$TMP/options.kpptpd" <<OPT

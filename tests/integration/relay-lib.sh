@@ -3,8 +3,6 @@
 # client of a setup_relay_chain, every login MS-CHAPv2 with MPPE-128.
 # Source after lib.sh and kpptpd-lib.sh.
 #
-#	relay_ppp_options NAME       pppd options of whoever logs users in as
-#	                             NAME (the log: $TMP/pppd-NAME.log)
 #	relay_kpptpd_server nN ADDR  kpptpd at ADDR, pool 192.168.30.1 /
 #	                             .10-20, 10.9.9.9 on a dummy behind it and
 #	                             iperf3 listening there; control: srv
@@ -25,26 +23,6 @@
 
 declare -A _RELAY_NS=()
 
-relay_ppp_options() {
-	cat <<OPT
-name $1
-auth
-require-mschap-v2
-require-mppe-128
-refuse-pap
-refuse-chap
-refuse-mschap
-refuse-eap
-nodefaultroute
-novj
-mtu 1400
-mru 1400
-lcp-echo-interval 0
-debug
-logfile $TMP/pppd-$1.log
-OPT
-}
-
 _relay_behind() {
 	"$1" ip link add dummy9 type dummy
 	"$1" ip addr add 10.9.9.9/32 dev dummy9
@@ -54,7 +32,7 @@ _relay_behind() {
 
 relay_kpptpd_server() {
 	local ns=$1 addr=$2
-	relay_ppp_options srv >"$TMP/options.srv"
+	mppe_server_options srv >"$TMP/options.srv"
 	cat >"$TMP/srv.conf" <<CONF
 listen $addr
 localip 192.168.30.1
@@ -70,7 +48,7 @@ CONF
 
 relay_pptpd_server() {
 	local ns=$1 addr=$2
-	relay_ppp_options srv >"$TMP/options.srv"
+	mppe_server_options srv >"$TMP/options.srv"
 	cat >"$TMP/pptpd.conf" <<CONF
 option $TMP/options.srv
 localip 192.168.30.1
@@ -85,7 +63,7 @@ CONF
 relay_gateway() {
 	local ns=$1 name=$2 addr=$3
 	shift 3
-	relay_ppp_options "$name" >"$TMP/options.$name"
+	mppe_server_options "$name" >"$TMP/options.$name"
 	{
 		echo "listen $addr"
 		echo "localip 172.31.0.1"
