@@ -34,6 +34,7 @@ struct kpptp_net *kpptp_net(const struct net *net)
 
 static void kpptp_call_free(struct kpptp_call *call)
 {
+	/* empty since kpptp_call_finish() (counted there): a safety net */
 	skb_queue_purge(&call->early);
 	dst_cache_destroy(&call->dst_cache);
 	free_percpu(call->stats);

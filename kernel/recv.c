@@ -207,6 +207,16 @@ out:
 	return ret;
 }
 
+/* Move what the call kept to @early (process context). */
+static void kpptp_rx_early_take(struct kpptp_call *call,
+				struct sk_buff_head *early)
+{
+	__skb_queue_head_init(early);
+	spin_lock_bh(&call->early.lock);
+	skb_queue_splice_init(&call->early, early);
+	spin_unlock_bh(&call->early.lock);
+}
+
 /*
  * The channel is registered (process context): what came before it goes
  * through the window as if it came now.  A frame that finds the channel
@@ -219,17 +229,16 @@ void kpptp_rx_early_flush(struct kpptp_call *call)
 	struct sk_buff_head early;
 	struct sk_buff *skb;
 
-	__skb_queue_head_init(&early);
-	spin_lock_bh(&call->early.lock);
-	skb_queue_splice_init(&call->early, &early);
-	spin_unlock_bh(&call->early.lock);
+	kpptp_rx_early_take(call, &early);
 	local_bh_disable();
 	while ((skb = __skb_dequeue(&early))) {
 		/* parsed and checked when it came: only the fields again */
-		if (kpptp_parse_gre(skb, &f))
+		if (kpptp_parse_gre(skb, &f)) {
 			kpptp_rx_frame(call, skb, &f);
-		else
+		} else {
+			kpptp_stat_inc(call, rx_invalid);
 			kfree_skb(skb);
+		}
 	}
 	local_bh_enable();
 }
@@ -244,10 +253,7 @@ void kpptp_rx_early_purge(struct kpptp_call *call)
 	struct sk_buff_head early;
 	u32 n;
 
-	__skb_queue_head_init(&early);
-	spin_lock_bh(&call->early.lock);
-	skb_queue_splice_init(&call->early, &early);
-	spin_unlock_bh(&call->early.lock);
+	kpptp_rx_early_take(call, &early);
 	n = skb_queue_len(&early);
 	__skb_queue_purge(&early);
 	if (!n)
