@@ -23,6 +23,9 @@
 #                      (both with KPPTP_GUEST_KERNEL=debug: on the debug kernel)
 # make deb             Debian packages (debian/) built and lintian-checked in
 #                      clean trixie and bookworm chroots: build/deb/SUITE/
+# make check-deb       the trixie packages installed in the guest (test 70)
+# make kernels         kpptp.ko compiled (W=1, sparse) against Debian's 6.1,
+#                      6.12 and newest kernel headers (tests/kbuild.sh)
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -78,6 +81,15 @@ deb:
 	tests/host-deps.sh demo
 	packaging/deb.sh $(SUITES)
 
+kernels:
+	tests/host-deps.sh demo
+	tests/kbuild.sh
+
+check-deb:
+	tests/host-deps.sh demo
+	packaging/deb.sh trixie
+	$(VM) run 70-deb-packages
+
 fuzz-kernel:
 	tests/host-deps.sh $(GUEST_DEPS)
 	KPPTP_KFUZZ_SECONDS=1800 KPPTP_KFUZZ_PACKETS=1000000 \
@@ -110,4 +122,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay deb fuzz-kernel fuzz-long soak W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay deb check-deb kernels fuzz-kernel fuzz-long soak W1 sparse checkpatch clean

@@ -11,6 +11,7 @@
 
 #include "call.h"
 #include "channel.h"
+#include "compat.h"
 #include "recv.h"
 #include "xmit.h"
 
@@ -73,7 +74,8 @@ int kpptp_channel_register(struct kpptp_call *call)
 	 * queue on a queueless device drops.  Hence KPPTP_F_TX_WINDOW is
 	 * fixed when the call is created.
 	 */
-	call->chan.direct_xmit = !(call->flags & KPPTP_F_TX_WINDOW);
+	kpptp_chan_direct_xmit(&call->chan,
+			       !(call->flags & KPPTP_F_TX_WINDOW));
 
 	err = ppp_register_net_channel(call->net, &call->chan);
 	if (err)

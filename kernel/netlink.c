@@ -22,8 +22,11 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 				 .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
-/* beyond the s16 bounds of NLA_POLICY_MAX() */
-static const struct netlink_range_validation kpptp_max_calls_range = {
+/*
+ * Beyond the s16 bounds of NLA_POLICY_MAX().  Not const: the policy's
+ * pointer to it is const in 6.12 but not in 6.1, which would warn.
+ */
+static struct netlink_range_validation kpptp_max_calls_range = {
 	.max = U16_MAX,
 };
 

@@ -25,6 +25,7 @@
 #include <net/sock.h>
 
 #include "call.h"
+#include "compat.h"
 #include "pppox.h"
 
 struct kpptp_sock {
@@ -38,14 +39,15 @@ static struct kpptp_sock *kpptp_sk(struct sock *sk)
 }
 
 static const struct sockaddr_pppox *
-kpptp_sockaddr(struct sockaddr *uaddr, int len)
+kpptp_sockaddr(struct sockaddr_unsized *uaddr, int len)
 {
 	if (len < (int)sizeof(struct sockaddr_pppox))
 		return NULL;
 	return (const struct sockaddr_pppox *)uaddr;
 }
 
-static int kpptp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+static int kpptp_bind(struct socket *sock, struct sockaddr_unsized *uaddr,
+		      int len)
 {
 	const struct sockaddr_pppox *sp = kpptp_sockaddr(uaddr, len);
 	struct kpptp_call_cfg cfg = { .owner = KPPTP_OWNER_SOCKET };
@@ -102,7 +104,7 @@ out:
 	return err;
 }
 
-static int kpptp_connect(struct socket *sock, struct sockaddr *uaddr,
+static int kpptp_connect(struct socket *sock, struct sockaddr_unsized *uaddr,
 			 int len, int flags)
 {
 	const struct sockaddr_pppox *sp = kpptp_sockaddr(uaddr, len);

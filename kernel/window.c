@@ -12,6 +12,7 @@
 #include <linux/math64.h>
 #include <linux/ktime.h>
 
+#include "compat.h"
 #include "window.h"
 
 void kpptp_window_cfg_defaults(struct kpptp_window_cfg *cfg)
@@ -116,7 +117,7 @@ static void kpptp_ack_schedule(struct kpptp_window *win)
 
 static void kpptp_ack_timeout(struct timer_list *t)
 {
-	struct kpptp_window *win = from_timer(win, t, ack_timer);
+	struct kpptp_window *win = timer_container_of(win, t, ack_timer);
 
 	kpptp_send_ack(win);
 }
@@ -476,8 +477,8 @@ void kpptp_window_stop(struct kpptp_window *win)
 {
 	/* the reorder timer delivers and so can arm the ack timer: first */
 	hrtimer_cancel(&win->reorder_timer);
-	del_timer_sync(&win->ack_timer);
-	del_timer_sync(&win->tx_timer);
+	timer_delete_sync(&win->ack_timer);
+	timer_delete_sync(&win->tx_timer);
 	kpptp_window_flush(win);
 }
 
@@ -567,7 +568,7 @@ void kpptp_window_ack_rcvd(struct kpptp_window *win, u32 ack)
  */
 static void kpptp_tx_timeout(struct timer_list *t)
 {
-	struct kpptp_window *win = from_timer(win, t, tx_timer);
+	struct kpptp_window *win = timer_container_of(win, t, tx_timer);
 	bool wake;
 
 	spin_lock(&win->tx_lock);
@@ -643,8 +644,8 @@ void kpptp_window_init(struct kpptp_window *win,
 	spin_lock_init(&win->rx_lock);
 	spin_lock_init(&win->tx_lock);
 	__skb_queue_head_init(&win->reorder_q);
-	hrtimer_init(&win->reorder_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	win->reorder_timer.function = kpptp_reorder_timeout;
+	hrtimer_setup(&win->reorder_timer, kpptp_reorder_timeout, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 	timer_setup(&win->ack_timer, kpptp_ack_timeout, 0);
 	timer_setup(&win->tx_timer, kpptp_tx_timeout, 0);
 	/* start trusting the configuration, learn from what happens */

@@ -149,7 +149,7 @@ static void rx(struct kunit *test, u32 seq, bool reorder)
 /* Expire a pending timer now, in softirq context like the timer wheel. */
 static bool fire(struct timer_list *t)
 {
-	if (!del_timer(t))
+	if (!timer_delete(t))
 		return false;
 	local_bh_disable();
 	t->function(t);
@@ -206,7 +206,7 @@ static bool send(bool enforce, u32 *seq, bool *has_ack, u32 *ack)
 
 	local_bh_disable();
 	ok = kpptp_window_tx_seq(&rec->win, enforce, seq, ack, has_ack);
-	del_timer(&rec->win.tx_timer);
+	timer_delete(&rec->win.tx_timer);
 	local_bh_enable();
 	return ok;
 }
@@ -225,7 +225,7 @@ static void fire_tx(void)
 	local_bh_disable();
 	rec->win.tx_deadline = jiffies;
 	rec->win.tx_timer.function(&rec->win.tx_timer);
-	del_timer(&rec->win.tx_timer);
+	timer_delete(&rec->win.tx_timer);
 	local_bh_enable();
 }
 
