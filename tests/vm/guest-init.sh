@@ -15,6 +15,8 @@
 #   BOOT <uptime>            the guest is up
 #   START <test>             a test begins
 #   PASS <test> <secs>       it exited 0 and the kernel did not complain
+#   SKIP <test> <secs> why   it exited 77 (lib.sh's skip: it does not apply
+#                            here), and the kernel did not complain
 #   FAIL <test> <secs> why   anything else
 #   SCRIPT <path>            (script mode) then PASS/FAIL script <secs>
 #   SCAN kmemleak            (kernels with kmemleak, run mode, after the
@@ -92,7 +94,8 @@ setup_system() {
 
 # The environment a test or script runs with.
 test_env() {
-	export KPPTP_SRC=/src KPPTP_BUILD=/src/build/guest KPPTP_KO=${KPPTP_KO:-/src/kpptp.ko}
+	export KPPTP_SRC=/src KPPTP_BUILD=${KPPTP_BUILD:-/src/build/guest} \
+		KPPTP_KO=${KPPTP_KO:-/src/kpptp.ko}
 	cd /src || return 1
 }
 
@@ -169,7 +172,7 @@ kill_leftovers() {
 
 run_test() {
 	local name=$1 script=/src/tests/integration/$1.sh log=$VM/logs/$1.log
-	local t0 limit why='' rc marker before tpid follow secs trouble self=$BASHPID
+	local t0 limit why='' rc marker before tpid follow secs trouble skip self=$BASHPID
 
 	report "START $name"
 	RUNS=$((RUNS + 1))
@@ -196,7 +199,12 @@ run_test() {
 	rc=$?
 	secs=$(since "$t0")
 	wait "$follow"
-	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	skip=
+	if [ $rc -eq 77 ] && [ -z "$why" ]; then
+		# lib.sh's skip: the test does not apply here, and says why
+		skip=$(sed -n 's/^SKIP: [^:]*: //p' "$log" | tail -n 1)
+		skip=${skip:-no reason given}
+	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		why="timed out after $limit s${why:+; $why}"
 	elif [ $rc -ne 0 ]; then
 		why="exit status $rc${why:+; $why}"
@@ -215,7 +223,9 @@ run_test() {
 			echo "### kernel log during $name:"
 			echo "$trouble"
 		fi
-		if [ -z "$why" ]; then
+		if [ -z "$why" ] && [ -n "$skip" ]; then
+			echo "### SKIP $name (${secs}s): $skip"
+		elif [ -z "$why" ]; then
 			echo "### PASS $name (${secs}s)"
 		else
 			echo "### FAIL $name (${secs}s): $why"
@@ -224,7 +234,9 @@ run_test() {
 	} 2>&1 | tee -a "$log"
 	why=$(</run/kpptp-vm-why)
 	echo "kpptp-vm: test $name ends" >/dev/kmsg
-	if [ -z "$why" ]; then
+	if [ -z "$why" ] && [ -n "$skip" ]; then
+		report "SKIP $name $secs $skip"
+	elif [ -z "$why" ]; then
 		report "PASS $name $secs"
 	else
 		report "FAIL $name $secs $why"
