@@ -26,6 +26,8 @@
 # make check-deb       the trixie packages installed in the guest (test 70)
 # make kernels         kpptp.ko compiled (W=1, sparse) against Debian's 6.1,
 #                      6.12 and newest kernel headers (tests/kbuild.sh)
+# make intree          scripts/intree.sh into trixie's linux-source-6.12 (an
+#                      overlay of it) and the kernel's own build of kpptp.ko
 # make sparse / checkpatch / W1   kernel code checks (against the guest tree)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -85,6 +87,10 @@ kernels:
 	tests/host-deps.sh demo
 	tests/kbuild.sh
 
+intree:
+	tests/host-deps.sh check
+	tests/intree-check.sh
+
 check-deb:
 	tests/host-deps.sh demo
 	packaging/deb.sh trixie
@@ -122,4 +128,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay deb check-deb kernels fuzz-kernel fuzz-long soak W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay deb check-deb kernels intree fuzz-kernel fuzz-long soak W1 sparse checkpatch clean

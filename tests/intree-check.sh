@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# intree-check.sh: "make intree".  Shows scripts/intree.sh at work: it
+# places kpptp in a kernel source tree (trixie's linux-source-6.12, which
+# "make kunit" fetches; KSRC=DIR for another), and the kernel's own build
+# compiles it: x86_64 defconfig, PPP, NET_IPGRE_DEMUX and PPTP_KPPTP=m;
+# PPTP=m refused by Kconfig; then "make W=1 drivers/net/ppp/kpptp/kpptp.ko"
+# with no warning (without a vmlinux: its symbols are not resolved here).  The tree is never written: the work happens on an
+# overlay of it, in a private mount namespace, with the objects in a
+# scratch directory (O=).  Prints "ok"/"not ok" lines and
+# "N passed, N failed".
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KSRC=${KSRC:-$("$SRC/tests/kunit/run.sh" source)}
+WORK=$SRC/build/intree
+[ -f "$KSRC/Makefile" ] || { echo "intree-check.sh: no kernel tree at $KSRC" >&2; exit 1; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK/upper" "$WORK/ovl" "$WORK/tree" "$WORK/obj"
+# shellcheck disable=SC2016
+unshare --mount --propagation private -- bash -c '
+	set -euo pipefail
+	SRC=$1 KSRC=$2 WORK=$3
+	mount -t overlay overlay -o "lowerdir=$KSRC,upperdir=$WORK/upper,workdir=$WORK/ovl" "$WORK/tree"
+	T=$WORK/tree O=$WORK/obj
+	pass=0 fail=0
+	ok() { echo "ok - $*"; pass=$((pass + 1)); }
+	bad() { echo "not ok - $*"; fail=$((fail + 1)); }
+	"$SRC/scripts/intree.sh" "$T"
+	"$SRC/scripts/intree.sh" "$T" >/dev/null	# again: hooks added once
+	[ "$(grep -c kpptp/Kconfig "$T/drivers/net/ppp/Kconfig")" = 1 ] &&
+		[ "$(grep -c CONFIG_PPTP_KPPTP "$T/drivers/net/ppp/Makefile")" = 1 ] &&
+		ok "intree.sh twice: its Kconfig and Makefile hooks once" ||
+		bad "hooks: $(grep -c kpptp "$T/drivers/net/ppp/Kconfig" "$T/drivers/net/ppp/Makefile" | tr "\n" " ")"
+	cd "$T"
+	nice make -s O="$O" defconfig >"$WORK/config.log" 2>&1
+	cfg() { "$T/scripts/config" --file "$O/.config" "$@"; }
+	cfg --enable PPP --enable NET_IPGRE_DEMUX --module PPTP --module PPTP_KPPTP
+	nice make -s O="$O" olddefconfig >>"$WORK/config.log" 2>&1
+	# both claim GRE version 1: Kconfig keeps them apart
+	[ "$(cfg --state PPTP_KPPTP)" = undef ] || [ "$(cfg --state PPTP_KPPTP)" = n ] &&
+		ok "Kconfig: no PPTP_KPPTP while PPTP is set" ||
+		bad "Kconfig let PPTP_KPPTP=$(cfg --state PPTP_KPPTP) beside PPTP=$(cfg --state PPTP)"
+	cfg --disable PPTP --module PPTP_KPPTP
+	nice make -s O="$O" olddefconfig >>"$WORK/config.log" 2>&1
+	[ "$(cfg --state PPTP_KPPTP)" = m ] &&
+		ok "Kconfig: PPTP_KPPTP=m with PPP=$(cfg --state PPP), NET_IPGRE_DEMUX=$(cfg --state NET_IPGRE_DEMUX), DST_CACHE=$(cfg --state DST_CACHE)" ||
+		bad "PPTP_KPPTP=$(cfg --state PPTP_KPPTP) after asking for m"
+	t0=$SECONDS
+	# no vmlinux is built (half an hour here): modpost cannot resolve the
+	# kernel symbols the module uses, and says so as warnings
+	if nice make O="$O" -j"$(nproc)" W=1 KBUILD_MODPOST_WARN=1 \
+			drivers/net/ppp/kpptp/kpptp.ko \
+			>"$WORK/build.log" 2>&1 &&
+		! grep -E "drivers/net/ppp/kpptp/.*(warning|error):" "$WORK/build.log" >/dev/null &&
+		[ -f "$O/drivers/net/ppp/kpptp/kpptp.ko" ]; then
+		ok "the kernel build made drivers/net/ppp/kpptp/kpptp.ko, W=1 clean, without vmlinux ($((SECONDS - t0)) s)"
+	else
+		bad "the kernel build of kpptp.ko: see build/intree/build.log"
+		grep -E "warning|error" "$WORK/build.log" | head -5 | sed "s/^/#   /" || :
+	fi
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+' intree-check "$SRC" "$KSRC" "$WORK"
