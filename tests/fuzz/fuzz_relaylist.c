@@ -14,16 +14,7 @@
 
 #include "conf.h"
 #include "relaylist.h"
-
-static int fuzz_resolve(const char *name, uint32_t *be, char *err, size_t len)
-{
-	if (!strcmp(name, "a.b")) {
-		*be = 0x0100000a;
-		return 0;
-	}
-	snprintf(err, len, "unknown");
-	return -1;
-}
+#include "fuzz_resolve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
