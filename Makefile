@@ -10,6 +10,8 @@
 #                      veth and userspace PPTP; table in README.md
 # make bench-relay     relay chains of 1, 2 and 4 gateways, routed,
 #                      transparent and terminating: tests/bench/results/relay.md
+# make check-6.1       the guest test suite on the bookworm guest (kernel 6.1,
+#                      pppd 2.4.9); TESTS="NAME..." runs a part
 # make check-debug     the guest test suite on the debug kernel (KASAN,
 #                      kmemleak, lockdep...; tests/vm/debug-kernel.sh builds
 #                      it once, 30-60 min); TESTS="NAME..." runs a part
@@ -58,6 +60,10 @@ check:
 kunit:
 	tests/host-deps.sh check
 	tests/kunit/run.sh
+
+check-6.1:
+	tests/host-deps.sh demo
+	KPPTP_GUEST=bookworm $(VM) run $(TESTS)
 
 check-debug:
 	tests/host-deps.sh debug
@@ -128,4 +134,4 @@ clean:
 		| grep -v '^./.git' | xargs rm -f
 	$(MAKE) -C userspace clean
 
-.PHONY: all module userspace guest-modules check check-debug kunit demo bench bench-relay deb check-deb kernels intree fuzz-kernel fuzz-long soak W1 sparse checkpatch clean
+.PHONY: all module userspace guest-modules check check-6.1 check-debug kunit demo bench bench-relay deb check-deb kernels intree fuzz-kernel fuzz-long soak W1 sparse checkpatch clean

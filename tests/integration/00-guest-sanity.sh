@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The guest is what the other tests expect: trixie's 6.12 kernel with the
-# PPP modules, /dev/ppp, pppd 2.5, working network namespaces and veth, and
-# kpptp.ko loaded by the runner.  Every check runs; the test fails at the
+# The guest is what the other tests expect: trixie's 6.12 kernel and pppd
+# 2.5 (KPPTP_GUEST=bookworm: 6.1 and pppd 2.4), the PPP modules, /dev/ppp,
+# working network namespaces and veth, and kpptp.ko loaded by the runner.  Every check runs; the test fails at the
 # end if any did.
 . "$(dirname "$0")/lib.sh"
 
@@ -19,13 +19,17 @@ check() {
 	fi
 }
 
-kernel_is_612() { [[ $(uname -r) == 6.12.* ]]; }
+case ${KPPTP_GUEST:-trixie} in
+bookworm) KERNEL=6.1 PPPD=2.4 ;;
+*) KERNEL=6.12 PPPD=2.5 ;;
+esac
+kernel_is() { [[ $(uname -r) == "$KERNEL".* ]]; }
 module_loaded() { grep -q "^$1 " /proc/modules; }
 dev_ppp() {
 	[ -c /dev/ppp ] || mknod -m 600 /dev/ppp c 108 0
 	[ -c /dev/ppp ] && exec 3<>/dev/ppp && exec 3>&-
 }
-pppd_25() { [[ $(pppd --version 2>&1) == *"version 2.5"* ]]; }
+pppd_is() { [[ $(pppd --version 2>&1) == *"version $PPPD."* ]]; }
 veth_ping() { setup_veth_pair && n1 ping -q -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null && n2 ping -q -c 1 -W 2 10.0.0.1 >/dev/null; }
 tools_present() {
 	local t
@@ -37,10 +41,10 @@ in_tree_pptp_idle() { ! module_loaded pptp; }
 
 echo "kernel: $(uname -r)"
 echo "pppd: $(pppd --version 2>&1)"
-check "kernel 6.12" kernel_is_612
+check "kernel $KERNEL" kernel_is
 check "ppp_generic loaded" module_loaded ppp_generic
 check "/dev/ppp usable" dev_ppp
-check "pppd 2.5" pppd_25
+check "pppd $PPPD" pppd_is
 check "test tools installed" tools_present
 check "netns and veth ping" veth_ping
 check "in-tree pptp.ko not loaded" in_tree_pptp_idle

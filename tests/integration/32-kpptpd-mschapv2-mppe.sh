@@ -33,7 +33,7 @@ pptp_client ok "${client_opts[@]}"
 wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "MS-CHAPv2 session did not come up"
 grep -q "rcvd \[LCP ConfAck id=0x[0-9a-f]* .*<auth chap MS-v2>" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: MS-CHAPv2 not negotiated"
-grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-server.log" ||
+pppd_authenticated "$TMP/pppd-server.log" alice ||
 	kpptpd_fail "server log: alice not authenticated"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: MPPE-128 not enabled"

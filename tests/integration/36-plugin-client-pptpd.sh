@@ -48,7 +48,7 @@ grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: MPPE-128 not enabled"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-pptpd.log" ||
 	kpptpd_fail "pptpd's pppd: MPPE-128 not enabled"
-grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-pptpd.log" ||
+pppd_authenticated "$TMP/pppd-pptpd.log" alice ||
 	kpptpd_fail "pptpd's pppd: alice not authenticated"
 grep -q "kpptp: control connection to 10.0.0.2 up" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: no control connection line"

@@ -47,7 +47,7 @@ grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-a.log" ||
 	kpptpd_fail "client log: MPPE-128 not enabled"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-server.log" ||
 	kpptpd_fail "server log: MPPE-128 not enabled"
-grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-server.log" ||
+pppd_authenticated "$TMP/pppd-server.log" alice ||
 	kpptpd_fail "server log: alice not authenticated with MS-CHAPv2"
 pass "kpptp.so pptp_server -> kpptpd: MS-CHAPv2, MPPE-128 on both ends, up in $(((t1 - t0) / 1000000)) ms"
 

@@ -47,7 +47,7 @@ wait_link n1 ppp0 192.168.30.1 60 ||
 	{ cat "$TMP"/pppd-*.log; fail "no link through the bridge"; }
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-client.log" ||
 	fail "client: no MPPE-128"
-grep -q 'Peer alice authenticated with CHAP' "$TMP/pppd-server.log" ||
+pppd_authenticated "$TMP/pppd-server.log" alice ||
 	fail "server: alice not authenticated"
 expect_eq "$(n1 ip -4 -o addr show dev ppp0 | awk '{ print $4, $6 }')" \
 	"192.168.30.10 192.168.30.1/32" "client's addresses"

@@ -66,7 +66,7 @@ pptp_client ok "--phone 5551234"
 wait_link n1 ppp0 192.168.30.1 90 || kpptpd_fail "no link through the relay"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-ok.log" ||
 	kpptpd_fail "client: no MPPE-128"
-grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-server.log" ||
+pppd_authenticated "$TMP/pppd-server.log" alice ||
 	kpptpd_fail "server: alice not authenticated"
 expect_eq "$(n1 ip -4 -o addr show dev ppp0 | awk '{ print $4, $6 }')" \
 	"192.168.30.10 192.168.30.1/32" "client's addresses"

@@ -99,7 +99,7 @@ grep -q "MPPE 128-bit stateless compression enabled" "$TMP/client-ok.log" ||
 	kpptpd_fail "client: no MPPE-128 with the gateway"
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-gw-out.log" ||
 	kpptpd_fail "gateway: no MPPE-128 with the server"
-grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-srv.log" ||
+pppd_authenticated "$TMP/pppd-srv.log" alice ||
 	kpptpd_fail "server: alice not authenticated"
 grep -q 'user "alice@dept": relayed to 10.0.1.3:1723 as "alice" (relay-list line 3)' \
 	"$TMP/kpptpd-gw.log" || kpptpd_fail "the gateway did not log the relay"

@@ -41,7 +41,7 @@ t0=$(date +%s%N)
 relay_client ok alice@r2 10.0.0.2 gw2
 wait_link n1 ppp0 192.168.30.1 120 || kpptpd_fail "no link through two gateways"
 login_ms=$((($(date +%s%N) - t0) / 1000000))
-grep -q "Peer alice authenticated with CHAP" "$TMP/pppd-srv.log" ||
+pppd_authenticated "$TMP/pppd-srv.log" alice ||
 	kpptpd_fail "the server did not log alice in"
 relay_check_link
 pass "two terminating gateways: the server's pair, ping and iperf3 $RELAY_MBPS Mbit/s behind the server (link up after $login_ms ms)"

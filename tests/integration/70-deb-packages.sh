@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The Debian packages (issue 12), installed as an administrator would:
 # "apt install ./*.deb" of kpptp-dkms, kpptpd and pppd-kpptp from "make
-# deb" (build/deb/trixie; skipped, and said so, when there are none).
+# deb" (build/deb/SUITE, the guest's release; skipped, and said so, when
+# there are none).
 # Shown: DKMS builds kpptp.ko for the running kernel and modprobe loads
 # that build; with no module loaded, a PX_PROTO_PPTP socket loads kpptp.ko
 # (not pptp.ko) and kpptpctl loads it through its genetlink family; the
@@ -16,9 +17,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
 
-DEBS=$KPPTP_SRC/build/deb/trixie
+SUITE=${KPPTP_GUEST:-trixie}
+DEBS=$KPPTP_SRC/build/deb/$SUITE
 ls "$DEBS"/kpptp-dkms_*.deb >/dev/null 2>&1 ||
-	skip "no packages in build/deb/trixie (make check-deb builds them)"
+	skip "no packages in build/deb/$SUITE (make check-deb builds them)"
 command -v dkms >/dev/null || fail "dkms is not installed in the guest"
 KVER=$(uname -r)
 modprobe ppp_mppe || fail "no ppp_mppe module"
@@ -72,8 +74,11 @@ lsmod | grep -q '^kpptp ' || fail "kpptpctl did not load kpptp.ko"
 pass "a PX_PROTO_PPTP socket and kpptpctl each load kpptp.ko, never pptp.ko"
 
 # the packaged daemon, as the unit starts it
-unit=/usr/lib/systemd/system/kpptpd.service
-[ -f "$unit" ] || fail "no $unit"
+unit=
+for u in /usr/lib/systemd/system/kpptpd.service /lib/systemd/system/kpptpd.service; do
+	[ -n "$unit" ] || [ ! -f "$u" ] || unit=$u
+done
+[ -n "$unit" ] || fail "no kpptpd.service"
 setup_veth_pair
 mkdir -p /run/kpptpd	# RuntimeDirectory=kpptpd
 printf '%s\n' '# client server secret addresses' 'alice kpptpd "s3cret-Pa55" *' \

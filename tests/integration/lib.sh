@@ -72,6 +72,15 @@ fail() {
 	exit 1
 }
 
+# pppd_authenticated LOG USER: pppd's debug log LOG shows USER logged in
+# with CHAP: pppd 2.5 says so; 2.4 (the bookworm guest) only logs the
+# Response with the name and the Success it sent.
+pppd_authenticated() {
+	grep -q "Peer $2 authenticated with CHAP" "$1" ||
+		{ grep -q "rcvd \[CHAP Response id=.*name = \"$2\"\]" "$1" &&
+			grep -q "sent \[CHAP Success id=" "$1"; }
+}
+
 # skip WHY: the test does not apply here (this kernel, this guest): it ends,
 # and the runner counts and shows it as skipped, with WHY.
 skip() {

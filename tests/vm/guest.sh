@@ -305,11 +305,12 @@ prune() {
 
 # ---------------------------------------------------------------- initramfs
 #
-# A busybox initramfs (~1.5 MB) with just the modules to mount 9p and overlay;
+# A busybox initramfs (~1.5 MB) with just the modules to mount 9p and overlay
+# (virtio_pci: built in on 6.12, a module on 6.1);
 # about 2 s faster to boot than Debian's.  Cached next to the rootfs, named by
 # the rootfs hash and the hash of this builder.
 
-INITRAMFS_MODULES="9p 9pnet_virtio overlay"
+INITRAMFS_MODULES="virtio_pci 9p 9pnet_virtio overlay"
 
 # modules_in_load_order KMODDIR NAME...: module files (relative to KMODDIR),
 # each after its dependencies, from modules.dep; built-in ones are skipped.
