@@ -12,11 +12,12 @@
 #   transparent  each gateway splices the call to the next (relay default)
 #   terminating  each gateway logs the user in and on (relay-list)
 # For each: the login time (pppd started to the client's IPCP up, polled
-# every 0.1 s) and TCP 1 stream (iperf3, BENCH_T s) to a host behind the
-# server, on a clean chain and with netem "delay 1ms reorder 5%" on the
-# middle link (both ends).  The runs are interleaved: ROUNDS times, every
-# hop count and mode in turn, so drift hits them alike; the report takes
-# medians and spreads.
+# every 0.1 s), TCP 1 stream (iperf3, BENCH_T s) to a host behind the
+# server with its mean round trip (the sender's, as iperf3 reports it) and
+# the busiest vCPU's load meanwhile, on a clean chain and with
+# netem "delay 1ms reorder 5%" on the middle link (both ends).  The runs
+# are interleaved: ROUNDS times, every hop count and mode in turn, so drift
+# hits them alike; the report takes medians and spreads.
 # KPPTP_BENCH_T (3), KPPTP_BENCH_ROUNDS (5), KPPTP_BENCH_HOPS ("1 2 4")
 # and KPPTP_BENCH_CONDS ("clean reorder") reach the guest from the host.
 # Results: tests/bench/results/relay.csv (mode,hops,condition,metric,
@@ -90,6 +91,21 @@ underlay() {
 
 row() { echo "$1,$2,$3,$4,$5,$6" | tee -a "$CSV" >&2; }
 
+# busiest_cpu BEFORE AFTER: the busiest vCPU's share of the time between two
+# snapshots of /proc/stat's cpuN lines, in percent.  Every hop of the chain
+# runs in this one guest: a flow's packets cross the gateways in softirq on
+# one vCPU, so when that vCPU is full, every hop's work adds up on it.
+busiest_cpu() {
+	paste -d' ' "$1" "$2" | awk '{
+		n = NF / 2
+		b0 = $2 + $3 + $4 + $7 + $8 + $9; i0 = $5 + $6
+		b1 = $(n + 2) + $(n + 3) + $(n + 4) + $(n + 7) + $(n + 8) + $(n + 9)
+		i1 = $(n + 5) + $(n + 6)
+		t = (b1 - b0) + (i1 - i0)
+		if (t > 0 && 100 * (b1 - b0) / t > max) max = 100 * (b1 - b0) / t
+	} END { printf "%.0f\n", max }'
+}
+
 one() {
 	local mode=$1 k=$2 cond=$3 t0 ms mbps
 	chain "$mode" "$k"
@@ -104,12 +120,17 @@ one() {
 	fi
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	n1 ip route add 10.9.9.9/32 dev ppp0
-	mbps=NaN
+	mbps=NaN rtt=NaN
+	grep '^cpu[0-9]' /proc/stat >"$TMP/stat0"
 	if n1 iperf3 -c 10.9.9.9 -p 5239 -t "$T" -J --connect-timeout 5000 >"$TMP/iperf.json"; then
-		mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 2))' "$TMP/iperf.json")
+		read -r mbps rtt < <(python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["end"]; print(round(e["sum_received"]["bits_per_second"] / 1e6, 2), round(e["streams"][0]["sender"]["mean_rtt"] / 1000, 1))' "$TMP/iperf.json") || :
+		: "${mbps:=NaN}" "${rtt:=NaN}"
 	fi
+	grep '^cpu[0-9]' /proc/stat >"$TMP/stat1"
 	row "$mode" "$k" "$cond" login_ms "$ms" ms
 	row "$mode" "$k" "$cond" tcp "$mbps" Mbit/s
+	row "$mode" "$k" "$cond" tcp_rtt "$rtt" ms
+	row "$mode" "$k" "$cond" cpu_max "$(busiest_cpu "$TMP/stat0" "$TMP/stat1")" %
 	relay_chain_down
 }
 

@@ -72,6 +72,18 @@ def table(data, rounds, secs):
                        f"| {fmt(t['terminating'])} | {r('transparent')} | {r('terminating')} "
                        f"| {fmt(login('routed', h, c))} | {fmt(login('transparent', h, c))} "
                        f"| {fmt(login('terminating', h, c))} |")
+    if any(k[3] in ("cpu_max", "tcp_rtt") for k in data):
+        out += ["", "During the TCP run, median (min-max): the sender's mean round trip, and the busiest vCPU's load "
+                "(every host of the chain shares the guest's 2 vCPUs):", "",
+                "| gateways | condition | RTT routed ms | RTT transparent ms | RTT terminating ms "
+                "| busiest vCPU routed % | transparent % | terminating % |",
+                "|---|---|---|---|---|---|---|---|"]
+        for c in conds:
+            for h in hops:
+                rtt = lambda m: fmt(data.get((m, h, c, "tcp_rtt"), []), 0)
+                cpu = lambda m: fmt(data.get((m, h, c, "cpu_max"), []), 0)
+                out.append(f"| {h} | {c} | {rtt('routed')} | {rtt('transparent')} | {rtt('terminating')} "
+                           f"| {cpu('routed')} | {cpu('transparent')} | {cpu('terminating')} |")
     out += ["", "| target (issue 11, medians, clean chain) | measured | needed | | outside the noise |",
             "|---|---|---|---|---|"]
     far = max(hops)
