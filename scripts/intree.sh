@@ -79,12 +79,16 @@ EOF
 
 # the hooks, once
 if ! grep -q 'drivers/net/ppp/kpptp/Kconfig' "$PPP/Kconfig"; then
-	# before the entry that follows PPTP's
-	awk 'done == 0 && seen && /^config / {
+	# right after PPTP's entry: before whatever construct comes next
+	awk 'done == 0 && seen && /^(config|menuconfig|if|endif|choice|endchoice|source|comment|menu|endmenu)( |$)/ {
 		print "source \"drivers/net/ppp/kpptp/Kconfig\"\n"; done = 1 }
 	     /^config PPTP$/ { seen = 1 }
-	     { print }' "$PPP/Kconfig" >"$PPP/Kconfig.kpptp"
+	     { print }
+	     END { if (seen && !done) print "\nsource \"drivers/net/ppp/kpptp/Kconfig\"" }' \
+		"$PPP/Kconfig" >"$PPP/Kconfig.kpptp"
 	mv "$PPP/Kconfig.kpptp" "$PPP/Kconfig"
+	grep -q '^source "drivers/net/ppp/kpptp/Kconfig"$' "$PPP/Kconfig" ||
+		{ echo "intree.sh: could not hook kpptp into $PPP/Kconfig" >&2; exit 1; }
 fi
 grep -q 'CONFIG_PPTP_KPPTP' "$PPP/Makefile" ||
 	echo 'obj-$(CONFIG_PPTP_KPPTP) += pppox.o kpptp/' >>"$PPP/Makefile"

@@ -11,7 +11,7 @@
  *	ip route add unreachable default metric 4294967295 table 65536+ID
  *	(and the same from OUT to IN in table 131072+ID)
  *
- * Every function returns 0 or libnl's negative code (nl_geterror()).
+ * The functions return libnl's negative codes (nl_geterror()) on failure.
  */
 #ifndef KPPTP_RELAYROUTE_H
 #define KPPTP_RELAYROUTE_H
@@ -25,19 +25,20 @@ struct nl_sock;
 #define RELAYROUTE_TABLE_OUT 131072u	/* + ID: from the next hop's */
 #define RELAYROUTE_TABLE_END 196608u	/* past the last */
 
-/* A NETLINK_ROUTE socket, or NULL */
+/* A NETLINK_ROUTE socket, or NULL and the error in *@err */
 struct nl_sock *relayroute_open(int *err);
 
 /* RTM_NEWRULE or RTM_DELRULE of "pref 100 iif @iif lookup @table";
- * @iif NULL deletes the rule whatever its interface. */
+ * @iif NULL deletes the rule whatever its interface.  0 or an error. */
 int relayroute_rule(struct nl_sock *sk, int cmd, const char *iif,
 		    uint32_t table);
 
 /* Add "default dev @oif table @table", or with @oif 0 the unreachable
- * default at the worst metric. */
+ * default at the worst metric.  0 or an error. */
 int relayroute_add(struct nl_sock *sk, uint32_t table, unsigned int oif);
 
-/* Delete every default route of @table: 0 when none is left. */
+/* Delete the default routes of @table (a pair's has two; at most 8 go):
+ * 0 once one is not found, or the error that stopped it. */
 int relayroute_flush(struct nl_sock *sk, uint32_t table);
 
 /* Delete the relay rules whose input interface is @ifname and flush their
