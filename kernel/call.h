@@ -75,6 +75,9 @@ struct kpptp_call {
 	struct net *net;
 	/* data frames that came before the channel, for it (recv.c) */
 	struct sk_buff_head early;
+	bool early_flushing;	/* under early.lock: they are being delivered,
+				 * and new frames queue behind them
+				 */
 
 	__be32 local_addr;
 	__be32 peer_addr;	/* WRITE_ONCE: read locklessly on receive */

@@ -80,8 +80,16 @@ int kpptp_channel_register(struct kpptp_call *call)
 	err = ppp_register_net_channel(call->net, &call->chan);
 	if (err)
 		return err;
-	/* pairs with kpptp_call_live(): the channel is ready */
+	/*
+	 * The channel is ready (the release pairs with kpptp_call_live()),
+	 * but what came before it goes first: until the kept frames are
+	 * through, frames that come queue behind them (kpptp_rx_early()).
+	 */
+	spin_lock_bh(&call->early.lock);
+	WRITE_ONCE(call->early_flushing, true);
+	/* pairs with kpptp_call_live(): whoever sees it sees the flag */
 	smp_store_release(&call->registered, true);
+	spin_unlock_bh(&call->early.lock);
 	kpptp_rx_early_flush(call);
 	return 0;
 }

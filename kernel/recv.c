@@ -193,7 +193,7 @@ static int kpptp_rx_early(struct kpptp_call *call, struct sk_buff *skb)
 	if (READ_ONCE(call->dead))
 		goto out;
 	/* pairs with the release in kpptp_channel_register() */
-	if (smp_load_acquire(&call->registered)) {
+	if (smp_load_acquire(&call->registered) && !call->early_flushing) {
 		ret = EARLY_LIVE;
 	} else if (skb_queue_len(q) < KPPTP_EARLY_MAX) {
 		skb_dst_drop(skb);
@@ -219,9 +219,10 @@ static void kpptp_rx_early_take(struct kpptp_call *call,
 
 /*
  * The channel is registered (process context): what came before it goes
- * through the window as if it came now.  A frame that finds the channel
- * from here on is delivered directly: kpptp_rx_early() checks @registered
- * under the queue's lock, after which nothing is queued.
+ * through the window as if it came now, in order.  Frames that come
+ * meanwhile queue behind (early_flushing); once a take finds the queue
+ * empty, the flag goes, under the queue's lock, and frames from then on
+ * are delivered directly.
  */
 void kpptp_rx_early_flush(struct kpptp_call *call)
 {
@@ -229,18 +230,27 @@ void kpptp_rx_early_flush(struct kpptp_call *call)
 	struct sk_buff_head early;
 	struct sk_buff *skb;
 
-	kpptp_rx_early_take(call, &early);
-	local_bh_disable();
-	while ((skb = __skb_dequeue(&early))) {
-		/* parsed and checked when it came: only the fields again */
-		if (kpptp_parse_gre(skb, &f)) {
-			kpptp_rx_frame(call, skb, &f);
-		} else {
-			kpptp_stat_inc(call, rx_invalid);
-			kfree_skb(skb);
+	for (;;) {
+		__skb_queue_head_init(&early);
+		spin_lock_bh(&call->early.lock);
+		skb_queue_splice_init(&call->early, &early);
+		if (skb_queue_empty(&early))
+			WRITE_ONCE(call->early_flushing, false);
+		spin_unlock_bh(&call->early.lock);
+		if (skb_queue_empty(&early))
+			return;
+		local_bh_disable();
+		while ((skb = __skb_dequeue(&early))) {
+			/* parsed and checked when it came: only the fields */
+			if (kpptp_parse_gre(skb, &f)) {
+				kpptp_rx_frame(call, skb, &f);
+			} else {
+				kpptp_stat_inc(call, rx_invalid);
+				kfree_skb(skb);
+			}
 		}
+		local_bh_enable();
 	}
-	local_bh_enable();
 }
 
 /*
@@ -302,7 +312,8 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 		consume_skb(skb);
 		return NET_RX_SUCCESS;
 	}
-	if (unlikely(!kpptp_call_live(call))) {
+	if (unlikely(!kpptp_call_live(call) ||
+		     READ_ONCE(call->early_flushing))) {
 		switch (kpptp_rx_early(call, skb)) {
 		case EARLY_KEPT:
 			rcu_read_unlock();
