@@ -20,6 +20,7 @@
 # left alone.  Prints "ok - NAME (VERSION)" or "not ok" per kernel, then
 # "N passed, N failed".
 set -euo pipefail
+shopt -s inherit_errexit
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${KPPTP_KBUILD_CACHE:-/var/cache/kpptp-kbuild}
@@ -70,6 +71,7 @@ unpack() {
 		mkdir -p "$dir.tmp"
 		deps=$(apt_private apt-cache depends "$pkg" |
 			sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\).*/\1/p')
+		[ -n "$deps" ] || die "no common headers or kbuild package for $pkg"
 		# shellcheck disable=SC2086
 		(cd "$dir.tmp" && apt_private apt-get download "$pkg" $deps) >&2 ||
 			die "downloading $pkg failed"

@@ -32,7 +32,7 @@ if [ -f /etc/modprobe.d/kpptp.conf ]; then
 	mv /etc/modprobe.d/kpptp.conf "$TMP/modprobe.d-kpptp.conf"
 	on_cleanup "mv $TMP/modprobe.d-kpptp.conf /etc/modprobe.d/kpptp.conf"
 fi
-on_cleanup "lsmod | grep -q '^kpptp ' || insmod $KPPTP_KO"
+on_cleanup "pkill -x pppd || :; sleep 0.5; rmmod kpptp 2>/dev/null || :; insmod $KPPTP_KO"
 on_cleanup "pkill -x kpptpd || :; apt-get purge -y -q kpptpd pppd-kpptp kpptp-dkms >/dev/null 2>&1 || :"
 
 cp "$DEBS"/kpptp-dkms_*.deb "$DEBS"/kpptpd_*.deb "$DEBS"/pppd-kpptp_*.deb "$TMP/"
@@ -56,7 +56,7 @@ esac
 # modprobe -v names the file it inserts
 modprobe -v kpptp >"$TMP/modprobe" 2>&1
 grep -q "^insmod $ko" "$TMP/modprobe" || fail "modprobe kpptp: $(cat "$TMP/modprobe")"
-lsmod | grep -q '^kpptp ' || fail "kpptp.ko not loaded"
+grep -q '^kpptp ' /proc/modules || fail "kpptp.ko not loaded"
 pass "dkms status: installed for $KVER; modprobe kpptp loads ${ko#/lib/modules/"$KVER"/}"
 
 # autoload: the socket alias (pptp.ko blacklisted by the package), then
@@ -65,12 +65,12 @@ rmmod kpptp
 modprobe -r pptp 2>/dev/null || :
 python3 -c 'import socket; socket.socket(24, socket.SOCK_STREAM, 2).close()' ||
 	fail "no PX_PROTO_PPTP socket"
-lsmod | grep -q '^kpptp ' || fail "the PX_PROTO_PPTP socket did not load kpptp.ko"
-! lsmod | grep -q '^pptp ' || fail "the PX_PROTO_PPTP socket loaded pptp.ko"
+grep -q '^kpptp ' /proc/modules || fail "the PX_PROTO_PPTP socket did not load kpptp.ko"
+! grep -q '^pptp ' /proc/modules || fail "the PX_PROTO_PPTP socket loaded pptp.ko"
 [ -f /usr/lib/modprobe.d/kpptp.conf ] || fail "no /usr/lib/modprobe.d/kpptp.conf"
 rmmod kpptp
 /usr/sbin/kpptpctl call show >"$TMP/show" 2>&1 || fail "kpptpctl call show: $(cat "$TMP/show")"
-lsmod | grep -q '^kpptp ' || fail "kpptpctl did not load kpptp.ko"
+grep -q '^kpptp ' /proc/modules || fail "kpptpctl did not load kpptp.ko"
 pass "a PX_PROTO_PPTP socket and kpptpctl each load kpptp.ko, never pptp.ko"
 
 # the packaged daemon, as the unit starts it
@@ -121,7 +121,7 @@ expect_eq "$left" "$(echo "$conffiles" | sort)" "files left after apt remove"
 ! ls /lib/modules/"$KVER"/updates/dkms/kpptp.ko* >/dev/null 2>&1 ||
 	fail "the DKMS build is still installed"
 [ -z "$(dkms status kpptp 2>/dev/null)" ] || fail "dkms still knows kpptp: $(dkms status)"
-! lsmod | grep -q '^kpptp ' || fail "kpptp.ko loaded after removal"
+! grep -q '^kpptp ' /proc/modules || fail "kpptp.ko loaded after removal"
 pass "apt remove: no module build, call or process left; only the conffiles"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q kpptpd >"$TMP/purge.log" 2>&1 ||
 	fail "apt purge: $(tail -20 "$TMP/purge.log")"

@@ -200,10 +200,10 @@ run_test() {
 	secs=$(since "$t0")
 	wait "$follow"
 	skip=
-	if [ $rc -eq 77 ] && [ -z "$why" ]; then
-		# lib.sh's skip: the test does not apply here, and says why
-		skip=$(sed -n 's/^SKIP: [^:]*: //p' "$log" | tail -n 1)
-		skip=${skip:-no reason given}
+	# lib.sh's skip: exit 77 with its SKIP line (77 alone is a failure)
+	[ $rc -ne 77 ] || skip=$(sed -n 's/^SKIP: [^:]*: //p' "$log" | tail -n 1)
+	if [ -n "$skip" ] && [ -z "$why" ]; then
+		:	# skipped, reported below
 	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		why="timed out after $limit s${why:+; $why}"
 	elif [ $rc -ne 0 ]; then
