@@ -999,6 +999,27 @@ static void hop_answers(int hfd, struct conn *o, unsigned int result)
 	usleep(10000);
 }
 
+/* The client cleared: the next hop gets our Call-Clear-Request, answers
+ * with a Call-Disconnect-Notify for its call 900, then gets our
+ * Stop-Control-Connection-Request and answers it. */
+static void hop_confirms_clear(int hfd, struct conn *o)
+{
+	struct pptp_msg m;
+
+	peer_read(hfd);
+	CHECK(got(PPTP_CCRQ) != NULL);
+	m = msg(PPTP_CDN);
+	m.cdn.call_id = 900;
+	m.cdn.result = 3;
+	hop_send(hfd, o, &m);
+	usleep(10000);
+	peer_read(hfd);
+	CHECK(got(PPTP_STOPCCRQ) != NULL);
+	m = msg(PPTP_STOPCCRP);
+	m.stopccrp.reason = 1;
+	hop_send(hfd, o, &m);
+}
+
 /* Nothing left once the batch ends but the client's connection. */
 static void relay_nothing_left(const struct conn *c)
 {
@@ -1023,7 +1044,6 @@ TEST(relay_splices_then_answers_and_client_clears)
 	int lfd, cfd, hfd;
 	struct conn *c, *o;
 	struct call *in, *out;
-	struct pptp_msg m;
 	char id[8];
 
 	if (!relay_setup(&lfd, &cfd, &hfd, &c, &o, true))
@@ -1048,18 +1068,7 @@ TEST(relay_splices_then_answers_and_client_clears)
 	/* the client clears: CDN to it, CCRQ to the next hop */
 	clear(cfd, c, 5);
 	CHECK(fake_splices == 0);
-	peer_read(hfd);
-	CHECK(got(PPTP_CCRQ) != NULL);
-	m = msg(PPTP_CDN);
-	m.cdn.call_id = 900;
-	m.cdn.result = 3;
-	hop_send(hfd, o, &m);
-	usleep(10000);
-	peer_read(hfd);
-	CHECK(got(PPTP_STOPCCRQ) != NULL);
-	m = msg(PPTP_STOPCCRP);
-	m.stopccrp.reason = 1;
-	hop_send(hfd, o, &m);
+	hop_confirms_clear(hfd, o);
 	CHECK(o->closed && !c->closed);
 	relay_nothing_left(c);
 	relay_teardown(lfd, cfd, hfd);
@@ -1088,18 +1097,7 @@ TEST(relay_user_takes_two_calls)
 	CHECK(kd.ncalls == 2 && kd.calls_refused == 1);
 	/* the client clears, the next hop confirms and stops */
 	clear(cfd, c, 5);
-	peer_read(hfd);
-	CHECK(got(PPTP_CCRQ) != NULL);
-	m = msg(PPTP_CDN);
-	m.cdn.call_id = 900;
-	m.cdn.result = 3;
-	hop_send(hfd, o, &m);
-	usleep(10000);
-	peer_read(hfd);
-	CHECK(got(PPTP_STOPCCRQ) != NULL);
-	m = msg(PPTP_STOPCCRP);
-	m.stopccrp.reason = 1;
-	hop_send(hfd, o, &m);
+	hop_confirms_clear(hfd, o);
 	relay_nothing_left(c);
 	relay_teardown(lfd, cfd, hfd);
 }
