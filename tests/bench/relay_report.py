@@ -20,6 +20,8 @@ import os
 import statistics
 import sys
 
+from report import update_readme
+
 MODES = ("routed", "transparent", "terminating")
 TARGETS = (("transparent", 0.9, 0.1), ("terminating", 0.7, 1.0))
 
@@ -150,17 +152,6 @@ def plot(data, path):
     return True
 
 
-def update_readme(path, md):
-    begin, end = "<!-- relay-bench:begin -->", "<!-- relay-bench:end -->"
-    text = open(path).read()
-    if begin not in text or end not in text:
-        sys.exit(f"relay_report.py: {path} has no {begin} ... {end} markers")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    with open(path, "w") as f:
-        f.write(head + begin + "\n" + md + end + tail)
-
-
 def main():
     ap = argparse.ArgumentParser(description="kpptp relay benchmark report")
     ap.add_argument("results")
@@ -177,7 +168,7 @@ def main():
     with open(os.path.join(args.results, "relay.md"), "w") as f:
         f.write(md)
     if args.readme:
-        update_readme(args.readme, md)
+        update_readme(args.readme, md, "relay-bench")
     print(md, end="")
 
 

@@ -379,8 +379,10 @@ def plot(table, path):
     return True
 
 
-def update_readme(path, md, data):
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+def update_readme(path, md, name="bench"):
+    """Put md between "<!-- NAME:begin -->" and "<!-- NAME:end -->" in path
+    (relay_report.py uses it too)."""
+    begin, end = "<!-- %s:begin -->" % name, "<!-- %s:end -->" % name
     with open(path) as f:
         text = f.read()
     if begin not in text or end not in text:
@@ -407,7 +409,7 @@ def main():
     if plot(table, os.path.join(args.results, "bench.png")):
         md += "\n![benchmark plot](tests/bench/results/bench.png)\n"
     if args.readme:
-        update_readme(args.readme, md, data)
+        update_readme(args.readme, md)
 
 
 if __name__ == "__main__":
