@@ -44,15 +44,6 @@ static int rtnl_open(char *why, size_t whylen)
 	return 0;
 }
 
-/* Send @msg (freed) and wait for the kernel's answer. */
-static int rtnl_do(struct nl_msg *msg)
-{
-	int err = nl_send_auto(rtnl, msg);
-
-	nlmsg_free(msg);
-	return err < 0 ? err : nl_wait_for_ack(rtnl);
-}
-
 /* The address pppd set: @local, peer @peer, /32 */
 static int addr_del(unsigned int ifindex, uint32_t local, uint32_t peer)
 {
@@ -69,7 +60,7 @@ static int addr_del(unsigned int ifindex, uint32_t local, uint32_t peer)
 		nlmsg_free(m);
 		return -NLE_NOMEM;
 	}
-	return rtnl_do(m);
+	return relayroute_do(rtnl, m);
 }
 
 static int forwarding_on(const char *ifname, char *why, size_t whylen)

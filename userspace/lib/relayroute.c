@@ -33,8 +33,7 @@ struct nl_sock *relayroute_open(int *err)
 	return sk;
 }
 
-/* Send @msg (freed) and wait for the kernel's answer. */
-static int relayroute_do(struct nl_sock *sk, struct nl_msg *msg)
+int relayroute_do(struct nl_sock *sk, struct nl_msg *msg)
 {
 	int err = nl_send_auto(sk, msg);
 

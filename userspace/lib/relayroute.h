@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+struct nl_msg;
 struct nl_sock;
 
 #define RELAYROUTE_PREF 100
@@ -27,6 +28,9 @@ struct nl_sock;
 
 /* A NETLINK_ROUTE socket, or NULL and the error in *@err */
 struct nl_sock *relayroute_open(int *err);
+
+/* Send @msg (freed) and wait for the kernel's answer: 0 or an error. */
+int relayroute_do(struct nl_sock *sk, struct nl_msg *msg);
 
 /* RTM_NEWRULE or RTM_DELRULE of "pref 100 iif @iif lookup @table";
  * @iif NULL deletes the rule whatever its interface.  0 or an error. */
