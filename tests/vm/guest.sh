@@ -54,7 +54,7 @@ OUT=$SRC/build/vm
 GUEST_PACKAGES=(
 	linux-image-amd64 linux-headers-amd64 gcc make libc6-dev pkg-config
 	libnl-3-dev libnl-genl-3-dev sparse perl
-	ppp ppp-dev pptp-linux pptpd dkms
+	ppp ppp-dev pptp-linux pptpd dkms systemd
 	kmod procps psmisc util-linux iproute2 iputils-ping ethtool
 	iperf3 tcpdump python3 strace nftables linux-perf
 )
