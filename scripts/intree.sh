@@ -38,7 +38,7 @@ for f in "$SRC"/kernel/*.[ch]; do
 done
 cp "$SRC/include/uapi/linux/kpptp.h" "$KSRC/include/uapi/linux/kpptp.h"
 
-objs=$(cd "$DIR" && ls ./*.c | sed 's|^\./||; s|\.c$|.o|' | tr '\n' ' ')
+objs=$(cd "$DIR" && ls ./*.c | sed 's|^\./||; s|\.c$|.o|' | tr '\n' ' ' | sed 's/ $//')
 cat >"$DIR/Makefile" <<EOF
 # SPDX-License-Identifier: GPL-2.0
 # kpptp: PPTP's enhanced GRE data path (placed by kpptp's scripts/intree.sh)
@@ -65,8 +65,8 @@ config PPTP_KPPTP
 	help
 	  kpptp carries the data of PPTP calls (RFC 2637) in the kernel:
 	  GRE version 1 with the RFC's sliding window (sequence and
-	  acknowledgement numbers, receive reordering, a transmit window,
-	  adaptive acknowledgement timeouts), one ppp_generic channel per
+	  acknowledgment numbers, receive reordering, a transmit window,
+	  adaptive acknowledgment timeouts), one ppp_generic channel per
 	  call, per network namespace, configured over the generic netlink
 	  family "kpptp" (include/uapi/linux/kpptp.h).  Its PX_PROTO_PPTP
 	  sockets keep the interface of the PPTP driver above, which it

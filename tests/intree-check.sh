@@ -6,10 +6,12 @@
 # "make kunit" fetches; KSRC=DIR for another), and the kernel's own build
 # compiles it: x86_64 defconfig, PPP, NET_IPGRE_DEMUX and PPTP_KPPTP=m;
 # PPTP=m refused by Kconfig; then "make W=1 drivers/net/ppp/kpptp/kpptp.ko"
-# with no warning (without a vmlinux: its symbols are not resolved here).  The tree is never written: the work happens on an
-# overlay of it, in a private mount namespace, with the objects in a
-# scratch directory (O=).  Prints "ok"/"not ok" lines and
-# "N passed, N failed".
+# with no warning (without a vmlinux: its symbols are not resolved here);
+# then "make M=drivers/net/ppp/kpptp" after modules_prepare, as a
+# packager would, and checkpatch.pl --strict on the change as a patch.
+# The tree is never written: the work happens on an overlay of it, in a
+# private mount namespace, with the objects in a scratch directory (O=).
+# Prints "ok"/"not ok" lines and "N passed, N failed".
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,6 +62,46 @@ unshare --mount --propagation private -- bash -c '
 	else
 		bad "the kernel build of kpptp.ko: see build/intree/build.log"
 		grep -E "warning|error" "$WORK/build.log" | head -5 | sed "s/^/#   /" || :
+	fi
+	# the change as a patch against the pristine tree (the overlay'"'"'s
+	# upper layer is exactly what intree.sh wrote), with a commit message
+	{
+		printf "From: kpptp <kpptp@example.org>\n"
+		printf "Subject: [PATCH] net: ppp: add kpptp, a PPTP enhanced GRE data path\n\n"
+		printf "Placed by kpptp'"'"'s scripts/intree.sh: the driver in\n"
+		printf "drivers/net/ppp/kpptp/, its Kconfig entry and the uapi header.\n\n"
+		printf "Signed-off-by: kpptp <kpptp@example.org>\n---\n"
+		cd "$WORK/upper"
+		find . -type f | sort | while read -r f; do
+			f=${f#./}
+			a=$KSRC/$f
+			[ -f "$a" ] || a=/dev/null
+			diff -Np -u --label "a/$f" --label "b/$f" "$a" "$f" || :
+		done
+	} >"$WORK/kpptp.patch"
+	cd "$T"
+	# ignored, as in tests/checkpatch.sh: MACRO_ARG_* (the per-CPU
+	# counter macros take struct member names)
+	if perl "$T/scripts/checkpatch.pl" --strict --terse --show-types \
+			--ignore MACRO_ARG_PRECEDENCE,MACRO_ARG_REUSE \
+			"$WORK/kpptp.patch" >"$WORK/checkpatch.log" 2>&1; then
+		ok "checkpatch.pl --strict: the patch intree.sh makes ($(grep -c "^+++ " "$WORK/kpptp.patch") files) is clean"
+	else
+		bad "checkpatch.pl --strict on build/intree/kpptp.patch"
+		grep -E "ERROR|WARNING|CHECK" "$WORK/checkpatch.log" | head -5 | sed "s/^/#   /" || :
+	fi
+	# as a packager might: "make M=" after modules_prepare (in 6.12 an M=
+	# build writes its objects in the source directory: after the patch)
+	t0=$SECONDS
+	if nice make O="$O" -s modules_prepare >"$WORK/m.log" 2>&1 &&
+		nice make O="$O" -j"$(nproc)" W=1 KBUILD_MODPOST_WARN=1 \
+			M="$T/drivers/net/ppp/kpptp" >>"$WORK/m.log" 2>&1 &&
+		! grep -E "kpptp/.*(warning|error):" "$WORK/m.log" >/dev/null &&
+		[ -f "$T/drivers/net/ppp/kpptp/kpptp.ko" ]; then
+		ok "make modules_prepare; make M=drivers/net/ppp/kpptp W=1: no warning ($((SECONDS - t0)) s)"
+	else
+		bad "make M=drivers/net/ppp/kpptp: see build/intree/m.log"
+		grep -E "warning|error" "$WORK/m.log" | head -5 | sed "s/^/#   /" || :
 	fi
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
