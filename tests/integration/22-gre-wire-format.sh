@@ -12,13 +12,12 @@ n1 ip addr add 192.168.100.1 peer 192.168.100.2 dev ppp0
 n2 ip addr add 192.168.100.2 peer 192.168.100.1 dev ppp0
 n1 ip link set ppp0 up
 n2 ip link set ppp0 up
+wait_link n1 ppp0 192.168.100.2
+wait_link n2 ppp0 192.168.100.1
 
-n2 tcpdump -i veth2 -w "$TMP/cap.pcap" -U -s 128 'ip proto 47' 2>"$TMP/tcpdump.err" &
-wait_for "grep -q listening $TMP/tcpdump.err"
+capture_start n2 veth2 "$TMP/cap.pcap" 'ip proto 47'
 n1 ping -q -c 30 -i 0.02 -W 2 192.168.100.2 >/dev/null || fail "ping"
-sleep 0.5
-pkill tcpdump
-wait_for "! pgrep tcpdump"
+capture_stop "$TMP/cap.pcap" 60	# 30 data packets each way
 
 python3 - "$TMP/cap.pcap" <<'PY'
 import struct, sys

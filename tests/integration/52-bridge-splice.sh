@@ -62,14 +62,11 @@ pass "no pppd and no ppp interface on the gateway"
 
 rx10=$(call_field n2 10 rx_packets)
 tx20=$(call_field n2 20 tx_packets)
-n2 tcpdump -i veth3 -w "$TMP/cap.pcap" -U -B 8192 -s 256 'ip proto 47' 2>"$TMP/tcpdump.err" &
-wait_for "grep -q listening $TMP/tcpdump.err"
+capture_start n2 veth3 "$TMP/cap.pcap" 'ip proto 47'
 # a payload pattern that would show in cleartext
 n1 ping -q -c 40 -i 0.02 -W 2 -p 5a5a1234cafe 192.168.30.1 >/dev/null ||
 	fail "ping through the bridge"
-sleep 2		# a loaded guest's tcpdump is behind
-pkill -f "tcpdump -i veth3"
-wait_for "! pgrep -f 'tcpdump -i veth3'"
+capture_stop "$TMP/cap.pcap" 80	# 40 frames each way
 [ "$(call_field n2 10 rx_packets)" -ge $((rx10 + 40)) ] &&
 	[ "$(call_field n2 20 tx_packets)" -ge $((tx20 + 40)) ] ||
 	fail "gateway counters: call 10 rx $rx10 -> $(call_field n2 10 rx_packets), call 20 tx $tx20 -> $(call_field n2 20 tx_packets)"

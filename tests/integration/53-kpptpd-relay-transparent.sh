@@ -107,14 +107,11 @@ pass "kpptpctl on the gateway: call $cin relayed to 10.0.1.3:1723, spliced to ca
 
 rx_in=$(call_field n2 "$cin" rx_packets)
 tx_out=$(call_field n2 "$cout" tx_packets)
-n2 tcpdump -i veth3 -w "$TMP/cap.pcap" -U -B 8192 -s 256 'ip proto 47' 2>"$TMP/tcpdump.err" &
-wait_for "grep -q listening $TMP/tcpdump.err"
+capture_start n2 veth3 "$TMP/cap.pcap" 'ip proto 47'
 # a payload pattern that would show in cleartext
 n1 ping -q -c 40 -i 0.02 -W 2 -p 5a5a1234cafe 192.168.30.1 >/dev/null ||
 	kpptpd_fail "ping through the relay"
-sleep 2		# a loaded guest's tcpdump is behind
-pkill -f "tcpdump -i veth3"
-wait_for "! pgrep -f 'tcpdump -i veth3'"
+capture_stop "$TMP/cap.pcap" 80	# 40 frames each way
 [ "$(call_field n2 "$cin" rx_packets)" -ge $((rx_in + 40)) ] &&
 	[ "$(call_field n2 "$cout" tx_packets)" -ge $((tx_out + 40)) ] ||
 	kpptpd_fail "gateway counters: call $cin rx $rx_in -> $(call_field n2 "$cin" rx_packets), call $cout tx $tx_out -> $(call_field n2 "$cout" tx_packets)"

@@ -128,6 +128,46 @@ wait_link() {
 	done
 }
 
+# capture_start WRAPPER IF FILE [FILTER...]: tcpdump on IF in WRAPPER's
+# namespace, writing FILE (headers: 256 bytes a packet); returns once it
+# captures.  Immediate mode: otherwise libpcap hands packets over a ring
+# block at a time (when full, or after 1 s), and a tcpdump stopped before
+# the block is handed over loses its packets.
+capture_start() {
+	local w=$1 ifname=$2 file=$3
+	shift 3
+	"$w" tcpdump -i "$ifname" -w "$file" --immediate-mode -U -B 8192 -s 256 \
+		"$@" 2>"$file.err" &
+	CAPTURE_PID=$!
+	wait_for "grep -q listening $file.err"
+}
+
+# pcap_count FILE: the number of packets FILE holds so far.
+pcap_count() {
+	python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+off, n = 24, 0
+while off + 16 <= len(data):
+    off += 16 + struct.unpack_from("<I", data, off + 8)[0]
+    n += off <= len(data)
+print(n)
+PY
+}
+
+# capture_stop FILE MIN: wait until FILE holds at least MIN packets (a busy
+# guest's tcpdump runs behind the traffic), then stop tcpdump; fails if it
+# never gets there or if the kernel dropped any packet for it.
+capture_stop() {
+	local file=$1 min=$2
+	wait_for "[ \$(pcap_count $file) -ge $min ]" 20 ||
+		fail "capture: $(pcap_count "$file") packets in $file, expected $min or more"
+	pkill -TERM -f "tcpdump -i .* -w $file " || true
+	wait "$CAPTURE_PID" || true
+	grep -q "^0 packets dropped by kernel" "$file.err" ||
+		fail "capture: $(tr '\n' ' ' <"$file.err")"
+}
+
 # link_missing WRAPPER IF PEER: what IF lacks before it carries traffic to
 # PEER (see wait_link), on stdout, and false; true when nothing.
 link_missing() {
@@ -304,7 +344,13 @@ cleanup() {
 	exit "$rc"
 }
 trap cleanup EXIT
-trap 'echo "FAIL: $TEST_NAME: line $LINENO: \"$BASH_COMMAND\" returned $?" >&2' ERR
+# on_err STATUS LINE COMMAND: say which command failed; only its first
+# line, since a here-document would push the error it printed out of the
+# log's tail
+on_err() {
+	echo "FAIL: $TEST_NAME: line $2: \"${3%%$'\n'*}\" returned $1" >&2
+}
+trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
 
 # ------------------------------------------------------------------- kpptp
 # Helpers around the project's tools (their output formats belong to them).
