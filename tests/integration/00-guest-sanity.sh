@@ -38,6 +38,12 @@ tools_present() {
 	done
 }
 in_tree_pptp_idle() { ! module_loaded pptp; }
+# guest-init's pin_static_keys: the keys a stale int3 under TCG hit
+static_keys_pinned() {
+	nft list table inet kpptp_pin >/dev/null &&
+		kill -0 "$(cat /run/kpptp-pin.pid)" ||
+		{ cat /run/kpptp-pin.err; ps -o pid,args -p "$(cat /run/kpptp-pin.pid)"; false; }
+}
 
 echo "kernel: $(uname -r)"
 echo "pppd: $(pppd --version 2>&1)"
@@ -49,5 +55,6 @@ check "test tools installed" tools_present
 check "netns and veth ping" veth_ping
 check "in-tree pptp.ko not loaded" in_tree_pptp_idle
 check "kpptp.ko loaded" module_loaded kpptp
+check "static keys pinned (netfilter hooks, timestamps)" static_keys_pinned
 
 [ "$failed" -eq 0 ] || fail "$failed check(s) failed"

@@ -85,11 +85,38 @@ setup_system() {
 	modprobe -a virtio_rng ppp_generic pppox gre ||
 		echo "guest-init: some modules did not load"
 	[ -c /dev/ppp ] || mknod -m 600 /dev/ppp c 108 0
+	pin_static_keys
 	# As installed: keep the in-tree pptp.ko from claiming PX_PROTO_PPTP
 	# through the shared socket alias.
 	if [ -f /src/packaging/modprobe.d-kpptp.conf ]; then
 		echo "$(</src/packaging/modprobe.d-kpptp.conf)" >/etc/modprobe.d/kpptp.conf
 	fi
+}
+
+# pin_static_keys: under TCG with two vCPUs, a static branch the kernel
+# patches (int3 first, then the new bytes) while the other vCPU runs
+# through it has oopsed on a stale int3, twice in CI: netif_rx_internal
+# when a ping turned the receive-timestamp key on or off, and an NF_HOOK
+# site when a test's nftables chains came and went.  That is QEMU's
+# cross-modifying code, not a kernel or kpptp bug; keeping those keys on
+# for the whole boot means they are patched once, before any test: a
+# socket with SO_TIMESTAMP held open, and an empty base chain on every
+# IPv4 and IPv6 hook of the initial namespace (tests use their own).
+pin_static_keys() {
+	python3 -c 'import socket, signal
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP, not in python3.13
+signal.pause()' </dev/null >/dev/null 2>>/run/kpptp-pin.err &
+	echo $! >/run/kpptp-pin.pid
+	nft -f - <<-'NFT' || echo "guest-init: the nftables hooks were not pinned"
+		table inet kpptp_pin {
+			chain pin_pre { type filter hook prerouting priority 0; }
+			chain pin_in { type filter hook input priority 0; }
+			chain pin_fwd { type filter hook forward priority 0; }
+			chain pin_out { type filter hook output priority 0; }
+			chain pin_post { type filter hook postrouting priority 0; }
+		}
+	NFT
 }
 
 # The environment a test or script runs with.
