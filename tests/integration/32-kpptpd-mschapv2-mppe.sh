@@ -20,15 +20,7 @@ start_kpptpd n2 "$TMP/kpptpd.conf"
 
 client_opts=(name alice remotename kpptpd require-mppe-128 refuse-eap
 	refuse-pap refuse-chap refuse-mschap)
-# start_pptp_client passes noccp; MPPE needs CCP: run pppd here
-pptp_client() {
-	local tag=$1
-	shift
-	n1 pppd pty "pptp 10.0.0.2 --nolaunchpppd --loglevel 1" \
-		noauth nodetach nodefaultroute noipdefault novj mtu 1400 \
-		mru 1400 lcp-echo-interval 0 ipparam "$tag" \
-		logfile "$TMP/client-$tag.log" debug "$@" >/dev/null 2>&1 &
-}
+pptp_client() { start_mppe_client n1 10.0.0.2 "$@"; }
 pptp_client ok "${client_opts[@]}"
 wait_link n1 ppp0 192.168.200.1 90 || kpptpd_fail "MS-CHAPv2 session did not come up"
 grep -q "rcvd \[LCP ConfAck id=0x[0-9a-f]* .*<auth chap MS-v2>" "$TMP/pppd-server.log" ||

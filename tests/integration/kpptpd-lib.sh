@@ -14,6 +14,9 @@
 #	start_pptp_client WRAPPER SERVER TAG [pppd options...]
 #	                              pppd + pptp-linux (pty), log
 #	                              $TMP/client-TAG.log; TAG is its ipparam
+#	start_mppe_client WRAPPER SERVER TAG [pppd options...]
+#	                              the same with CCP, for MPPE (whose
+#	                              options the caller gives)
 #	plugin_client TAG REMOTENAME [pppd options...]
 #	                              pppd with kpptp.so dialing 10.0.0.2 from
 #	                              $NS1 as alice (MS-CHAPv2, MPPE-128); log
@@ -85,11 +88,16 @@ start_kpptpd() {
 		kpptpd_fail "kpptpd did not start"
 }
 
-start_pptp_client() {
-	local ns=$1 server=$2 tag=$3
-	shift 3
+start_pptp_client() { pptp_linux_client noccp "$@"; }
+start_mppe_client() { pptp_linux_client "" "$@"; }
+
+# pptp_linux_client CCP WRAPPER SERVER TAG [pppd options...]: CCP is
+# "noccp", or "" to let CCP (MPPE) be negotiated
+pptp_linux_client() {
+	local ccp=$1 ns=$2 server=$3 tag=$4
+	shift 4
 	"$ns" pppd pty "pptp $server --nolaunchpppd --loglevel 1" \
-		noauth nodetach nodefaultroute noipdefault noccp novj \
+		noauth nodetach nodefaultroute noipdefault ${ccp:+"$ccp"} novj \
 		mtu 1400 mru 1400 lcp-echo-interval 0 ipparam "$tag" \
 		logfile "$TMP/client-$tag.log" debug "$@" >/dev/null 2>&1 &
 }

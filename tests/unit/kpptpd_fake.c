@@ -21,7 +21,9 @@ uint64_t fake_now = 1000000;
 unsigned int fake_kernel_calls, fake_calls_made, fake_call_down_events;
 unsigned int fake_pppd_running;
 bool fake_spawn_fails;
+char fake_last_argv[1024];
 unsigned int fake_last_recv_window;
+uint32_t fake_last_flags;
 unsigned int fake_splices;
 bool fake_splice_fails;
 
@@ -91,6 +93,7 @@ int kpptp_call_new(struct kpptp_nl *nl, const struct kpptp_call_cfg *cfg,
 		return -EBUSY;
 	kernel_live[next_id] = true;
 	fake_last_recv_window = cfg->recv_window;
+	fake_last_flags = cfg->set & KPPTP_CFG(KPPTP_A_FLAGS) ? cfg->flags : 0;
 	fake_kernel_calls++;
 	fake_calls_made++;
 	memset(info, 0, sizeof(*info));
@@ -158,8 +161,14 @@ int pppd_spawn(char *const argv[], const char *secret, struct pppd_proc *p)
 	int out[2], rep[2];
 	unsigned int i;
 
-	(void)argv;
+	size_t len = 0;
+
 	(void)secret;
+	fake_last_argv[0] = '\0';
+	for (i = 0; argv[i] && len < sizeof(fake_last_argv); i++)
+		len += (size_t)snprintf(fake_last_argv + len,
+					sizeof(fake_last_argv) - len, "%s%s",
+					i ? " " : "", argv[i]);
 	p->pid = 0;
 	p->pidfd = p->outfd = p->repfd = -1;
 	if (fake_spawn_fails) {

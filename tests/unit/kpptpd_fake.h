@@ -21,7 +21,9 @@ extern unsigned int fake_calls_made;	/* kpptp_call_new() successes */
 extern unsigned int fake_call_down_events;	/* "call_down" monitor events */
 extern unsigned int fake_pppd_running;	/* spawned, not reaped */
 extern bool fake_spawn_fails;		/* pppd_spawn() fails */
+extern char fake_last_argv[1024];	/* the last pppd's, blank-separated */
 extern unsigned int fake_last_recv_window;	/* of the last call made */
+extern uint32_t fake_last_flags;	/* KPPTP_F_* of the last call made */
 extern unsigned int fake_splices;	/* splice_calls() pairs open */
 extern bool fake_splice_fails;		/* splice_calls() fails */
 

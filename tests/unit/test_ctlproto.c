@@ -37,6 +37,18 @@ static const char reply[] =
 	"conns_refused=1\n"
 	"calls_accepted=2\n"
 	"calls_refused=0\n"
+	"refused_connections=0\n"
+	"refused_max_per_source=1\n"
+	"refused_conn_setup=0\n"
+	"refused_max_calls=0\n"
+	"refused_max_call_rate=0\n"
+	"refused_max_calls_per_source=0\n"
+	"refused_shutting_down=0\n"
+	"refused_client_role=0\n"
+	"refused_pool_exhausted=0\n"
+	"refused_kernel=0\n"
+	"refused_out_of_memory=0\n"
+	"refused_relay=7\n"
 	"reloads=1\n"
 	"reloads_failed=1\n"
 	"conn=3\n"
@@ -174,6 +186,13 @@ TEST(get_reply_parsed)
 	CHECK_STR(d.role, "server");
 	CHECK_STR(d.listen, "10.0.0.2:1723");
 	CHECK(d.conns_refused == 1 && d.reloads_failed == 1);
+	CHECK(d.refused[CP_REFUSED_MAX_PER_SOURCE] == 1 &&
+	      d.refused[CP_REFUSED_RELAY] == 7 &&
+	      d.refused[CP_REFUSED_CONNECTIONS] == 0);
+	/* the table's keys are the names the daemon writes */
+	for (unsigned int i = 0; i < CP_NREFUSALS; i++)
+		CHECK(cp_refusal_name(i) != NULL);
+	CHECK(cp_refusal_name(CP_NREFUSALS) == NULL);
 	CHECK(d.max_calls_per_connection == 64 && d.max_call_rate == 5 &&
 	      d.max_calls_per_source == 10 && d.max_invalid_messages == 20 &&
 	      d.idle_timeout_ms == 60000);

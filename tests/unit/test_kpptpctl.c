@@ -664,3 +664,94 @@ TEST(kpptpd_errors_and_bad_replies)
 	CHECK_HAS(r.err, "option -S needs a value");
 	run_free(&r);
 }
+
+/* kpptpctl metrics' text: every family with HELP and TYPE before its
+ * samples, drops and refusals labelled by reason, and without a kpptpd
+ * only kpptpd_up 0 of the daemon's. */
+TEST(metrics_text)
+{
+	struct kpptp_net_info net = { .calls = 3, .has_max_calls = true,
+				      .max_calls = 65535 };
+	struct kd_info d = { .uptime_ms = 61500, .connections = 2,
+			     .calls = 3, .conns_accepted = 9,
+			     .calls_accepted = 7, .reloads = 2 };
+	FILE *f = tmpfile();
+	char *out, *line, *save = NULL;
+	char family[64] = "";
+
+	net.stats_set = (1ULL << KPPTP_NSTATS_A_RX_MALFORMED) |
+			(1ULL << KPPTP_NSTATS_A_RX_UNKNOWN_CALL);
+	net.stats[KPPTP_NSTATS_A_RX_MALFORMED] = 4;
+	net.stats[KPPTP_NSTATS_A_RX_UNKNOWN_CALL] = 5;
+	d.refused[CP_REFUSED_MAX_PER_SOURCE] = 1;
+	d.refused[CP_REFUSED_POOL_EXHAUSTED] = 6;
+	metrics_print(f, &net, &d);
+	out = slurp(f);
+	CHECK_HAS(out, "# TYPE kpptp_calls gauge\nkpptp_calls 3\n");
+	CHECK_HAS(out, "kpptp_max_calls 65535\n");
+	CHECK_HAS(out, "# TYPE kpptp_dropped_packets_total counter\n"
+		  "kpptp_dropped_packets_total{reason=\"rx_malformed\"} 4\n"
+		  "kpptp_dropped_packets_total{reason=\"rx_unknown_call\"} 5\n#");
+	CHECK_HAS(out, "kpptpd_up 1\n");
+	CHECK_HAS(out, "kpptpd_uptime_seconds 61\n");
+	CHECK_HAS(out, "kpptpd_connections_refused_total{reason=\"max_per_source\"} 1\n");
+	CHECK_HAS(out, "kpptpd_calls_refused_total{reason=\"pool_exhausted\"} 6\n");
+	CHECK_HAS(out, "kpptpd_calls_refused_total{reason=\"max_calls\"} 0\n");
+	CHECK_HASNT(out, "kpptpd_connections_refused_total{reason=\"max_calls\"}");
+	CHECK_HAS(out, "kpptpd_reloads_total 2\n");
+	/* each sample belongs to the family whose TYPE came last */
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "# TYPE ", 7)) {
+			snprintf(family, sizeof(family), "%.*s",
+				 (int)strcspn(line + 7, " "), line + 7);
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		CHECK(family[0] && !strncmp(line, family, strlen(family)) &&
+		      strchr("{ ", line[strlen(family)]));
+	}
+	free(out);
+
+	f = tmpfile();
+	metrics_print(f, &net, NULL);
+	out = slurp(f);
+	CHECK_HAS(out, "kpptpd_up 0\n");
+	CHECK_HASNT(out, "kpptpd_calls");
+	CHECK_HAS(out, "kpptp_calls 3\n");
+	free(out);
+}
+
+/* -b FILE: commands line by line, comments and blank lines skipped,
+ * stopping at the first failure with its line named. */
+TEST(batch_file)
+{
+	char path[] = "/tmp/kpptpctl-batch-XXXXXX";
+	const char text[] = "# a comment\n\ncall help   # help, then\n"
+			    "call frob id 1\ncall help\n";
+	const char *usage;
+	struct run r;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, text, sizeof(text) - 1) == sizeof(text) - 1);
+	close(fd);
+	RUN(&r, "-b", path);
+	CHECK(r.status == 1);
+	CHECK_HAS(r.err, "kpptpctl: unknown call command \"frob\"");
+	CHECK_HAS(r.err, ":4: stopped here\n");
+	/* the usage printed once: the line after the failure did not run */
+	usage = strstr(r.out, "Usage: kpptpctl");
+	CHECK(usage && !strstr(usage + 1, "Usage: kpptpctl"));
+	run_free(&r);
+
+	RUN(&r, "-b", path, "call", "show");
+	CHECK(r.status == 1);
+	CHECK_HAS(r.err, "no command after it");
+	run_free(&r);
+	RUN(&r, "-b", "/nonexistent/batch");
+	CHECK(r.status != 0);
+	CHECK_HAS(r.err, "No such file or directory");
+	run_free(&r);
+	unlink(path);
+}

@@ -345,6 +345,36 @@ TEST(bad_lines_named)
 	conf_free(&c);
 }
 
+TEST(ipv6_on_off_and_where_refused)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "ipv6 on\n") == 0 && c.ipv6 == 1);
+	conf_free(&c);
+	CHECK(parse(&c, "ipv6 on\nipv6 off\n") == 0 && c.ipv6 == 0);
+	conf_free(&c);
+	CHECK(parse(&c, "tx-window on\n") == 0 && c.tx_window && c.ipv6 == -1);
+	conf_free(&c);
+	CHECK(parse(&c, "tx-window maybe\n") == -1);
+	CHECK_STR(errbuf, "t.conf:1: invalid tx-window \"maybe\": must be on or off");
+	conf_free(&c);
+	CHECK(parse(&c, "ipv6 yes\n") == -1);
+	CHECK_STR(errbuf, "t.conf:1: invalid ipv6 \"yes\": must be on or off");
+	conf_free(&c);
+	CHECK(parse(&c, "ipv6 on\npppd none\n") == -1);
+	CHECK_HAS(errbuf, "(remove ipv6 or \"pppd none\")");
+	conf_free(&c);
+	CHECK(parse(&c, "relay-list /etc/r\nipv6 on\n") == -1);
+	CHECK_HAS(errbuf, "relays IPv4 only (remove ipv6 or relay-list)");
+	conf_free(&c);
+	/* the client role: the server it dials gives the addresses */
+	CHECK(parse(&c, "connect 10.0.0.1\nipv6 on\n") == 0 && c.ipv6 == 1);
+	conf_free(&c);
+	/* off is allowed anywhere: it only keeps IPV6CP away */
+	CHECK(parse(&c, "relay-list /etc/r\nipv6 off\n") == 0 && c.ipv6 == 0);
+	conf_free(&c);
+}
+
 TEST(pools_pair_and_run_out)
 {
 	struct conf c;

@@ -184,12 +184,76 @@ TEST(call_counts_until_pppd_reaped)
 	CHECK(call(fd, c, 2) == PPTP_OCRP_GENERAL);
 	CHECK(got(PPTP_OCRP)->ocrp.error == PPTP_ERR_NO_RESOURCE);
 	CHECK(fake_pppd_running == 1);
+	CHECK(kd.refused[CP_REFUSED_MAX_CALLS] == 1 && kd.calls_refused == 1);
 	fake_now += 2000;
 	fake_pppd_exit(k);
 	fake_batch_end();
 	CHECK(kd.ncalls == 0 && fake_pppd_running == 0);
 	CHECK(call(fd, c, 3) == PPTP_OCRP_CONNECTED);
 	check_counts();
+	close(fd);
+	fake_daemon_free();
+}
+
+/* "ipv6 on": pppd negotiates IPV6CP, with interface identifiers made of
+ * the call's IPv4 pair; "ipv6 off": noipv6 (pppd 2.5 would negotiate it);
+ * no ipv6 line: pppd is given nothing about IPv6. */
+TEST(ipv6_identifiers_from_the_pool)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("localip 192.168.9.1\n"
+			       "remoteip 192.168.9.20-21\nipv6 on\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK_HAS(fake_last_argv,
+		  " 192.168.9.1:192.168.9.20 +ipv6 ipv6 ::192.168.9.1,::192.168.9.20 ");
+	CHECK(call(fd, c, 2) == PPTP_OCRP_CONNECTED);
+	CHECK_HAS(fake_last_argv, " ipv6 ::192.168.9.1,::192.168.9.21 ");
+	/* a pool of two: the third call is refused, counted by its reason */
+	CHECK(call(fd, c, 3) == PPTP_OCRP_GENERAL);
+	CHECK(kd.refused[CP_REFUSED_POOL_EXHAUSTED] == 1 && kd.calls_refused == 1);
+	close(fd);
+	fake_daemon_free();
+
+	CHECK(fake_daemon_init("localip 192.168.9.1\n"
+			       "remoteip 192.168.9.20\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(strstr(fake_last_argv, " 192.168.9.1:192.168.9.20 "));
+	CHECK(!strstr(fake_last_argv, "ipv6"));
+	close(fd);
+	fake_daemon_free();
+
+	CHECK(fake_daemon_init("localip 192.168.9.1\n"
+			       "remoteip 192.168.9.20\nipv6 off\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK_HAS(fake_last_argv, " 192.168.9.1:192.168.9.20 noipv6 ");
+	CHECK(!strstr(fake_last_argv, "+ipv6"));
+	close(fd);
+	fake_daemon_free();
+}
+
+/* "tx-window on": calls are made with the RFC 2637 4.2 send window, which
+ * the kernel cannot switch on later; off (the default), without it. */
+TEST(tx_window_set_when_the_call_is_made)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("tx-window on\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(fake_last_flags == KPPTP_F_TX_WINDOW);
+	close(fd);
+	fake_daemon_free();
+
+	CHECK(fake_daemon_init("") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(fake_last_flags == 0);
 	close(fd);
 	fake_daemon_free();
 }
@@ -209,6 +273,7 @@ TEST(call_setups_limited_per_connection)
 	}
 	CHECK(call(fd, c, 4) == PPTP_OCRP_GENERAL);
 	CHECK(fake_calls_made == 3);
+	CHECK(kd.refused[CP_REFUSED_MAX_CALL_RATE] == 1 && kd.calls_refused == 1);
 	fake_now += 1000;
 	CHECK(call(fd, c, 5) == PPTP_OCRP_CONNECTED);
 	CHECK(fake_calls_made == 4);

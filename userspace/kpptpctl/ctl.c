@@ -44,6 +44,8 @@ static const struct command commands[] = {
 	{ "net set", cmd_net_set, "max-calls N",
 	  "most calls the namespace may hold (0-65535; default 65535,\n"
 	  "      1024 in a namespace of a user namespace)" },
+	{ "metrics", cmd_metrics, "",
+	  "the counters of stats and daemon show in Prometheus text format" },
 	{ "monitor", cmd_monitor, "",
 	  "print call events ([NEW], [SET], [DEL]) as they happen, and\n"
 	  "      kpptpd's ([CONN-ACCEPTED], [CALL-UP], ...) when it runs" },
@@ -71,6 +73,7 @@ static void usage(FILE *out)
 
 	fprintf(out,
 		"Usage: kpptpctl [ -j [ -p ] ] [ -s [ -s ] ] [ -S PATH ] COMMAND [ ARGS ]\n"
+		"       kpptpctl [ OPTIONS ] -b FILE\n"
 		"       kpptpctl { -h | help | -V }\n"
 		"\n"
 		"Commands (no command: call show; also show, call list):\n");
@@ -87,6 +90,8 @@ static void usage(FILE *out)
 		"  -j, --json     JSON output (snake_case keys)\n"
 		"  -p, --pretty   pretty-printed JSON (implies -j)\n"
 		"  -s, --stats    counters; twice: all counters and settings\n"
+		"  -b, --batch FILE  one command per line from FILE (- for stdin),\n"
+		"                 stopping at the first that fails\n"
 		"  -S, --socket PATH  kpptpd's control socket (default $"
 		KPPTPD_SOCK_ENV ", else " KPPTPD_SOCK_DEFAULT ")\n"
 		"  -h, --help     this text\n"
@@ -242,6 +247,61 @@ static int run(struct ctl *ctl, int argc, char **argv)
 	return cmd->handler(ctl, argc, argv);
 }
 
+/*
+ * -b FILE: each line a command line without "kpptpctl" and its options,
+ * words separated by blanks, "#" to the end of the line a comment, as
+ * "ip -batch" reads them.  One process for many commands: making tens of
+ * thousands of calls is a matter of seconds, not of process starts.
+ * Stops at the first command that fails, naming its line.
+ */
+static int run_batch(struct ctl *ctl, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *line = NULL, *words[64], *save, q[256];
+	unsigned long lineno = 0;
+	int status = EXIT_OK;
+	size_t cap = 0;
+
+	if (!f) {
+		ctl_error("batch %s: %s", parse_quote(path, q, sizeof(q)),
+			  strerror(errno));
+		return EXIT_FAILURE;
+	}
+	while (status == EXIT_OK && getline(&line, &cap, f) != -1) {
+		char *w;
+		int n = 0;
+
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		for (w = strtok_r(line, " \t\r", &save); w;
+		     w = strtok_r(NULL, " \t\r", &save)) {
+			if (n == (int)ARRAY_SIZE(words)) {
+				ctl_error("batch %s:%lu: more than %zu words",
+					  parse_quote(path, q, sizeof(q)),
+					  lineno, ARRAY_SIZE(words));
+				status = EXIT_USAGE;
+				break;
+			}
+			words[n++] = w;
+		}
+		if (status != EXIT_OK || !n)
+			continue;
+		status = run(ctl, n, words);
+		if (status != EXIT_OK)
+			ctl_error("batch %s:%lu: stopped here",
+				  parse_quote(path, q, sizeof(q)), lineno);
+	}
+	if (status == EXIT_OK && ferror(f)) {
+		ctl_error("batch %s: %s", parse_quote(path, q, sizeof(q)),
+			  strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return status;
+}
+
 int kpptpctl_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -249,18 +309,20 @@ int kpptpctl_main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "socket", required_argument, NULL, 'S' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false, pretty = false;
+	const char *batch = NULL;
 	struct ctl ctl = { 0 };
 	char q[256], opt[3];
 	int c, status;
 
 	optind = 0;	/* full getopt reset: the unit tests call us often */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jpsS:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpsS:b:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -273,6 +335,9 @@ int kpptpctl_main(int argc, char **argv)
 			break;
 		case 'S':
 			ctl.sock_path = optarg;
+			break;
+		case 'b':
+			batch = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -300,7 +365,13 @@ int kpptpctl_main(int argc, char **argv)
 		}
 	}
 	pr_init(&ctl.pr, stdout, json, pretty);
-	status = run(&ctl, argc - optind, argv + optind);
+	if (batch && optind < argc) {
+		ctl_error("-b %s: no command after it; the commands are in the file",
+			  parse_quote(batch, q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	status = batch ? run_batch(&ctl, batch) :
+			 run(&ctl, argc - optind, argv + optind);
 	if (fflush(stdout) == EOF && status == EXIT_OK) {
 		ctl_error("writing the output: %s", strerror(errno));
 		status = EXIT_FAILURE;

@@ -40,6 +40,10 @@ struct field {
 #define I64(s, k, m)	{ #k, F_I64, offsetof(s, m), 0, INT64_MAX }
 #define STR(s, k, m)	{ #k, F_STR, offsetof(s, m), sizeof(((s *)0)->m), 0 }
 #define IP4(s, k, m)	{ #k, F_IPV4, offsetof(s, m), 0, 0 }
+/* "refused_NAME": kd_info.refused[R], NAME being cp_refusal_name(R) */
+#define REFUSED(n, r)	{ "refused_" #n, F_U64, \
+			  offsetof(struct kd_info, refused) + \
+			  (r) * sizeof(uint64_t), 0, UINT64_MAX }
 
 static const struct field daemon_fields[] = {
 	U32(struct kd_info, pid, pid),
@@ -63,6 +67,18 @@ static const struct field daemon_fields[] = {
 	U64(struct kd_info, conns_refused, conns_refused),
 	U64(struct kd_info, calls_accepted, calls_accepted),
 	U64(struct kd_info, calls_refused, calls_refused),
+	REFUSED(connections, CP_REFUSED_CONNECTIONS),
+	REFUSED(max_per_source, CP_REFUSED_MAX_PER_SOURCE),
+	REFUSED(conn_setup, CP_REFUSED_CONN_SETUP),
+	REFUSED(max_calls, CP_REFUSED_MAX_CALLS),
+	REFUSED(max_call_rate, CP_REFUSED_MAX_CALL_RATE),
+	REFUSED(max_calls_per_source, CP_REFUSED_MAX_CALLS_PER_SOURCE),
+	REFUSED(shutting_down, CP_REFUSED_SHUTTING_DOWN),
+	REFUSED(client_role, CP_REFUSED_CLIENT_ROLE),
+	REFUSED(pool_exhausted, CP_REFUSED_POOL_EXHAUSTED),
+	REFUSED(kernel, CP_REFUSED_KERNEL),
+	REFUSED(out_of_memory, CP_REFUSED_OUT_OF_MEMORY),
+	REFUSED(relay, CP_REFUSED_RELAY),
 	U64(struct kd_info, reloads, reloads),
 	U64(struct kd_info, reloads_failed, reloads_failed),
 	{ .key = NULL },

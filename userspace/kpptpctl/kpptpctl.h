@@ -56,6 +56,7 @@ int cmd_conn_disconnect(struct ctl *ctl, int argc, char **argv);
 int cmd_call_disconnect(struct ctl *ctl, int argc, char **argv);
 int cmd_daemon_show(struct ctl *ctl, int argc, char **argv);
 int cmd_daemon_reload(struct ctl *ctl, int argc, char **argv);
+int cmd_metrics(struct ctl *ctl, int argc, char **argv);
 
 /* Errors, to stderr, prefixed "kpptpctl: ". */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -176,6 +177,7 @@ struct kd_info {
 	uint32_t max_invalid_messages, idle_timeout_ms;
 	uint64_t conns_accepted, conns_refused;
 	uint64_t calls_accepted, calls_refused;
+	uint64_t refused[CP_NREFUSALS];	/* the two above, by reason */
 	uint64_t reloads, reloads_failed;
 	unsigned int nconns;
 	struct kd_conn *conns;
@@ -233,6 +235,10 @@ int kd_read_record(int fd, struct kd_rbuf *rb, int timeout_ms);
 
 /* One request, one reply; EXIT_OK or EXIT_KERNEL (said). */
 int kd_get(struct ctl *ctl, struct kd_info *d);
+
+/* kpptpctl metrics' text for @net and, unless NULL (no kpptpd), @d. */
+void metrics_print(FILE *out, const struct kpptp_net_info *net,
+		   const struct kd_info *d);
 int kd_set(struct ctl *ctl, const char *what, const char *req);
 
 /* A call ID or connection ID argument: "id ID" or just "ID". */

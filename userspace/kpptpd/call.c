@@ -167,7 +167,8 @@ static const char *ip(uint32_t a, char *buf)
 
 struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
-			 bool relayed, char *why, size_t whylen)
+			 bool relayed, enum cp_refusal *reason, char *why,
+			 size_t whylen)
 {
 	struct kpptp_call_cfg cfg = { 0 };
 	struct kpptp_call_info info;
@@ -176,6 +177,7 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 
 	k = calloc(1, sizeof(*k));
 	if (!k) {
+		*reason = CP_REFUSED_OUT_OF_MEMORY;
 		snprintf(why, whylen, "out of memory");
 		return NULL;
 	}
@@ -195,6 +197,7 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	if (kd.conf.remote.n && !relayed) {
 		k->pool_idx = pool_take(&kd.conf, &k->local_ip, &k->remote_ip);
 		if (k->pool_idx < 0) {
+			*reason = CP_REFUSED_POOL_EXHAUSTED;
 			snprintf(why, whylen,
 				 "remoteip pool exhausted (%u addresses in use)",
 				 kd.conf.remote.inuse);
@@ -220,10 +223,17 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	}
 	cfg.set |= KPPTP_CFG(KPPTP_A_PEER_PPD);
 	cfg.peer_ppd = pc->peer_ppd;
+	/* not on relayed calls: a spliced call has no pppd to hold back
+	 * what its window cannot take yet */
+	if (kd.conf.tx_window && !relayed) {
+		cfg.set |= KPPTP_CFG(KPPTP_A_FLAGS);
+		cfg.flags = KPPTP_F_TX_WINDOW;
+	}
 	r = kpptp_call_new(kd.nl, &cfg, &info);
 	if (r) {
 		const char *m = kpptp_nl_error(kd.nl)->msg;
 
+		*reason = CP_REFUSED_KERNEL;
 		snprintf(why, whylen, "kernel call: %s", *m ? m : strerror(-r));
 		pool_put(&kd.conf, k->pool_idx);
 		free(k);
@@ -293,6 +303,20 @@ static const char *addrs_of(const struct call *k, char buf[40])
 	return buf;
 }
 
+/*
+ * "::LOCAL,::REMOTE": IPV6CP interface identifiers made of the call's IPv4
+ * pair (pppd's "ipv6" option), so that each end's link-local address,
+ * fe80::a.b.c.d, is known before the call and differs between calls.
+ */
+static const char *ifaceids_of(const struct call *k, char buf[40])
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	snprintf(buf, 40, "::%s,::%s", ip(k->local_ip, a),
+		 ip(k->remote_ip, b));
+	return buf;
+}
+
 static int spawn(struct call *k, const char **argv, const char *secret);
 
 /* pppd with kpptp.so on call @k, reporting, in the foreground: the
@@ -316,9 +340,9 @@ static unsigned int argv_start(const char **argv, const struct call *k,
 
 int call_start_pppd(struct call *k, const struct pptp_call *pc)
 {
-	char idbuf[8], addrs[40];
+	char idbuf[8], addrs[40], ids[40];
 	char peer[INET_ADDRSTRLEN];
-	const char *argv[24 + CONF_MAX_ARGS];
+	const char *argv[28 + CONF_MAX_ARGS];
 	unsigned int n, i;
 
 	if (kd.conf.no_pppd) {
@@ -344,6 +368,16 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	if (k->pool_idx >= 0)
 		argv[n++] = addrs_of(k, addrs);
+	/* pppd 2.5 negotiates IPV6CP unless told not to, 2.4 only if told */
+	if (kd.conf.ipv6 == 1) {
+		argv[n++] = "+ipv6";
+		if (k->pool_idx >= 0) {
+			argv[n++] = "ipv6";
+			argv[n++] = ifaceids_of(k, ids);
+		}
+	} else if (kd.conf.ipv6 == 0) {
+		argv[n++] = "noipv6";
+	}
 	ip(k->peer_addr, peer);
 	if (kd.conf.ipparam) {
 		argv[n++] = "ipparam";

@@ -26,6 +26,7 @@ void conf_init(struct conf *c)
 	c->max_calls = 100;
 	c->max_call_rate = 5;
 	c->max_calls_per_source = 10;
+	c->ipv6 = -1;
 	pptp_ctrl_cfg_default(&c->ctrl);
 	c->ctrl.max_calls = 4;
 	c->ctrl.idle_ms = 60000;	/* a connection that places no call */
@@ -630,6 +631,18 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		snprintf(c->ctrl.host, sizeof(c->ctrl.host), "%s", v);
 		return 0;
 	}
+	if (!strcmp(kw, "ipv6") || !strcmp(kw, "tx-window")) {
+		struct parse_error e;
+		int on;
+
+		if (parse_on_off(kw, v, &on, &e))
+			return bad(x, "%s", e.msg);
+		if (!strcmp(kw, "ipv6"))
+			c->ipv6 = on;
+		else
+			c->tx_window = on;
+		return 0;
+	}
 	if (!strcmp(kw, "option"))
 		return set_str(x, &c->option, v);
 	if (!strcmp(kw, "ppp-arg")) {
@@ -777,6 +790,9 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 	if (c->relay_list_path && (c->connect || c->no_pppd))
 		return bad(&x, "relay-list: a gateway's pppd logs users in, so it needs the server role and pppd (remove %s or relay-list)",
 			   c->connect ? "connect" : "\"pppd none\"");
+	if (c->ipv6 == 1 && (c->relay_list_path || c->no_pppd))
+		return bad(&x, "ipv6: IPV6CP is pppd's, and a terminating gateway relays IPv4 only (remove ipv6 or %s)",
+			   c->no_pppd ? "\"pppd none\"" : "relay-list");
 	return pptpd_pools(c, &x);
 }
 

@@ -74,6 +74,10 @@ struct conf {
 	char *ppp_args[CONF_MAX_ARGS];	/* extra pppd arguments */
 	unsigned int nppp_args;
 	bool ipparam;			/* pass ipparam CLIENT-IP (pptpd's) */
+	int ipv6;			/* IPV6CP: 1 "ipv6 on", 0 "ipv6 off",
+					 * -1 (no ipv6 line) pppd's own default */
+	bool tx_window;			/* "tx-window on": calls keep to the
+					 * peer's receive window (RFC 2637 4.2) */
 	char *state_file;		/* calls we own, for restart cleanup */
 	char *control_socket;		/* kpptpctl's unix socket, "" none */
 	uint32_t connect;		/* client role: server, network order */

@@ -304,7 +304,8 @@ static struct src_rate *src_bucket(uint32_t addr)
 
 /* max-call-rate and max-calls-per-source: every request counts, also
  * the ones refused. */
-static bool setup_rate_ok(struct conn *c, char *why, size_t whylen)
+static bool setup_rate_ok(struct conn *c, enum cp_refusal *reason,
+			  char *why, size_t whylen)
 {
 	struct src_rate *r = src_bucket(c->peer.sin_addr.s_addr);
 	uint64_t sec = now_ms() / 1000;
@@ -321,12 +322,14 @@ static bool setup_rate_ok(struct conn *c, char *why, size_t whylen)
 	c->rate_n++;
 	r->n++;
 	if (kd.conf.max_call_rate && c->rate_n > kd.conf.max_call_rate) {
+		*reason = CP_REFUSED_MAX_CALL_RATE;
 		snprintf(why, whylen, "more than %u call setups a second on this connection (max-call-rate)",
 			 kd.conf.max_call_rate);
 		return false;
 	}
 	if (kd.conf.max_calls_per_source &&
 	    r->n > kd.conf.max_calls_per_source) {
+		*reason = CP_REFUSED_MAX_CALLS_PER_SOURCE;
 		snprintf(why, whylen, "more than %u call setups a second from %s (max-calls-per-source)",
 			 kd.conf.max_calls_per_source,
 			 ipstr(c->peer.sin_addr.s_addr, a));
@@ -340,6 +343,7 @@ static void serve_new(struct conn *c)
 {
 	const struct relay_rule *rule;
 	int slot = c->new_slot;
+	enum cp_refusal reason;
 	struct pptp_call *pc;
 	struct call *k;
 	char why[256];
@@ -352,18 +356,18 @@ static void serve_new(struct conn *c)
 	pc = &c->ctrl.calls[slot];
 	if (c->ctrl.role == PPTP_ROLE_PNS) {
 		/* we place our one call; the server has none to offer */
-		kd.calls_refused++;
+		count_refusal(CP_REFUSED_CLIENT_ROLE);
 		pptp_ctrl_call_declined(&c->ctrl, slot,
 					"this client places its own call and takes none (Incoming-Call-Request)");
 		return;
 	}
 	if (kd.stopping) {
-		kd.calls_refused++;
+		count_refusal(CP_REFUSED_SHUTTING_DOWN);
 		pptp_ctrl_call_refused(&c->ctrl, slot, "shutting down");
 		return;
 	}
-	if (!setup_rate_ok(c, why, sizeof(why))) {
-		kd.calls_refused++;
+	if (!setup_rate_ok(c, &reason, why, sizeof(why))) {
+		count_refusal(reason);
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
@@ -371,7 +375,7 @@ static void serve_new(struct conn *c)
 	if (kd.ncalls >= kd.conf.max_calls) {
 		snprintf(why, sizeof(why), "limit of %u calls reached (max-calls)",
 			 kd.conf.max_calls);
-		kd.calls_refused++;
+		count_refusal(CP_REFUSED_MAX_CALLS);
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
@@ -383,9 +387,10 @@ static void serve_new(struct conn *c)
 		return;
 	}
 	k = call_create(c, slot, pc, c->peer.sin_addr.s_addr,
-			c->local.sin_addr.s_addr, false, why, sizeof(why));
+			c->local.sin_addr.s_addr, false, &reason, why,
+			sizeof(why));
 	if (!k) {
-		kd.calls_refused++;
+		count_refusal(reason);
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
@@ -398,6 +403,7 @@ static void serve_new(struct conn *c)
 static void open_call(struct conn *c)
 {
 	struct pptp_call pc = { .peer_id = 0 };
+	enum cp_refusal reason;
 	struct call *k;
 	char why[256];
 	int slot;
@@ -408,7 +414,7 @@ static void open_call(struct conn *c)
 	c->call_opened = true;
 	/* the peer's ID comes with the reply: the kernel call waits for it */
 	k = call_create(c, -1, &pc, c->peer.sin_addr.s_addr,
-			c->local.sin_addr.s_addr, c->relay_hop, why,
+			c->local.sin_addr.s_addr, c->relay_hop, &reason, why,
 			sizeof(why));
 	if (!k) {
 		warn("%s: cannot place a call: %s", c->name, why);
@@ -449,14 +455,24 @@ static unsigned int conns_from(uint32_t addr)
 	return n;
 }
 
-static void refuse(int fd, const char *name, const char *why)
+void count_refusal(enum cp_refusal r)
+{
+	kd.refused[r]++;
+	if (r < CP_FIRST_CALL_REFUSAL)
+		kd.conns_refused++;
+	else
+		kd.calls_refused++;
+}
+
+static void refuse(int fd, const char *name, enum cp_refusal r,
+		   const char *why)
 {
 	struct cp_buf *e = mon_begin("conn_refused");
 
 	if (log_peer_ok())
 		warn("%s: refused: %s", name, why);
 	close(fd);
-	kd.conns_refused++;
+	count_refusal(r);
 	if (e) {
 		cp_put(e, "peer", "%s", name);
 		cp_put(e, "reason", "%s", why);
@@ -536,14 +552,14 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 		snprintf(why, sizeof(why),
 			 "limit of %u control connections reached (connections)",
 			 kd.conf.max_conns);
-		refuse(fd, name, why);
+		refuse(fd, name, CP_REFUSED_CONNECTIONS, why);
 		return -1;
 	}
 	if (conns_from(peer->sin_addr.s_addr) >= kd.conf.max_per_source) {
 		snprintf(why, sizeof(why),
 			 "limit of %u control connections from %s reached (max-per-source)",
 			 kd.conf.max_per_source, a);
-		refuse(fd, name, why);
+		refuse(fd, name, CP_REFUSED_MAX_PER_SOURCE, why);
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));
@@ -552,7 +568,7 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 	if (!c || !c->calls) {
 		if (c)
 			free(c);
-		refuse(fd, name, "out of memory");
+		refuse(fd, name, CP_REFUSED_CONN_SETUP, "out of memory");
 		return -1;
 	}
 	c->ev.kind = EV_CONN;
@@ -568,7 +584,8 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 		pptp_ctrl_free(&c->ctrl);
 		free(c->calls);
 		free(c);
-		refuse(fd, name, "cannot set up the connection");
+		refuse(fd, name, CP_REFUSED_CONN_SETUP,
+		       "cannot set up the connection");
 		return -1;
 	}
 	conn_link(c);

@@ -274,6 +274,7 @@ static void get_reply(struct client *cl)
 	size_t start = b->len;
 	char a[INET_ADDRSTRLEN];
 	struct conn *c;
+	unsigned int i;
 
 	cp_put(b, "pid", "%d", (int)getpid());
 	cp_put(b, "version", "%s", KPPTP_VERSION);
@@ -307,6 +308,12 @@ static void get_reply(struct client *cl)
 	       (unsigned long long)kd.calls_accepted);
 	cp_put(b, "calls_refused", "%llu",
 	       (unsigned long long)kd.calls_refused);
+	for (i = 0; i < CP_NREFUSALS; i++) {
+		char key[CP_KEY_MAX + 1];
+
+		snprintf(key, sizeof(key), "refused_%s", cp_refusal_name(i));
+		cp_put(b, key, "%llu", (unsigned long long)kd.refused[i]);
+	}
 	cp_put(b, "reloads", "%llu", (unsigned long long)kd.reloads);
 	cp_put(b, "reloads_failed", "%llu",
 	       (unsigned long long)kd.reloads_failed);

@@ -76,11 +76,14 @@ struct daemon {
 	uint32_t next_conn_id;
 	uint64_t conns_accepted, conns_refused;
 	uint64_t calls_accepted, calls_refused;
+	uint64_t refused[CP_NREFUSALS];	/* the two above, by reason */
 	uint64_t reloads, reloads_failed;
 };
 
 extern struct daemon kd;
 
+/* A connection or call refused for @r: counted by reason and in all. */
+void count_refusal(enum cp_refusal r);
 uint64_t now_ms(void);
 int ev_add(int fd, uint32_t events, struct ev *ev);
 int ev_mod(int fd, uint32_t events, struct ev *ev);
@@ -220,10 +223,11 @@ struct call {
 };
 
 /* Make the kernel call for a PPTP call request (@slot -1: our own outgoing
- * call, peer ID not known yet); NULL + @why on failure. */
+ * call, peer ID not known yet); NULL + @reason and @why on failure. */
 struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 			 uint32_t peer_addr, uint32_t local_addr,
-			 bool relayed, char *why, size_t whylen);
+			 bool relayed, enum cp_refusal *reason, char *why,
+			 size_t whylen);
 int call_start_pppd(struct call *k, const struct pptp_call *pc);
 /* A terminating relay's call at the next hop: pppd logs in there as
  * @user with @secret (passwordfd.so) and pppd options @opts. */

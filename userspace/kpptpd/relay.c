@@ -203,7 +203,7 @@ static void relay_refuse(struct relay *r, const char *why)
 	k->relay = NULL;
 	splice_end(r->fds);
 	c->calls[k->slot] = NULL;
-	kd.calls_refused++;
+	count_refusal(CP_REFUSED_RELAY);
 	snprintf(text, sizeof(text), "relay to %s: %s", r->hop, why);
 	/* logs it, with the client's call ID; no CALL_DOWN follows */
 	pptp_ctrl_call_refused(&c->ctrl, k->slot, text);
@@ -616,13 +616,15 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 {
 	struct pptp_ctrl_cfg cfg = kd.conf.ctrl;
 	char why[256], esc[4 * sizeof(pc->phone)];
+	enum cp_refusal reason;
 	struct relay *r;
 	struct call *k;
 
 	k = call_create(c, slot, pc, c->peer.sin_addr.s_addr,
-			c->local.sin_addr.s_addr, true, why, sizeof(why));
+			c->local.sin_addr.s_addr, true, &reason, why,
+			sizeof(why));
 	if (!k) {
-		kd.calls_refused++;
+		count_refusal(reason);
 		pptp_ctrl_call_refused(&c->ctrl, slot, why);
 		return;
 	}
@@ -630,7 +632,7 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 	r = relay_new(k);
 	if (!r) {
 		c->calls[slot] = NULL;
-		kd.calls_refused++;
+		count_refusal(CP_REFUSED_OUT_OF_MEMORY);
 		pptp_ctrl_call_refused(&c->ctrl, slot, "out of memory");
 		call_down(k);
 		return;

@@ -222,3 +222,23 @@ int cp_fail(char *why, size_t whylen, const char *fmt, ...)
 	va_end(ap);
 	return -1;
 }
+
+const char *cp_refusal_name(unsigned int r)
+{
+	static const char *const names[CP_NREFUSALS] = {
+		[CP_REFUSED_CONNECTIONS] = "connections",
+		[CP_REFUSED_MAX_PER_SOURCE] = "max_per_source",
+		[CP_REFUSED_CONN_SETUP] = "conn_setup",
+		[CP_REFUSED_MAX_CALLS] = "max_calls",
+		[CP_REFUSED_MAX_CALL_RATE] = "max_call_rate",
+		[CP_REFUSED_MAX_CALLS_PER_SOURCE] = "max_calls_per_source",
+		[CP_REFUSED_SHUTTING_DOWN] = "shutting_down",
+		[CP_REFUSED_CLIENT_ROLE] = "client_role",
+		[CP_REFUSED_POOL_EXHAUSTED] = "pool_exhausted",
+		[CP_REFUSED_KERNEL] = "kernel",
+		[CP_REFUSED_OUT_OF_MEMORY] = "out_of_memory",
+		[CP_REFUSED_RELAY] = "relay",
+	};
+
+	return r < CP_NREFUSALS ? names[r] : NULL;
+}

@@ -35,6 +35,31 @@
 #define CP_LINE_MAX (CP_KEY_MAX + 1 + 4 * CP_VAL_MAX + 1)
 #define CP_REQ_MAX 4096
 
+/*
+ * Why kpptpd refused a control connection (the first three) or a call: the
+ * daemon counts each, and sends them as "refused_NAME" keys, NAME from
+ * cp_refusal_name(); conns_refused and calls_refused are their sums.
+ */
+enum cp_refusal {
+	CP_REFUSED_CONNECTIONS,		/* "connections" reached */
+	CP_REFUSED_MAX_PER_SOURCE,
+	CP_REFUSED_CONN_SETUP,		/* no memory, no epoll slot */
+	CP_REFUSED_MAX_CALLS,
+	CP_REFUSED_MAX_CALL_RATE,
+	CP_REFUSED_MAX_CALLS_PER_SOURCE,
+	CP_REFUSED_SHUTTING_DOWN,
+	CP_REFUSED_CLIENT_ROLE,		/* a call offered to the client role */
+	CP_REFUSED_POOL_EXHAUSTED,	/* remoteip */
+	CP_REFUSED_KERNEL,		/* kpptp.ko refused the call */
+	CP_REFUSED_OUT_OF_MEMORY,
+	CP_REFUSED_RELAY,		/* the next hop did not take it */
+	CP_NREFUSALS
+};
+#define CP_FIRST_CALL_REFUSAL CP_REFUSED_MAX_CALLS
+
+/* "max_calls" for CP_REFUSED_MAX_CALLS, ...; NULL out of range */
+const char *cp_refusal_name(unsigned int r);
+
 /* ------------------------------------------------------------ writing */
 
 struct cp_buf {

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kpptpctl metrics: the namespace's kpptp.ko counters and kpptpd's, in the
+ * Prometheus text exposition format (version 0.0.4), for node_exporter's
+ * textfile collector or any scraper that runs a command.  Names and types
+ * are listed in kpptpctl(8); a family is printed whole or not at all.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kpptpctl.h"
+
+static void family(FILE *out, const char *name, const char *type,
+		   const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void sample(FILE *out, const char *name, uint64_t v)
+{
+	fprintf(out, "%s %" PRIu64 "\n", name, v);
+}
+
+/* label values here are our own names: [a-z_], nothing to escape */
+static void labelled(FILE *out, const char *name, const char *label,
+		     const char *value, uint64_t v)
+{
+	fprintf(out, "%s{%s=\"%s\"} %" PRIu64 "\n", name, label, value, v);
+}
+
+static void kernel_metrics(FILE *out, const struct kpptp_net_info *net)
+{
+	unsigned int i;
+
+	family(out, "kpptp_calls", "gauge",
+	       "Calls kpptp.ko holds in this network namespace.");
+	sample(out, "kpptp_calls", net->calls);
+	if (net->has_max_calls) {
+		family(out, "kpptp_max_calls", "gauge",
+		       "Most calls this network namespace may hold.");
+		sample(out, "kpptp_max_calls", net->max_calls);
+	}
+	family(out, "kpptp_dropped_packets_total", "counter",
+	       "GRE packets no call could take, by reason.");
+	for (i = 1; i <= KPPTP_NSTATS_A_MAX; i++) {
+		const char *name = kpptp_net_stat_name(i);
+
+		if (name && (net->stats_set & (1ULL << i)))
+			labelled(out, "kpptp_dropped_packets_total", "reason",
+				 name, net->stats[i]);
+	}
+}
+
+static void refusals(FILE *out, const char *name, const char *help,
+		     const struct kd_info *d, unsigned int from,
+		     unsigned int to)
+{
+	unsigned int r;
+
+	family(out, name, "counter", help);
+	for (r = from; r < to; r++)
+		labelled(out, name, "reason", cp_refusal_name(r),
+			 d->refused[r]);
+}
+
+static void daemon_metrics(FILE *out, const struct kd_info *d)
+{
+	family(out, "kpptpd_up", "gauge",
+	       "1 if kpptpd answered on its control socket, else 0.");
+	sample(out, "kpptpd_up", d ? 1 : 0);
+	if (!d)
+		return;
+	family(out, "kpptpd_uptime_seconds", "gauge",
+	       "Seconds since kpptpd started.");
+	sample(out, "kpptpd_uptime_seconds", d->uptime_ms / 1000);
+	family(out, "kpptpd_connections", "gauge",
+	       "Control connections kpptpd holds.");
+	sample(out, "kpptpd_connections", d->connections);
+	family(out, "kpptpd_calls", "gauge",
+	       "Calls kpptpd holds (sessions), counting those whose pppd is still exiting.");
+	sample(out, "kpptpd_calls", d->calls);
+	family(out, "kpptpd_connections_accepted_total", "counter",
+	       "Control connections accepted.");
+	sample(out, "kpptpd_connections_accepted_total", d->conns_accepted);
+	refusals(out, "kpptpd_connections_refused_total",
+		 "Control connections refused, by reason.", d, 0,
+		 CP_FIRST_CALL_REFUSAL);
+	family(out, "kpptpd_calls_accepted_total", "counter",
+	       "Call setups accepted.");
+	sample(out, "kpptpd_calls_accepted_total", d->calls_accepted);
+	refusals(out, "kpptpd_calls_refused_total",
+		 "Call setups refused, by reason.", d, CP_FIRST_CALL_REFUSAL,
+		 CP_NREFUSALS);
+	family(out, "kpptpd_reloads_total", "counter",
+	       "Configuration reloads, failed ones included.");
+	sample(out, "kpptpd_reloads_total", d->reloads);
+	family(out, "kpptpd_reloads_failed_total", "counter",
+	       "Configuration reloads refused (the old configuration stayed).");
+	sample(out, "kpptpd_reloads_failed_total", d->reloads_failed);
+}
+
+void metrics_print(FILE *out, const struct kpptp_net_info *net,
+		   const struct kd_info *d)
+{
+	kernel_metrics(out, net);
+	daemon_metrics(out, d);
+}
+
+int cmd_metrics(struct ctl *ctl, int argc, char **argv)
+{
+	struct kpptp_net_info net;
+	struct kd_info d;
+	struct kpptp_nl *nl;
+	bool have_daemon = false;
+	int err, fd;
+
+	(void)argv;
+	if (argc)
+		return ctl_usage_error(ctl, "takes no arguments");
+	if (ctl->pr.json)
+		return ctl_usage_error(ctl, "Prometheus text only: no -j");
+	err = ctl_open(&nl);
+	if (err)
+		return err;
+	err = kpptp_net_get(nl, &net);
+	if (err) {
+		err = ctl_kernel_error(nl, err, "metrics", NULL);
+		kpptp_nl_close(nl);
+		return err;
+	}
+	kpptp_nl_close(nl);
+	/* no kpptpd here is a state to report (kpptpd_up 0), not an error;
+	 * one that answers badly is */
+	fd = kd_connect(ctl, true);
+	if (fd >= 0) {
+		close(fd);
+		err = kd_get(ctl, &d);
+		if (err)
+			return err;
+		have_daemon = true;
+	}
+	metrics_print(ctl->pr.out, &net, have_daemon ? &d : NULL);
+	if (have_daemon)
+		kd_info_free(&d);
+	return EXIT_OK;
+}
