@@ -94,7 +94,7 @@ kernels:
 	tests/kbuild.sh
 
 intree:
-	tests/host-deps.sh check
+	tests/host-deps.sh intree
 	tests/intree-check.sh
 
 check-deb:

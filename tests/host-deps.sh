@@ -10,11 +10,13 @@
 # stops with one line naming the missing packages and the command that
 # installs them.
 #
-# usage: tests/host-deps.sh [check|demo|debug|bench|all]   (default: all)
+# usage: tests/host-deps.sh [check|demo|debug|bench|intree|all]   (default: all)
 #   check  unit tests, fuzz briefs, the UML KUnit build, the qemu guest
 #   demo   the qemu guest only
 #   debug  the qemu guest and its debug kernel (make check-debug)
 #   bench  the qemu guest and the report's plot (Debian's python3-matplotlib)
+#   intree kbuild of a whole x86 kernel tree (make intree): KUNIT's and
+#          DEBUG's host tools
 set -euo pipefail
 
 # The userspace tools and their unit tests (kpptp.so needs ppp-dev; the fuzz
@@ -41,8 +43,9 @@ check) want=("${UNIT[@]}" "${KUNIT[@]}" "${GUEST[@]}") ;;
 demo) want=("${GUEST[@]}") ;;
 debug) want=("${GUEST[@]}" "${KUNIT[@]}" "${DEBUG[@]}") ;;
 bench) want=("${GUEST[@]}" "${BENCH[@]}") ;;
+intree) want=("${KUNIT[@]}" "${DEBUG[@]}") ;;
 all) want=("${UNIT[@]}" "${KUNIT[@]}" "${GUEST[@]}" "${BENCH[@]}" "${DEBUG[@]}") ;;
-*) echo "usage: $0 [check|demo|debug|bench|all]" >&2; exit 2 ;;
+*) echo "usage: $0 [check|demo|debug|bench|intree|all]" >&2; exit 2 ;;
 esac
 
 missing=()

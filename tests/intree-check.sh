@@ -30,6 +30,20 @@ unshare --mount --propagation private -- bash -c '
 	pass=0 fail=0
 	ok() { echo "ok - $*"; pass=$((pass + 1)); }
 	bad() { echo "not ok - $*"; fail=$((fail + 1)); }
+	# build_check LOG KO WHAT MAKE...: run MAKE, logging to LOG; ok when it
+	# made KO and LOG names no warning or error in a kpptp source
+	build_check() {
+		local log=$1 ko=$2 what=$3 t0=$SECONDS
+		shift 3
+		if "$@" >>"$log" 2>&1 &&
+			! grep -E "kpptp/.*(warning|error):" "$log" >/dev/null &&
+			[ -f "$ko" ]; then
+			ok "$what ($((SECONDS - t0)) s)"
+		else
+			bad "$what: see build/intree/${log##*/}"
+			grep -E "warning|error" "$log" | head -5 | sed "s/^/#   /" || :
+		fi
+	}
 	"$SRC/scripts/intree.sh" "$T"
 	"$SRC/scripts/intree.sh" "$T" >/dev/null	# again: hooks added once
 	[ "$(grep -c kpptp/Kconfig "$T/drivers/net/ppp/Kconfig")" = 1 ] &&
@@ -50,19 +64,12 @@ unshare --mount --propagation private -- bash -c '
 	[ "$(cfg --state PPTP_KPPTP)" = m ] &&
 		ok "Kconfig: PPTP_KPPTP=m with PPP=$(cfg --state PPP), NET_IPGRE_DEMUX=$(cfg --state NET_IPGRE_DEMUX), DST_CACHE=$(cfg --state DST_CACHE)" ||
 		bad "PPTP_KPPTP=$(cfg --state PPTP_KPPTP) after asking for m"
-	t0=$SECONDS
 	# no vmlinux is built (half an hour here): modpost cannot resolve the
 	# kernel symbols the module uses, and says so as warnings
-	if nice make O="$O" -j"$(nproc)" W=1 KBUILD_MODPOST_WARN=1 \
-			drivers/net/ppp/kpptp/kpptp.ko \
-			>"$WORK/build.log" 2>&1 &&
-		! grep -E "drivers/net/ppp/kpptp/.*(warning|error):" "$WORK/build.log" >/dev/null &&
-		[ -f "$O/drivers/net/ppp/kpptp/kpptp.ko" ]; then
-		ok "the kernel build made drivers/net/ppp/kpptp/kpptp.ko, W=1 clean, without vmlinux ($((SECONDS - t0)) s)"
-	else
-		bad "the kernel build of kpptp.ko: see build/intree/build.log"
-		grep -E "warning|error" "$WORK/build.log" | head -5 | sed "s/^/#   /" || :
-	fi
+	build_check "$WORK/build.log" "$O/drivers/net/ppp/kpptp/kpptp.ko" \
+		"the kernel build made drivers/net/ppp/kpptp/kpptp.ko, W=1 clean, without vmlinux" \
+		nice make O="$O" -j"$(nproc)" W=1 KBUILD_MODPOST_WARN=1 \
+		drivers/net/ppp/kpptp/kpptp.ko
 	# the change as a patch against the pristine tree (the overlay'"'"'s
 	# upper layer is exactly what intree.sh wrote), with a commit message
 	{
@@ -92,17 +99,12 @@ unshare --mount --propagation private -- bash -c '
 	fi
 	# as a packager might: "make M=" after modules_prepare (in 6.12 an M=
 	# build writes its objects in the source directory: after the patch)
-	t0=$SECONDS
-	if nice make O="$O" -s modules_prepare >"$WORK/m.log" 2>&1 &&
+	nice make O="$O" -s modules_prepare >"$WORK/m.log" 2>&1 ||
+		bad "make modules_prepare: see build/intree/m.log"
+	build_check "$WORK/m.log" "$T/drivers/net/ppp/kpptp/kpptp.ko" \
+		"make modules_prepare; make M=drivers/net/ppp/kpptp W=1: no warning" \
 		nice make O="$O" -j"$(nproc)" W=1 KBUILD_MODPOST_WARN=1 \
-			M="$T/drivers/net/ppp/kpptp" >>"$WORK/m.log" 2>&1 &&
-		! grep -E "kpptp/.*(warning|error):" "$WORK/m.log" >/dev/null &&
-		[ -f "$T/drivers/net/ppp/kpptp/kpptp.ko" ]; then
-		ok "make modules_prepare; make M=drivers/net/ppp/kpptp W=1: no warning ($((SECONDS - t0)) s)"
-	else
-		bad "make M=drivers/net/ppp/kpptp: see build/intree/m.log"
-		grep -E "warning|error" "$WORK/m.log" | head -5 | sed "s/^/#   /" || :
-	fi
+		M="$T/drivers/net/ppp/kpptp"
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 ' intree-check "$SRC" "$KSRC" "$WORK"
