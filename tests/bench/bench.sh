@@ -19,6 +19,9 @@
 #   5. control plane: call setups per second and kernel memory per call
 #      through kpptpctl; kpptpd's call setups per second ("pppd none"),
 #      and its RSS with 10,000 idle control connections (load.sh).
+#   6. scale: one link's receive rate and CPU cost per packet with 60,000
+#      other calls in the namespace against alone, interleaved; kernel
+#      memory per call; the slab after deleting them (scale()).
 # Results go to tests/bench/results/ in the repository (the /src share):
 # bench.csv (datapath,condition,metric,value,unit), bench.json,
 # perf-*.txt; tests/bench/report.py turns them into the table and plot.
@@ -30,7 +33,9 @@
 # KPPTP_BENCH_COST_T (5 s measured per cost figure); kpptpd's figures
 # take KPPTP_BENCH_CP_CONNS (8 connections placing calls), KPPTP_BENCH_CP_T
 # (10 s) and KPPTP_BENCH_IDLE (10000 idle connections).
-# KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control") runs some
+# KPPTP_BENCH_SCALE_CALLS (60000) and KPPTP_BENCH_SCALE_ROUNDS (3) size the
+# scale part.
+# KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control scale") runs some
 # parts only; their results go to results/partial.csv and partial.json, not
 # to bench.csv and bench.json.
 . "$(dirname "$0")/lib.sh"
@@ -46,9 +51,11 @@ IDLE=${KPPTP_BENCH_IDLE:-10000}
 ROUNDS=${KPPTP_BENCH_ROUNDS:-6}
 COST_PPS=${KPPTP_BENCH_COST_PPS:-3000}
 COST_T=${KPPTP_BENCH_COST_T:-5}
+SCALE_CALLS=${KPPTP_BENCH_SCALE_CALLS:-60000}
+SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-3}
 ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
 ROUND_CONDS="clean reorder loss"
-ALL_PARTS="rounds matrix profiles calls control"
+ALL_PARTS="rounds matrix profiles calls control scale"
 PARTS=${KPPTP_BENCH_PARTS:-$ALL_PARTS}
 OUT=bench
 [ "$PARTS" = "$ALL_PARTS" ] || OUT=partial
@@ -194,6 +201,72 @@ kpptpd_figures() {
 	load_kpptpd_down
 }
 
+# scale: receiving on one kpptp link while SCALE_CALLS (60,000) other calls
+# sit in the receiver's namespace, against the same link alone, in turn
+# (alone, with, alone, with...) SCALE_ROUNDS (3) times: 64-byte UDP
+# datagrams received per second and the CPU cost per packet (cpu_cost).
+# The calls are made and deleted by one kpptpctl -b each time (calls/s),
+# idle ones with peers in 10.9.0.0/16 that send nothing.  Also the kernel
+# memory per call (SUnreclaim), and SUnreclaim after deleting them all
+# against before.
+scale() {
+	local n=$SCALE_CALLS r t0 t1 s0 s1 s2 cost pps lost host
+	local add=$TMP/scale-add del=$TMP/scale-del ctl=$TMP/kpptpctl
+	cp "$CTL" "$ctl"
+	python3 - "$n" "$add" "$del" <<-'EOF'
+		import sys
+		n = int(sys.argv[1])
+		with open(sys.argv[2], "w") as a, open(sys.argv[3], "w") as d:
+		    for i in range(n):
+		        cid = 3000 + i
+		        a.write("call add id %d peer 10.9.%d.%d peer-id %d\n"
+		                % (cid, i // 250 % 250, i % 250 + 1, i // 62500 + 1))
+		        d.write("call del id %d\n" % cid)
+	EOF
+	dp_up kpptp
+	# a call needs a route to its peer; nothing is sent on these
+	ip -n "$NS2" route replace 10.9.0.0/16 dev veth2
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	s0=$(memory_kb SUnreclaim)
+	cp /proc/slabinfo "$TMP/slab0"
+	for ((r = 1; r <= SCALE_ROUNDS; r++)); do
+		row kpptp scale-1 udp64_rx "$(udp_pps)" pkt/s
+		read -r cost pps lost host <<<"$(cpu_cost "$COST_PPS" "$COST_T")"
+		row kpptp scale-1 cpu_per_pkt "$cost" us
+		row kpptp scale-1 host_cpu_per_pkt "$host" us
+		t0=$EPOCHREALTIME
+		n2 "$ctl" -b "$add" >/dev/null || fail "kpptpctl -b: adding $n calls"
+		t1=$EPOCHREALTIME
+		[ "$(net_field n2 calls)" = $((n + 1)) ] ||
+			fail "$((n + 1)) calls expected in n2, $(net_field n2 calls) there"
+		row kpptp scale call_adds_batch \
+			"$(python3 -c 'import sys; n, a, b = map(float, sys.argv[1:]); print(round(n / (b - a)))' "$n" "$t0" "$t1")" \
+			calls/s
+		s1=$(memory_kb SUnreclaim)
+		row kpptp scale kmem_per_call "$(( (s1 - s0) * 1024 / n ))" bytes
+		row kpptp "scale-$n" udp64_rx "$(udp_pps)" pkt/s
+		read -r cost pps lost host <<<"$(cpu_cost "$COST_PPS" "$COST_T")"
+		row kpptp "scale-$n" cpu_per_pkt "$cost" us
+		row kpptp "scale-$n" host_cpu_per_pkt "$host" us
+		t0=$EPOCHREALTIME
+		n2 "$ctl" -b "$del" >/dev/null || fail "kpptpctl -b: deleting $n calls"
+		t1=$EPOCHREALTIME
+		[ "$(net_field n2 calls)" = 1 ] || fail "$(net_field n2 calls) calls left in n2"
+		row kpptp scale call_dels_batch \
+			"$(python3 -c 'import sys; n, a, b = map(float, sys.argv[1:]); print(round(n / (b - a)))' "$n" "$t0" "$t1")" \
+			calls/s
+	done
+	dp_down
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 2
+	s2=$(memory_kb SUnreclaim)
+	row kpptp scale sunreclaim_after_delete "$((s2 - s0))" kB
+	blog "SUnreclaim: $s0 kB before, $s1 kB with $n calls, $s2 kB after deleting them; slab caches grown since: $(slab_growth "$TMP/slab0" /proc/slabinfo)"
+}
+
 # rounds: ROUNDS rounds over the compared datapaths, A B C D in odd
 # rounds and D C B A in even ones, so that each sees the host's drift
 # alike; in each, TCP 1 stream under every condition of ROUND_CONDS, then
@@ -273,6 +346,7 @@ part calls && for dp in pptp.ko kpptp; do
 done
 
 part control && control_plane
+part scale && scale
 use_module kpptp
 
 secs=$((SECONDS - START))
