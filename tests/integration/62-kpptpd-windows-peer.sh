@@ -29,7 +29,8 @@ winpeer() {
 	(
 		trap - ERR
 		set +e
-		n1 pppd pty "python3 $WIN 10.0.0.2 --log $TMP/client-$1-win.log" \
+		n1 sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/client-$1.pid" \
+			pppd pty "python3 $WIN 10.0.0.2 --log $TMP/client-$1-win.log" \
 			name alice remotename kpptpd require-mppe-128 refuse-eap \
 			refuse-pap refuse-chap refuse-mschap noauth nodetach \
 			nodefaultroute noipdefault novj mtu 1400 mru 1400 \
@@ -92,7 +93,7 @@ for mode in off on; do
 	pass "tx-window $mode: Echo-Request answered"
 
 	if [ "$mode" = off ]; then
-		kill -TERM "$(pgrep -f "ipparam win-$mode")"
+		kill -TERM "$(cat "$TMP/client-$mode.pid")"
 		wait_for "[ -s '$TMP/client-$mode.rc' ]" 30 || kpptpd_fail "pppd did not exit"
 		wait_for "grep -q 'winpeer: cleared the call' '$TMP/client-$mode-win.log'" 10 ||
 			kpptpd_fail "the peer did not clear: $(tail -3 "$TMP/client-$mode-win.log")"

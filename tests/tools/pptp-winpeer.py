@@ -201,10 +201,16 @@ class Peer:
             self.rx_seq = seq
         else:
             self.stats["late_in"] += 1      # passed on all the same
-        if self.ack_due is None:
+        if self.ack_due is None and self.rx_seq != self.acked:
             self.ack_due = time.monotonic() + ACK_DELAY
-        os.write(1, hdlc_encode(g[off:off + plen]))
+        self.to_pppd(hdlc_encode(g[off:off + plen]))
         self.stats["frames_in"] += 1
+
+    @staticmethod
+    def to_pppd(data):
+        # blocking, whole: pppd's line discipline takes what the pty holds
+        while data:
+            data = data[os.write(1, data):]
 
     def from_pppd(self, data):
         self.hdlc += data
@@ -251,8 +257,9 @@ class Peer:
     def run(self):
         self.handshake()
         self.gre = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
+        # stdin stays blocking: it is the same open pty as stdout, which
+        # must not cut frames short
         self.ctl.setblocking(False)
-        os.set_blocking(0, False)
         self.sel.register(0, selectors.EVENT_READ, "pppd")
         self.sel.register(self.gre, selectors.EVENT_READ, "gre")
         self.sel.register(self.ctl, selectors.EVENT_READ, "ctl")
@@ -265,8 +272,6 @@ class Peer:
                 if key.data == "pppd":
                     try:
                         data = os.read(0, 65536)
-                    except BlockingIOError:
-                        continue
                     except OSError:
                         data = b""
                     if not data:
@@ -280,6 +285,7 @@ class Peer:
                     if how:
                         break
             if self.ack_due is not None and time.monotonic() >= self.ack_due:
+                self.ack_due = None
                 self.gre_send(b"")
         self.say("ending: %s" % how)
         if how == "pppd closed the pty":

@@ -92,6 +92,28 @@ static int get(const char *text, struct kd_info *d)
 			    sizeof(why));
 }
 
+/* Every reason the daemon writes (cp_refusal_name()) is a key kpptpctl
+ * reads into its place: a reason added on one side only fails here. */
+TEST(refusal_keys_match_the_names)
+{
+	struct kd_info d;
+	char text[2048];
+	size_t len = 0;
+	unsigned int i;
+
+	len += (size_t)snprintf(text, sizeof(text), "pid=1\n");
+	for (i = 0; i < CP_NREFUSALS; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"refused_%s=%u\n", cp_refusal_name(i),
+					100 + i);
+	snprintf(text + len, sizeof(text) - len, "errno=0\n\n");
+	CHECK(get(text, &d) == 0);
+	CHECK_STR(why, "");
+	for (i = 0; i < CP_NREFUSALS; i++)
+		CHECK(d.refused[i] == 100 + i);
+	kd_info_free(&d);
+}
+
 TEST(codec_escapes_and_reads_back)
 {
 	struct cp_buf b;

@@ -349,11 +349,11 @@ TEST(ipv6_on_off_and_where_refused)
 {
 	struct conf c;
 
-	CHECK(parse(&c, "ipv6 on\n") == 0 && c.ipv6 == 1);
+	CHECK(parse(&c, "ipv6 on\n") == 0 && c.ipv6 == CONF_IPV6_ON);
 	conf_free(&c);
-	CHECK(parse(&c, "ipv6 on\nipv6 off\n") == 0 && c.ipv6 == 0);
+	CHECK(parse(&c, "ipv6 on\nipv6 off\n") == 0 && c.ipv6 == CONF_IPV6_OFF);
 	conf_free(&c);
-	CHECK(parse(&c, "tx-window on\n") == 0 && c.tx_window && c.ipv6 == -1);
+	CHECK(parse(&c, "tx-window on\n") == 0 && c.tx_window && c.ipv6 == CONF_IPV6_PPPD);
 	conf_free(&c);
 	CHECK(parse(&c, "tx-window maybe\n") == -1);
 	CHECK_STR(errbuf, "t.conf:1: invalid tx-window \"maybe\": must be on or off");
@@ -368,10 +368,10 @@ TEST(ipv6_on_off_and_where_refused)
 	CHECK_HAS(errbuf, "relays IPv4 only (remove ipv6 or relay-list)");
 	conf_free(&c);
 	/* the client role: the server it dials gives the addresses */
-	CHECK(parse(&c, "connect 10.0.0.1\nipv6 on\n") == 0 && c.ipv6 == 1);
+	CHECK(parse(&c, "connect 10.0.0.1\nipv6 on\n") == 0 && c.ipv6 == CONF_IPV6_ON);
 	conf_free(&c);
 	/* off is allowed anywhere: it only keeps IPV6CP away */
-	CHECK(parse(&c, "relay-list /etc/r\nipv6 off\n") == 0 && c.ipv6 == 0);
+	CHECK(parse(&c, "relay-list /etc/r\nipv6 off\n") == 0 && c.ipv6 == CONF_IPV6_OFF);
 	conf_free(&c);
 }
 

@@ -42,8 +42,7 @@ struct field {
 #define IP4(s, k, m)	{ #k, F_IPV4, offsetof(s, m), 0, 0 }
 /* "refused_NAME": kd_info.refused[R], NAME being cp_refusal_name(R) */
 #define REFUSED(n, r)	{ "refused_" #n, F_U64, \
-			  offsetof(struct kd_info, refused) + \
-			  (r) * sizeof(uint64_t), 0, UINT64_MAX }
+			  offsetof(struct kd_info, refused[r]), 0, UINT64_MAX }
 
 static const struct field daemon_fields[] = {
 	U32(struct kd_info, pid, pid),
@@ -486,8 +485,10 @@ int kd_connect(struct ctl *ctl, bool quiet)
 		int e = errno;
 
 		close(fd);
-		if (quiet)
+		if (quiet) {
+			errno = e;
 			return -1;
+		}
 		if (e == ENOENT || e == ECONNREFUSED)
 			ctl_error("kpptpd is not running: nothing answers on %s (-S PATH or %s=PATH for another socket)",
 				  path, KPPTPD_SOCK_ENV);
@@ -584,13 +585,17 @@ int kd_read_record(int fd, struct kd_rbuf *rb, int timeout_ms)
 
 int kd_get(struct ctl *ctl, struct kd_info *d)
 {
+	int fd = kd_connect(ctl, false);
+
+	return fd < 0 ? EXIT_KERNEL : kd_get_on(fd, d);
+}
+
+int kd_get_on(int fd, struct kd_info *d)
+{
 	struct kd_rbuf rb = { 0 };
 	char msg[CP_VAL_MAX + 1], why[256];
-	int fd, r;
+	int r;
 
-	fd = kd_connect(ctl, false);
-	if (fd < 0)
-		return EXIT_KERNEL;
 	if (kd_send(fd, "get=1\n\n")) {
 		close(fd);
 		return EXIT_KERNEL;

@@ -235,6 +235,8 @@ int kd_read_record(int fd, struct kd_rbuf *rb, int timeout_ms);
 
 /* One request, one reply; EXIT_OK or EXIT_KERNEL (said). */
 int kd_get(struct ctl *ctl, struct kd_info *d);
+/* kd_get() on @fd, a connection kd_connect() made; closes it. */
+int kd_get_on(int fd, struct kd_info *d);
 
 /* kpptpctl metrics' text for @net and, unless NULL (no kpptpd), @d. */
 void metrics_print(FILE *out, const struct kpptp_net_info *net,

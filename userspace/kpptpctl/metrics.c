@@ -5,9 +5,9 @@
  * textfile collector or any scraper that runs a command.  Names and types
  * are listed in kpptpctl(8); a family is printed whole or not at all.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kpptpctl.h"
 
@@ -130,12 +130,17 @@ int cmd_metrics(struct ctl *ctl, int argc, char **argv)
 		return err;
 	}
 	kpptp_nl_close(nl);
-	/* no kpptpd here is a state to report (kpptpd_up 0), not an error;
-	 * one that answers badly is */
+	/* no kpptpd on the socket is a state to report (kpptpd_up 0), not
+	 * an error; a socket we may not use, or a bad answer, is */
 	fd = kd_connect(ctl, true);
+	if (fd < 0 && errno != ENOENT && errno != ECONNREFUSED) {
+		ctl_error("cannot reach kpptpd on %s: %s%s",
+			  kd_socket_path(ctl), strerror(errno),
+			  errno == EACCES ? " (the control socket is root's)" : "");
+		return EXIT_KERNEL;
+	}
 	if (fd >= 0) {
-		close(fd);
-		err = kd_get(ctl, &d);
+		err = kd_get_on(fd, &d);
 		if (err)
 			return err;
 		have_daemon = true;

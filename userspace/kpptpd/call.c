@@ -369,13 +369,13 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	if (k->pool_idx >= 0)
 		argv[n++] = addrs_of(k, addrs);
 	/* pppd 2.5 negotiates IPV6CP unless told not to, 2.4 only if told */
-	if (kd.conf.ipv6 == 1) {
+	if (kd.conf.ipv6 == CONF_IPV6_ON) {
 		argv[n++] = "+ipv6";
 		if (k->pool_idx >= 0) {
 			argv[n++] = "ipv6";
 			argv[n++] = ifaceids_of(k, ids);
 		}
-	} else if (kd.conf.ipv6 == 0) {
+	} else if (kd.conf.ipv6 == CONF_IPV6_OFF) {
 		argv[n++] = "noipv6";
 	}
 	ip(k->peer_addr, peer);

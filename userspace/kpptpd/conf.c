@@ -26,7 +26,7 @@ void conf_init(struct conf *c)
 	c->max_calls = 100;
 	c->max_call_rate = 5;
 	c->max_calls_per_source = 10;
-	c->ipv6 = -1;
+	c->ipv6 = CONF_IPV6_PPPD;
 	pptp_ctrl_cfg_default(&c->ctrl);
 	c->ctrl.max_calls = 4;
 	c->ctrl.idle_ms = 60000;	/* a connection that places no call */
@@ -299,6 +299,18 @@ static int set_uint(struct ctx *x, const char *kw, const char *v,
 	if (parse_uint(kw, v, min, max, &n, &e))
 		return bad(x, "%s", e.msg);
 	*out = (unsigned int)n;
+	return 0;
+}
+
+static int set_on_off(struct ctx *x, const char *kw, const char *v,
+		      unsigned int *out)
+{
+	struct parse_error e;
+	int on;
+
+	if (parse_on_off(kw, v, &on, &e))
+		return bad(x, "%s", e.msg);
+	*out = (unsigned int)on;
 	return 0;
 }
 
@@ -631,16 +643,16 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		snprintf(c->ctrl.host, sizeof(c->ctrl.host), "%s", v);
 		return 0;
 	}
-	if (!strcmp(kw, "ipv6") || !strcmp(kw, "tx-window")) {
-		struct parse_error e;
-		int on;
-
-		if (parse_on_off(kw, v, &on, &e))
-			return bad(x, "%s", e.msg);
-		if (!strcmp(kw, "ipv6"))
-			c->ipv6 = on;
-		else
-			c->tx_window = on;
+	if (!strcmp(kw, "ipv6")) {
+		if (set_on_off(x, kw, v, &n))
+			return -1;
+		c->ipv6 = n ? CONF_IPV6_ON : CONF_IPV6_OFF;
+		return 0;
+	}
+	if (!strcmp(kw, "tx-window")) {
+		if (set_on_off(x, kw, v, &n))
+			return -1;
+		c->tx_window = n;
 		return 0;
 	}
 	if (!strcmp(kw, "option"))
@@ -790,7 +802,7 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 	if (c->relay_list_path && (c->connect || c->no_pppd))
 		return bad(&x, "relay-list: a gateway's pppd logs users in, so it needs the server role and pppd (remove %s or relay-list)",
 			   c->connect ? "connect" : "\"pppd none\"");
-	if (c->ipv6 == 1 && (c->relay_list_path || c->no_pppd))
+	if (c->ipv6 == CONF_IPV6_ON && (c->relay_list_path || c->no_pppd))
 		return bad(&x, "ipv6: IPV6CP is pppd's, and a terminating gateway relays IPv4 only (remove ipv6 or %s)",
 			   c->no_pppd ? "\"pppd none\"" : "relay-list");
 	return pptpd_pools(c, &x);

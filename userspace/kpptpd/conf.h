@@ -57,6 +57,13 @@ struct relay_rule {
 	char allow[256];
 };
 
+/* "ipv6": no line leaves IPV6CP to pppd (2.5 negotiates it, 2.4 not) */
+enum conf_ipv6 {
+	CONF_IPV6_PPPD,
+	CONF_IPV6_OFF,
+	CONF_IPV6_ON,
+};
+
 struct conf {
 	uint32_t listen;		/* network order, 0: any */
 	uint16_t port;
@@ -74,8 +81,7 @@ struct conf {
 	char *ppp_args[CONF_MAX_ARGS];	/* extra pppd arguments */
 	unsigned int nppp_args;
 	bool ipparam;			/* pass ipparam CLIENT-IP (pptpd's) */
-	int ipv6;			/* IPV6CP: 1 "ipv6 on", 0 "ipv6 off",
-					 * -1 (no ipv6 line) pppd's own default */
+	enum conf_ipv6 ipv6;		/* IPV6CP: "ipv6 on|off", or no line */
 	bool tx_window;			/* "tx-window on": calls keep to the
 					 * peer's receive window (RFC 2637 4.2) */
 	char *state_file;		/* calls we own, for restart cleanup */
