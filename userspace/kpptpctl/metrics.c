@@ -22,6 +22,14 @@ static void sample(FILE *out, const char *name, uint64_t v)
 	fprintf(out, "%s %" PRIu64 "\n", name, v);
 }
 
+/* A family of one sample; @type "gauge" or "counter". */
+static void single(FILE *out, const char *name, const char *type,
+		   const char *help, uint64_t v)
+{
+	family(out, name, type, help);
+	sample(out, name, v);
+}
+
 /* label values here are our own names: [a-z_], nothing to escape */
 static void labelled(FILE *out, const char *name, const char *label,
 		     const char *value, uint64_t v)
@@ -33,14 +41,12 @@ static void kernel_metrics(FILE *out, const struct kpptp_net_info *net)
 {
 	unsigned int i;
 
-	family(out, "kpptp_calls", "gauge",
-	       "Calls kpptp.ko holds in this network namespace.");
-	sample(out, "kpptp_calls", net->calls);
-	if (net->has_max_calls) {
-		family(out, "kpptp_max_calls", "gauge",
-		       "Most calls this network namespace may hold.");
-		sample(out, "kpptp_max_calls", net->max_calls);
-	}
+	single(out, "kpptp_calls", "gauge",
+	       "Calls kpptp.ko holds in this network namespace.", net->calls);
+	if (net->has_max_calls)
+		single(out, "kpptp_max_calls", "gauge",
+		       "Most calls this network namespace may hold.",
+		       net->max_calls);
 	family(out, "kpptp_dropped_packets_total", "counter",
 	       "GRE packets no call could take, by reason.");
 	for (i = 1; i <= KPPTP_NSTATS_A_MAX; i++) {
@@ -66,38 +72,32 @@ static void refusals(FILE *out, const char *name, const char *help,
 
 static void daemon_metrics(FILE *out, const struct kd_info *d)
 {
-	family(out, "kpptpd_up", "gauge",
-	       "1 if kpptpd answered on its control socket, else 0.");
-	sample(out, "kpptpd_up", d ? 1 : 0);
+	single(out, "kpptpd_up", "gauge",
+	       "1 if kpptpd answered on its control socket, else 0.", !!d);
 	if (!d)
 		return;
-	family(out, "kpptpd_uptime_seconds", "gauge",
-	       "Seconds since kpptpd started.");
-	sample(out, "kpptpd_uptime_seconds", d->uptime_ms / 1000);
-	family(out, "kpptpd_connections", "gauge",
-	       "Control connections kpptpd holds.");
-	sample(out, "kpptpd_connections", d->connections);
-	family(out, "kpptpd_calls", "gauge",
-	       "Calls kpptpd holds (sessions), counting those whose pppd is still exiting.");
-	sample(out, "kpptpd_calls", d->calls);
-	family(out, "kpptpd_connections_accepted_total", "counter",
-	       "Control connections accepted.");
-	sample(out, "kpptpd_connections_accepted_total", d->conns_accepted);
+	single(out, "kpptpd_uptime_seconds", "gauge",
+	       "Seconds since kpptpd started.", d->uptime_ms / 1000);
+	single(out, "kpptpd_connections", "gauge",
+	       "Control connections kpptpd holds.", d->connections);
+	single(out, "kpptpd_calls", "gauge",
+	       "Calls kpptpd holds (sessions), counting those whose pppd is still exiting.",
+	       d->calls);
+	single(out, "kpptpd_connections_accepted_total", "counter",
+	       "Control connections accepted.", d->conns_accepted);
 	refusals(out, "kpptpd_connections_refused_total",
 		 "Control connections refused, by reason.", d, 0,
 		 CP_FIRST_CALL_REFUSAL);
-	family(out, "kpptpd_calls_accepted_total", "counter",
-	       "Call setups accepted.");
-	sample(out, "kpptpd_calls_accepted_total", d->calls_accepted);
+	single(out, "kpptpd_calls_accepted_total", "counter",
+	       "Call setups accepted.", d->calls_accepted);
 	refusals(out, "kpptpd_calls_refused_total",
 		 "Call setups refused, by reason.", d, CP_FIRST_CALL_REFUSAL,
 		 CP_NREFUSALS);
-	family(out, "kpptpd_reloads_total", "counter",
-	       "Configuration reloads, failed ones included.");
-	sample(out, "kpptpd_reloads_total", d->reloads);
-	family(out, "kpptpd_reloads_failed_total", "counter",
-	       "Configuration reloads refused (the old configuration stayed).");
-	sample(out, "kpptpd_reloads_failed_total", d->reloads_failed);
+	single(out, "kpptpd_reloads_total", "counter",
+	       "Configuration reloads, failed ones included.", d->reloads);
+	single(out, "kpptpd_reloads_failed_total", "counter",
+	       "Configuration reloads refused (the old configuration stayed).",
+	       d->reloads_failed);
 }
 
 void metrics_print(FILE *out, const struct kpptp_net_info *net,
