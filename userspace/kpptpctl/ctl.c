@@ -156,6 +156,20 @@ int ctl_open(struct kpptp_nl **nl)
 	return EXIT_KERNEL;
 }
 
+int ctl_net_get(struct kpptp_net_info *net, const char *what)
+{
+	struct kpptp_nl *nl;
+	int err = ctl_open(&nl);
+
+	if (err)
+		return err;
+	err = kpptp_net_get(nl, net);
+	if (err)
+		err = ctl_kernel_error(nl, err, what, NULL);
+	kpptp_nl_close(nl);
+	return err;
+}
+
 int ctl_kernel_error(struct kpptp_nl *nl, int err, const char *what,
 		     const struct call_args *a)
 {

@@ -465,6 +465,18 @@ const char *kd_socket_path(const struct ctl *ctl)
 	return env && *env ? env : KPPTPD_SOCK_DEFAULT;
 }
 
+void kd_connect_error(const struct ctl *ctl, int e)
+{
+	const char *path = kd_socket_path(ctl);
+
+	if (e == ENOENT || e == ECONNREFUSED)
+		ctl_error("kpptpd is not running: nothing answers on %s (-S PATH or %s=PATH for another socket)",
+			  path, KPPTPD_SOCK_ENV);
+	else
+		ctl_error("cannot reach kpptpd on %s: %s%s", path, strerror(e),
+			  e == EACCES ? " (the control socket is root's)" : "");
+}
+
 int kd_connect(struct ctl *ctl, bool quiet)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -473,6 +485,7 @@ int kd_connect(struct ctl *ctl, bool quiet)
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		ctl_error("control socket %s: path too long", path);
+		errno = ENAMETOOLONG;
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
@@ -485,17 +498,9 @@ int kd_connect(struct ctl *ctl, bool quiet)
 		int e = errno;
 
 		close(fd);
-		if (quiet) {
-			errno = e;
-			return -1;
-		}
-		if (e == ENOENT || e == ECONNREFUSED)
-			ctl_error("kpptpd is not running: nothing answers on %s (-S PATH or %s=PATH for another socket)",
-				  path, KPPTPD_SOCK_ENV);
-		else
-			ctl_error("cannot reach kpptpd on %s: %s%s", path,
-				  strerror(e), e == EACCES ?
-				  " (the control socket is root's)" : "");
+		if (!quiet)
+			kd_connect_error(ctl, e);
+		errno = e;
 		return -1;
 	}
 	return fd;

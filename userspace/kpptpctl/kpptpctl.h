@@ -98,6 +98,9 @@ const char *call_attr_key(int attr);
  * message, must be MIN-MAX (strerror)".  @a (may be NULL) maps the attribute
  * the kernel blamed back to what the user typed.  Returns EXIT_KERNEL.
  */
+/* The namespace's figures (stats, metrics): EXIT_OK, or the error printed
+ * with @what and its exit status. */
+int ctl_net_get(struct kpptp_net_info *net, const char *what);
 int ctl_kernel_error(struct kpptp_nl *nl, int err, const char *what,
 		     const struct call_args *a);
 
@@ -219,6 +222,8 @@ bool kd_event_has(const struct kd_event *ev, const char *key);
 
 /* Transport: the socket path in use, connect (-1, said unless @quiet). */
 const char *kd_socket_path(const struct ctl *ctl);
+/* Say why connecting to kpptpd failed with errno @e. */
+void kd_connect_error(const struct ctl *ctl, int e);
 int kd_connect(struct ctl *ctl, bool quiet);
 int kd_send(int fd, const char *req);
 

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <string.h>
 
 #include "kpptpctl.h"
 
@@ -111,7 +110,6 @@ int cmd_metrics(struct ctl *ctl, int argc, char **argv)
 {
 	struct kpptp_net_info net;
 	struct kd_info d;
-	struct kpptp_nl *nl;
 	bool have_daemon = false;
 	int err, fd;
 
@@ -120,23 +118,14 @@ int cmd_metrics(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage_error(ctl, "takes no arguments");
 	if (ctl->pr.json)
 		return ctl_usage_error(ctl, "Prometheus text only: no -j");
-	err = ctl_open(&nl);
+	err = ctl_net_get(&net, "metrics");
 	if (err)
 		return err;
-	err = kpptp_net_get(nl, &net);
-	if (err) {
-		err = ctl_kernel_error(nl, err, "metrics", NULL);
-		kpptp_nl_close(nl);
-		return err;
-	}
-	kpptp_nl_close(nl);
 	/* no kpptpd on the socket is a state to report (kpptpd_up 0), not
 	 * an error; a socket we may not use, or a bad answer, is */
 	fd = kd_connect(ctl, true);
 	if (fd < 0 && errno != ENOENT && errno != ECONNREFUSED) {
-		ctl_error("cannot reach kpptpd on %s: %s%s",
-			  kd_socket_path(ctl), strerror(errno),
-			  errno == EACCES ? " (the control socket is root's)" : "");
+		kd_connect_error(ctl, errno);
 		return EXIT_KERNEL;
 	}
 	if (fd >= 0) {

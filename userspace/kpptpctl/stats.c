@@ -11,23 +11,15 @@ int cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
 	struct printer *p = &ctl->pr;
 	struct kpptp_net_info net;
-	struct kpptp_nl *nl;
 	unsigned int i;
 	int err;
 
 	(void)argv;
 	if (argc)
 		return ctl_usage_error(ctl, "takes no arguments");
-	err = ctl_open(&nl);
+	err = ctl_net_get(&net, "stats");
 	if (err)
 		return err;
-	err = kpptp_net_get(nl, &net);
-	if (err) {
-		err = ctl_kernel_error(nl, err, "stats", NULL);
-		kpptp_nl_close(nl);
-		return err;
-	}
-	kpptp_nl_close(nl);
 
 	/* text: "name value" per line, the names being the JSON keys */
 	pr_open_obj(p, NULL);
