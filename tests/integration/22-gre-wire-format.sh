@@ -5,15 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 setup_veth_pair
 
-n1 "$STATIC" --peer 10.0.0.2 --local-id 100 --peer-id 200 >"$TMP/s1" &
-n2 "$STATIC" --peer 10.0.0.1 --local-id 200 --peer-id 100 >"$TMP/s2" &
-wait_for "grep -q unit $TMP/s1 && grep -q unit $TMP/s2"
-n1 ip addr add 192.168.100.1 peer 192.168.100.2 dev ppp0
-n2 ip addr add 192.168.100.2 peer 192.168.100.1 dev ppp0
-n1 ip link set ppp0 up
-n2 ip link set ppp0 up
-wait_link n1 ppp0 192.168.100.2
-wait_link n2 ppp0 192.168.100.1
+static_pair
 
 capture_start n2 veth2 "$TMP/cap.pcap" 'ip proto 47'
 n1 ping -q -c 30 -i 0.02 -W 2 192.168.100.2 >/dev/null || fail "ping"

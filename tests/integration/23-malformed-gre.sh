@@ -6,13 +6,7 @@
 setup_veth_pair
 n2 ip addr add 10.0.0.3/24 dev veth2	# a stranger next to the peer
 
-n1 "$STATIC" --peer 10.0.0.2 --local-id 100 --peer-id 200 >"$TMP/s1" &
-n2 "$STATIC" --peer 10.0.0.1 --local-id 200 --peer-id 100 --local 10.0.0.2 >"$TMP/s2" &
-wait_for "grep -q unit $TMP/s1 && grep -q unit $TMP/s2"
-n1 ip addr add 192.168.100.1 peer 192.168.100.2 dev ppp0
-n2 ip addr add 192.168.100.2 peer 192.168.100.1 dev ppp0
-n1 ip link set ppp0 up
-n2 ip link set ppp0 up
+static_pair --local 10.0.0.2
 n1 ping -q -c 3 -W 2 192.168.100.2 >/dev/null || fail "ping before"
 
 counter() { # counter NAME: the namespace or call 100 counter in n1

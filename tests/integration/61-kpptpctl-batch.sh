@@ -10,14 +10,7 @@
 setup_veth_pair
 N=5000
 
-n2 "$STATIC" --peer 10.0.0.1 --local-id 200 --peer-id 100 >"$TMP/s2" &
-n1 "$STATIC" --peer 10.0.0.2 --local-id 100 --peer-id 200 >"$TMP/s1" &
-wait_for "grep -q unit $TMP/s1 && grep -q unit $TMP/s2"
-n1 ip addr add 192.168.100.1 peer 192.168.100.2 dev ppp0
-n2 ip addr add 192.168.100.2 peer 192.168.100.1 dev ppp0
-n1 ip link set ppp0 up
-n2 ip link set ppp0 up
-wait_link n1 ppp0 192.168.100.2
+static_pair
 
 # idle calls in n2, each to its own peer (10.9.x.y: routed, silent)
 n2 ip route add 10.9.0.0/16 dev veth2

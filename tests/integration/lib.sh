@@ -229,6 +229,22 @@ veth_link() {
 	ip -n "$4" link set "$5" up
 }
 
+# static_pair [N2-ARGS...]: pptp-static ends of one call over the veth
+# pair, call 100 in $NS1 and 200 in $NS2 (N2-ARGS: more pptp-static
+# options for $NS2's end), each ppp0 up with 192.168.100.1 and .2, waited
+# for on both sides.  Their output in $TMP/s1 and $TMP/s2.
+static_pair() {
+	n1 "$STATIC" --peer 10.0.0.2 --local-id 100 --peer-id 200 >"$TMP/s1" &
+	n2 "$STATIC" --peer 10.0.0.1 --local-id 200 --peer-id 100 "$@" >"$TMP/s2" &
+	wait_for "grep -q unit $TMP/s1 && grep -q unit $TMP/s2"
+	n1 ip addr add 192.168.100.1 peer 192.168.100.2 dev ppp0
+	n2 ip addr add 192.168.100.2 peer 192.168.100.1 dev ppp0
+	n1 ip link set ppp0 up
+	n2 ip link set ppp0 up
+	wait_link n1 ppp0 192.168.100.2
+	wait_link n2 ppp0 192.168.100.1
+}
+
 # setup_veth_pair: $NS1 and $NS2 joined by veth1 (10.0.0.1/24) -- veth2
 # (10.0.0.2/24), checked with a ping.
 setup_veth_pair() {
