@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -939,6 +940,16 @@ void conn_call_disconnect(struct call *k)
 	struct conn *c = k->conn;
 
 	info("%s: call %u: disconnect asked for by kpptpctl", c->name, k->id);
+	/*
+	 * pppd first, the PPTP side when it exits (call_event()): it ends
+	 * LCP with the peer while the call still carries it, and knows the
+	 * administrator asked (RADIUS accounting says Admin-Reset, not
+	 * Lost-Carrier as after the hangup a deleted call would be).
+	 */
+	if (k->pppd.pid) {
+		pppd_signal(&k->pppd, SIGTERM);
+		return;
+	}
 	/* the slot keeps @k: the CALL_DOWN it brings stops pppd */
 	pptp_ctrl_call_close(&c->ctrl, k->slot, now_ms());
 	client_done(c);
