@@ -21,7 +21,7 @@ set -euo pipefail
 
 # The userspace tools and their unit tests (kpptp.so needs ppp-dev; the fuzz
 # harnesses clang with libFuzzer; the netlink spec check python3-yaml).
-UNIT=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev ppp-dev
+UNIT=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev ppp-dev libssl-dev
 	clang libclang-rt-14-dev python3 python3-yaml)
 # The UML kernel for KUnit: kbuild's host tools and trixie's linux-source
 # fetched with a private apt configuration; UML boots the host's / and

@@ -6,7 +6,10 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "pppdlog.h"
@@ -373,6 +376,104 @@ TEST(ipv6_on_off_and_where_refused)
 	/* off is allowed anywhere: it only keeps IPV6CP away */
 	CHECK(parse(&c, "relay-list /etc/r\nipv6 off\n") == 0 && c.ipv6 == CONF_IPV6_OFF);
 	conf_free(&c);
+}
+
+TEST(radius_config_drops_remoteip_and_is_refused_where_meaningless)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "radius-config /etc/r.conf\nlocalip 10.9.0.1\nremoteip 10.9.0.10-20\n") == 0);
+	CHECK_STR(c.radius_config, "/etc/r.conf");
+	CHECK_STR(c.radius_plugin, "radius.so");
+	/* RADIUS's Framed-IP-Address is the client's: no pool to take from */
+	CHECK(c.remote.n == 0 && c.local.n == 1 && c.nnotes == 1);
+	CHECK_HAS(c.notes[0], "remoteip ignored, RADIUS assigns");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config /etc/r.conf\nradius-plugin /x/radius.so\n") == 0);
+	CHECK_STR(c.radius_plugin, "/x/radius.so");
+	CHECK(c.local.n == 0 && c.remote.n == 0);
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config /nonexistent/r.conf\n") == 0);
+	CHECK(conf_check_files(&c, errbuf, sizeof(errbuf)) == -1);
+	CHECK_HAS(errbuf, "radius-config /nonexistent/r.conf: No such file or directory: pppd's radius.so reads it");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config r.conf\n") == -1);
+	CHECK_HAS(errbuf, "t.conf:1: radius-config: \"r.conf\" is not an absolute path");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config /r\nlocalip 10.9.0.1-2\n") == -1);
+	CHECK_HAS(errbuf, "with radius-config it is one address, this end of every call (got 2)");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config /r\npppd none\n") == -1);
+	CHECK_HAS(errbuf, "(remove \"pppd none\" or radius-config)");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config /r\nconnect 10.0.0.1\n") == -1);
+	CHECK_HAS(errbuf, "(remove connect or radius-config)");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-config /r\nrelay-list /etc/rl\n") == -1);
+	CHECK_HAS(errbuf, "(remove relay-list or radius-config)");
+	conf_free(&c);
+}
+
+TEST(radius_dm_listen_and_clients)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "radius-dm-listen 127.0.0.1\nradius-dm-client 10.1.1.1 s3cret\nradius-dm-client 10.1.1.2   t\n") == 0);
+	CHECK(c.dm_addr == inet_addr("127.0.0.1") && c.dm_port == 3799);
+	CHECK(c.ndm_clients == 2 && c.dm_clients[1].addr == inet_addr("10.1.1.2"));
+	CHECK_STR(c.dm_clients[0].secret, "s3cret");
+	CHECK_STR(c.dm_clients[1].secret, "t");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen 0.0.0.0:1700\nradius-dm-client 10.1.1.1 s\n") == 0);
+	CHECK(c.dm_addr == 0 && c.dm_port == 1700);
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen 127.0.0.1:0\n") == -1);
+	CHECK_HAS(errbuf, "radius-dm-listen port");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen :3799\n") == -1);
+	CHECK_HAS(errbuf, "expected ADDRESS or ADDRESS:PORT");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen 127.0.0.1\n") == -1);
+	CHECK_HAS(errbuf, "no radius-dm-client may send Disconnect-Messages");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-client 10.1.1.1 s\n") == -1);
+	CHECK_HAS(errbuf, "(add radius-dm-listen ADDRESS[:PORT])");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen 127.0.0.1\nradius-dm-client 10.1.1.1\n") == -1);
+	CHECK_HAS(errbuf, "t.conf:2: radius-dm-client: \"10.1.1.1\": expected ADDRESS SECRET");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen 127.0.0.1\nradius-dm-client 10.1.1.1 a b\n") == -1);
+	CHECK_HAS(errbuf, "expected ADDRESS SECRET");
+	conf_free(&c);
+	CHECK(parse(&c, "radius-dm-listen 127.0.0.1\nconnect 10.0.0.1\nradius-dm-client 10.1.1.1 s\n") == -1);
+	CHECK_HAS(errbuf, "(remove connect or radius-dm-listen)");
+	conf_free(&c);
+}
+
+/* the secrets are in the file: others must not read it */
+TEST(radius_dm_secrets_need_a_private_file)
+{
+	char path[] = "/tmp/kpptpd-conf-XXXXXX";
+	const char *text = "radius-dm-listen 127.0.0.1\nradius-dm-client 10.1.1.1 s\n";
+	int fd = mkstemp(path);
+	struct conf c;
+
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	chmod(path, 0644);
+	conf_init(&c);
+	CHECK(conf_load(&c, path, errbuf, sizeof(errbuf)) == -1);
+	CHECK_HAS(errbuf, "holds RADIUS secrets (radius-dm-client) but others may read it: chmod 600");
+	conf_free(&c);
+	chmod(path, 0640);
+	conf_init(&c);
+	CHECK(conf_load(&c, path, errbuf, sizeof(errbuf)) == -1);
+	conf_free(&c);
+	chmod(path, 0600);
+	conf_init(&c);
+	CHECK(conf_load(&c, path, errbuf, sizeof(errbuf)) == 0 && c.ndm_clients == 1);
+	conf_free(&c);
+	unlink(path);
 }
 
 TEST(pools_pair_and_run_out)

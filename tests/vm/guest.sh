@@ -57,6 +57,7 @@ GUEST_PACKAGES=(
 	ppp ppp-dev pptp-linux pptpd dkms systemd
 	kmod procps psmisc util-linux iproute2 iputils-ping ethtool
 	iperf3 tcpdump python3 strace nftables linux-perf
+	freeradius freeradius-utils libssl-dev
 )
 
 # qemu: 9p mount tags and options (the read-only root can be cached freely,

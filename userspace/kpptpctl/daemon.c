@@ -44,6 +44,10 @@ struct field {
 #define REFUSED(n, r)	{ "refused_" #n, F_U64, \
 			  offsetof(struct kd_info, refused[r]), 0, UINT64_MAX }
 
+/* "dm_dropped_NAME": kd_info.dm_dropped[D], NAME being cp_dm_drop_name(D) */
+#define DM_DROPPED(n, d) { "dm_dropped_" #n, F_U64, \
+			  offsetof(struct kd_info, dm_dropped[d]), 0, UINT64_MAX }
+
 static const struct field daemon_fields[] = {
 	U32(struct kd_info, pid, pid),
 	STR(struct kd_info, version, version),
@@ -80,6 +84,15 @@ static const struct field daemon_fields[] = {
 	REFUSED(relay, CP_REFUSED_RELAY),
 	U64(struct kd_info, reloads, reloads),
 	U64(struct kd_info, reloads_failed, reloads_failed),
+	U64(struct kd_info, dm_received, dm_received),
+	U64(struct kd_info, dm_acks, dm_acks),
+	U64(struct kd_info, dm_naks, dm_naks),
+	U64(struct kd_info, dm_disconnected, dm_disconnected),
+	DM_DROPPED(unknown_client, CP_DM_DROP_UNKNOWN_CLIENT),
+	DM_DROPPED(malformed, CP_DM_DROP_MALFORMED),
+	DM_DROPPED(bad_authenticator, CP_DM_DROP_BAD_AUTHENTICATOR),
+	DM_DROPPED(not_a_request, CP_DM_DROP_NOT_A_REQUEST),
+	DM_DROPPED(stale_timestamp, CP_DM_DROP_STALE),
 	{ .key = NULL },
 };
 
@@ -385,6 +398,9 @@ int kd_parse_get(const char *buf, size_t len, struct kd_info *d,
 		cp_fail(why, whylen, "reply without the daemon's pid");
 		goto fail;
 	}
+	for (r = 0; daemon_fields[r].key; r++)
+		if (!strcmp(daemon_fields[r].key, "dm_received"))
+			d->dm = seen_d >> r & 1;
 	return 0;
 fail:
 	kd_info_free(d);

@@ -57,6 +57,23 @@ int cmd_daemon_show(struct ctl *ctl, int argc, char **argv)
 	pr_uint(p, "calls_refused", "calls_refused %s\n", d.calls_refused);
 	pr_uint(p, "reloads", "reloads %s\n", d.reloads);
 	pr_uint(p, "reloads_failed", "reloads_failed %s\n", d.reloads_failed);
+	if (d.dm) {	/* RADIUS Disconnect-Messages */
+		unsigned int i;
+
+		pr_uint(p, "dm_received", "dm_received %s\n", d.dm_received);
+		pr_uint(p, "dm_acks", "dm_acks %s\n", d.dm_acks);
+		pr_uint(p, "dm_naks", "dm_naks %s\n", d.dm_naks);
+		pr_uint(p, "dm_disconnected", "dm_disconnected %s\n",
+			d.dm_disconnected);
+		for (i = 0; i < CP_DM_NDROPS; i++) {
+			char key[CP_KEY_MAX + 1], fmt[CP_KEY_MAX + 8];
+
+			snprintf(key, sizeof(key), "dm_dropped_%s",
+				 cp_dm_drop_name(i));
+			snprintf(fmt, sizeof(fmt), "%s %%s\n", key);
+			pr_uint(p, key, fmt, d.dm_dropped[i]);
+		}
+	}
 	pr_close_obj(p);
 	kd_info_free(&d);
 	return EXIT_OK;

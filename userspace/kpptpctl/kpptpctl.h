@@ -182,6 +182,10 @@ struct kd_info {
 	uint64_t calls_accepted, calls_refused;
 	uint64_t refused[CP_NREFUSALS];	/* the two above, by reason */
 	uint64_t reloads, reloads_failed;
+	/* RADIUS Disconnect-Messages, when kpptpd listens for them */
+	uint64_t dm_received, dm_acks, dm_naks, dm_disconnected;
+	uint64_t dm_dropped[CP_DM_NDROPS];	/* by enum cp_dm_drop */
+	bool dm;			/* the dm_ keys came */
 	unsigned int nconns;
 	struct kd_conn *conns;
 };

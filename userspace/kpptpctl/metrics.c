@@ -69,6 +69,27 @@ static void refusals(FILE *out, const char *name, const char *help,
 			 d->refused[r]);
 }
 
+/* RADIUS Disconnect-Messages, when kpptpd listens for them */
+static void dm_metrics(FILE *out, const struct kd_info *d)
+{
+	const char *name = "kpptpd_radius_dm_requests_total";
+	unsigned int i;
+
+	family(out, name, "counter",
+	       "RADIUS Disconnect-Messages received, by what became of them.");
+	labelled(out, name, "result", "ack", d->dm_acks);
+	labelled(out, name, "result", "nak", d->dm_naks);
+	for (i = 0; i < CP_DM_NDROPS; i++) {
+		char v[CP_KEY_MAX + 1];
+
+		snprintf(v, sizeof(v), "dropped_%s", cp_dm_drop_name(i));
+		labelled(out, name, "result", v, d->dm_dropped[i]);
+	}
+	single(out, "kpptpd_radius_dm_disconnected_total", "counter",
+	       "Sessions ended by RADIUS Disconnect-Requests.",
+	       d->dm_disconnected);
+}
+
 static void daemon_metrics(FILE *out, const struct kd_info *d)
 {
 	single(out, "kpptpd_up", "gauge",
@@ -97,6 +118,8 @@ static void daemon_metrics(FILE *out, const struct kd_info *d)
 	single(out, "kpptpd_reloads_failed_total", "counter",
 	       "Configuration reloads refused (the old configuration stayed).",
 	       d->reloads_failed);
+	if (d->dm)
+		dm_metrics(out, d);
 }
 
 void metrics_print(FILE *out, const struct kpptp_net_info *net,

@@ -319,6 +319,33 @@ static const char *ifaceids_of(const struct call *k, char buf[40])
 
 static int spawn(struct call *k, const char **argv, const char *secret);
 
+/*
+ * radius.so's arguments for call @k: the number put in @argv.  Its NAS-Port
+ * is the number in the interface's name, so the interface is named after
+ * the call (pppd's "unit": pppID, or another free unit if that one is
+ * taken); Calling-Station-Id is "remotenumber".  RADIUS gives the client's
+ * address; ours is localip's one address, in @addrs, or pppd's choice.
+ */
+static unsigned int radius_args(const char **argv, struct call *k,
+				const char *idbuf, char addrs[40])
+{
+	char a[INET_ADDRSTRLEN];
+	unsigned int n = 0;
+
+	argv[n++] = "plugin";
+	argv[n++] = kd.conf.radius_plugin;
+	argv[n++] = "radius-config-file";
+	argv[n++] = kd.conf.radius_config;
+	argv[n++] = "unit";
+	argv[n++] = idbuf;
+	if (kd.conf.local.n == 1) {
+		k->local_ip = htonl(kd.conf.local.addr[0]);
+		snprintf(addrs, 40, "%s:", ip(k->local_ip, a));
+		argv[n++] = addrs;
+	}
+	return n;
+}
+
 /* pppd with kpptp.so on call @k, reporting, in the foreground: the
  * number of arguments put in @argv (@idbuf holds the ID). */
 static unsigned int argv_start(const char **argv, const struct call *k,
@@ -342,7 +369,7 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 {
 	char idbuf[8], addrs[40], ids[40];
 	char peer[INET_ADDRSTRLEN];
-	const char *argv[28 + CONF_MAX_ARGS];
+	const char *argv[36 + CONF_MAX_ARGS];
 	unsigned int n, i;
 
 	if (kd.conf.no_pppd) {
@@ -368,6 +395,8 @@ int call_start_pppd(struct call *k, const struct pptp_call *pc)
 	}
 	if (k->pool_idx >= 0)
 		argv[n++] = addrs_of(k, addrs);
+	if (kd.conf.radius_config)
+		n += radius_args(argv + n, k, idbuf, addrs);
 	/* pppd 2.5 negotiates IPV6CP unless told not to, 2.4 only if told */
 	if (kd.conf.ipv6 == CONF_IPV6_ON) {
 		argv[n++] = "+ipv6";

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/ctlproto.h"
@@ -38,6 +39,7 @@ void conf_init(struct conf *c)
 	c->redial_ms = 10000;
 	c->connect_ms = 10000;
 	c->logwtmp_plugin = strdup(PPTPD_LOGWTMP_PLUGIN);
+	c->radius_plugin = strdup("radius.so");
 }
 
 static void pool_free(struct pool *p)
@@ -67,6 +69,8 @@ void conf_free(struct conf *c)
 		free(c->notes[i]);
 	free(c->relays);
 	free(c->relay_list_path);
+	free(c->radius_config);
+	free(c->radius_plugin);
 	rl_free(&c->rl);
 	memset(c, 0, sizeof(*c));
 }
@@ -414,6 +418,55 @@ static int relay_target(struct ctx *x, struct relay_rule *r, const char *v)
 	return 0;
 }
 
+/* "radius-dm-listen ADDR[:PORT]": where Disconnect-Messages come (dm.c) */
+static int parse_dm_listen(struct conf *c, struct ctx *x, const char *v)
+{
+	char host[64], q[300];
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	unsigned int port = DM_DEFAULT_PORT;
+
+	if (!n || n >= sizeof(host))
+		return bad(x, "radius-dm-listen: %s: expected ADDRESS or ADDRESS:PORT",
+			   parse_quote(v, q, sizeof(q)));
+	memcpy(host, v, n);
+	host[n] = '\0';
+	if (colon && set_uint(x, "radius-dm-listen port", colon + 1, 1, 65535,
+			      &port))
+		return -1;
+	if (parse_host(x, "radius-dm-listen address", host, &c->dm_addr))
+		return -1;
+	c->dm_port = (uint16_t)port;
+	return 0;
+}
+
+/* "radius-dm-client ADDR SECRET": one more client allowed to send them */
+static int parse_dm_client(struct conf *c, struct ctx *x, const char *v)
+{
+	struct dm_client *d = &c->dm_clients[c->ndm_clients];
+	size_t n = strcspn(v, " \t");
+	const char *secret = v + n + strspn(v + n, " \t");
+	char host[64], q[300];
+
+	if (c->ndm_clients == CONF_MAX_DM_CLIENTS)
+		return bad(x, "radius-dm-client: more than %u clients",
+			   CONF_MAX_DM_CLIENTS);
+	if (!n || n >= sizeof(host) || !*secret ||
+	    strlen(secret) != strcspn(secret, " \t"))
+		return bad(x, "radius-dm-client: %s: expected ADDRESS SECRET",
+			   parse_quote(v, q, sizeof(q)));
+	if (strlen(secret) >= sizeof(d->secret))
+		return bad(x, "radius-dm-client: secret longer than %zu bytes",
+			   sizeof(d->secret) - 1);
+	memcpy(host, v, n);
+	host[n] = '\0';
+	if (parse_host(x, "radius-dm-client address", host, &d->addr))
+		return -1;
+	strcpy(d->secret, secret);
+	c->ndm_clients++;
+	return 0;
+}
+
 /* "A.B.C.D/N" with no host bits set */
 static int relay_prefix(struct ctx *x, struct relay_rule *r, const char *v)
 {
@@ -686,6 +739,19 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 	}
 	if (!strcmp(kw, "plugin"))
 		return set_str(x, &c->plugin, v);
+	if (!strcmp(kw, "radius-config")) {
+		/* pppd's cwd is not ours to know: the path must not depend on it */
+		if (*v != '/')
+			return bad(x, "radius-config: \"%s\" is not an absolute path (for example /etc/kpptpd/radiusclient.conf)",
+				   v);
+		return set_str(x, &c->radius_config, v);
+	}
+	if (!strcmp(kw, "radius-plugin"))
+		return set_str(x, &c->radius_plugin, v);
+	if (!strcmp(kw, "radius-dm-listen"))
+		return parse_dm_listen(c, x, v);
+	if (!strcmp(kw, "radius-dm-client"))
+		return parse_dm_client(c, x, v);
 	if (!strcmp(kw, "state-file"))
 		return set_str(x, &c->state_file, v);
 	if (!strcmp(kw, "control-socket"))
@@ -721,6 +787,18 @@ static int pptpd_pools(struct conf *c, struct ctx *x)
 		drop_pools(c, x, "delegate", "pppd picks the addresses (as with pptpd)");
 		return 0;
 	}
+	if (c->radius_config) {
+		/* the client's address is RADIUS's Framed-IP-Address; ours
+		 * is the same on every call, or pppd's to find */
+		if (c->remote.n)
+			note(c, "%s: radius-config: remoteip ignored, RADIUS assigns the client's address (Framed-IP-Address)",
+			     x->name);
+		pool_free(&c->remote);
+		if (c->local.n > 1)
+			return bad(x, "localip: with radius-config it is one address, this end of every call (got %u)",
+				   c->local.n);
+		return 0;
+	}
 	if (c->connect) {
 		/* a client's addresses come from the server it dials */
 		drop_pools(c, x, "connect", "the server assigns the addresses");
@@ -748,6 +826,11 @@ static int pptpd_pools(struct conf *c, struct ctx *x)
 
 int conf_check_files(const struct conf *c, char *err, size_t errlen)
 {
+	if (c->radius_config && access(c->radius_config, R_OK)) {
+		snprintf(err, errlen, "radius-config %s: %s: pppd's radius.so reads it (radiusclient.conf(5) format; see kpptpd.conf(5))",
+			 c->radius_config, strerror(errno));
+		return -1;
+	}
 	if (c->logwtmp && !c->no_pppd && access(c->logwtmp_plugin, R_OK)) {
 		snprintf(err, errlen, "logwtmp: pptpd's pppd plugin %s: %s: install pptpd (its package has the plugin), name it with logwtmp-plugin PATH, or remove logwtmp",
 			 c->logwtmp_plugin, strerror(errno));
@@ -788,7 +871,8 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 		while (end > v && strchr(" \t\r", end[-1]))
 			*--end = '\0';
 		if (strlen(v) != strcspn(v, " \t") && strcmp(kw, "ppp-arg") &&
-		    strcmp(kw, "hostname") && strcmp(kw, "relay"))
+		    strcmp(kw, "hostname") && strcmp(kw, "relay") &&
+		    strcmp(kw, "radius-dm-client"))
 			return bad(&x, "%s: one value expected, got \"%s\"",
 				   kw, v);
 		if (directive(c, &x, kw, v))
@@ -802,6 +886,16 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 	if (c->relay_list_path && (c->connect || c->no_pppd))
 		return bad(&x, "relay-list: a gateway's pppd logs users in, so it needs the server role and pppd (remove %s or relay-list)",
 			   c->connect ? "connect" : "\"pppd none\"");
+	if (c->radius_config && (c->connect || c->no_pppd || c->relay_list_path))
+		return bad(&x, "radius-config: pppd authenticates a server's clients with RADIUS, so it needs the server role and pppd, and is not combined with a relay list (remove %s or radius-config)",
+			   c->connect ? "connect" :
+			   c->no_pppd ? "\"pppd none\"" : "relay-list");
+	if (c->dm_port && !c->ndm_clients)
+		return bad(&x, "radius-dm-listen: no radius-dm-client may send Disconnect-Messages (add radius-dm-client ADDRESS SECRET)");
+	if (c->ndm_clients && !c->dm_port)
+		return bad(&x, "radius-dm-client: Disconnect-Messages are not listened for (add radius-dm-listen ADDRESS[:PORT])");
+	if (c->dm_port && c->connect)
+		return bad(&x, "radius-dm-listen: a client's sessions are the server's to end (remove connect or radius-dm-listen)");
 	if (c->ipv6 == CONF_IPV6_ON && (c->relay_list_path || c->no_pppd))
 		return bad(&x, "ipv6: IPV6CP is pppd's, and a terminating gateway relays IPv4 only (remove ipv6 or %s)",
 			   c->no_pppd ? "\"pppd none\"" : "relay-list");
@@ -811,12 +905,15 @@ int conf_parse(struct conf *c, const char *name, const char *text,
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
+	struct stat st;
 	char *text = NULL;
 	size_t cap = 0, len = 0, n;
 	int ret;
 
-	if (!f) {
+	if (!f || fstat(fileno(f), &st)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
 		return -1;
 	}
 	do {
@@ -843,6 +940,11 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	}
 	ret = conf_parse(c, path, text, err, errlen);
 	free(text);
+	if (!ret && c->ndm_clients && (st.st_mode & 077)) {
+		snprintf(err, errlen, "%s: holds RADIUS secrets (radius-dm-client) but others may read it: chmod 600 %s",
+			 path, path);
+		ret = -1;
+	}
 	if (!ret && c->relay_list_path)
 		ret = rl_load(&c->rl, c->relay_list_path, err, errlen);
 	return ret;

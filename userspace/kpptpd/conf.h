@@ -64,6 +64,15 @@ enum conf_ipv6 {
 	CONF_IPV6_ON,
 };
 
+/* "radius-dm-client ADDR SECRET": may send Disconnect-Messages (dm.c) */
+struct dm_client {
+	uint32_t addr;			/* network order */
+	char secret[128];
+};
+
+#define CONF_MAX_DM_CLIENTS 16
+#define DM_DEFAULT_PORT 3799		/* RFC 5176 */
+
 struct conf {
 	uint32_t listen;		/* network order, 0: any */
 	uint16_t port;
@@ -104,6 +113,15 @@ struct conf {
 	/* terminating relay: "relay-list FILE", read by conf_load() */
 	char *relay_list_path;		/* NULL: none */
 	struct relay_list rl;
+	/* "radius-config FILE": pppd authenticates and accounts with
+	 * radius.so (its radiusclient.conf); NULL: not */
+	char *radius_config;
+	char *radius_plugin;		/* "radius-plugin": radius.so */
+	/* "radius-dm-listen ADDR[:PORT]": port 0 when not given */
+	uint32_t dm_addr;		/* network order */
+	uint16_t dm_port;
+	struct dm_client dm_clients[CONF_MAX_DM_CLIENTS];
+	unsigned int ndm_clients;
 };
 
 void conf_init(struct conf *c);

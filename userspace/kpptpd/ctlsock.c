@@ -314,6 +314,22 @@ static void get_reply(struct client *cl)
 		snprintf(key, sizeof(key), "refused_%s", cp_refusal_name(i));
 		cp_put(b, key, "%llu", (unsigned long long)kd.refused[i]);
 	}
+	if (kd.conf.dm_port) {
+		cp_put(b, "dm_received", "%llu",
+		       (unsigned long long)dm_stats.received);
+		cp_put(b, "dm_acks", "%llu", (unsigned long long)dm_stats.acks);
+		cp_put(b, "dm_naks", "%llu", (unsigned long long)dm_stats.naks);
+		cp_put(b, "dm_disconnected", "%llu",
+		       (unsigned long long)dm_stats.disconnected);
+		for (i = 0; i < CP_DM_NDROPS; i++) {
+			char key[CP_KEY_MAX + 1];
+
+			snprintf(key, sizeof(key), "dm_dropped_%s",
+				 cp_dm_drop_name(i));
+			cp_put(b, key, "%llu",
+			       (unsigned long long)dm_stats.dropped[i]);
+		}
+	}
 	cp_put(b, "reloads", "%llu", (unsigned long long)kd.reloads);
 	cp_put(b, "reloads_failed", "%llu",
 	       (unsigned long long)kd.reloads_failed);

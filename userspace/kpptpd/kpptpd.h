@@ -7,6 +7,7 @@
  *   conf.c   kpptpd.conf / pptpd.conf and the address pools
  *   reload.c SIGHUP: the configuration read again, applied to what is new
  *   relay.c  calls passed on to a next hop, PPP spliced in the kernel
+ *   dm.c     RADIUS Disconnect-Messages (RFC 5176); radius.c the packets
  *   splice.c the kernel side of that: PX sockets, the channel bridge
  *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
  *   pppd.c   pppd processes: start, signal and reap through a pidfd
@@ -47,7 +48,7 @@ struct relay;
 
 enum ev_kind {
 	EV_LISTEN, EV_SIGNAL, EV_CONN, EV_CALL, EV_PPPD_OUT, EV_PPPD_REPORT,
-	EV_CTL_LISTEN, EV_CTL_CLIENT, EV_RELAY_CHAN,
+	EV_CTL_LISTEN, EV_CTL_CLIENT, EV_RELAY_CHAN, EV_DM,
 };
 
 /* epoll's data.ptr points at one of these, first in its owner */
@@ -93,6 +94,17 @@ const char *ipstr(uint32_t addr, char *buf);	/* INET_ADDRSTRLEN */
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---- dm.c: RADIUS Disconnect-Messages */
+struct dm_stats {
+	uint64_t received, acks, naks, disconnected;
+	uint64_t dropped[CP_DM_NDROPS];	/* by enum cp_dm_drop */
+};
+
+extern struct dm_stats dm_stats;
+/* Listen as kd.conf says (start, reload): 0, or -1 (logged; off). */
+int dm_apply(void);
+void dm_event(void);		/* the socket is readable */
 
 /* ---- log.c: peer text made safe for one log line */
 /* @in with control characters, '\\' and bytes >= 0x7f as \xNN, in @out

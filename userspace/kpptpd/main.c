@@ -217,6 +217,10 @@ int main(int argc, char **argv)
 		ctlsock_close();
 		return 1;
 	}
+	if (dm_apply()) {
+		ctlsock_close();
+		return 1;
+	}
 	if (kd.conf.connect) {
 		info("client role: calling %s port %u",
 		     inet_ntoa((struct in_addr){ kd.conf.connect }), kd.conf.port);
@@ -305,6 +309,9 @@ int main(int argc, char **argv)
 				break;
 			case EV_RELAY_CHAN:
 				relay_chan_event(ev);
+				break;
+			case EV_DM:
+				dm_event();
 				break;
 			}
 		}

@@ -141,6 +141,7 @@ int daemon_reload(char *why, size_t whylen)
 		     ipstr(kd.conf.listen, a), kd.conf.port);
 	}
 	log_open(kd.use_syslog, kd.debug_opt || kd.conf.debug);
+	dm_apply();	/* a port it cannot have is logged, the old one kept */
 	for (unsigned int i = 0; i < kd.conf.nnotes; i++)
 		info("reload: %s", kd.conf.notes[i]);
 	kd.reloads++;

@@ -242,3 +242,16 @@ const char *cp_refusal_name(unsigned int r)
 
 	return r < CP_NREFUSALS ? names[r] : NULL;
 }
+
+const char *cp_dm_drop_name(unsigned int d)
+{
+	static const char *const names[CP_DM_NDROPS] = {
+		[CP_DM_DROP_UNKNOWN_CLIENT] = "unknown_client",
+		[CP_DM_DROP_MALFORMED] = "malformed",
+		[CP_DM_DROP_BAD_AUTHENTICATOR] = "bad_authenticator",
+		[CP_DM_DROP_NOT_A_REQUEST] = "not_a_request",
+		[CP_DM_DROP_STALE] = "stale_timestamp",
+	};
+
+	return d < CP_DM_NDROPS ? names[d] : NULL;
+}

@@ -60,6 +60,22 @@ enum cp_refusal {
 /* "max_calls" for CP_REFUSED_MAX_CALLS, ...; NULL out of range */
 const char *cp_refusal_name(unsigned int r);
 
+/*
+ * RADIUS Disconnect-Messages dropped unanswered (kpptpd's dm.c), by
+ * reason: "dm_dropped_NAME" in kpptpd's get reply, NAME from
+ * cp_dm_drop_name().
+ */
+enum cp_dm_drop {
+	CP_DM_DROP_UNKNOWN_CLIENT,	/* not a radius-dm-client address */
+	CP_DM_DROP_MALFORMED,
+	CP_DM_DROP_BAD_AUTHENTICATOR,	/* wrong secret, or forged */
+	CP_DM_DROP_NOT_A_REQUEST,	/* a code we do not serve */
+	CP_DM_DROP_STALE,		/* Event-Timestamp out of window */
+	CP_DM_NDROPS
+};
+
+const char *cp_dm_drop_name(unsigned int d);
+
 /* ------------------------------------------------------------ writing */
 
 struct cp_buf {
