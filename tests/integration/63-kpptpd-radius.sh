@@ -15,6 +15,9 @@
 #    RADIUS) are refused: no address, no call left.
 #  - bob (Session-Timeout 20), carol (Idle-Timeout 15, silent) and dave
 #    (kpptpctl call disconnect): each one's Stop has the cause that ended it.
+# With pppd 2.4 (Debian 12) two things are radius.so's own (radius-lib.sh):
+# the administrator's disconnect is User-Request, and Acct-Session-Id holds
+# only the time, so it is not checked for uniqueness.
 #
 #	$NS1 10.0.0.1                 $NS2 10.0.0.2
 #	pppd + pptp-linux clients --> kpptpd, radius-config; FreeRADIUS on lo
@@ -50,41 +53,6 @@ install -m 600 /dev/null /etc/ppp/chap-secrets
 echo 'mallory kpptpd "m4llory-Pa55" *' >/etc/ppp/chap-secrets
 start_kpptpd n2 "$TMP/kpptpd.conf"
 grep -q "remoteip ignored, RADIUS assigns" "$TMP/kpptpd.log" || kpptpd_fail "no note about remoteip"
-
-kctl() { n2 "$CTL" -S "$TMP/kpptpd.sock" "$@"; }
-
-# client TAG USER PASSWORD [pppd options]
-client() {
-	local tag=$1 user=$2 pass=$3
-	shift 3
-	start_mppe_client n1 10.0.0.2 "$tag" name "$user" password "$pass" \
-		remotename kpptpd require-mppe-128 refuse-eap refuse-pap \
-		refuse-chap refuse-mschap noipv6 "$@"
-	# pptp-linux's clients of one server share a call manager, which
-	# two starting at once both try to be
-	wait_for "grep -q 'rcvd \\[LCP ConfReq' '$TMP/client-$tag.log'" 60 ||
-		kpptpd_fail "client $tag: no PPP from the server"
-}
-# client_if TAG: the client's interface (pppd logs its name)
-client_if() { sed -nE 's/.*Using interface (ppp[0-9]+).*/\1/p' "$TMP/client-$1.log" | tail -n 1; }
-# server_if REMOTE: the server's interface whose peer is REMOTE
-server_if() {
-	n2 ip -4 -o addr show | awk -v p="peer $1/32" '$0 ~ p { print $2; exit }'
-}
-client_pid() { pgrep -f "pppd pty pptp 10.0.0.2 .*ipparam $1 " || true; }
-# up TAG ADDR: TAG's link came up with ADDR, from RADIUS; the server's
-# interface, ppp<call ID>, in $sif and the call in $sid
-up() {
-	local cif
-	wait_for "[ -n \"\$(client_if $1)\" ] && n1 ip -4 -o addr show dev \$(client_if $1) 2>/dev/null | grep -q 'inet $2 '" 90 ||
-		kpptpd_fail "$1 did not come up with $2"
-	cif=$(client_if "$1")
-	wait_link n1 "$cif" 192.168.200.1 30 || kpptpd_fail "$1: $cif not usable"
-	sif=$(server_if "$2")
-	[[ $sif == ppp[0-9]* ]] || kpptpd_fail "$1: no server interface for $2"
-	sid=${sif#ppp}
-	n2 "$CTL" call show id "$sid" >/dev/null || kpptpd_fail "$1: $sif is not named after a call (no call $sid)"
-}
 
 # ---- refused: alice's wrong password, mallory unknown to RADIUS
 client bad alice wrong-Pa55
@@ -126,9 +94,11 @@ up d 192.168.200.80
 d_sid=$sid
 kctl call disconnect id "$d_sid"
 wait_for "[ -z \"\$(client_pid d)\" ]" 30 || kpptpd_fail "dave's client still up after call disconnect"
-wait_for "[ \"\$(acct_get Acct-Terminate-Cause User-Name=dave Acct-Status-Type=Stop)\" = Admin-Reset ]" 30 ||
+admin=Admin-Reset
+[ -z "$PPPD24" ] || admin="User-Request"	# pppd 2.4's radius.so
+wait_for "[ \"\$(acct_get Acct-Terminate-Cause User-Name=dave Acct-Status-Type=Stop)\" = $admin ]" 30 ||
 	kpptpd_fail "dave: Stop $(acct User-Name=dave Acct-Status-Type=Stop)"
-pass "call disconnect (call $d_sid): Stop, Admin-Reset"
+pass "call disconnect (call $d_sid): Stop, $admin"
 
 # alice talks while bob's and carol's timers run
 n1 ping -q -c 200 -i 0.02 -s 1000 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "alice: ping -s 1000"
@@ -187,8 +157,9 @@ close "${k[tx_packets]}" "${k[tx_bytes]}" "$out_p" "$out_b" ||
 	kpptpd_fail "output: kernel ${k[tx_packets]} pkts ${k[tx_bytes]} B, RADIUS $out_p pkts $out_b B"
 pass "alice hangs up: Stop, User-Request; in $in_p pkts $in_b B / kernel ${k[rx_packets]} ${k[rx_bytes]}, out $out_p pkts $out_b B / kernel ${k[tx_packets]} ${k[tx_bytes]}"
 
+# (pppd 2.4's hold only the second the session came up in)
 ids=$(acct Acct-Status-Type=Start | python3 -c 'import json,sys; r = json.load(sys.stdin); print(len(r), len({x["Acct-Session-Id"] for x in r}))')
-expect_eq "$ids" "4 4" "Acct-Session-Id unique per session"
+[ -n "$PPPD24" ] || expect_eq "$ids" "4 4" "Acct-Session-Id unique per session"
 wait_for "[ \"\$(n2 $CTL -j call show)\" = '[]' ]" 20 || kpptpd_fail "calls left: $(n2 "$CTL" call show)"
 no_calls_left n2
 pass "4 sessions, 4 Acct-Session-Ids; no call left"

@@ -3,9 +3,14 @@
 # own configuration, changed only where a test needs it (paths under $TMP,
 # root, one client, the users below, a site that authenticates MS-CHAPv2 and
 # writes accounting to detail files), and the radiusclient.conf kpptpd's
-# pppd reads.  Source after lib.sh and kpptpd-lib.sh.
+# pppd reads; the sessions of the tests (client, up, ...).  Source after
+# lib.sh and kpptpd-lib.sh.
 
 RADDB=$TMP/raddb
+# pppd 2.4 (Debian 12): its radius.so writes Acct-Session-Id without the
+# pid ("%lX", the time, "%hX": its slprintf() knows no l or h), and counts
+# an administrator's SIGTERM as User-Request; 2.5 fixed both
+PPPD24=$(pppd --version 2>&1 | grep -q 'version 2\.4' && echo 1 || true)
 RADIUS_SECRET=kpptp-Radius-S3cret
 RADACCT=$TMP/radacct
 DETAIL=$KPPTP_SRC/tests/tools/radius-detail.py
@@ -115,4 +120,42 @@ acct_get() {
 	local a=$1
 	shift
 	acct "$@" | python3 -c 'import json,sys; r = json.load(sys.stdin); print(r[-1].get(sys.argv[1], "") if r else "")' "$a"
+}
+
+# ---- the sessions: pptp-linux clients in n1 of kpptpd in n2 (10.0.0.2),
+# MS-CHAPv2 + MPPE-128, users from RADIUS
+
+kctl() { n2 "$CTL" -S "$TMP/kpptpd.sock" "$@"; }
+
+# client TAG USER PASSWORD [pppd options]: started, and PPP under way
+client() {
+	local tag=$1 user=$2 pass=$3
+	shift 3
+	start_mppe_client n1 10.0.0.2 "$tag" name "$user" password "$pass" \
+		remotename kpptpd require-mppe-128 refuse-eap refuse-pap \
+		refuse-chap refuse-mschap noipv6 "$@"
+	# pptp-linux's clients of one server share a call manager, which
+	# two starting at once both try to be
+	wait_for "grep -q 'rcvd \\[LCP ConfReq' '$TMP/client-$tag.log'" 60 ||
+		kpptpd_fail "client $tag: no PPP from the server"
+}
+# client_if TAG: the client's interface (pppd logs its name)
+client_if() { sed -nE 's/.*Using interface (ppp[0-9]+).*/\1/p' "$TMP/client-$1.log" | tail -n 1; }
+# server_if REMOTE: the server's interface whose peer is REMOTE
+server_if() {
+	n2 ip -4 -o addr show | awk -v p="peer $1/32" '$0 ~ p { print $2; exit }'
+}
+client_pid() { pgrep -f "pppd pty pptp 10.0.0.2 .*ipparam $1 " || true; }
+# up TAG ADDR: TAG's link came up with ADDR, from RADIUS; the server's
+# interface, ppp<call ID>, in $sif and the call in $sid
+up() {
+	local cif
+	wait_for "[ -n \"\$(client_if $1)\" ] && n1 ip -4 -o addr show dev \$(client_if $1) 2>/dev/null | grep -q 'inet $2 '" 90 ||
+		kpptpd_fail "$1 did not come up with $2"
+	cif=$(client_if "$1")
+	wait_link n1 "$cif" 192.168.200.1 30 || kpptpd_fail "$1: $cif not usable"
+	sif=$(server_if "$2")
+	[[ $sif == ppp[0-9]* ]] || kpptpd_fail "$1: no server interface for $2"
+	sid=${sif#ppp}
+	n2 "$CTL" call show id "$sid" >/dev/null || kpptpd_fail "$1: $sif is not named after a call (no call $sid)"
 }

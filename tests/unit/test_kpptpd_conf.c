@@ -431,7 +431,7 @@ TEST(radius_dm_listen_and_clients)
 	CHECK_HAS(errbuf, "radius-dm-listen port");
 	conf_free(&c);
 	CHECK(parse(&c, "radius-dm-listen :3799\n") == -1);
-	CHECK_HAS(errbuf, "expected ADDRESS or ADDRESS:PORT");
+	CHECK_HAS(errbuf, "radius-dm-listen: \":3799\": expected HOST or HOST:PORT");
 	conf_free(&c);
 	CHECK(parse(&c, "radius-dm-listen 127.0.0.1\n") == -1);
 	CHECK_HAS(errbuf, "no radius-dm-client may send Disconnect-Messages");

@@ -161,4 +161,10 @@ TEST(radius_so_session_ids)
 	CHECK(rad_session_id_parse("6930A1B2001A23", &t, &pid) == 0 && pid == 0x1A);
 	CHECK(rad_session_id_parse("6930A1B2001A2", &t, &pid) == -1);
 	CHECK(rad_session_id_parse("6930A1B2123456789012", &t, &pid) == -1);
+	/* pppd 2.4's slprintf(): "%lX", the time in lower case, "%hX" */
+	CHECK(rad_session_id_parse("%lX6b11b511%hX", &t, &pid) == 0);
+	CHECK(t == 0x6b11b511 && pid == 0);
+	CHECK(rad_session_id_parse("%lX6B11B511%hX", &t, &pid) == -1);
+	CHECK(rad_session_id_parse("%lX6b11b51%hX", &t, &pid) == -1);
+	CHECK(rad_session_id_parse("%lX6b11b511%hY", &t, &pid) == -1);
 }

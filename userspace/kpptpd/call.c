@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kpptpd.h"
@@ -737,6 +738,7 @@ static void pppd_line(struct call *k, const char *line)
 		/* pppd logs it once IPCP is up, after the local one */
 		if (!k->ppp_up) {
 			k->ppp_up = true;
+			k->up_wall = time(NULL);
 			ppp_up_event(k);
 		}
 		break;
@@ -832,6 +834,7 @@ static void report_rec(void *arg, const struct report_rec *r, const char *why)
 		k->remote_ip = r->remote_ip;
 		if (!k->ppp_up) {
 			k->ppp_up = true;
+			k->up_wall = time(NULL);
 			ppp_up_event(k);
 			if (k->relay)
 				relay_ppp_up(k);

@@ -395,23 +395,39 @@ static int pptpd_directive(struct conf *c, struct ctx *x, const char *kw,
 	return bad(x, "vrf: kpptpd cannot use a VRF: remove this line (a network namespace can hold kpptpd and its calls instead)");
 }
 
-/* "HOST[:PORT]", the next hop of a relay rule */
-static int relay_target(struct ctx *x, struct relay_rule *r, const char *v)
+/*
+ * "HOST[:PORT]" (@kw begins the error for a bad one, @what names the host
+ * and the port in the others): the address, the port (@port's value when
+ * none is given) and, in @host (PPTP_STR_LEN + 1 bytes), the host as
+ * written.
+ */
+static int host_port(struct ctx *x, const char *kw, const char *what,
+		     const char *v, char *host, uint32_t *addr,
+		     unsigned int *port)
 {
-	char host[PPTP_STR_LEN + 1], q[300];
 	const char *colon = strrchr(v, ':');
 	size_t n = colon ? (size_t)(colon - v) : strlen(v);
-	unsigned int port = PPTP_PORT;
+	char q[300], pkw[64];
 
-	if (!n || n >= sizeof(host))
-		return bad(x, "relay: next hop %s: expected HOST or HOST:PORT",
+	if (!n || n > PPTP_STR_LEN)
+		return bad(x, "%s %s: expected HOST or HOST:PORT", kw,
 			   parse_quote(v, q, sizeof(q)));
 	memcpy(host, v, n);
 	host[n] = '\0';
-	if (colon && set_uint(x, "relay next hop port", colon + 1, 1, 65535,
-			      &port))
+	snprintf(pkw, sizeof(pkw), "%s port", what);
+	if (colon && set_uint(x, pkw, colon + 1, 1, 65535, port))
 		return -1;
-	if (parse_host(x, "relay next hop", host, &r->to))
+	return parse_host(x, what, host, addr);
+}
+
+/* "HOST[:PORT]", the next hop of a relay rule */
+static int relay_target(struct ctx *x, struct relay_rule *r, const char *v)
+{
+	char host[PPTP_STR_LEN + 1];
+	unsigned int port = PPTP_PORT;
+
+	if (host_port(x, "relay: next hop", "relay next hop", v, host, &r->to,
+		      &port))
 		return -1;
 	r->port = (uint16_t)port;
 	snprintf(r->hop, sizeof(r->hop), "%s:%u", host, port);
@@ -421,20 +437,11 @@ static int relay_target(struct ctx *x, struct relay_rule *r, const char *v)
 /* "radius-dm-listen ADDR[:PORT]": where Disconnect-Messages come (dm.c) */
 static int parse_dm_listen(struct conf *c, struct ctx *x, const char *v)
 {
-	char host[64], q[300];
-	const char *colon = strchr(v, ':');
-	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	char host[PPTP_STR_LEN + 1];
 	unsigned int port = DM_DEFAULT_PORT;
 
-	if (!n || n >= sizeof(host))
-		return bad(x, "radius-dm-listen: %s: expected ADDRESS or ADDRESS:PORT",
-			   parse_quote(v, q, sizeof(q)));
-	memcpy(host, v, n);
-	host[n] = '\0';
-	if (colon && set_uint(x, "radius-dm-listen port", colon + 1, 1, 65535,
-			      &port))
-		return -1;
-	if (parse_host(x, "radius-dm-listen address", host, &c->dm_addr))
+	if (host_port(x, "radius-dm-listen:", "radius-dm-listen", v,
+		      host, &c->dm_addr, &port))
 		return -1;
 	c->dm_port = (uint16_t)port;
 	return 0;

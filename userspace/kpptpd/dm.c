@@ -10,7 +10,8 @@
  * Each one matching is disconnected as "kpptpctl call disconnect" does it
  * (pppd first: accounting Stop with Admin-Reset, then Call-Disconnect-
  * Notify), and the answer is a Disconnect-ACK, or a Disconnect-NAK with the
- * Error-Cause the RFC gives.
+ * Error-Cause the RFC gives (508 when an Acct-Session-Id fits more than one
+ * session: pppd 2.4's hold only a time).
  *
  * Dropped without an answer, with a log line (at most one a second, the
  * rest counted): packets from an unknown address, malformed ones, a wrong
@@ -149,8 +150,13 @@ static bool matches(const struct rad_request *r, const struct call *k,
 		time_t born = time(NULL) - (time_t)((now - k->started) / 1000);
 
 		if (rad_session_id_parse(r->acct_session_id.s, &t, &pid) ||
-		    !k->pppd.pid || pid != (uint32_t)k->pppd.pid ||
-		    (time_t)t + 2 < born)
+		    !k->pppd.pid)
+			return false;
+		/* pppd 2.4's has only the time radius.so's Start went,
+		 * when IPCP came up */
+		if (!pid)
+			return k->ppp_up && labs((long)(k->up_wall - (time_t)t)) <= 1;
+		if (pid != (uint32_t)k->pppd.pid || (time_t)t + 2 < born)
 			return false;
 	}
 	return true;
@@ -233,6 +239,18 @@ static void disconnect(const uint8_t *pkt, const struct rad_request *r,
 		send_answer(pkt, r, from, cl->secret, RAD_DISCONNECT_NAK, cause);
 		return;
 	}
+	for (k = kd.calls; k; k = k->next)
+		n += matches(r, k, now);
+	/* an Acct-Session-Id names one session: pppd 2.4's may fit more
+	 * than one (the time alone), and then it names none for sure */
+	if (n > 1 && r->acct_session_id.set) {
+		info("RADIUS Disconnect-Request from %s ID %u: Acct-Session-Id %s fits %u sessions: NAK, Error-Cause 508",
+		     src, r->id, r->acct_session_id.s, n);
+		send_answer(pkt, r, from, cl->secret, RAD_DISCONNECT_NAK,
+			    RAD_ERR_MULTIPLE_SESSIONS);
+		return;
+	}
+	n = 0;
 	for (k = kd.calls; k; k = next) {
 		next = k->next;
 		if (!matches(r, k, now))

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "../lib/ctlproto.h"
 #include "../lib/nl.h"
@@ -228,6 +229,7 @@ struct call {
 	char user[256];		/* the peer's authenticated name, or "" */
 	char ifname[KPPTP_IFNAMSIZ];
 	bool ppp_up;		/* IPCP up: addresses as pppd reported them */
+	time_t up_wall;		/* ... since then (wall clock, seconds) */
 	bool ppp_down;		/* IPCP went down again (reported) */
 	struct relay *relay;	/* spliced to a call elsewhere, or NULL */
 	bool ipcp_held;		/* pppd waits for ipcp_go (relay-list) */

@@ -260,6 +260,17 @@ int rad_session_id_parse(const char *sid, uint32_t *time, uint32_t *pid)
 	size_t n = strlen(sid), i;
 	char t[9], p[9];
 
+	/* pppd 2.4's: no pid, the time in lower case */
+	if (n == 14 && !strncmp(sid, "%lX", 3) && !strcmp(sid + 11, "%hX")) {
+		for (i = 3; i < 11; i++)
+			if (!strchr("0123456789abcdef", sid[i]))
+				return -1;
+		memcpy(t, sid + 3, 8);
+		t[8] = '\0';
+		*time = (uint32_t)strtoul(t, NULL, 16);
+		*pid = 0;
+		return 0;
+	}
 	/* 8 digits of time, 4 to 8 of pid, 2 of counter */
 	if (n < 14 || n > 18)
 		return -1;

@@ -48,6 +48,7 @@ enum {
 	RAD_ERR_UNSUPPORTED_EXTENSION = 406,
 	RAD_ERR_INVALID_ATTRIBUTE_VALUE = 407,
 	RAD_ERR_SESSION_NOT_FOUND = 503,
+	RAD_ERR_MULTIPLE_SESSIONS = 508,
 };
 
 /* a text attribute: its bytes, NUL-terminated (one with a NUL inside is
@@ -105,8 +106,10 @@ size_t rad_answer(uint8_t *out, const uint8_t *pkt,
 
 /*
  * radius.so's Acct-Session-Id (rc_mksid(): "%08lX%04X%02hX", the time,
- * pppd's pid, a counter) into the two that identify a session.  0, or -1
- * for anything else.
+ * pppd's pid, a counter) into the two that identify a session.  pppd 2.4
+ * (Debian 12) formats it with its own slprintf(), which knows neither l
+ * nor h: "%lX", the time in 8 lower-case digits, "%hX"; @pid is 0 then.
+ * 0, or -1 for anything else.
  */
 int rad_session_id_parse(const char *sid, uint32_t *time, uint32_t *pid);
 
