@@ -21,7 +21,8 @@
 #                      (ASan, UBSan); new coverage merged into tests/fuzz/corpus
 #                      (FUZZ="NAME..." for some, FUZZ_RUNS=N for another count,
 #                      FUZZ_MAX_SECONDS=S to stop each sooner)
-# make soak            10^5 call and 10^3 namespace cycles (test 50, full size)
+# make soak            10^5 call and 10^3 namespace cycles (test 50, full size),
+#                      200 namespaces deleted under a GRE flood (test 40)
 #                      (both with KPPTP_GUEST_KERNEL=debug: on the debug kernel)
 # make deb             Debian packages (debian/) built and lintian-checked in
 #                      clean trixie and bookworm chroots: build/deb/SUITE/
@@ -114,8 +115,8 @@ fuzz-long:
 
 soak:
 	tests/host-deps.sh $(GUEST_DEPS)
-	KPPTP_SOAK_CALLS=100000 KPPTP_SOAK_NETNS=1000 \
-		KPPTP_TEST_TIMEOUT=7200 $(VM) run 50-churn-soak
+	KPPTP_SOAK_CALLS=100000 KPPTP_SOAK_NETNS=1000 KPPTP_NETNS_ROUNDS=200 \
+		KPPTP_TEST_TIMEOUT=7200 $(VM) run 50-churn-soak 40-netns-exit
 
 # Kernel checks run in the guest rootfs against the 6.12 headers.
 W1:
