@@ -7,7 +7,8 @@
 # tests/tools/radius-dm.py.
 #  - kpptpd refuses a kpptpd.conf with DM secrets that others may read.
 #  - Sessions found by Acct-Session-Id (alice), Framed-IP-Address (bob),
-#    User-Name + Calling-Station-Id + NAS-Port (carol): Disconnect-ACK,
+#    User-Name + Calling-Station-Id + NAS-Port + NAS-IP-Address (carol):
+#    Disconnect-ACK,
 #    the client's link goes down, accounting Stop with Admin-Reset
 #    (User-Request with pppd 2.4, Debian 12: its radius.so says so).
 #  - No such session: Disconnect-NAK, Error-Cause 503; an attribute we do
@@ -159,14 +160,16 @@ wait_for "[ \"\$(acct_get Acct-Terminate-Cause User-Name=bob Acct-Status-Type=St
 still_up c
 pass "Framed-IP-Address: ACK; its retransmission answered the same, once disconnected"
 
-out=$(rc disconnect 'User-Name = "carol"' 'Calling-Station-Id = "10.0.0.1"' "NAS-Port = $c_sid")
+# with the NAS-IP-Address radius.so sent: this NAS
+nas_ip=$(acct_get NAS-IP-Address User-Name=carol Acct-Status-Type=Start)
+out=$(rc disconnect 'User-Name = "carol"' 'Calling-Station-Id = "10.0.0.1"' "NAS-Port = $c_sid" "NAS-IP-Address = $nas_ip")
 [[ $out == *"Received Disconnect-ACK"* ]] || kpptpd_fail "carol: $out"
 wait_for "[ -z \"\$(client_pid c)\" ]" 30 || kpptpd_fail "carol still up"
 wait_for "[ \"\$(acct_get Acct-Terminate-Cause User-Name=carol Acct-Status-Type=Stop)\" = $admin ]" 30 ||
 	kpptpd_fail "carol: Stop"
 wait_for "[ \"\$(n2 $CTL -j call show)\" = '[]' ]" 20 || kpptpd_fail "calls left: $(n2 "$CTL" call show)"
 expect "$(stat_of dm_acks) $(stat_of dm_disconnected)" "3 3" "ACKs (a retransmission's not counted again) and sessions disconnected"
-pass "User-Name + Calling-Station-Id + NAS-Port $c_sid: ACK, Stop $admin; no call left"
+pass "User-Name + Calling-Station-Id + NAS-Port $c_sid + NAS-IP-Address $nas_ip: ACK, Stop $admin; no call left"
 
 # the same counts for monitoring, in valid exposition text
 kctl metrics >"$TMP/m.prom" || kpptpd_fail "kpptpctl metrics"

@@ -51,6 +51,7 @@ static struct ev dm_ev = { EV_DM };
 static int dm_fd = -1;
 static uint32_t dm_addr;	/* bound to, network order */
 static uint16_t dm_port;
+static uint32_t nas_ip;		/* nas_ip_lookup()'s, network order */
 static struct dm_answer cache[DM_CACHE];
 static unsigned int cache_next;
 static uint64_t log_sec;	/* drops logged this second */
@@ -90,8 +91,12 @@ static const struct dm_client *client_of(uint32_t addr)
 	return NULL;
 }
 
-/* radius.so's NAS-IP-Address: what this host's name resolves to */
-static uint32_t nas_ip(void)
+/*
+ * radius.so's NAS-IP-Address: what this host's name resolves to, looked
+ * up when the socket is set up (start, reload), never while a request
+ * waits (a resolver may take seconds); 0 if it does not resolve.
+ */
+static uint32_t nas_ip_lookup(void)
 {
 	struct addrinfo hints = { .ai_family = AF_INET }, *ai;
 	char host[256];
@@ -107,10 +112,12 @@ static uint32_t nas_ip(void)
 /* the request names this NAS, if it names one (403 if not) */
 static bool for_us(const struct rad_request *r)
 {
+	uint32_t a = r->nas_ip.v;
 	char host[256];
 
-	if (r->nas_ip.set && r->nas_ip.v != nas_ip() &&
-	    r->nas_ip.v != kd.conf.listen && r->nas_ip.v != dm_addr)
+	/* ours: radius.so's, or one we listen on (0.0.0.0 is no address) */
+	if (r->nas_ip.set &&
+	    (!a || (a != nas_ip && a != kd.conf.listen && a != dm_addr)))
 		return false;
 	if (r->nas_identifier.set &&
 	    (gethostname(host, sizeof(host)) ||
@@ -369,6 +376,7 @@ int dm_apply(void)
 		dm_close();
 		return 0;
 	}
+	nas_ip = nas_ip_lookup();
 	if (dm_fd >= 0 && dm_addr == kd.conf.dm_addr &&
 	    dm_port == kd.conf.dm_port)
 		return 0;
