@@ -110,7 +110,7 @@ int rad_parse(const uint8_t *pkt, size_t n, struct rad_request *r,
 			if (alen != 2 + RAD_AUTH_LEN || r->message_authenticator)
 				return fail(why, whylen,
 					    "Message-Authenticator not 16 bytes, or twice");
-			r->message_authenticator = true;
+			r->message_authenticator = (uint16_t)(off + 2);
 			break;
 		case RAD_PROXY_STATE:
 			if (r->nproxy_state == RAD_MAX_PROXY_STATE) {
@@ -129,27 +129,8 @@ int rad_parse(const uint8_t *pkt, size_t n, struct rad_request *r,
 	return 0;
 }
 
-/* @pkt's first @len bytes with the authenticator field @auth (NULL:
- * zeros) and the Message-Authenticator's value zeroed, into @buf */
-static void signed_copy(uint8_t *buf, const uint8_t *pkt, size_t len,
-			const uint8_t *auth)
-{
-	size_t off;
-
-	memcpy(buf, pkt, len);
-	if (auth)
-		memcpy(buf + 4, auth, RAD_AUTH_LEN);
-	else
-		memset(buf + 4, 0, RAD_AUTH_LEN);
-	for (off = RAD_HDR_LEN; off + 2 <= len && buf[off + 1] >= 2;
-	     off += buf[off + 1])
-		if (buf[off] == RAD_MESSAGE_AUTHENTICATOR &&
-		    buf[off + 1] == 2 + RAD_AUTH_LEN)
-			memset(buf + off + 2, 0, RAD_AUTH_LEN);
-}
-
 /* MD5(@buf[0..len) || @secret) into @md */
-static bool md5_with_secret(uint8_t *buf, size_t len, const char *secret,
+static bool md5_with_secret(const uint8_t *buf, size_t len, const char *secret,
 			    uint8_t md[RAD_AUTH_LEN])
 {
 	size_t slen = strlen(secret);
@@ -173,24 +154,11 @@ static bool hmac_md5(const uint8_t *buf, size_t len, const char *secret,
 		    &mdlen) && mdlen == RAD_AUTH_LEN;
 }
 
-/* where @pkt's Message-Authenticator value is, or NULL */
-static const uint8_t *message_authenticator(const uint8_t *pkt, size_t len)
-{
-	size_t off;
-
-	for (off = RAD_HDR_LEN; off + 2 <= len && pkt[off + 1] >= 2;
-	     off += pkt[off + 1])
-		if (pkt[off] == RAD_MESSAGE_AUTHENTICATOR &&
-		    pkt[off + 1] == 2 + RAD_AUTH_LEN)
-			return pkt + off + 2;
-	return NULL;
-}
-
 bool rad_request_signed(const uint8_t *pkt, const struct rad_request *r,
 			const char *secret)
 {
 	uint8_t buf[RAD_MAX_LEN], md[RAD_AUTH_LEN];
-	const uint8_t *ma;
+	uint16_t ma = r->message_authenticator;
 
 	/* Request Authenticator: MD5 of the packet with 16 zero octets in
 	 * its place, then the secret (RFC 5176 3.5) */
@@ -199,21 +167,20 @@ bool rad_request_signed(const uint8_t *pkt, const struct rad_request *r,
 	if (!md5_with_secret(buf, r->len, secret, md) ||
 	    CRYPTO_memcmp(md, r->auth, RAD_AUTH_LEN))
 		return false;
-	ma = r->message_authenticator ? message_authenticator(pkt, r->len) :
-					NULL;
 	if (!ma)
-		return !r->message_authenticator;
-	/* Message-Authenticator: HMAC-MD5 over the same zeroed header */
-	signed_copy(buf, pkt, r->len, NULL);
+		return true;
+	/* Message-Authenticator: HMAC-MD5 over the same zeroed header,
+	 * its own value zeroed too */
+	memset(buf + ma, 0, RAD_AUTH_LEN);
 	return hmac_md5(buf, r->len, secret, md) &&
-	       !CRYPTO_memcmp(md, ma, RAD_AUTH_LEN);
+	       !CRYPTO_memcmp(md, pkt + ma, RAD_AUTH_LEN);
 }
 
 size_t rad_answer(uint8_t *out, const uint8_t *pkt,
 		  const struct rad_request *r, uint8_t code,
 		  unsigned int error_cause, const char *secret)
 {
-	uint8_t buf[RAD_MAX_LEN], md[RAD_AUTH_LEN];
+	uint8_t md[RAD_AUTH_LEN];
 	size_t len = RAD_HDR_LEN, ma = 0;
 	unsigned int i;
 
@@ -249,8 +216,7 @@ size_t rad_answer(uint8_t *out, const uint8_t *pkt,
 	 * covers it (RFC 2865 3) */
 	if (ma && hmac_md5(out, len, secret, md))
 		memcpy(out + ma + 2, md, RAD_AUTH_LEN);
-	memcpy(buf, out, len);
-	if (md5_with_secret(buf, len, secret, md))
+	if (md5_with_secret(out, len, secret, md))
 		memcpy(out + 4, md, RAD_AUTH_LEN);
 	return len;
 }

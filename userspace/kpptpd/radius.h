@@ -70,7 +70,9 @@ struct rad_request {
 	struct rad_text user, acct_session_id, calling_station_id,
 			nas_identifier;
 	struct rad_num nas_ip, nas_port, framed_ip, event_timestamp;
-	bool message_authenticator;
+	/* where the Message-Authenticator's value is in the packet, 0:
+	 * there is none */
+	uint16_t message_authenticator;
 	/* Proxy-State attributes, echoed in the answer in their order
 	 * (RFC 5176 3): offset of each (its type octet) in the packet */
 	uint16_t proxy_state[RAD_MAX_PROXY_STATE];
