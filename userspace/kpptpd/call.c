@@ -695,6 +695,19 @@ void call_describe(const struct call *k, struct cp_buf *b)
 	       (unsigned long long)(now_ms() - k->created));
 }
 
+static void ppp_up_event(const struct call *k);
+
+/* IPCP came up (kpptp.so's report, or pppd's log): true the first time */
+static bool ppp_came_up(struct call *k)
+{
+	if (k->ppp_up)
+		return false;
+	k->ppp_up = true;
+	k->up_wall = time(NULL);
+	ppp_up_event(k);
+	return true;
+}
+
 static void ppp_up_event(const struct call *k)
 {
 	struct cp_buf *e = mon_begin("ppp_up");
@@ -736,11 +749,7 @@ static void pppd_line(struct call *k, const char *line)
 	case PPPD_LOG_REMOTE_IP:
 		k->remote_ip = a;
 		/* pppd logs it once IPCP is up, after the local one */
-		if (!k->ppp_up) {
-			k->ppp_up = true;
-			k->up_wall = time(NULL);
-			ppp_up_event(k);
-		}
+		ppp_came_up(k);
 		break;
 	}
 }
@@ -832,13 +841,8 @@ static void report_rec(void *arg, const struct report_rec *r, const char *why)
 	case REPORT_IP_UP:
 		k->local_ip = r->local_ip;
 		k->remote_ip = r->remote_ip;
-		if (!k->ppp_up) {
-			k->ppp_up = true;
-			k->up_wall = time(NULL);
-			ppp_up_event(k);
-			if (k->relay)
-				relay_ppp_up(k);
-		}
+		if (ppp_came_up(k) && k->relay)
+			relay_ppp_up(k);
 		break;
 	case REPORT_IP_DOWN:
 		k->ppp_up = false;
