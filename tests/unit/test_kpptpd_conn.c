@@ -340,6 +340,95 @@ TEST(idle_connection_closed_by_default)
 	fake_daemon_free();
 }
 
+/*
+ * 200 connections that never send SCCRQ, opened 7 ms apart: each closes
+ * at its own handshake deadline (10 s), not before, and the next timer is
+ * always the earliest open one's.  A handshake that arrives in time
+ * takes a connection off that deadline.
+ */
+TEST(handshake_deadlines_of_many_connections)
+{
+	enum { N = 200 };
+	struct conn *c[N];
+	uint64_t opened[N];
+	int fd[N], i, early = 0, late = 0, wrong_next = 0;
+	uint64_t t0;
+
+	CHECK(fake_daemon_init("connections 1000\nmax-per-source 1000\n") == 0);
+	t0 = fake_now;
+	for (i = 0; i < N; i++) {
+		opened[i] = fake_now;
+		fd[i] = fake_connect(0, &c[i]);
+		CHECK(fd[i] >= 0);
+		if (fd[i] < 0) {
+			fake_daemon_free();
+			return;
+		}
+		fake_now += 7;
+	}
+	/* one of them shakes hands: off the handshake deadline */
+	{
+		struct pptp_msg m = sccrq("client");
+
+		peer_send(fd[50], c[50], &m);
+	}
+	CHECK(conn_next_timer() == t0 + 10000);
+	for (fake_now = t0 + 9990; fake_now < t0 + 7 * N + 10010;
+	     fake_now++) {
+		conn_timers(fake_now);
+		for (i = 0; i < N; i++) {
+			if (i == 50)
+				continue;
+			if (c[i]->closed && fake_now < opened[i] + 10000)
+				early++;
+			if (!c[i]->closed && fake_now >= opened[i] + 10000)
+				late++;
+		}
+		for (i = 0; i < N && (i == 50 || c[i]->closed); i++)
+			;
+		if (i < N && conn_next_timer() != opened[i] + 10000)
+			wrong_next++;
+	}
+	CHECK(early == 0 && late == 0 && wrong_next == 0);
+	CHECK(!c[50]->closed);
+	CHECK(conn_next_timer() > opened[N - 1] + 10000 &&
+	      conn_next_timer() != PPTP_NO_TIMER);
+	fake_batch_end();
+	CHECK(kd.nconns == 1);
+	for (i = 0; i < N; i++)
+		close(fd[i]);
+	fake_daemon_free();
+}
+
+/* max-per-source counts the open connections of each source exactly,
+ * also after some have closed. */
+TEST(connections_limited_per_source)
+{
+	uint32_t a = htonl(0x0a000001), b = htonl(0x0a000002);
+	struct conn *c[4], *x;
+	int fd[4], fx, i;
+
+	CHECK(fake_daemon_init("max-per-source 3\n") == 0);
+	for (i = 0; i < 3; i++)
+		CHECK((fd[i] = fake_connect(a, &c[i])) >= 0);
+	CHECK(fake_connect(a, &x) < 0);
+	CHECK(kd.refused[CP_REFUSED_MAX_PER_SOURCE] == 1);
+	CHECK((fd[3] = fake_connect(b, &c[3])) >= 0);
+	/* one of a's goes: a may open one more, and only one */
+	close(fd[1]);
+	conn_event(c[1], EPOLLIN);
+	CHECK(c[1]->closed);
+	fake_batch_end();
+	CHECK((fx = fake_connect(a, &x)) >= 0);
+	CHECK(fake_connect(a, &x) < 0);
+	CHECK(kd.refused[CP_REFUSED_MAX_PER_SOURCE] == 2);
+	close(fx);
+	for (i = 0; i < 4; i++)
+		if (i != 1)
+			close(fd[i]);
+	fake_daemon_free();
+}
+
 TEST(full_table_evicts_longest_idle)
 {
 	struct conn *a, *b, *n, *busy;
@@ -673,6 +762,7 @@ TEST(state_file_not_written_through_a_link)
 	CHECK(call_state_lock() == 0);
 	fd = up(0, &c);
 	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	fake_batch_end();	/* the loop writes it once a turn */
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	f = fopen(path, "r");
 	buf[0] = '\0';

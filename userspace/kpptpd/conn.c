@@ -22,16 +22,19 @@
 
 #include "kpptpd.h"
 
-/* The earliest timer of any connection, from the last conn_timers(). */
-static uint64_t timer_at = PPTP_NO_TIMER;
-static unsigned int nclosed;	/* connections closed, not reaped yet */
+/* Open connections by their next deadline (conn_rearm()). */
+static struct timerq timers;
+static uint64_t timer_pass;	/* conn_timers() calls so far */
+static struct conn *closed_conns;	/* closed, not reaped yet */
+static unsigned int nclosed;		/* how many */
 
 /*
- * The send buffer grows as needed, up to CONN_OUT_MAX, and goes when it
- * empties after a burst: with a 64 KiB buffer in every connection, 10,000
- * idle ones took 517 MiB.
+ * The send buffer grows as needed, up to CONN_OUT_MAX, and goes as soon as
+ * it empties: with a 64 KiB buffer in every connection, 10,000 idle ones
+ * took 517 MiB, and even the 512 bytes of one reply were a third of an
+ * idle connection's memory.  A malloc() per burst costs far less than
+ * the send() it comes with.
  */
-#define CONN_OUT_KEEP 4096	/* a buffer this small stays allocated */
 
 static int out_reserve(struct conn *c, size_t n)
 {
@@ -86,6 +89,27 @@ static void settle(struct conn *c)
 	}
 }
 
+/*
+ * Put @c in the timer queue at its next deadline, or take it out.  Only
+ * the connection's own state machine moves its deadlines, and every entry
+ * into it ends in conn_flush(), which calls this.
+ */
+static void conn_rearm(struct conn *c)
+{
+	uint64_t at;
+
+	if (c->closed)
+		at = PPTP_NO_TIMER;
+	else if (c->connecting)
+		at = c->connect_deadline;
+	else
+		at = pptp_ctrl_next_timer(&c->ctrl);
+	if (at == PPTP_NO_TIMER)
+		timerq_del(&timers, &c->timer);
+	else
+		timerq_set(&timers, &c->timer, at);
+}
+
 static void conn_flush(struct conn *c)
 {
 	settle(c);
@@ -102,12 +126,13 @@ static void conn_flush(struct conn *c)
 		memmove(c->out, c->out + n, c->outlen - (size_t)n);
 		c->outlen -= (size_t)n;
 	}
-	if (!c->outlen && c->outcap > CONN_OUT_KEEP)
+	if (!c->outlen)
 		out_release(c);
 	if (!c->closed && (c->outlen != 0) != c->want_out) {
 		c->want_out = c->outlen != 0;
 		ev_mod(c->fd, EPOLLIN | (c->want_out ? EPOLLOUT : 0), &c->ev);
 	}
+	conn_rearm(c);
 }
 
 static void send_msg(struct conn *c, const struct pptp_msg *m)
@@ -226,6 +251,99 @@ static bool log_peer_ok(void)
 	return true;
 }
 
+/*
+ * Call setups per second from one source address, in buckets by a keyed
+ * hash of the address: sources that share a bucket share its count, which
+ * errs on the side of refusing.
+ */
+#define SRC_BUCKETS 1024
+
+static struct src_rate {
+	uint64_t sec;
+	unsigned int n;
+} src_rate[SRC_BUCKETS];
+
+static unsigned int src_hash(uint32_t addr)
+{
+	static uint32_t key;
+
+	/* not guessable, so that a source cannot pick one to share */
+	if (!key && getrandom(&key, sizeof(key), GRND_NONBLOCK) != sizeof(key))
+		key = (uint32_t)now_ms();
+	key |= 1;
+	return ((addr ^ key) * 0x9e3779b1u) >> 22;
+}
+
+static struct src_rate *src_bucket(uint32_t addr)
+{
+	return &src_rate[src_hash(addr)];
+}
+
+/*
+ * Open accepted connections per source address (max-per-source), exact:
+ * counted as they open and close, since counting them with a walk of all
+ * connections made each accept cost O(connections).
+ */
+struct src_conns {
+	struct src_conns *next;
+	uint32_t addr;
+	unsigned int n;
+};
+
+static struct src_conns *src_conns[SRC_BUCKETS];
+
+static struct src_conns *src_conns_find(uint32_t addr)
+{
+	struct src_conns *s = src_conns[src_hash(addr)];
+
+	while (s && s->addr != addr)
+		s = s->next;
+	return s;
+}
+
+static unsigned int conns_from(uint32_t addr)
+{
+	const struct src_conns *s = src_conns_find(addr);
+
+	return s ? s->n : 0;
+}
+
+/* @c, from @addr, counts for its source from now on; -ENOMEM if it cannot. */
+static int src_conns_add(struct conn *c, uint32_t addr)
+{
+	struct src_conns *s = src_conns_find(addr);
+
+	if (!s) {
+		unsigned int h = src_hash(addr);
+
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		s->addr = addr;
+		s->next = src_conns[h];
+		src_conns[h] = s;
+	}
+	s->n++;
+	c->src = s;
+	return 0;
+}
+
+/* @c closed: it counts no more; a source with none left is forgotten. */
+static void src_conns_put(struct conn *c)
+{
+	struct src_conns **pp, *s = c->src;
+
+	if (!s)
+		return;
+	c->src = NULL;
+	if (--s->n)
+		return;
+	for (pp = &src_conns[src_hash(s->addr)]; *pp != s; pp = &(*pp)->next)
+		;
+	*pp = s->next;
+	free(s);
+}
+
 static void on_act(void *arg, const struct pptp_act *a)
 {
 	struct conn *c = arg;
@@ -265,9 +383,13 @@ static void on_act(void *arg, const struct pptp_act *a)
 			call_down(k);
 		break;
 	case PPTP_ACT_CLOSE:
-		if (!c->closed)
+		if (!c->closed) {
+			c->next_closed = closed_conns;
+			closed_conns = c;
 			nclosed++;
+		}
 		c->closed = true;
+		src_conns_put(c);
 		if (c->relay)
 			relay_conn_closed(c);
 		break;
@@ -278,29 +400,6 @@ static void on_act(void *arg, const struct pptp_act *a)
 		snprintf(c->last_log, sizeof(c->last_log), "%s", a->text);
 		break;
 	}
-}
-
-/*
- * Call setups per second from one source address, in buckets by a keyed
- * hash of the address: sources that share a bucket share its count, which
- * errs on the side of refusing.
- */
-#define SRC_BUCKETS 1024
-
-static struct src_rate {
-	uint64_t sec;
-	unsigned int n;
-} src_rate[SRC_BUCKETS];
-
-static struct src_rate *src_bucket(uint32_t addr)
-{
-	static uint32_t key;
-
-	/* not guessable, so that a source cannot pick one to share */
-	if (!key && getrandom(&key, sizeof(key), GRND_NONBLOCK) != sizeof(key))
-		key = (uint32_t)now_ms();
-	key |= 1;
-	return &src_rate[((addr ^ key) * 0x9e3779b1u) >> 22];
 }
 
 /* max-call-rate and max-calls-per-source: every request counts, also
@@ -446,16 +545,6 @@ static void client_done(struct conn *c)
 	}
 }
 
-static unsigned int conns_from(uint32_t addr)
-{
-	unsigned int n = 0;
-	struct conn *c;
-
-	for (c = kd.conns; c; c = c->next)
-		n += !c->closed && c->peer.sin_addr.s_addr == addr;
-	return n;
-}
-
 void count_refusal(enum cp_refusal r)
 {
 	kd.refused[r]++;
@@ -490,8 +579,12 @@ static void conn_link(struct conn *c)
 	c->started = now_ms();
 	c->echo_rtt_ms = -1;
 	c->next = kd.conns;
+	if (c->next)
+		c->next->pprev = &c->next;
+	c->pprev = &kd.conns;
 	kd.conns = c;
 	kd.nconns++;
+	conn_rearm(c);
 }
 
 static void conn_event_accepted(const struct conn *c)
@@ -566,9 +659,11 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 	c = calloc(1, sizeof(*c));
 	if (c)
 		c->calls = calloc(kd.conf.ctrl.max_calls, sizeof(*c->calls));
-	if (!c || !c->calls) {
+	if (!c || !c->calls || timerq_reserve(&timers, kd.nconns + 1) ||
+	    src_conns_add(c, peer->sin_addr.s_addr)) {
 		if (c)
-			free(c);
+			free(c->calls);
+		free(c);
 		refuse(fd, name, CP_REFUSED_CONN_SETUP, "out of memory");
 		return -1;
 	}
@@ -583,6 +678,7 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 	if (pptp_ctrl_init(&c->ctrl, PPTP_ROLE_PAC, &kd.conf.ctrl, now_ms(),
 			   on_act, c) || ev_add(fd, EPOLLIN, &c->ev)) {
 		pptp_ctrl_free(&c->ctrl);
+		src_conns_put(c);
 		free(c->calls);
 		free(c);
 		refuse(fd, name, CP_REFUSED_CONN_SETUP,
@@ -596,20 +692,30 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 	return 0;
 }
 
+/* Up to this many connections taken per wakeup: fewer turns of the loop
+ * when many arrive at once, and the others not kept waiting long. */
+#define ACCEPT_BATCH 16
+
 void conn_accept(void)
 {
-	struct sockaddr_in peer;
-	socklen_t len = sizeof(peer);
-	int fd;
+	unsigned int i;
 
-	fd = accept4(kd.listen_fd, (struct sockaddr *)&peer, &len,
-		     SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			warn("accept: %s", strerror(errno));
-		return;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		int fd;
+
+		fd = accept4(kd.listen_fd, (struct sockaddr *)&peer, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ECONNABORTED || errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				warn("accept: %s", strerror(errno));
+			return;
+		}
+		conn_add(fd, &peer);
 	}
-	conn_add(fd, &peer);
 }
 
 /* Before pptp_ctrl_input(): it forgets when the request went out. */
@@ -645,6 +751,7 @@ static void conn_read(struct conn *c)
 	for (;;) {
 		struct pptp_msg_error e;
 		char why[200];
+		bool full;
 		ssize_t n;
 
 		n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
@@ -657,12 +764,15 @@ static void conn_read(struct conn *c)
 			return;
 		}
 		c->inlen += (size_t)n;
+		full = c->inlen == sizeof(c->in);
 		if (pptp_msg_drain(c->in, &c->inlen, take_msg, c, &e) < 0) {
 			snprintf(why, sizeof(why), "refused input: %s", e.msg);
 			pptp_ctrl_abort(&c->ctrl, why);
 			return;
 		}
-		if (c->closed)
+		/* a short read emptied the socket: no recv() just for EAGAIN
+		 * (epoll is level-triggered, so what comes next wakes us) */
+		if (c->closed || !full)
 			return;
 	}
 }
@@ -703,13 +813,16 @@ struct conn *conn_dial(uint32_t addr, uint16_t port,
 	struct conn *c;
 	int fd, one = 1;
 
-	timer_at = 0;	/* runs after conn_timers(): walk again at once */
 	c = calloc(1, sizeof(*c));
 	if (c)
 		c->calls = calloc(cfg->max_calls, sizeof(*c->calls));
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!c || !c->calls || fd < 0) {
 		snprintf(why, whylen, "connect: %s", strerror(errno));
+		goto fail;
+	}
+	if (timerq_reserve(&timers, kd.nconns + 1)) {
+		snprintf(why, whylen, "connect: out of memory");
 		goto fail;
 	}
 	c->ev.kind = EV_CONN;
@@ -813,49 +926,45 @@ void conn_call_ended(struct conn *c, int slot)
 /*
  * The loop used to walk every connection three times per epoll_wait (next
  * timer, timers, reap): most of kpptpd's work with 10,000 idle ones.  Now
- * conn_timers() fires what is due and notes the earliest deadline left in
- * one walk, and conn_reap() walks only when something closed.  Everything
- * that changes a connection's timers runs between the loop's epoll_wait and
- * its conn_timers(), except conn_connect(), which asks for a new walk.
+ * the timer queue hands over only the connections that are due, and
+ * conn_reap() only the closed ones.
  */
 uint64_t conn_next_timer(void)
 {
-	return timer_at;
+	const struct timer_node *t = timerq_first(&timers);
+
+	return t ? t->at : PPTP_NO_TIMER;
 }
 
 void conn_timers(uint64_t now)
 {
-	uint64_t t = PPTP_NO_TIMER, n;
+	struct timer_node *t;
 	struct conn *c;
 
-	for (c = kd.conns; c; c = c->next) {
-		if (c->closed)
+	timer_pass++;
+	while ((t = timerq_first(&timers)) && t->at <= now) {
+		c = container_of(t, struct conn, timer);
+		/* due again at once: the loop's next turn, not a spin here */
+		if (c->timer_pass == timer_pass)
+			break;
+		c->timer_pass = timer_pass;
+		if (c->closed) {	/* reaped at the end of this turn */
+			timerq_del(&timers, t);
 			continue;
+		}
 		if (c->connecting) {
 			/* a blackholed server: not the kernel's 2 minutes */
-			if (now < c->connect_deadline) {
-				if (c->connect_deadline < t)
-					t = c->connect_deadline;
-				continue;
-			}
 			warn("%s: connect: no answer within %u ms", c->name,
 			     kd.conf.connect_ms);
 			snprintf(c->last_log, sizeof(c->last_log),
 				 "connect timed out");
 			pptp_ctrl_abort(&c->ctrl, NULL);
-			continue;
-		}
-		n = pptp_ctrl_next_timer(&c->ctrl);
-		if (n <= now) {
+		} else {
 			pptp_ctrl_timer(&c->ctrl, now);
 			client_done(c);
-			conn_flush(c);
-			n = pptp_ctrl_next_timer(&c->ctrl);
 		}
-		if (n < t)
-			t = n;
+		conn_flush(c);	/* and its new deadline */
 	}
-	timer_at = t;
 }
 
 void conn_stop_all(void)
@@ -887,16 +996,15 @@ static void conn_event_closed(const struct conn *c)
 
 void conn_reap(void)
 {
-	struct conn **pp = &kd.conns, *c;
+	struct conn *c;
 
-	while (nclosed && (c = *pp)) {
-		if (!c->closed) {
-			pp = &c->next;
-			continue;
-		}
+	while ((c = closed_conns)) {
+		closed_conns = c->next_closed;
 		nclosed--;
 		conn_flush(c);		/* the last replies, best effort */
-		*pp = c->next;
+		*c->pprev = c->next;
+		if (c->next)
+			c->next->pprev = c->pprev;
 		kd.nconns--;
 		info("%s: control connection closed (%u open)", c->name,
 		     kd.nconns);
@@ -907,6 +1015,7 @@ void conn_reap(void)
 			kd.redial_at = now_ms() + kd.conf.redial_ms;
 			info("connecting again in %u s", kd.conf.redial_ms / 1000);
 		}
+		timerq_del(&timers, &c->timer);
 		pptp_ctrl_free(&c->ctrl);
 		out_release(c);
 		free(c->calls);

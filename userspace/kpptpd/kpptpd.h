@@ -31,10 +31,12 @@
 #include "../lib/report.h"
 #include "../pptp/pptp_ctrl.h"
 #include "conf.h"
+#include "timerq.h"
 
 /* ---- log.c */
 void log_open(bool syslog, bool debug);
 void log_to_file(FILE *f);	/* tests: instead of stderr; NULL: nowhere */
+void log_flush(void);		/* the lines of this turn of the loop */
 __attribute__((format(printf, 2, 3)))
 void log_msg(int prio, const char *fmt, ...);
 #define err(...)	log_msg(3, __VA_ARGS__)
@@ -119,7 +121,8 @@ char *log_escape(const char *in, char *out, size_t outlen);
 
 struct conn {
 	struct ev ev;
-	struct conn *next;
+	struct conn *next, **pprev;	/* kd.conns */
+	struct conn *next_closed;	/* closed, to reap (conn_reap()) */
 	int fd;
 	uint32_t id;			/* for kpptpctl, from 1 */
 	uint64_t started;
@@ -141,6 +144,9 @@ struct conn {
 	const char *abort_why;		/* abort once the state machine returns */
 	unsigned int npending;		/* calls with close_pending */
 	uint64_t connect_deadline;	/* client role: connect() gives up */
+	struct timer_node timer;	/* its next deadline (conn_rearm()) */
+	struct src_conns *src;		/* accepted: its source's count */
+	uint64_t timer_pass;		/* conn_timers() pass that last fired it */
 	/* call setups this second (max-call-rate) */
 	uint64_t rate_sec;
 	unsigned int rate_n;
@@ -262,6 +268,7 @@ int call_state_lock(void);
 void call_sweep_stale(void);		/* startup: remove calls we owned */
 void call_kill_all(void);		/* shutdown */
 void call_reap(void);			/* free the calls that ended */
+void call_state_flush(void);		/* the state file, if calls changed */
 
 /* ---- relay.c */
 /* Server role: @slot of @c asks for a call that @rule passes on.  The
