@@ -92,6 +92,16 @@ int kpptp_nl_open(struct kpptp_nl **out)
 	err = genl_connect(nl->sk);
 	if (err < 0)
 		goto fail;
+	/*
+	 * One recvmsg() per message, not a peek for its size and then the
+	 * read: half of kpptpd's netlink reads under load.  The kernel never
+	 * sends a message larger than 32 KiB (its dump skbs are capped at
+	 * that), so a 64 KiB buffer takes any whole.
+	 */
+	err = nl_socket_set_msg_buf_size(nl->sk, 65536);
+	if (err < 0)
+		goto fail;
+	nl_socket_disable_msg_peek(nl->sk);
 	/* The kernel's reasons (extended ACK) without an echo of our request */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
