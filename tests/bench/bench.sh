@@ -157,7 +157,7 @@ control_plane() {
 }
 
 # kpptpd_figures: kpptpd's own control plane (tests/bench/load.sh,
-# pptp-load.py), "pppd none" so that no pppd runs: call setups per second
+# tests/tools/pptp-load.c), "pppd none" so that no pppd runs: call setups per second
 # on CP_CONNS control connections for CP_T seconds (OCRQ/OCRP/CCRQ/CDN
 # cycles, every reply checked, a kernel call looked at with kpptpctl
 # every 2 s while up), the same with a whole connection per call, then

@@ -4,7 +4,7 @@
 # tests/bench/load.sh: kpptpd's control plane under load, sourced in the
 # guest after tests/integration/lib.sh and kpptpd-lib.sh (used by
 # tests/bench/bench.sh and tests/integration/39-kpptpd-load.sh).
-# tests/bench/pptp-load.py runs in n1 and speaks PPTP to 10.0.0.2 (n2).
+# pptp-load (tests/tools/pptp-load.c) runs in n1 and speaks PPTP to 10.0.0.2 (n2).
 #
 #	load_kpptpd_up [DIRECTIVE...]
 #	          kpptpd in n2 with "pppd none" (calls without PPP), limits
@@ -16,12 +16,12 @@
 #	          SIGTERM, wait, fail on a leaked kernel call or a log line
 #	          at warning level or above
 #	load_run OUT MODE ARGS...
-#	          pptp-load.py MODE in n1 (JSON to OUT); fails on a failed
+#	          pptp-load MODE in n1 (JSON to OUT); fails on a failed
 #	          setup or connection
 #	load_get OUT EXPR
 #	          a value from OUT, EXPR a python expression over "j"
 
-LOAD=$KPPTP_SRC/tests/bench/pptp-load.py
+LOAD=$KPPTP_BUILD/pptp-load
 LOAD_PID=
 
 load_kpptpd_up() {
@@ -52,9 +52,9 @@ load_kpptpd_down() {
 load_run() {
 	local out=$1
 	shift
-	if ! n1 python3 "$LOAD" "$@" --server 10.0.0.2 >"$out" 2>"$out.err"; then
+	if ! n1 "$LOAD" "$@" --server 10.0.0.2 >"$out" 2>"$out.err"; then
 		cat "$out" "$out.err" >&2
-		kpptpd_fail "pptp-load.py $1: $(load_get "$out" 'j["failures"]' 2>/dev/null || echo no result) failures"
+		kpptpd_fail "pptp-load $1: $(load_get "$out" 'j["failures"]' 2>/dev/null || echo no result) failures"
 	fi
 	echo "load: $1: $(cat "$out")" >&2
 }

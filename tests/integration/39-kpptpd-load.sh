@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kpptpd with "pppd none" under tests/bench/pptp-load.py, briefly (make
+# kpptpd with "pppd none" under tests/tools/pptp-load.c, briefly (make
 # bench measures the same for longer): 8 control connections placing and
 # clearing calls for 5 s, every reply's result code checked, the kernel
 # call of a sample of them seen with kpptpctl while up, none left after,
 # a loose floor on the rate; then 200 idle control connections opened,
 # held and stopped.  kpptpd must log no warning or error.
 #
-#	$NS1: pptp-load.py (PNS)  -- TCP 1723 -->  $NS2: kpptpd -> kpptp.ko
+#	$NS1: pptp-load (PNS)  -- TCP 1723 -->  $NS2: kpptpd -> kpptp.ko
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # kpptpctl metrics: the Prometheus text an operator's monitoring scrapes,
 # checked by tests/tools/prom-check.py, against what happened: call setups
-# accepted (tests/bench/pptp-load.py), calls refused by the kernel's call
+# accepted (tests/tools/pptp-load.c), calls refused by the kernel's call
 # limit and connections refused by max-per-source (each refusal the peer
 # saw counted once, under its reason), GRE packets for no call and
 # malformed ones (gre-inject.py) under kpptp.ko's drop reasons; without a
 # kpptpd, kpptpd_up 0 and the kernel's metrics still.
 #
-#	$NS1: pptp-load.py, gre-inject.py  -->  $NS2: kpptpd (pppd none)
+#	$NS1: pptp-load, gre-inject.py  -->  $NS2: kpptpd (pppd none)
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kpptpd-lib.sh"
@@ -42,20 +42,20 @@ cycles=$(load_get "$TMP/setups.json" 'j["cycles"]')
 scrape
 acc=$(metric kpptpd_calls_accepted_total)
 [ "$acc" -ge "$cycles" ] && [ "$cycles" -gt 0 ] ||
-	kpptpd_fail "kpptpd_calls_accepted_total $acc, pptp-load.py completed $cycles"
+	kpptpd_fail "kpptpd_calls_accepted_total $acc, pptp-load completed $cycles"
 expect_eq "$(metric 'kpptpd_calls_refused_total{reason="kernel"}')" 0 "kernel refusals"
 pass "kpptpd_calls_accepted_total $acc for $cycles completed setups"
 
 # ---- calls refused by the kernel's limit: each one the peer saw, counted
 n2 "$CTL" net set max-calls 0
-n1 python3 "$LOAD" setups --conns 1 --seconds 1 --server 10.0.0.2 \
+n1 "$LOAD" setups --conns 1 --seconds 1 --server 10.0.0.2 \
 	>"$TMP/refused.json" 2>/dev/null || :
 failed=$(load_get "$TMP/refused.json" 'j["failures"]')
 n2 "$CTL" net set max-calls 65535
 [ "$failed" -gt 0 ] || kpptpd_fail "no setup was refused with max-calls 0"
 scrape
 expect_eq "$(metric 'kpptpd_calls_refused_total{reason="kernel"}')" "$failed" \
-	"kernel refusals (pptp-load.py saw $failed)"
+	"kernel refusals (pptp-load saw $failed)"
 expect_eq "$(metric 'kpptpd_calls_refused_total{reason="max_calls"}')" 0 "max_calls refusals"
 expect_eq "$(metric kpptpd_calls_accepted_total)" "$acc" "accepted while the kernel refused"
 total=$(n2 "$CTL" -j daemon show | python3 -c 'import json,sys; print(json.load(sys.stdin)["calls_refused"])')
@@ -67,9 +67,9 @@ echo "max-per-source 2" >>"$TMP/kpptpd-load.conf"
 n2 "$CTL" daemon reload >/dev/null || kpptpd_fail "reload"
 conns() { n2 "$CTL" -j daemon show | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"])'; }
 wait_for "[ \$(conns) = 0 ]" 10 || kpptpd_fail "connections left: $(conns)"
-n1 python3 "$LOAD" idle --conns 3 --hold 0.5 --server 10.0.0.2 \
+n1 "$LOAD" idle --conns 3 --hold 0.5 --server 10.0.0.2 \
 	>"$TMP/idle3.json" 2>/dev/null || :
-expect_eq "$(load_get "$TMP/idle3.json" 'j["failures"]')" 1 "connections refused to pptp-load.py"
+expect_eq "$(load_get "$TMP/idle3.json" 'j["failures"]')" 1 "connections refused to pptp-load"
 scrape
 expect_eq "$(metric 'kpptpd_connections_refused_total{reason="max_per_source"}')" 1 "max_per_source refusals"
 expect_eq "$(metric 'kpptpd_connections_refused_total{reason="connections"}')" 0 "connections refusals"
