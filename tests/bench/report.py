@@ -90,9 +90,14 @@ def merge(results, partial):
     data["rows"] = [r for r in data["rows"]
                     if (r["datapath"], r["condition"], r["metric"]) not in keys] + part["rows"]
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(partial)))
-    data["merged"] = {"conditions": sorted(conds), "date": date, "seconds": part["seconds"],
-                      "metrics": sorted({r["metric"] for r in part["rows"]}),
-                      "guest": part["guest"]}
+    # one entry per merge: each partial boot is named with its figures
+    merged = data.get("merged", [])
+    if isinstance(merged, dict):
+        merged = [merged]
+    data["merged"] = merged + [{"conditions": sorted(conds), "date": date,
+                                "seconds": part["seconds"],
+                                "metrics": sorted({r["metric"] for r in part["rows"]}),
+                                "guest": part["guest"]}]
     # the whole run's date, before this write changes the file's time (a
     # checkout changes it too: set host_date by hand then)
     data.setdefault("host_date", time.strftime("%Y-%m-%d %H:%M UTC",
@@ -212,8 +217,8 @@ def markdown(data, table, units):
                  "jobs, so figures are noisy (about 20%% boot to boot); compare within "
                  "one table."
                  % (data["date"], data["guest"], data["iperf3_seconds"], data["seconds"]))
-    if "merged" in data:
-        m = data["merged"]
+    merged = data.get("merged", [])
+    for m in [merged] if isinstance(merged, dict) else merged:
         lines[-1] += (" The %s figures%s come from a later boot of that part alone "
                       "(%s, %d s, KPPTP_BENCH_PARTS)."
                       % (", ".join(m["conditions"]),
