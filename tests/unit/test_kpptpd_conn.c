@@ -282,6 +282,28 @@ TEST(call_setups_limited_per_connection)
 	fake_daemon_free();
 }
 
+/* Refusals by the connection's own state machine are counted too: the
+ * per-connection limit and a peer call ID reused while live. */
+TEST(state_machine_refusals_counted)
+{
+	struct conn *c;
+	int fd;
+
+	CHECK(fake_daemon_init("max-calls-per-connection 2\n") == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_GENERAL);
+	CHECK(kd.refused[CP_REFUSED_CALL_ID_IN_USE] == 1);
+	CHECK(call(fd, c, 2) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 3) == PPTP_OCRP_GENERAL);
+	CHECK(kd.refused[CP_REFUSED_MAX_CALLS_PER_CONNECTION] == 1);
+	CHECK(kd.calls_refused == 2 && kd.conns_refused == 0);
+	CHECK(fake_calls_made == 2);
+	check_counts();
+	close(fd);
+	fake_daemon_free();
+}
+
 TEST(call_setups_limited_per_source)
 {
 	struct conn *c1, *c2, *c3;

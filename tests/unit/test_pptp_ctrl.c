@@ -46,6 +46,18 @@ static unsigned int count(enum pptp_act_type t)
 	return n;
 }
 
+/* The reason of the last CALL_REFUSED, or -1. */
+static int refusal(void)
+{
+	int r = -1;
+	unsigned int k;
+
+	for (k = 0; k < nacts; k++)
+		if (acts[k].type == PPTP_ACT_CALL_REFUSED)
+			r = (int)acts[k].refusal;
+	return r;
+}
+
 static const char *logs(void)
 {
 	static char all[4096];
@@ -164,15 +176,19 @@ TEST(pac_refuses_calls_over_the_limit_and_duplicates)
 	CHECK(sent(0, PPTP_OCRP) && act(0)->msg.ocrp.result == PPTP_OCRP_GENERAL);
 	CHECK(act(0)->msg.ocrp.error == PPTP_ERR_BAD_VALUE);
 	CHECK_HAS(logs(), "peer call ID 1 already in use");
+	CHECK(count(PPTP_ACT_CALL_REFUSED) == 1 &&
+	      refusal() == (int)PPTP_REFUSAL_ID_IN_USE);
 	m = ocrq(2);
 	pptp_ctrl_input(&c, &m, 2002);
 	pptp_ctrl_call_created(&c, 1, 12, 2002);
 	reset();
 	m = ocrq(3);
 	pptp_ctrl_input(&c, &m, 2003);
-	CHECK(nacts == 2 && sent(0, PPTP_OCRP));
+	CHECK(nacts == 3 && sent(0, PPTP_OCRP));
 	CHECK(act(0)->msg.ocrp.error == PPTP_ERR_NO_RESOURCE);
 	CHECK_HAS(logs(), "limit of 2 calls per connection");
+	CHECK(count(PPTP_ACT_CALL_REFUSED) == 1 &&
+	      refusal() == (int)PPTP_REFUSAL_CONN_LIMIT);
 	/* the daemon refuses too (no ID, a pool empty): no CALL_DOWN */
 	m = msg(PPTP_CCRQ);
 	m.ccrq.call_id = 2;

@@ -393,6 +393,12 @@ static void on_act(void *arg, const struct pptp_act *a)
 		if (c->relay)
 			relay_conn_closed(c);
 		break;
+	case PPTP_ACT_CALL_REFUSED:
+		count_refusal(a->refusal == PPTP_REFUSAL_CONN_LIMIT ?
+			      CP_REFUSED_MAX_CALLS_PER_CONNECTION :
+			      a->refusal == PPTP_REFUSAL_ID_IN_USE ?
+			      CP_REFUSED_CALL_ID_IN_USE : CP_REFUSED_WRONG_ROLE);
+		break;
 	case PPTP_ACT_LOG:
 		if (!a->warn || log_peer_ok())
 			log_msg(a->warn ? LOG_WARNING : LOG_INFO, "%s: %s",

@@ -238,6 +238,9 @@ const char *cp_refusal_name(unsigned int r)
 		[CP_REFUSED_KERNEL] = "kernel",
 		[CP_REFUSED_OUT_OF_MEMORY] = "out_of_memory",
 		[CP_REFUSED_RELAY] = "relay",
+		[CP_REFUSED_MAX_CALLS_PER_CONNECTION] = "max_calls_per_connection",
+		[CP_REFUSED_CALL_ID_IN_USE] = "call_id_in_use",
+		[CP_REFUSED_WRONG_ROLE] = "wrong_role",
 	};
 
 	return r < CP_NREFUSALS ? names[r] : NULL;

@@ -53,6 +53,10 @@ enum cp_refusal {
 	CP_REFUSED_KERNEL,		/* kpptp.ko refused the call */
 	CP_REFUSED_OUT_OF_MEMORY,
 	CP_REFUSED_RELAY,		/* the next hop did not take it */
+	/* by the connection's state machine, before any of the above */
+	CP_REFUSED_MAX_CALLS_PER_CONNECTION,
+	CP_REFUSED_CALL_ID_IN_USE,	/* the peer reused a live call ID */
+	CP_REFUSED_WRONG_ROLE,		/* OCRQ to our client, ICRQ to server */
 	CP_NREFUSALS
 };
 #define CP_FIRST_CALL_REFUSAL CP_REFUSED_MAX_CALLS

@@ -210,6 +210,8 @@ static void on_act(void *arg, const struct pptp_act *a)
 		say(cl, a->warn ? PPTP_CLIENT_WARN : PPTP_CLIENT_INFO, "%s",
 		    a->text);
 		break;
+	case PPTP_ACT_CALL_REFUSED:	/* logged already */
+		break;
 	}
 }
 

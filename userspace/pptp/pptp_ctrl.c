@@ -502,6 +502,15 @@ static void on_sccrp(struct pptp_ctrl *c, const struct pptp_msg *m,
 	     c->peer_host, c->peer_vendor);
 }
 
+/* A call request refused here: the daemon counts it by @why. */
+static void refused(struct pptp_ctrl *c, enum pptp_refusal why)
+{
+	struct pptp_act a = { .type = PPTP_ACT_CALL_REFUSED, .slot = -1,
+			      .refusal = why };
+
+	emit(c, &a);
+}
+
 /* OCRQ (PAC) or ICRQ (PNS): a call the peer asks us to carry. */
 static void on_call_request(struct pptp_ctrl *c, const struct pptp_msg *m,
 			    uint64_t now)
@@ -517,6 +526,7 @@ static void on_call_request(struct pptp_ctrl *c, const struct pptp_msg *m,
 		     pptp_type_abbrev(m->type));
 		reply_call(c, &tmp, incoming ? PPTP_ICRP_GENERAL :
 			   PPTP_OCRP_GENERAL, PPTP_ERR_BAD_FORMAT);
+		refused(c, PPTP_REFUSAL_WRONG_ROLE);
 		return;
 	}
 	if (find_by(c, true, peer_id) >= 0) {
@@ -524,6 +534,7 @@ static void on_call_request(struct pptp_ctrl *c, const struct pptp_msg *m,
 		     pptp_type_abbrev(m->type), peer_id);
 		reply_call(c, &tmp, incoming ? PPTP_ICRP_GENERAL :
 			   PPTP_OCRP_GENERAL, PPTP_ERR_BAD_VALUE);
+		refused(c, PPTP_REFUSAL_ID_IN_USE);
 		return;
 	}
 	slot = call_alloc(c, now);
@@ -532,6 +543,7 @@ static void on_call_request(struct pptp_ctrl *c, const struct pptp_msg *m,
 		     pptp_type_abbrev(m->type), peer_id, c->cfg.max_calls);
 		reply_call(c, &tmp, incoming ? PPTP_ICRP_GENERAL :
 			   PPTP_OCRP_GENERAL, PPTP_ERR_NO_RESOURCE);
+		refused(c, PPTP_REFUSAL_CONN_LIMIT);
 		return;
 	}
 	k = &c->calls[slot];

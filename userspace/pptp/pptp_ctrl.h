@@ -93,6 +93,15 @@ enum pptp_act_type {
 	PPTP_ACT_CALL_DOWN,	/* @call is over: stop PPP, delete it */
 	PPTP_ACT_CLOSE,		/* close the connection (after the sends) */
 	PPTP_ACT_LOG,		/* @text at @warn (true) or info level */
+	PPTP_ACT_CALL_REFUSED,	/* a call request refused here, before any
+				 * CALL_NEW (already answered): @refusal */
+};
+
+/* Why the state machine itself refused a call request (CALL_REFUSED). */
+enum pptp_refusal {
+	PPTP_REFUSAL_WRONG_ROLE,	/* OCRQ to a PNS, ICRQ to a PAC */
+	PPTP_REFUSAL_ID_IN_USE,		/* the peer's call ID is taken */
+	PPTP_REFUSAL_CONN_LIMIT,	/* cfg.max_calls on this connection */
 };
 
 struct pptp_act {
@@ -101,6 +110,7 @@ struct pptp_act {
 	struct pptp_call call;		/* CALL_*: the call, as it was */
 	struct pptp_msg msg;		/* SEND */
 	bool warn;			/* LOG */
+	enum pptp_refusal refusal;	/* CALL_REFUSED */
 	char text[192];			/* LOG */
 };
 
