@@ -916,7 +916,8 @@ static int run_idle(void)
 	long ticks = sysconf(_SC_CLK_TCK);
 	long rss0 = o.server_pid ? status_kb(o.server_pid, "VmRSS") : -1;
 	long slab0 = field_kb("/proc/meminfo", "Slab");
-	unsigned int k, next = 0, opening, alive = 0, opened = 0, stopping;
+	unsigned int k, next = 0, first, opening, alive = 0, opened = 0;
+	unsigned int stopping;
 	unsigned long echoes = 0;
 	double t0, open_s, g0, t1, hold_end;
 	long long s0;
@@ -924,10 +925,15 @@ static int run_idle(void)
 	s0 = cpu_ticks(o.server_pid);
 	g0 = self_cpu();
 	t0 = now();
-	/* at most --inflight handshakes under way */
-	for (;;) {
+	/* at most --inflight handshakes under way; they end about in the
+	 * order they began, so only those from the first unfinished one on
+	 * are counted (not all N on every turn) */
+	for (first = 0;;) {
+		while (first < next && (conn[first].state == S_OPEN ||
+					conn[first].state == S_DONE))
+			first++;
 		opening = 0;
-		for (k = 0; k < next; k++)
+		for (k = first; k < next; k++)
 			opening += conn[k].state == S_CONNECTING ||
 				   conn[k].state == S_SCCRP;
 		while (next < o.conns && opening < o.inflight) {
@@ -992,9 +998,11 @@ static int run_idle(void)
 	nfail += opened - alive;
 	t1 = now();
 	next = 0;
-	for (;;) {
+	for (first = 0;;) {
+		while (first < next && conn[first].state != S_STOPCCRP)
+			first++;
 		stopping = 0;
-		for (k = 0; k < next; k++)
+		for (k = first; k < next; k++)
 			stopping += conn[k].state == S_STOPCCRP;
 		while (next < o.conns && stopping < o.inflight) {
 			if (conn[next].state == S_OPEN) {
