@@ -20,6 +20,7 @@
 #include <net/route.h>
 
 #include "call.h"
+#include "capture.h"
 #include "recv.h"
 #include "channel.h"
 #include "netlink.h"
@@ -410,6 +411,7 @@ static bool kpptp_call_unlink(struct kpptp_net *kn, struct kpptp_call *call)
 	if (call->dead)
 		return false;
 	WRITE_ONCE(call->dead, true);
+	kpptp_capture_stop(kn, call);
 	xa_erase(&kn->calls, call->local_id);
 	kpptp_peer_release(kn, call);
 	kn->ncalls--;
@@ -549,6 +551,7 @@ static int __net_init kpptp_net_init(struct net *net)
 
 	xa_init_flags(&kn->calls, XA_FLAGS_ALLOC1);
 	mutex_init(&kn->lock);
+	INIT_LIST_HEAD(&kn->captures);
 	kn->max_calls = kpptp_net_default_max_calls(net);
 	err = rhashtable_init(&kn->peers, &kpptp_peer_params);
 	if (err)
@@ -566,6 +569,7 @@ static void __net_exit kpptp_net_exit(struct net *net)
 	struct kpptp_net *kn = kpptp_net(net);
 
 	WARN_ON_ONCE(!xa_empty(&kn->calls));
+	WARN_ON_ONCE(!list_empty(&kn->captures));
 	xa_destroy(&kn->calls);
 	rhashtable_destroy(&kn->peers);
 	free_percpu(kn->stats);

@@ -16,6 +16,7 @@
 
 #include "window.h"
 
+struct kpptp_capture;
 struct net;
 struct sk_buff;
 
@@ -78,6 +79,8 @@ struct kpptp_call {
 	bool early_flushing;	/* under early.lock: they are being delivered,
 				 * and new frames queue behind them
 				 */
+	/* set and cleared under the namespace's lock (capture.c) */
+	struct kpptp_capture __rcu *capture;
 
 	__be32 local_addr;
 	__be32 peer_addr;	/* WRITE_ONCE: read locklessly on receive */
@@ -119,6 +122,7 @@ struct kpptp_net {
 	u32 ncalls;
 	bool had_calls;		/* a call was unlinked: its end may be pending */
 	u32 max_calls;			/* creation refused beyond; under lock */
+	struct list_head captures;	/* kpptp_capture.node, under lock */
 	struct kpptp_net_stats __percpu *stats;
 };
 

@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 
 #include "call.h"
+#include "capture.h"
 #include "netlink.h"
 #include "pppox.h"
 #include "recv.h"
@@ -25,12 +26,17 @@ static int __init kpptp_init(void)
 	err = kpptp_pppox_init();
 	if (err)
 		goto err_recv;
-	err = kpptp_genl_init();
+	err = kpptp_capture_init();
 	if (err)
 		goto err_pppox;
+	err = kpptp_genl_init();
+	if (err)
+		goto err_capture;
 	pr_info("PPTP enhanced GRE data path loaded\n");
 	return 0;
 
+err_capture:
+	kpptp_capture_exit();
 err_pppox:
 	kpptp_pppox_exit();
 err_recv:
@@ -43,6 +49,7 @@ err_net:
 static void __exit kpptp_exit(void)
 {
 	kpptp_genl_exit();
+	kpptp_capture_exit();
 	kpptp_pppox_exit();
 	kpptp_recv_exit();
 	kpptp_net_exit_module();

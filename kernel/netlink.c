@@ -9,6 +9,7 @@
 #include <net/netlink.h>
 
 #include "call.h"
+#include "capture.h"
 #include "compat.h"
 #include "netlink.h"
 
@@ -23,11 +24,21 @@ static const struct genl_multicast_group kpptp_mcgrps[] = {
 };
 
 /*
- * Beyond the s16 bounds of NLA_POLICY_MAX().  Not const: the policy's
+ * Beyond the s16 bounds of NLA_POLICY_MAX() and NLA_POLICY_RANGE().  Not const: the policy's
  * pointer to it is const in 6.12 but not in 6.1, which would warn.
  */
 static struct netlink_range_validation kpptp_max_calls_range = {
 	.max = U16_MAX,
+};
+
+static struct netlink_range_validation kpptp_capture_snaplen_range = {
+	.min = 1,
+	.max = KPPTP_CAPTURE_SNAPLEN_MAX,
+};
+
+static struct netlink_range_validation kpptp_capture_rate_range = {
+	.min = 1,
+	.max = KPPTP_CAPTURE_RATE_MAX,
 };
 
 /*
@@ -71,6 +82,14 @@ static const struct nla_policy kpptp_call_id_policy[KPPTP_A_MAX + 1] = {
 
 /* NET_GET takes no attributes: an empty policy refuses any. */
 static const struct nla_policy kpptp_no_attr_policy[KPPTP_A_MAX + 1] = {
+};
+
+static const struct nla_policy kpptp_call_capture_policy[KPPTP_A_MAX + 1] = {
+	[KPPTP_A_CALL_ID]		= { .type = NLA_U16 },
+	[KPPTP_A_CAPTURE_SNAPLEN]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kpptp_capture_snaplen_range),
+	[KPPTP_A_CAPTURE_RATE]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kpptp_capture_rate_range),
 };
 
 static const struct nla_policy kpptp_net_set_policy[KPPTP_A_MAX + 1] = {
@@ -138,6 +157,7 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 {
 	const struct kpptp_window_cfg *wc = &call->win.cfg;
 	u64 age = jiffies64_to_msecs(get_jiffies_64() - call->created);
+	u32 capture = kpptp_capture_portid(call);
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &kpptp_genl_family, flags, cmd);
@@ -160,6 +180,7 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 	    nla_put_u8(skb, KPPTP_A_OWNER, call->owner) ||
 	    (call->attached && nla_put_flag(skb, KPPTP_A_ATTACHED)) ||
 	    nla_put_u64_64bit(skb, KPPTP_A_AGE_MS, age, KPPTP_A_PAD) ||
+	    (capture && nla_put_u32(skb, KPPTP_A_CAPTURE_PORTID, capture)) ||
 	    kpptp_put_channel(skb, call) || kpptp_put_stats(skb, call) ||
 	    (cmd == KPPTP_CMD_CALL_DEL &&
 	     nla_put_u8(skb, KPPTP_A_DEL_REASON, reason))) {
@@ -216,6 +237,50 @@ void kpptp_nl_notify(struct kpptp_call *call, u8 cmd, u8 reason)
 	}
 	genlmsg_multicast_netns(&kpptp_genl_family, call->net, skb, 0,
 				KPPTP_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+/*
+ * One captured frame (capture.c) to the capturing socket; softirq or
+ * bottom halves off.  -ECONNREFUSED: the socket is gone.
+ */
+int kpptp_nl_capture_send(struct kpptp_call *call, u32 portid,
+			  const struct sk_buff *skb, unsigned int offset,
+			  unsigned int len, unsigned int caplen, u8 dir,
+			  u64 dropped)
+{
+	struct sk_buff *msg;
+	struct nlattr *data;
+	size_t size;
+	void *hdr;
+
+	if (!READ_ONCE(kpptp_genl_live))
+		return -ENODEV;
+	size = nla_total_size(sizeof(u16)) + nla_total_size(sizeof(u8)) +
+	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(sizeof(u32)) + nla_total_size(caplen);
+	msg = genlmsg_new(size, GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &kpptp_genl_family, 0,
+			  KPPTP_CMD_CAPTURE_FRAME);
+	if (!hdr ||
+	    nla_put_u16(msg, KPPTP_A_CALL_ID, call->local_id) ||
+	    nla_put_u8(msg, KPPTP_A_CAPTURE_DIR, dir) ||
+	    nla_put_u64_64bit(msg, KPPTP_A_CAPTURE_TIME, ktime_get_real_ns(),
+			      KPPTP_A_PAD) ||
+	    nla_put_u32(msg, KPPTP_A_CAPTURE_LEN, len) ||
+	    nla_put_u64_64bit(msg, KPPTP_A_CAPTURE_DROPPED, dropped,
+			      KPPTP_A_PAD))
+		goto nomem;
+	data = nla_reserve(msg, KPPTP_A_CAPTURE_DATA, caplen);
+	if (!data || skb_copy_bits(skb, offset, nla_data(data), caplen))
+		goto nomem;
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(call->net, msg, portid);
+
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
 }
 
 static void kpptp_parse_cfg(struct nlattr **attrs, struct kpptp_call_cfg *cfg)
@@ -393,6 +458,32 @@ static int kpptp_nl_call_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Frames go to the requesting socket until it closes or the call goes. */
+static int kpptp_nl_call_capture(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 snaplen = KPPTP_CAPTURE_SNAPLEN_MAX, rate = KPPTP_CAPTURE_RATE_DEFAULT;
+	struct nlattr **attrs = info->attrs;
+	struct kpptp_call *call;
+	int err;
+
+	if (attrs[KPPTP_A_CAPTURE_SNAPLEN])
+		snaplen = nla_get_u32(attrs[KPPTP_A_CAPTURE_SNAPLEN]);
+	if (attrs[KPPTP_A_CAPTURE_RATE])
+		rate = nla_get_u32(attrs[KPPTP_A_CAPTURE_RATE]);
+	call = kpptp_nl_get_call(info);
+	if (IS_ERR(call))
+		return PTR_ERR(call);
+	err = kpptp_capture_start(call, info->snd_portid, snaplen, rate);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_CALL_ID],
+				    "the call is being captured by another socket");
+	else if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_CALL_ID],
+				    "no such call");
+	kpptp_call_put(call);
+	return err;
+}
+
 static int kpptp_nl_call_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kpptp_call *call = kpptp_nl_get_call(info);
@@ -534,6 +625,12 @@ static const struct genl_ops kpptp_genl_ops[] = {
 		.policy = kpptp_net_set_policy,
 		.maxattr = KPPTP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KPPTP_CMD_CALL_CAPTURE,
+		.doit = kpptp_nl_call_capture,
+		.policy = kpptp_call_capture_policy,
+		.maxattr = KPPTP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,	/* the user's traffic */
 	},
 };
 

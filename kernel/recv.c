@@ -14,6 +14,7 @@
 #include <net/pptp.h>
 
 #include "call.h"
+#include "capture.h"
 #include "recv.h"
 
 /*
@@ -306,6 +307,9 @@ static int kpptp_gre_rcv(struct sk_buff *skb)
 	}
 	if (f.has_ack)
 		kpptp_window_ack_rcvd(&call->win, f.ack);
+	if (f.has_seq)	/* as it came: before reordering, early ones too */
+		kpptp_capture_frame(call, skb, f.hdrlen, f.payload_len,
+				    KPPTP_CAPTURE_IN);
 	if (!f.has_seq) {
 		kpptp_stat_inc(call, rx_acks);
 		rcu_read_unlock();

@@ -15,6 +15,7 @@
 #include <net/route.h>
 
 #include "call.h"
+#include "capture.h"
 #include "xmit.h"
 
 /* A fresh route to the peer; the caller owns the returned reference. */
@@ -204,6 +205,7 @@ int kpptp_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 		goto drop_rt;
 
 	payload_len = skb->len;
+	kpptp_capture_frame(call, skb, 0, payload_len, KPPTP_CAPTURE_OUT);
 	kpptp_push_gre(call, skb, payload_len, &n);
 	kpptp_push_ip(call, skb, rt, saddr);
 

@@ -178,7 +178,11 @@ def parse_entry(text):
         return ("type", m.group(1))
     m = re.fullmatch(r"NLA_POLICY_RANGE\((\w+), (.+), (.+)\)", text)
     if m:
-        return ("range", m.group(1), value(m.group(2)), value(m.group(3)))
+        lo, hi = value(m.group(2)), value(m.group(3))
+        # the policy keeps them in s16: 65535 would be -1 (and a WARN)
+        if not -32768 <= lo <= hi <= 32767:
+            return ("s16 bounds overflow: use NLA_POLICY_FULL_RANGE", text)
+        return ("range", m.group(1), lo, hi)
     m = re.fullmatch(r"NLA_POLICY_FULL_RANGE\((\w+), &(\w+)\)", text)
     if m:  # bounds in a struct netlink_range_validation
         body = c_block(r"struct netlink_range_validation %s\s*=\s*\{" % m.group(2),
@@ -189,6 +193,8 @@ def parse_entry(text):
                 value(hi.group(1)) if hi else None)
     m = re.fullmatch(r"NLA_POLICY_MAX\((\w+), (.+)\)", text)
     if m:
+        if value(m.group(2)) > 32767:
+            return ("s16 bounds overflow: use NLA_POLICY_FULL_RANGE", text)
         return ("range", m.group(1), 0, value(m.group(2)))
     m = re.fullmatch(r"NLA_POLICY_MASK\((\w+), (.+)\)", text)
     if m:
@@ -210,6 +216,10 @@ attrs_by_c = {c_name(call_set["name-prefix"], a["name"]): a
               for a in call_set["attributes"]}
 for op in ops:
     cmd = c_name(spec["operations"]["name-prefix"], op["name"])
+    if "do" not in op and "dump" not in op:
+        if cmd in c_ops:  # an event: the kernel sends it, takes no request
+            err(f"kernel: {cmd} is an event in the spec, but has an op")
+        continue
     if cmd not in c_ops:
         err(f"kernel: no op for {cmd}")
         continue

@@ -98,6 +98,35 @@
  *                                  namespace (-EPERM).  Memory a call uses
  *                                  is charged to the creator's memory cgroup.
  *
+ * KPPTP_CMD_CALL_CAPTURE (DO, admin)
+ *   Starts capturing a call's PPP frames, both directions, to the netlink
+ *   socket that sent this request, until that socket is closed or the call
+ *   is deleted.  -EBUSY if another socket captures the call.
+ *   KPPTP_A_CALL_ID          u16   required
+ *   KPPTP_A_CAPTURE_SNAPLEN  u32   optional; bytes kept of each frame,
+ *                                  1-65535, default 65535
+ *   KPPTP_A_CAPTURE_RATE     u32   optional; frames per second, 1-1000000,
+ *                                  default 10000 (a burst of up to one
+ *                                  second's worth); frames beyond are
+ *                                  counted in KPPTP_A_CAPTURE_DROPPED
+ *   Each frame comes as a KPPTP_CMD_CAPTURE_FRAME message, sent to the
+ *   socket without blocking: when its receive buffer is full the frame is
+ *   lost and the socket reads ENOBUFS, as for any netlink overrun.  A frame
+ *   is what the GRE packet carries, the PPP address/control field included
+ *   when the sender put one: received frames as they arrive (before
+ *   reordering, duplicates too), sent frames as they leave.
+ *
+ * KPPTP_CMD_CAPTURE_FRAME (kernel to the capturing socket only)
+ *   KPPTP_A_CALL_ID          u16
+ *   KPPTP_A_CAPTURE_DIR      u8    KPPTP_CAPTURE_IN or KPPTP_CAPTURE_OUT
+ *   KPPTP_A_CAPTURE_TIME     u64   CLOCK_REALTIME, ns
+ *   KPPTP_A_CAPTURE_LEN      u32   the frame's length
+ *   KPPTP_A_CAPTURE_DROPPED  u64   frames not captured so far (over the rate)
+ *   KPPTP_A_CAPTURE_DATA     binary the frame's first SNAPLEN bytes
+ *
+ * CALL_GET replies and events carry KPPTP_A_CAPTURE_PORTID (u32), the
+ * capturing socket's port ID, while a capture runs.
+ *
  * Events (group "events", admin to join): CALL_NEW after a call is created,
  * CALL_SET after it changed, CALL_DEL when it is gone (with
  * KPPTP_A_DEL_REASON and the final KPPTP_A_STATS).  CALL_DEL comes an RCU
@@ -136,6 +165,8 @@ enum kpptp_cmd {
 	KPPTP_CMD_CALL_GET,
 	KPPTP_CMD_NET_GET,
 	KPPTP_CMD_NET_SET,
+	KPPTP_CMD_CALL_CAPTURE,
+	KPPTP_CMD_CAPTURE_FRAME,
 
 	__KPPTP_CMD_MAX
 };
@@ -168,6 +199,12 @@ enum kpptp_del_reason {
 	KPPTP_DEL_NETNS,	/* the namespace or the module went away */
 };
 
+/* KPPTP_A_CAPTURE_DIR */
+enum kpptp_capture_dir {
+	KPPTP_CAPTURE_IN,	/* received from the peer */
+	KPPTP_CAPTURE_OUT,	/* sent to the peer */
+};
+
 enum kpptp_attr {
 	KPPTP_A_UNSPEC,
 	KPPTP_A_PAD,
@@ -193,6 +230,14 @@ enum kpptp_attr {
 	KPPTP_A_NET_STATS,		/* nest, KPPTP_NSTATS_A_* */
 	KPPTP_A_FLAGS_MASK,		/* u32, KPPTP_F_* */
 	KPPTP_A_MAX_CALLS,		/* u32 */
+	KPPTP_A_CAPTURE_SNAPLEN,	/* u32, bytes */
+	KPPTP_A_CAPTURE_RATE,		/* u32, frames per second */
+	KPPTP_A_CAPTURE_PORTID,		/* u32 */
+	KPPTP_A_CAPTURE_DIR,		/* u8, KPPTP_CAPTURE_* */
+	KPPTP_A_CAPTURE_TIME,		/* u64, ns, CLOCK_REALTIME */
+	KPPTP_A_CAPTURE_LEN,		/* u32, bytes */
+	KPPTP_A_CAPTURE_DROPPED,	/* u64, frames */
+	KPPTP_A_CAPTURE_DATA,		/* binary */
 
 	__KPPTP_A_LAST
 };
