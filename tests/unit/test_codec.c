@@ -320,3 +320,62 @@ TEST(names)
 	CHECK_STR(kpptp_event_name(KPPTP_CMD_CALL_DEL), "del");
 	CHECK(!kpptp_event_name(KPPTP_CMD_CALL_GET));
 }
+
+static struct nl_msg *frame_msg(uint8_t cmd, uint32_t len, const void *data,
+				int datalen, bool with_dir)
+{
+	struct nl_msg *msg = new_msg(cmd);
+
+	nla_put_u16(msg, KPPTP_A_CALL_ID, 9);
+	if (with_dir)
+		nla_put_u8(msg, KPPTP_A_CAPTURE_DIR, KPPTP_CAPTURE_OUT);
+	nla_put_u64(msg, KPPTP_A_CAPTURE_TIME, 1700000000123456789ULL);
+	nla_put_u32(msg, KPPTP_A_CAPTURE_LEN, len);
+	nla_put_u64(msg, KPPTP_A_CAPTURE_DROPPED, 4);
+	nla_put(msg, KPPTP_A_CAPTURE_DATA, datalen, data);
+	return msg;
+}
+
+TEST(capture_frames)
+{
+	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 9, 3, 0, 8 };
+	struct kpptp_frame f;
+	struct nl_msg *msg;
+
+	/* a whole frame, and one cut to a snaplen of 4 */
+	msg = frame_msg(KPPTP_CMD_CAPTURE_FRAME, sizeof(lcp), lcp, sizeof(lcp),
+			true);
+	CHECK(kpptp_parse_frame(nlmsg_hdr(msg), &f) == 0);
+	CHECK(f.call_id == 9 && f.dir == KPPTP_CAPTURE_OUT);
+	CHECK(f.time_ns == 1700000000123456789ULL && f.dropped == 4);
+	CHECK(f.len == 8 && f.caplen == 8 && !memcmp(f.data, lcp, 8));
+	nlmsg_free(msg);
+	msg = frame_msg(KPPTP_CMD_CAPTURE_FRAME, 1500, lcp, 4, true);
+	CHECK(kpptp_parse_frame(nlmsg_hdr(msg), &f) == 0);
+	CHECK(f.len == 1500 && f.caplen == 4);
+	nlmsg_free(msg);
+
+	/* refused: more data than the frame had, no direction, not a frame */
+	msg = frame_msg(KPPTP_CMD_CAPTURE_FRAME, 2, lcp, 4, true);
+	CHECK(kpptp_parse_frame(nlmsg_hdr(msg), &f) == -EINVAL);
+	nlmsg_free(msg);
+	msg = frame_msg(KPPTP_CMD_CAPTURE_FRAME, 8, lcp, 8, false);
+	CHECK(kpptp_parse_frame(nlmsg_hdr(msg), &f) == -EINVAL);
+	nlmsg_free(msg);
+	msg = frame_msg(KPPTP_CMD_CALL_GET, 8, lcp, 8, true);
+	CHECK(kpptp_parse_frame(nlmsg_hdr(msg), &f) == -EINVAL);
+	nlmsg_free(msg);
+}
+
+TEST(capture_portid_of_a_call)
+{
+	struct kpptp_call_info c;
+	struct nl_msg *msg = new_msg(KPPTP_CMD_CALL_GET);
+
+	nla_put_u16(msg, KPPTP_A_CALL_ID, 7);
+	CHECK(kpptp_parse_call(nlmsg_hdr(msg), &c) == 0 && !c.capture_portid);
+	nla_put_u32(msg, KPPTP_A_CAPTURE_PORTID, 4242);
+	CHECK(kpptp_parse_call(nlmsg_hdr(msg), &c) == 0 &&
+	      c.capture_portid == 4242);
+	nlmsg_free(msg);
+}

@@ -207,8 +207,13 @@ void print_call(struct ctl *ctl, const struct kpptp_call_info *c,
 	pr_string(p, "ifname", table ? "%-9s " : "ifname %s ",
 		  c->ifname[0] ? c->ifname : NULL);
 	pr_uint(p, "age_ms", NULL, c->age_ms);
-	pr_text(p, table ? "%s\n" : "age %s",
+	pr_text(p, table ? "%s" : "age %s",
 		age_str(c->age_ms, buf, sizeof(buf)));
+	if (c->capture_portid)
+		pr_uint(p, "capture_portid", " capture-portid %s",
+			c->capture_portid);
+	if (table)
+		pr_text(p, "\n");
 
 	/* JSON always has the settings; text with -s -s (table) or -s */
 	if (p->json || level >= (table ? 2 : 1)) {

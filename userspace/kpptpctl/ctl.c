@@ -27,6 +27,11 @@ static const struct command commands[] = {
 	  "delete a call; an attached pppd sees a hangup" },
 	{ "call show", cmd_call_show, "[ id ID ]",
 	  "list calls; -s: counters, -s -s: all counters and settings" },
+	{ "call capture", cmd_call_capture,
+	  "id ID [ write FILE ] [ count N ] [ snaplen N ] [ rate N ]",
+	  "the call's PPP frames, both directions, as lines or a pcap FILE\n"
+	  "      (- for stdout), until interrupted, N frames or the call's end;\n"
+	  "      snaplen: bytes kept of each frame; rate: frames/s (10000)" },
 	{ "call disconnect", cmd_call_disconnect, "id ID",
 	  "kpptpd clears its call ID (CDN or CCRQ) and stops its pppd" },
 	{ "conn show", cmd_conn_show, "[ id ID ]",
@@ -59,6 +64,7 @@ static const struct {
 	{ "list", "call show" },
 	{ "call list", "call show" },
 	{ "call delete", "call del" },
+	{ "capture", "call capture" },
 	{ "conn", "conn show" },
 	{ "conn list", "conn show" },
 	{ "daemon", "daemon show" },

@@ -47,6 +47,7 @@ int kpptpctl_main(int argc, char **argv);
 int cmd_call_add(struct ctl *ctl, int argc, char **argv);
 int cmd_call_set(struct ctl *ctl, int argc, char **argv);
 int cmd_call_del(struct ctl *ctl, int argc, char **argv);
+int cmd_call_capture(struct ctl *ctl, int argc, char **argv);
 int cmd_call_show(struct ctl *ctl, int argc, char **argv);
 int cmd_stats(struct ctl *ctl, int argc, char **argv);
 int cmd_net_set(struct ctl *ctl, int argc, char **argv);

@@ -32,6 +32,14 @@ static const struct nla_policy call_policy[KPPTP_A_MAX + 1] = {
 	[KPPTP_A_CALLS]			= { .type = NLA_U32 },
 	[KPPTP_A_NET_STATS]		= { .type = NLA_NESTED },
 	[KPPTP_A_MAX_CALLS]		= { .type = NLA_U32 },
+	[KPPTP_A_CAPTURE_SNAPLEN]	= { .type = NLA_U32 },
+	[KPPTP_A_CAPTURE_RATE]		= { .type = NLA_U32 },
+	[KPPTP_A_CAPTURE_PORTID]	= { .type = NLA_U32 },
+	[KPPTP_A_CAPTURE_DIR]		= { .type = NLA_U8 },
+	[KPPTP_A_CAPTURE_TIME]		= { .type = NLA_U64 },
+	[KPPTP_A_CAPTURE_LEN]		= { .type = NLA_U32 },
+	[KPPTP_A_CAPTURE_DROPPED]	= { .type = NLA_U64 },
+	[KPPTP_A_CAPTURE_DATA]		= { .type = NLA_UNSPEC },
 };
 
 /* Per-call statistics: counters are u64, the window state u32. */
@@ -165,6 +173,34 @@ int kpptp_parse_call(struct nlmsghdr *nlh, struct kpptp_call_info *out)
 		out->has_del_reason = true;
 		out->del_reason = nla_get_u8(tb[KPPTP_A_DEL_REASON]);
 	}
+	if (tb[KPPTP_A_CAPTURE_PORTID])
+		out->capture_portid = nla_get_u32(tb[KPPTP_A_CAPTURE_PORTID]);
+	return 0;
+}
+
+int kpptp_parse_frame(struct nlmsghdr *nlh, struct kpptp_frame *out)
+{
+	struct nlattr *tb[KPPTP_A_MAX + 1];
+
+	memset(out, 0, sizeof(*out));
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != KPPTP_CMD_CAPTURE_FRAME ||
+	    genlmsg_parse(nlh, 0, tb, KPPTP_A_MAX, call_policy) ||
+	    !tb[KPPTP_A_CALL_ID] || !tb[KPPTP_A_CAPTURE_DIR] ||
+	    !tb[KPPTP_A_CAPTURE_LEN] || !tb[KPPTP_A_CAPTURE_DATA])
+		return -EINVAL;
+	out->call_id = nla_get_u16(tb[KPPTP_A_CALL_ID]);
+	out->dir = nla_get_u8(tb[KPPTP_A_CAPTURE_DIR]);
+	out->len = nla_get_u32(tb[KPPTP_A_CAPTURE_LEN]);
+	if (tb[KPPTP_A_CAPTURE_TIME])
+		out->time_ns = nla_get_u64(tb[KPPTP_A_CAPTURE_TIME]);
+	if (tb[KPPTP_A_CAPTURE_DROPPED])
+		out->dropped = nla_get_u64(tb[KPPTP_A_CAPTURE_DROPPED]);
+	out->data = nla_data(tb[KPPTP_A_CAPTURE_DATA]);
+	out->caplen = (uint32_t)nla_len(tb[KPPTP_A_CAPTURE_DATA]);
+	/* the kernel never sends more than the frame had */
+	if (out->caplen > out->len)
+		return -EINVAL;
 	return 0;
 }
 

@@ -25,6 +25,12 @@ int kpptp_put_call_cfg(struct nl_msg *msg, const struct kpptp_call_cfg *cfg);
  */
 int kpptp_parse_call(struct nlmsghdr *nlh, struct kpptp_call_info *out);
 
+/*
+ * Parse a CAPTURE_FRAME message; out->data points into @nlh.  Returns 0 or
+ * -EINVAL (another command, an attribute missing or of the wrong size).
+ */
+int kpptp_parse_frame(struct nlmsghdr *nlh, struct kpptp_frame *out);
+
 /* Parse a NET_GET reply.  Returns 0 or -EINVAL. */
 int kpptp_parse_net(struct nlmsghdr *nlh, struct kpptp_net_info *out);
 

@@ -50,6 +50,18 @@ struct kpptp_call_info {
 	uint64_t stats[KPPTP_STATS_A_MAX + 1];
 	bool has_del_reason;
 	uint8_t del_reason;		/* KPPTP_DEL_* */
+	uint32_t capture_portid;	/* socket capturing the call, or 0 */
+};
+
+/* CAPTURE_FRAME: one PPP frame of a captured call. */
+struct kpptp_frame {
+	uint16_t call_id;
+	uint8_t dir;			/* KPPTP_CAPTURE_IN or _OUT */
+	uint64_t time_ns;		/* CLOCK_REALTIME */
+	uint32_t len;			/* the frame's whole length */
+	uint64_t dropped;		/* frames not captured so far */
+	const uint8_t *data;		/* points into the message */
+	uint32_t caplen;		/* bytes at data, <= len */
 };
 
 /* NET_GET: namespace-wide figures. */

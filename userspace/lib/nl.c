@@ -42,7 +42,10 @@ struct txn {
 	int replies;
 	bool done;
 	int result;			/* the kernel's errno, or a parse error */
+	bool any_seq;			/* unsolicited messages may come too */
 };
+
+static int any_seq(struct nl_msg *msg, void *arg);
 
 /* libnl's error codes, as errno for our callers. */
 static int nlerr_to_errno(int nlerr)
@@ -256,6 +259,8 @@ static int transact(struct txn *t)
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, t);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, t);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, t);
+	if (t->any_seq)
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
 
 	err = nl_send_auto(nl->sk, t->req);
 	if (err < 0) {
@@ -435,8 +440,10 @@ int kpptp_nl_subscribe(struct kpptp_nl *nl)
 	return 0;
 }
 
-struct events {
-	kpptp_call_cb cb;
+/* Who gets what a subscribed or capturing handle reads. */
+struct readers {
+	kpptp_call_cb ecb;
+	kpptp_frame_cb fcb;
 	void *arg;
 	bool stop;
 };
@@ -449,21 +456,34 @@ static int any_seq(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* An event or a frame to its callback; what we can't read is skipped. */
+static void dispatch(struct nlmsghdr *nlh, struct readers *r)
+{
+	struct kpptp_call_info info;
+	struct kpptp_frame frame;
+
+	if (r->stop || !genlmsg_valid_hdr(nlh, 0))
+		return;
+	if (genlmsg_hdr(nlh)->cmd == KPPTP_CMD_CAPTURE_FRAME) {
+		if (r->fcb && !kpptp_parse_frame(nlh, &frame) &&
+		    r->fcb(&frame, r->arg))
+			r->stop = true;
+		return;
+	}
+	if (r->ecb && !kpptp_parse_call(nlh, &info) && r->ecb(&info, r->arg))
+		r->stop = true;
+}
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
-	struct events *ev = arg;
-	struct kpptp_call_info info;
-
-	if (ev->stop || kpptp_parse_call(nlmsg_hdr(msg), &info))
-		return NL_SKIP;	/* not ours to judge: skip what we can't read */
-	if (ev->cb(&info, ev->arg))
-		ev->stop = true;
+	dispatch(nlmsg_hdr(msg), arg);
 	return NL_OK;
 }
 
-int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg)
+int kpptp_nl_read(struct kpptp_nl *nl, kpptp_call_cb ecb, kpptp_frame_cb fcb,
+		  void *arg)
 {
-	struct events ev = { .cb = cb, .arg = arg };
+	struct readers r = { .ecb = ecb, .fcb = fcb, .arg = arg };
 	struct nl_cb *c;
 	int err;
 
@@ -472,17 +492,57 @@ int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg)
 	if (!c)
 		return nl->error.code = -ENOMEM;
 	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
-	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ev);
+	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, on_event, &r);
 	err = nl_recvmsgs(nl->sk, c);
 	nl_cb_put(c);
 	/* recvmsg()'s ENOBUFS (the socket overran) comes back as NLE_NOMEM */
 	if (err == -NLE_NOMEM) {
 		nl->error.code = -ENOBUFS;
 		snprintf(nl->error.msg, sizeof(nl->error.msg),
-			 "events were lost (receive buffer overrun)");
+			 "messages were lost (receive buffer overrun)");
 		return -ENOBUFS;
 	}
 	if (err < 0)
-		return local_error(nl, "reading events", err);
-	return ev.stop ? 1 : 0;
+		return local_error(nl, "reading", err);
+	return r.stop ? 1 : 0;
+}
+
+int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg)
+{
+	return kpptp_nl_read(nl, cb, NULL, arg);
+}
+
+static int parse_unsolicited(struct nlmsghdr *nlh, struct txn *t)
+{
+	dispatch(nlh, t->out);
+	return 0;
+}
+
+int kpptp_call_capture(struct kpptp_nl *nl, uint16_t id, uint32_t snaplen,
+		       uint32_t rate, kpptp_call_cb ecb, kpptp_frame_cb fcb,
+		       void *arg)
+{
+	struct readers r = { .ecb = ecb, .fcb = fcb, .arg = arg };
+	struct txn t = { .nl = nl, .parse = parse_unsolicited, .out = &r,
+			 .any_seq = true };
+	int fd = nl_socket_get_fd(nl->sk), size = 4 << 20, err;
+
+	/* Room for bursts: beyond rmem_max needs CAP_NET_ADMIN, which the
+	 * request needs anyway; without it the kernel's cap applies.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/* a 64 KB frame and its attributes in one read */
+	nl_socket_set_msg_buf_size(nl->sk, 72 * 1024);
+
+	t.req = new_request(nl, KPPTP_CMD_CALL_CAPTURE, NLM_F_ACK);
+	if (!t.req ||
+	    nla_put_u16(t.req, KPPTP_A_CALL_ID, id) ||
+	    (snaplen && nla_put_u32(t.req, KPPTP_A_CAPTURE_SNAPLEN, snaplen)) ||
+	    (rate && nla_put_u32(t.req, KPPTP_A_CAPTURE_RATE, rate))) {
+		nlmsg_free(t.req);
+		return nl->error.code = -ENOMEM;
+	}
+	err = transact(&t);
+	return err ? err : r.stop ? 1 : 0;
 }

@@ -65,4 +65,20 @@ int kpptp_nl_subscribe(struct kpptp_nl *nl);
 int kpptp_nl_fd(const struct kpptp_nl *nl);
 int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg);
 
+/*
+ * Capture.  CALL_CAPTURE on @nl, which then receives the call's frames
+ * until it is closed or the call is deleted; snaplen and rate 0 mean the
+ * kernel's defaults.  Frames (and, when @nl is subscribed, events) that
+ * come before the kernel's answer go to @fcb and @ecb already; afterwards
+ * kpptp_nl_read() reads one batch, as kpptp_nl_read_events() does.  A
+ * callback returning non-zero makes either return 1.  The handle's buffers
+ * grow for frames of up to 64 KB and bursts of them.
+ */
+typedef int (*kpptp_frame_cb)(const struct kpptp_frame *frame, void *arg);
+int kpptp_call_capture(struct kpptp_nl *nl, uint16_t id, uint32_t snaplen,
+		       uint32_t rate, kpptp_call_cb ecb, kpptp_frame_cb fcb,
+		       void *arg);
+int kpptp_nl_read(struct kpptp_nl *nl, kpptp_call_cb ecb, kpptp_frame_cb fcb,
+		  void *arg);
+
 #endif /* KPPTP_NL_H */
