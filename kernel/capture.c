@@ -16,6 +16,7 @@
 #include <linux/math64.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <net/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -33,7 +34,10 @@ struct kpptp_capture {
 	u32 portid;			/* the capturing socket */
 	u32 snaplen;
 	u64 cost_ns;			/* a frame's share of one second */
-	spinlock_t lock;		/* the bucket: credit_ns, last_ns */
+	spinlock_t lock;		/* the bucket (credit_ns, last_ns), and
+					 * time stamp + send, so that frames
+					 * reach the socket in time order
+					 */
 	u64 credit_ns;
 	u64 last_ns;
 	atomic64_t dropped;		/* over the rate, or no memory */
@@ -59,29 +63,44 @@ static bool kpptp_capture_admit(struct kpptp_capture *c)
 	return ok;
 }
 
-/* Receive (softirq) and transmit (bottom halves off) both come here. */
+/*
+ * Receive (softirq) and transmit (bottom halves off) both come here, on
+ * any CPU.  The time is taken and the message queued under the capture's
+ * lock: otherwise a frame stamped on one CPU could reach the socket after
+ * a later one from another, and a pcap's times would go backwards.
+ * Sending never blocks (netlink_unicast() with no timeout).
+ */
 void __kpptp_capture_frame(struct kpptp_call *call, const struct sk_buff *skb,
 			   unsigned int offset, unsigned int len, u8 dir)
 {
 	struct kpptp_capture *c;
+	struct sk_buff *msg;
+	struct nlattr *time;
+	u64 now;
 	int err;
 
 	rcu_read_lock();
 	c = rcu_dereference(call->capture);
 	if (!c || READ_ONCE(c->gone))
 		goto out;
-	if (!kpptp_capture_admit(c)) {
-		atomic64_inc(&c->dropped);
-		goto out;
-	}
-	err = kpptp_nl_capture_send(call, c->portid, skb, offset, len,
-				    min(len, c->snaplen), dir,
-				    atomic64_read(&c->dropped));
+	if (!kpptp_capture_admit(c))
+		goto drop;
+	msg = kpptp_nl_capture_msg(call, skb, offset, len,
+				   min(len, c->snaplen), dir,
+				   atomic64_read(&c->dropped), &time);
+	if (!msg)
+		goto drop;
+	spin_lock_bh(&c->lock);
+	now = ktime_get_real_ns();
+	memcpy(nla_data(time), &now, sizeof(now));
+	err = kpptp_nl_capture_send(call, msg, c->portid);
+	spin_unlock_bh(&c->lock);
 	if (err == -ECONNREFUSED)	/* closed; its release stops us */
 		WRITE_ONCE(c->gone, true);
-	else if (err == -ENOMEM)
-		atomic64_inc(&c->dropped);
 	/* -EAGAIN: the reader's buffer is full, and it reads ENOBUFS */
+	goto out;
+drop:
+	atomic64_inc(&c->dropped);
 out:
 	rcu_read_unlock();
 }

@@ -240,13 +240,15 @@ void kpptp_nl_notify(struct kpptp_call *call, u8 cmd, u8 reason)
 }
 
 /*
- * One captured frame (capture.c) to the capturing socket; softirq or
- * bottom halves off.  -ECONNREFUSED: the socket is gone.
+ * A captured frame's message (capture.c), its time left at 0 for the
+ * sender to fill in at @time; softirq or bottom halves off.  NULL if
+ * there is no memory, or the family is going.
  */
-int kpptp_nl_capture_send(struct kpptp_call *call, u32 portid,
-			  const struct sk_buff *skb, unsigned int offset,
-			  unsigned int len, unsigned int caplen, u8 dir,
-			  u64 dropped)
+struct sk_buff *kpptp_nl_capture_msg(struct kpptp_call *call,
+				     const struct sk_buff *skb,
+				     unsigned int offset, unsigned int len,
+				     unsigned int caplen, u8 dir, u64 dropped,
+				     struct nlattr **time)
 {
 	struct sk_buff *msg;
 	struct nlattr *data;
@@ -254,33 +256,41 @@ int kpptp_nl_capture_send(struct kpptp_call *call, u32 portid,
 	void *hdr;
 
 	if (!READ_ONCE(kpptp_genl_live))
-		return -ENODEV;
+		return NULL;
 	size = nla_total_size(sizeof(u16)) + nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size_64bit(sizeof(u64)) +
 	       nla_total_size(sizeof(u32)) + nla_total_size(caplen);
 	msg = genlmsg_new(size, GFP_ATOMIC);
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	hdr = genlmsg_put(msg, 0, 0, &kpptp_genl_family, 0,
 			  KPPTP_CMD_CAPTURE_FRAME);
 	if (!hdr ||
 	    nla_put_u16(msg, KPPTP_A_CALL_ID, call->local_id) ||
 	    nla_put_u8(msg, KPPTP_A_CAPTURE_DIR, dir) ||
-	    nla_put_u64_64bit(msg, KPPTP_A_CAPTURE_TIME, ktime_get_real_ns(),
-			      KPPTP_A_PAD) ||
 	    nla_put_u32(msg, KPPTP_A_CAPTURE_LEN, len) ||
 	    nla_put_u64_64bit(msg, KPPTP_A_CAPTURE_DROPPED, dropped,
 			      KPPTP_A_PAD))
 		goto nomem;
+	*time = nla_reserve_64bit(msg, KPPTP_A_CAPTURE_TIME, sizeof(u64),
+				  KPPTP_A_PAD);
 	data = nla_reserve(msg, KPPTP_A_CAPTURE_DATA, caplen);
-	if (!data || skb_copy_bits(skb, offset, nla_data(data), caplen))
+	if (!*time || !data ||
+	    skb_copy_bits(skb, offset, nla_data(data), caplen))
 		goto nomem;
 	genlmsg_end(msg, hdr);
-	return genlmsg_unicast(call->net, msg, portid);
+	return msg;
 
 nomem:
 	nlmsg_free(msg);
-	return -ENOMEM;
+	return NULL;
+}
+
+/* -ECONNREFUSED: the socket is gone; -EAGAIN: its buffer is full. */
+int kpptp_nl_capture_send(struct kpptp_call *call, struct sk_buff *msg,
+			  u32 portid)
+{
+	return genlmsg_unicast(call->net, msg, portid);
 }
 
 static void kpptp_parse_cfg(struct nlattr **attrs, struct kpptp_call_cfg *cfg)
