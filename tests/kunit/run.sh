@@ -43,6 +43,7 @@
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$SRC/tests/quiet.sh"
 CACHE=${KPPTP_UML_CACHE:-/var/cache/kpptp-uml}
 MIRROR=${KPPTP_VM_MIRROR:-http://deb.debian.org/debian}
 TIMEOUT=${KPPTP_KUNIT_TIMEOUT:-300}
@@ -65,17 +66,6 @@ cannot() {
 	die "cannot run the KUnit suites: $* (KPPTP_KUNIT_OPTIONAL=1 makes this a skip)"
 }
 
-# Run a long command with its output appended to a log (and shown if V=1);
-# on failure show the log's end.
-quiet() {
-	local logfile=$1
-	shift
-	if [ "${V:-0}" = 1 ]; then
-		"$@" 2>&1 | tee -a "$logfile"
-		return "${PIPESTATUS[0]}"
-	fi
-	"$@" >>"$logfile" 2>&1 || { tail -n 30 "$logfile" >&2; return 1; }
-}
 
 check_host() {
 	local tool missing=()

@@ -25,6 +25,7 @@
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$SRC/tests/quiet.sh"
 CACHE=${KPPTP_VM_CACHE:-/var/cache/kpptp-vm}
 CONFIG=$SRC/tests/vm/debug.config
 JOBS=$(nproc)
@@ -32,16 +33,6 @@ JOBS=$(nproc)
 log() { printf 'debug-kernel: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# quiet LOG CMD...: CMD's output to LOG (and the terminal with V=1).
-quiet() {
-	local out=$1
-	shift
-	if [ "${V:-}" = 1 ]; then
-		"$@" 2>&1 | tee -a "$out"
-		return "${PIPESTATUS[0]}"
-	fi
-	"$@" >>"$out" 2>&1
-}
 
 # The cache key: what the kernel is built from (comments do not count).
 key() {
