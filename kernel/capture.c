@@ -16,6 +16,7 @@
 #include <linux/math64.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <net/sock.h>
 #include <net/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -31,7 +32,8 @@ struct kpptp_capture {
 					 */
 	struct list_head node;		/* in kn->captures, under kn->lock */
 	struct rcu_head rcu;
-	u32 portid;			/* the capturing socket */
+	struct sock *sk;		/* the capturing socket, held */
+	u32 portid;			/* its port ID */
 	u32 snaplen;
 	u64 cost_ns;			/* a frame's share of one second */
 	spinlock_t lock;		/* the bucket (credit_ns, last_ns), and
@@ -44,15 +46,16 @@ struct kpptp_capture {
 	bool gone;			/* the socket is gone: send nothing */
 };
 
-DEFINE_STATIC_KEY_FALSE(kpptp_capture_used);
+DEFINE_STATIC_KEY_DEFERRED_FALSE(kpptp_capture_used, HZ);
 
 /* One frame's worth of the bucket, which holds at most one second's. */
 static bool kpptp_capture_admit(struct kpptp_capture *c)
 {
-	u64 now = ktime_get_ns();
 	bool ok;
+	u64 now;
 
 	spin_lock_bh(&c->lock);
+	now = ktime_get_ns();	/* under the lock: never before last_ns */
 	c->credit_ns = min_t(u64, c->credit_ns + (now - c->last_ns),
 			     NSEC_PER_SEC);
 	c->last_ns = now;
@@ -91,6 +94,18 @@ void __kpptp_capture_frame(struct kpptp_call *call, const struct sk_buff *skb,
 	if (!msg)
 		goto drop;
 	spin_lock_bh(&c->lock);
+	/*
+	 * A closed socket's port ID is free before its release reaches us
+	 * (kpptp_capture_release): an unprivileged socket could bind it and
+	 * get the frames.  Dead, it gets none; what is left is the moment
+	 * between netlink_remove() and sock_orphan() in netlink_release().
+	 */
+	if (sock_flag(c->sk, SOCK_DEAD)) {
+		spin_unlock_bh(&c->lock);
+		WRITE_ONCE(c->gone, true);
+		nlmsg_free(msg);
+		goto out;
+	}
 	now = ktime_get_real_ns();
 	memcpy(nla_data(time), &now, sizeof(now));
 	err = kpptp_nl_capture_send(call, msg, c->portid);
@@ -105,9 +120,13 @@ out:
 	rcu_read_unlock();
 }
 
-/* Process context; -ENOENT if the call is gone, -EBUSY if captured. */
-int kpptp_capture_start(struct kpptp_call *call, u32 portid, u32 snaplen,
-			u32 rate)
+/*
+ * Frames go to @sk, the requesting netlink socket, by its @portid;
+ * process context.
+ * -ENOENT if the call is gone, -EBUSY if it is captured.
+ */
+int kpptp_capture_start(struct kpptp_call *call, struct sock *sk, u32 portid,
+			u32 snaplen, u32 rate)
 {
 	struct kpptp_net *kn = kpptp_net(call->net);
 	struct kpptp_capture *c;
@@ -117,6 +136,8 @@ int kpptp_capture_start(struct kpptp_call *call, u32 portid, u32 snaplen,
 	if (!c)
 		return -ENOMEM;
 	c->call = call;
+	sock_hold(sk);
+	c->sk = sk;
 	c->portid = portid;
 	c->snaplen = snaplen;
 	c->cost_ns = div_u64(NSEC_PER_SEC, rate);
@@ -126,7 +147,7 @@ int kpptp_capture_start(struct kpptp_call *call, u32 portid, u32 snaplen,
 	atomic64_set(&c->dropped, 0);
 
 	/* before the capture is visible: the data path must look for it */
-	static_branch_inc(&kpptp_capture_used);
+	static_branch_deferred_inc(&kpptp_capture_used);
 	mutex_lock(&kn->lock);
 	if (call->dead) {
 		err = -ENOENT;
@@ -138,10 +159,20 @@ int kpptp_capture_start(struct kpptp_call *call, u32 portid, u32 snaplen,
 	}
 	mutex_unlock(&kn->lock);
 	if (err) {
-		static_branch_dec(&kpptp_capture_used);
+		static_branch_slow_dec_deferred(&kpptp_capture_used);
+		sock_put(sk);
 		kfree(c);
 	}
 	return err;
+}
+
+static void kpptp_capture_free_rcu(struct rcu_head *head)
+{
+	struct kpptp_capture *c = container_of(head, struct kpptp_capture,
+					       rcu);
+
+	sock_put(c->sk);
+	kfree(c);
 }
 
 /* End @call's capture, if it has one; kn->lock held, process context. */
@@ -155,20 +186,25 @@ void kpptp_capture_stop(struct kpptp_net *kn, struct kpptp_call *call)
 		return;
 	RCU_INIT_POINTER(call->capture, NULL);
 	list_del(&c->node);
-	kfree_rcu(c, rcu);
-	static_branch_dec(&kpptp_capture_used);
+	call_rcu(&c->rcu, kpptp_capture_free_rcu);
+	static_branch_slow_dec_deferred(&kpptp_capture_used);
 }
 
-/* The capturing socket's port ID, or 0 when the call is not captured. */
-u32 kpptp_capture_portid(struct kpptp_call *call)
+/*
+ * The capturing socket's port ID, or 0 when the call is not captured, and
+ * how many frames the capture has not captured so far.
+ */
+u32 kpptp_capture_portid(struct kpptp_call *call, u64 *dropped)
 {
 	struct kpptp_capture *c;
 	u32 portid = 0;
 
 	rcu_read_lock();
 	c = rcu_dereference(call->capture);
-	if (c && !READ_ONCE(c->gone))
+	if (c && !READ_ONCE(c->gone)) {
 		portid = c->portid;
+		*dropped = atomic64_read(&c->dropped);
+	}
 	rcu_read_unlock();
 	return portid;
 }
@@ -207,4 +243,11 @@ int kpptp_capture_init(void)
 void kpptp_capture_exit(void)
 {
 	netlink_unregister_notifier(&kpptp_capture_notifier);
+}
+
+/* Module exit, once every call (and so every capture) is gone. */
+void kpptp_capture_drain(void)
+{
+	rcu_barrier();		/* the sockets held by kpptp_capture_free_rcu */
+	static_key_deferred_flush(&kpptp_capture_used);
 }

@@ -53,6 +53,7 @@ static void __exit kpptp_exit(void)
 	kpptp_pppox_exit();
 	kpptp_recv_exit();
 	kpptp_net_exit_module();
+	kpptp_capture_drain();
 }
 
 module_init(kpptp_init);

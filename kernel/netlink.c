@@ -157,7 +157,8 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 {
 	const struct kpptp_window_cfg *wc = &call->win.cfg;
 	u64 age = jiffies64_to_msecs(get_jiffies_64() - call->created);
-	u32 capture = kpptp_capture_portid(call);
+	u64 capture_dropped = 0;
+	u32 capture = kpptp_capture_portid(call, &capture_dropped);
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &kpptp_genl_family, flags, cmd);
@@ -180,7 +181,10 @@ static int kpptp_fill_call(struct sk_buff *skb, struct kpptp_call *call,
 	    nla_put_u8(skb, KPPTP_A_OWNER, call->owner) ||
 	    (call->attached && nla_put_flag(skb, KPPTP_A_ATTACHED)) ||
 	    nla_put_u64_64bit(skb, KPPTP_A_AGE_MS, age, KPPTP_A_PAD) ||
-	    (capture && nla_put_u32(skb, KPPTP_A_CAPTURE_PORTID, capture)) ||
+	    (capture &&
+	     (nla_put_u32(skb, KPPTP_A_CAPTURE_PORTID, capture) ||
+	      nla_put_u64_64bit(skb, KPPTP_A_CAPTURE_DROPPED, capture_dropped,
+				KPPTP_A_PAD))) ||
 	    kpptp_put_channel(skb, call) || kpptp_put_stats(skb, call) ||
 	    (cmd == KPPTP_CMD_CALL_DEL &&
 	     nla_put_u8(skb, KPPTP_A_DEL_REASON, reason))) {
@@ -483,7 +487,8 @@ static int kpptp_nl_call_capture(struct sk_buff *skb, struct genl_info *info)
 	call = kpptp_nl_get_call(info);
 	if (IS_ERR(call))
 		return PTR_ERR(call);
-	err = kpptp_capture_start(call, info->snd_portid, snaplen, rate);
+	err = kpptp_capture_start(call, NETLINK_CB(skb).sk, info->snd_portid,
+				  snaplen, rate);
 	if (err == -EBUSY)
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[KPPTP_A_CALL_ID],
 				    "the call is being captured by another socket");

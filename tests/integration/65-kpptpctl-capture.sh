@@ -126,9 +126,10 @@ got=$((fin + fout))
 # (100 pings each way) crossed in $t s or less
 [ "$got" -ge 5 ] && [ "$got" -le $((5 + 5 * t)) ] ||
 	fail "rate 5: $got frames captured in $t s: $(cat "$TMP/rate.err")"
-# kpptpctl knows the count as of the last frame it got: most of the rest
+# kpptpctl asks the kernel for its count at the end: every frame is either
+# captured or counted (IPv6 on ppp0 may add a few of its own)
 not=$(sed -n 's/.* \([0-9]*\) not captured.*/\1/p' "$TMP/rate.err")
-[ "${not:-0}" -ge 100 ] ||
+[ $(( ${not:-0} + got )) -ge 200 ] ||
 	fail "rate 5: '$not' counted as not captured: $(cat "$TMP/rate.err")"
 [ -z "$(call_field n2 20 capture_portid)" ] ||
 	fail "capture of call 20 outlived kpptpctl"

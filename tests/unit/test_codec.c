@@ -375,7 +375,8 @@ TEST(capture_portid_of_a_call)
 	nla_put_u16(msg, KPPTP_A_CALL_ID, 7);
 	CHECK(kpptp_parse_call(nlmsg_hdr(msg), &c) == 0 && !c.capture_portid);
 	nla_put_u32(msg, KPPTP_A_CAPTURE_PORTID, 4242);
+	nla_put_u64(msg, KPPTP_A_CAPTURE_DROPPED, 17);
 	CHECK(kpptp_parse_call(nlmsg_hdr(msg), &c) == 0 &&
-	      c.capture_portid == 4242);
+	      c.capture_portid == 4242 && c.capture_dropped == 17);
 	nlmsg_free(msg);
 }

@@ -10,7 +10,11 @@
  * tcpdump and Wireshark read; "-" is stdout.  It
  * ends on SIGINT or SIGTERM, after "count" frames, or when the call is
  * deleted, and says on stderr how many frames it captured and lost.  The
- * kernel stops capturing when this program's socket closes.
+ * kernel stops capturing when this program's socket closes.  After a
+ * second without frames, and after frames were lost, it asks the kernel
+ * (on a second socket) whether the capture still runs: a lost CALL_DEL
+ * event, or calls gone with their namespace or module (no events), must
+ * not leave it waiting for ever.
  */
 #define _GNU_SOURCE	/* ppoll */
 #include <errno.h>
@@ -32,6 +36,7 @@ struct capture {
 	uint64_t dropped;		/* the kernel's count, latest */
 	uint64_t overruns;		/* ENOBUFS reads: frames lost */
 	bool deleted;			/* the call's CALL_DEL came */
+	bool ended;			/* the kernel no longer captures */
 	int write_errno;		/* writing FILE failed */
 };
 
@@ -253,7 +258,8 @@ static int parse_args(struct ctl *ctl, int argc, char **argv,
 		} else if (!strcmp(key, "snaplen")) {
 			uint64_t v;
 
-			r = parse_uint("snaplen", val, 1, 65535, &v, &e);
+			/* 4: the pcap record's header is rebuilt from them */
+			r = parse_uint("snaplen", val, 4, 65535, &v, &e);
 			*snaplen = (uint32_t)v;
 		} else if (!strcmp(key, "rate")) {
 			uint64_t v;
@@ -271,10 +277,40 @@ static int parse_args(struct ctl *ctl, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * Does the kernel still capture the call for @nl?  Asked on a handle of
+ * its own (@nl's carries frames).  Takes the not-captured count while at
+ * it.  0: yes; 1: no (c->deleted or c->ended says why); <0: error.
+ */
+static int capture_check(struct kpptp_nl *nl, struct capture *c)
+{
+	struct kpptp_call_info info;
+	struct kpptp_nl *q;
+	int err;
+
+	if (kpptp_nl_open(&q))
+		return 0;	/* cannot ask: keep going */
+	err = kpptp_call_get(q, c->id, &info);
+	kpptp_nl_close(q);
+	if (err == -ENOENT) {
+		c->deleted = true;
+		return 1;
+	}
+	if (err)
+		return 0;
+	if (info.capture_portid != kpptp_nl_portid(nl)) {
+		c->ended = true;
+		return 1;
+	}
+	c->dropped = info.capture_dropped;
+	return 0;
+}
+
 /* Read until a signal, the count, the call's end or an error. */
 static int capture_loop(struct kpptp_nl *nl, struct capture *c,
 			const sigset_t *waitmask)
 {
+	const struct timespec second = { .tv_sec = 1 };
 	int r = 0;
 
 	while (!stop_signal) {
@@ -285,14 +321,25 @@ static int capture_loop(struct kpptp_nl *nl, struct capture *c,
 			return 1;
 		}
 		fflush(stdout);
-		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+		r = ppoll(&pfd, 1, &second, waitmask);
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
+		if (r == 0) {	/* a quiet second */
+			r = capture_check(nl, c);
+			if (r)
+				return r;
+			continue;
+		}
 		r = kpptp_nl_read(nl, on_event, on_frame, c);
 		if (r == -ENOBUFS) {
-			c->overruns++;	/* frames lost; the capture goes on */
+			/* frames lost, and maybe the CALL_DEL event */
+			c->overruns++;
+			r = capture_check(nl, c);
+			if (r)
+				return r;
 			continue;
 		}
 		if (r)
@@ -363,12 +410,16 @@ int cmd_call_capture(struct ctl *ctl, int argc, char **argv)
 			  strerror(c.write_errno));
 		err = EXIT_KERNEL;
 	}
+	/* the kernel's last count, while our socket still holds the capture */
+	if (!c.deleted && !c.ended)
+		capture_check(nl, &c);
 	fprintf(stderr, "kpptpctl: call %u: %llu frames captured, "
 		"%llu not captured (over the rate), %llu socket overruns%s\n",
 		c.id, (unsigned long long)c.frames,
 		(unsigned long long)c.dropped,
 		(unsigned long long)c.overruns,
-		c.deleted ? "; the call was deleted" : "");
+		c.deleted ? "; the call was deleted" :
+		c.ended ? "; the capture ended" : "");
 out_nl:
 	kpptp_nl_close(nl);
 out_file:

@@ -175,6 +175,8 @@ int kpptp_parse_call(struct nlmsghdr *nlh, struct kpptp_call_info *out)
 	}
 	if (tb[KPPTP_A_CAPTURE_PORTID])
 		out->capture_portid = nla_get_u32(tb[KPPTP_A_CAPTURE_PORTID]);
+	if (tb[KPPTP_A_CAPTURE_DROPPED])
+		out->capture_dropped = nla_get_u64(tb[KPPTP_A_CAPTURE_DROPPED]);
 	return 0;
 }
 

@@ -51,6 +51,7 @@ struct kpptp_call_info {
 	bool has_del_reason;
 	uint8_t del_reason;		/* KPPTP_DEL_* */
 	uint32_t capture_portid;	/* socket capturing the call, or 0 */
+	uint64_t capture_dropped;	/* ... frames it did not capture */
 };
 
 /* CAPTURE_FRAME: one PPP frame of a captured call. */

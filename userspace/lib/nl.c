@@ -131,6 +131,11 @@ void kpptp_nl_close(struct kpptp_nl *nl)
 	free(nl);
 }
 
+uint32_t kpptp_nl_portid(const struct kpptp_nl *nl)
+{
+	return nl_socket_get_local_port(nl->sk);
+}
+
 const struct kpptp_nl_error *kpptp_nl_error(const struct kpptp_nl *nl)
 {
 	return &nl->error;

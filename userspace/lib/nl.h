@@ -63,6 +63,8 @@ int kpptp_net_set_max_calls(struct kpptp_nl *nl, uint32_t max_calls);
  */
 int kpptp_nl_subscribe(struct kpptp_nl *nl);
 int kpptp_nl_fd(const struct kpptp_nl *nl);
+/* The handle's netlink port ID (CALL_GET's capture_portid names it). */
+uint32_t kpptp_nl_portid(const struct kpptp_nl *nl);
 int kpptp_nl_read_events(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg);
 
 /*

@@ -125,7 +125,8 @@
  *   KPPTP_A_CAPTURE_DATA     binary the frame's first SNAPLEN bytes
  *
  * CALL_GET replies and events carry KPPTP_A_CAPTURE_PORTID (u32), the
- * capturing socket's port ID, while a capture runs.
+ * capturing socket's port ID, and KPPTP_A_CAPTURE_DROPPED while a capture
+ * runs.
  *
  * Events (group "events", admin to join): CALL_NEW after a call is created,
  * CALL_SET after it changed, CALL_DEL when it is gone (with
