@@ -16,33 +16,12 @@
 #	pppd (alice)          10.0.0.2 | 10.0.1.2                    pppd (auth)
 #	10.0.0.1                                                     10.0.1.3
 . "$(dirname "$0")/lib.sh"
-modprobe ppp_mppe || fail "no ppp_mppe module"
-BRIDGE=$KPPTP_BUILD/pptp-bridge
-[ -x "$BRIDGE" ] || fail "no $BRIDGE (tests/tools not built?)"
 
 setup_gateway_chain	# no forwarding on n2: only the bridge can carry PPP
-
-n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 10 >/dev/null
-n2 "$CTL" call add id 10 peer 10.0.0.1 peer-id 100 >/dev/null
-n2 "$CTL" call add id 20 peer 10.0.1.3 peer-id 300 >/dev/null
-n3 "$CTL" call add id 300 peer 10.0.1.2 peer-id 20 >/dev/null
-n2 "$BRIDGE" 10 20 >"$TMP/bridge.out" 2>&1 &
-wait_for "grep -q bridged $TMP/bridge.out" 10 ||
-	fail "pptp-bridge: $(cat "$TMP/bridge.out")"
+bridged_calls
 pass "calls 10 and 20 bridged on the gateway"
 
-cp -a /etc/ppp/chap-secrets "$TMP/chap-secrets.saved" 2>/dev/null || :
-on_cleanup "cp -a $TMP/chap-secrets.saved /etc/ppp/chap-secrets 2>/dev/null || :"
-install -m 600 /dev/null /etc/ppp/chap-secrets
-printf '%s\n' 'alice srv "br1dge-S3cret" *' >/etc/ppp/chap-secrets
-common=(plugin "$PLUGIN" nodetach nodefaultroute novj mtu 1400 mru 1400
-	lcp-echo-interval 0 debug refuse-eap refuse-pap refuse-chap refuse-mschap)
-n3 pppd "${common[@]}" kpptp_call 300 name srv auth require-mschap-v2 \
-	require-mppe-128 192.168.30.1:192.168.30.10 \
-	logfile "$TMP/pppd-server.log" >/dev/null 2>&1 &
-n1 pppd "${common[@]}" kpptp_call 100 name alice remotename srv noauth \
-	noipdefault require-mppe-128 logfile "$TMP/pppd-client.log" \
-	>/dev/null 2>&1 &
+mschap_pppd_pair 100 300 "br1dge-S3cret"
 wait_link n1 ppp0 192.168.30.1 60 ||
 	{ cat "$TMP"/pppd-*.log; fail "no link through the bridge"; }
 grep -q "MPPE 128-bit stateless compression enabled" "$TMP/pppd-client.log" ||

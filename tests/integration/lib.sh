@@ -423,6 +423,46 @@ sys.exit(len(d) != 0)' "$out" ||
 	done
 }
 
+# bridged_calls: on setup_gateway_chain's namespaces, kernel calls 100 (n1)
+# to 10 (n2), 20 (n2) to 300 (n3), and calls 10 and 20 bridged on the
+# gateway by tests/tools/pptp-bridge (ppp_generic's PPPIOCBRIDGECHAN), which
+# runs in the background until killed ("pptp-bridge 10 20").  Loads
+# ppp_mppe for the pppd that tests run at the ends.
+bridged_calls() {
+	local bridge=$KPPTP_BUILD/pptp-bridge
+	modprobe ppp_mppe || fail "no ppp_mppe module"
+	[ -x "$bridge" ] || fail "no $bridge (tests/tools not built?)"
+	n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 10 >/dev/null
+	n2 "$CTL" call add id 10 peer 10.0.0.1 peer-id 100 >/dev/null
+	n2 "$CTL" call add id 20 peer 10.0.1.3 peer-id 300 >/dev/null
+	n3 "$CTL" call add id 300 peer 10.0.1.2 peer-id 20 >/dev/null
+	n2 "$bridge" 10 20 >"$TMP/bridge.out" 2>&1 &
+	wait_for "grep -q bridged $TMP/bridge.out" 10 ||
+		fail "pptp-bridge: $(cat "$TMP/bridge.out")"
+}
+
+# mschap_pppd_pair CLIENT-CALL SERVER-CALL SECRET: pppd attached with
+# kpptp.so to kernel call CLIENT-CALL in n1 as "alice" and to SERVER-CALL
+# in n3 as "srv", which asks for MS-CHAPv2 with SECRET and MPPE-128 and
+# gives the pair 192.168.30.1:192.168.30.10; both in the background,
+# logging to $TMP/pppd-client.log and pppd-server.log.  chap-secrets is
+# put back at cleanup.
+mschap_pppd_pair() {
+	local common=(plugin "$PLUGIN" nodetach nodefaultroute novj mtu 1400
+		mru 1400 lcp-echo-interval 0 debug refuse-eap refuse-pap
+		refuse-chap refuse-mschap)
+	cp -a /etc/ppp/chap-secrets "$TMP/chap-secrets.saved" 2>/dev/null || :
+	on_cleanup "cp -a $TMP/chap-secrets.saved /etc/ppp/chap-secrets 2>/dev/null || :"
+	install -m 600 /dev/null /etc/ppp/chap-secrets
+	printf 'alice srv "%s" *\n' "$3" >/etc/ppp/chap-secrets
+	n3 pppd "${common[@]}" kpptp_call "$2" name srv auth require-mschap-v2 \
+		require-mppe-128 192.168.30.1:192.168.30.10 \
+		logfile "$TMP/pppd-server.log" >/dev/null 2>&1 &
+	n1 pppd "${common[@]}" kpptp_call "$1" name alice remotename srv \
+		noauth noipdefault require-mppe-128 \
+		logfile "$TMP/pppd-client.log" >/dev/null 2>&1 &
+}
+
 # start_pppd WRAPPER CALL-ID LOCAL:REMOTE [pppd options...]: pppd with
 # kpptp.so attached to a kernel call, in the background, logging to
 # $TMP/pppd-WRAPPER.log.
