@@ -96,6 +96,13 @@ expect_eq() {
 	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
 
+# mbit_floor N: a throughput floor of N Mbit/s for a functional check,
+# divided by KPPTP_TIMEOUT_SCALE: the debug kernel (KASAN and the rest) is
+# several times slower, and a floor there says "data flows", not how fast.
+mbit_floor() {
+	echo $(( $1 / ${KPPTP_TIMEOUT_SCALE:-1} ))
+}
+
 # wait_for "CMD" [SECONDS]: run CMD (a shell string) every 0.1 s until it
 # succeeds; returns 1 (failing the test under set -e) after SECONDS (10),
 # times KPPTP_TIMEOUT_SCALE (the debug kernel is several times slower).
