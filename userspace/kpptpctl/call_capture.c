@@ -133,8 +133,6 @@ static const char *const pap_codes[] = {
 	NULL, "authenticate-request", "authenticate-ack", "authenticate-nak",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *code_name(unsigned int proto, unsigned int code)
 {
 	switch (proto) {

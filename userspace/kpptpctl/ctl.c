@@ -71,8 +71,6 @@ static const struct {
 	{ "net", "net show" },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static void usage(FILE *out)
 {
 	size_t i;

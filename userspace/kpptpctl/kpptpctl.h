@@ -15,6 +15,8 @@
 #include "../lib/parse.h"
 #include "../lib/print.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Exit status: 0 ok, 1 usage error, 2 the kernel or kpptpd refused or is
  * unreachable */
 enum {
