@@ -40,19 +40,23 @@ n1 ping -q -c 20 -i 0.05 -W 2 192.168.100.2 >/dev/null || fail "ping n1 -> n2"
 n2 ping -q -c 20 -i 0.05 -W 2 192.168.100.1 >/dev/null || fail "ping n2 -> n1"
 pass "PPP over kpptp.ko <-> pptp-linux, ping both ways"
 
-iperf() { # iperf FROM TO_ADDR SERVER: Mbit/s
+iperf() { # iperf FROM TO_ADDR SERVER: kbit/s
 	"$3" iperf3 -s -D -1
 	wait_listen "$3" tcp 5201
 	"$1" iperf3 -c "$2" -t 3 -J --connect-timeout 5000 >"$TMP/iperf.json" || { echo 0; return; }
-	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$TMP/iperf.json"
+	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e3))' "$TMP/iperf.json"
 }
+# 1 Mbit/s each way; a debug kernel with pptp-linux in userspace may make
+# less than that, so there it is divided by its slowness (250 kbit/s)
+floor=$((1000 / ${KPPTP_TIMEOUT_SCALE:-1}))
 up=$(iperf n1 192.168.100.2 n2)
 down=$(iperf n2 192.168.100.1 n1)
-[ "$up" -ge 1 ] && [ "$down" -ge 1 ] || fail "iperf3: kpptp -> pptp-linux $up, back $down Mbit/s"
+[ "$up" -ge "$floor" ] && [ "$down" -ge "$floor" ] ||
+	fail "iperf3: kpptp -> pptp-linux $up, back $down kbit/s (at least $floor each way)"
 expect_eq "$(call_field n1 "$id" rx_invalid)" 0 "rx_invalid from pptp-linux"
 [ "$(call_field n1 "$id" rx_packets)" -gt 1000 ] || fail "few packets received"
 rtt=$(call_field n1 "$id" rtt_us)
-pass "TCP kpptp -> pptp-linux $up Mbit/s, pptp-linux -> kpptp $down Mbit/s; RTT estimate $rtt us"
+pass "TCP kpptp -> pptp-linux $up kbit/s, pptp-linux -> kpptp $down kbit/s; RTT estimate $rtt us"
 
 # 5% reordering (1 ms delay) both ways: what reaches the far side of PPP
 # is in order, kpptp's doing one way, pptp-linux's the other
@@ -77,7 +81,7 @@ echo "kpptp -> pptp-linux through 5% reordering: $out (pptp-linux's reordering)"
 pass "pptp-linux -> kpptp through 5% reordering: $got of 2000 in order, $reordered put back in order"
 up=$(iperf n1 192.168.100.2 n2)
 down=$(iperf n2 192.168.100.1 n1)
-echo "TCP through 5% reordering: kpptp -> pptp-linux $up Mbit/s, pptp-linux -> kpptp $down Mbit/s"
+echo "TCP through 5% reordering: kpptp -> pptp-linux $up kbit/s, pptp-linux -> kpptp $down kbit/s"
 n1 tc qdisc del dev veth1 root
 n2 tc qdisc del dev veth2 root
 

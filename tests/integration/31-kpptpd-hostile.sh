@@ -102,21 +102,29 @@ elif mode == "silent":
 elif mode == "evilhost":
     s = handshake(src, b"evil\nkpptpd[info]: forged line"); s.close()
 elif mode == "churn":
-    # Outgoing-Call-Request / Call-Clear-Request as fast as replies come
+    # 30 Outgoing-Call-Requests, 4 at a time (max-calls-per-connection)
+    # without waiting between them, each accepted one cleared before the
+    # next 4: faster than 5 a second on any kernel (one at a time, waiting
+    # for each reply, was not on the debug kernel)
     s = handshake(src)
-    ok = refused = 0
-    for i in range(1, 31):
-        s.sendall(call_req(i))
-        while True:
+    accepted = refused = 0
+    for first in range(1, 31, 4):
+        ids = range(first, min(first + 4, 31))
+        s.sendall(b"".join(call_req(i) for i in ids))
+        ok = []
+        replies = 0
+        while replies < len(ids):
             t, body = recv_msg(s)
-            if t == 8:
-                break
-        if body[4] == 1:
-            ok += 1
-            s.sendall(msg(12, struct.pack(">HH", i, 0)))
-        else:
-            refused += 1
-    print(ok, refused)
+            if t != 8:
+                continue
+            replies += 1
+            if body[4] == 1:
+                ok.append(struct.unpack(">H", body[2:4])[0])
+            else:
+                refused += 1
+        accepted += len(ok)
+        s.sendall(b"".join(msg(12, struct.pack(">HH", i, 0)) for i in ok))
+    print(accepted, refused)
 elif mode == "nonsense":
     s = handshake(src)
     for i in range(25):
@@ -222,7 +230,8 @@ expect_log 'peer host "evil\\x0akpptpd\[info\]: forged line"' "a newline in the 
 ! grep -q '^kpptpd\[info\]: forged' "$TMP/kpptpd.log" || kpptpd_fail "a forged log line"
 pass "no forged log line"
 
-read -r ok refused < <(hostile churn 10.0.0.1)
+out=$(hostile churn 10.0.0.1) || kpptpd_fail "call churn: the connection failed"
+read -r ok refused <<<"$out"
 [ "$ok" -ge 1 ] && [ "$ok" -le 15 ] && [ "$refused" -ge 15 ] ||
 	kpptpd_fail "call churn: $ok accepted, $refused refused (max-call-rate 5)"
 expect_log 'refused: more than 5 call setups a second on this connection \(max-call-rate\)' "call churn ($ok accepted, $refused refused)"

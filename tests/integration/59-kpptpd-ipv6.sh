@@ -76,8 +76,9 @@ mbps=$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["en
 drx=$(($(call_field n2 "$sid" rx_packets) - rx0))
 dif=$(($(n2 cat "/sys/class/net/$sa/statistics/rx_packets") - if0))
 # the two are read one after the other, and the call also counts PPP's
-# own frames: the same to within 1%
-[ "$dif" -gt 1000 ] && [ $((drx * 100)) -ge $((dif * 99)) ] ||
+# own frames: the same to within 1%, over at least 200 packets (a debug
+# kernel sends a few hundred in the 3 s)
+[ "$dif" -ge 200 ] && [ $((drx * 100)) -ge $((dif * 99)) ] ||
 	kpptpd_fail "the server's call $sid counted $drx packets, its $sa $dif"
 pass "ping6 and iperf3 -6 over global addresses: $mbps Mbit/s with MPPE-128; call $sid counted $drx packets for $sa's $dif"
 

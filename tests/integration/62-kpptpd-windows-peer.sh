@@ -41,7 +41,9 @@ winpeer() {
 }
 
 # no_empty_second FILE: an iperf3 -J result whose every 1 s interval
-# moved data (no stall), and its rate in Mbit/s on stdout
+# moved data (no stall), and its rate in Mbit/s on stdout.  The intervals
+# are the sender's writes: 16 KB each (-l 16K), so that a slow kernel
+# (debug) writing its default 128 KB under once a second is not a stall
 no_empty_second() {
 	python3 - "$1" <<'PY'
 import json, sys
@@ -72,12 +74,12 @@ for mode in off on; do
 
 	n2 iperf3 -s -D -1 -B 192.168.200.1 -p 5262
 	wait_listen n2 tcp 5262
-	n1 iperf3 -c 192.168.200.1 -p 5262 -t 5 -i 1 -J --connect-timeout 5000 >"$TMP/up.json" ||
+	n1 iperf3 -c 192.168.200.1 -p 5262 -t 5 -i 1 -l 16K -J --connect-timeout 5000 >"$TMP/up.json" ||
 		kpptpd_fail "iperf3 to the server"
 	up=$(no_empty_second "$TMP/up.json") || kpptpd_fail "tx-window $mode: a stall towards the server"
 	n2 iperf3 -s -D -1 -B 192.168.200.1 -p 5263
 	wait_listen n2 tcp 5263
-	n1 iperf3 -c 192.168.200.1 -p 5263 -t 5 -i 1 -R -J --connect-timeout 5000 >"$TMP/down.json" ||
+	n1 iperf3 -c 192.168.200.1 -p 5263 -t 5 -i 1 -l 16K -R -J --connect-timeout 5000 >"$TMP/down.json" ||
 		kpptpd_fail "iperf3 from the server"
 	down=$(no_empty_second "$TMP/down.json") || kpptpd_fail "tx-window $mode: a stall towards the client"
 	reord=$(call_field n2 "$sid" rx_reordered)
