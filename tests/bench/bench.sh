@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 2700
+# timeout: 5400
 #
 # bench.sh: the kpptp benchmark, run in the test guest by "make bench"
 # (tests/vm/guest.sh bench), all in one boot:
@@ -22,6 +22,10 @@
 #   6. scale: one link's receive rate and CPU cost per packet with 60,000
 #      other calls in the namespace against alone, interleaved; kernel
 #      memory per call; the slab after deleting them (scale()).
+#   7. sessions: real pppd on both ends of SESSIONS (1000) MS-CHAPv2 +
+#      MPPE-128 sessions through kpptpd, as many as the guest's memory
+#      holds: setups per second, traffic on all, memory per session split
+#      into pppd, kpptpd and kernel, teardown (sessions.sh).
 # Results go to tests/bench/results/ in the repository (the /src share):
 # bench.csv (datapath,condition,metric,value,unit), bench.json,
 # perf-*.txt; tests/bench/report.py turns them into the table and plot.
@@ -35,12 +39,17 @@
 # (10 s) and KPPTP_BENCH_IDLE (10000 idle connections).
 # KPPTP_BENCH_SCALE_CALLS (60000) and KPPTP_BENCH_SCALE_ROUNDS (3) size the
 # scale part.
-# KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control scale") runs some
+# KPPTP_BENCH_SESSIONS (1000), KPPTP_BENCH_SESS_INFLIGHT (8 starts at once),
+# KPPTP_BENCH_SESS_MEM_FLOOR (12: stop starting under 12% MemAvailable) and
+# KPPTP_BENCH_SESS_T (10 s of traffic) size the sessions part.
+# KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control scale
+# sessions") runs some
 # parts only; their results go to results/partial.csv and partial.json, not
 # to bench.csv and bench.json.
 . "$(dirname "$0")/lib.sh"
 . "$KPPTP_SRC/tests/integration/kpptpd-lib.sh"
 . "$(dirname "$0")/load.sh"
+. "$(dirname "$0")/sessions.sh"
 
 BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
 CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
@@ -55,7 +64,7 @@ SCALE_CALLS=${KPPTP_BENCH_SCALE_CALLS:-60000}
 SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-3}
 ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
 ROUND_CONDS="clean reorder loss"
-ALL_PARTS="rounds matrix profiles calls control scale"
+ALL_PARTS="rounds matrix profiles calls control scale sessions"
 PARTS=${KPPTP_BENCH_PARTS:-$ALL_PARTS}
 OUT=bench
 [ "$PARTS" = "$ALL_PARTS" ] || OUT=partial
@@ -121,13 +130,7 @@ control_plane() {
 	local n=$CP_CALLS t0 t1 s0 s1 s2 ctl=$TMP/kpptpctl
 	use_module kpptp
 	cp "$CTL" "$ctl"	# run it from tmpfs, not the 9p share
-	# what starting a process costs here, for scale
-	t0=$EPOCHREALTIME
-	for ((i = 0; i < 100; i++)); do /bin/true; done
-	t1=$EPOCHREALTIME
-	row guest control exec_per_s \
-		"$(python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print(round(100 / (b - a)))' "$t0" "$t1")" \
-		procs/s
+	row guest control exec_per_s "$(exec_per_s)" procs/s
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	sleep 1
@@ -347,6 +350,7 @@ done
 
 part control && control_plane
 part scale && scale
+part sessions && sessions
 use_module kpptp
 
 secs=$((SECONDS - START))

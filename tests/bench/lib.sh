@@ -295,6 +295,15 @@ udp_pps() {
 
 # busy_ticks: the guest's busy CPU time so far, every CPU, in USER_HZ ticks
 # (/proc/stat's "cpu" line: user + nice + system + irq + softirq).
+# exec_per_s: processes started (/bin/true) per second, what starting a
+# process costs in this guest, for scale
+exec_per_s() {
+	local i t0=$EPOCHREALTIME
+	for ((i = 0; i < 100; i++)); do /bin/true; done
+	python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print(round(100 / (b - a)))' \
+		"$t0" "$EPOCHREALTIME"
+}
+
 busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 # qemu's own CPU time, sampled on the host every 0.2 s (guest.sh): "TIME
 # TICKS HZ", or nothing when the host does not provide it
