@@ -32,6 +32,18 @@ grep -q "call $id: peer 10.0.0.1 .*pppd [0-9]* started with 192.168.200.1:192.16
 	"$TMP/kpptpd.log" || kpptpd_fail "no start line for call $id"
 pass "kernel call $id made by kpptpd, pppd attached"
 
+# kpptpd runs with its soft file limit raised to the hard one; pppd,
+# which waits in select(), with the soft limit kpptpd was started with
+nofile() { awk '/^Max open files/ { print $4 "/" $5 }' "/proc/$1/limits"; }
+kp=$(cat "$TMP/kpptpd.pid")
+pp=$(pgrep -of "kpptp_call $id ")
+hard=$(ulimit -Hn)
+soft=$(ulimit -Sn)
+[ "$soft" != "$hard" ] || kpptpd_fail "the test's own soft and hard limits are both $soft"
+[ "$(nofile "$kp")" = "$hard/$hard" ] || kpptpd_fail "kpptpd's file limit $(nofile "$kp"), want $hard/$hard"
+[ "$(nofile "$pp")" = "$soft/$hard" ] || kpptpd_fail "pppd's file limit $(nofile "$pp"), want $soft/$hard"
+pass "file limits: kpptpd $hard, its pppd $soft as started"
+
 n1 ping -q -c 10 -i 0.1 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping"
 pass "ping over the PPP link"
 

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -819,6 +821,59 @@ static int listener(bool full, uint16_t *port, int *filler)
 		CHECK(connect(*filler, (struct sockaddr *)&sa, sizeof(sa)) == 0);
 	}
 	return fd;
+}
+
+/*
+ * Out of file descriptors, waiting connections are taken in the spare's
+ * slot and refused, so the listen queue drains (no busy loop on it), and
+ * the spare comes back for the next time.
+ */
+TEST(out_of_descriptors_refuses_and_drains_the_queue)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct rlimit old, full;
+	struct pollfd pfd;
+	int lfd, filler, cli[3], i, fd;
+	uint16_t port;
+	char b;
+
+	lfd = listener(false, &port, &filler);
+	CHECK(lfd >= 0 && fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
+	sa.sin_port = htons(port);
+	CHECK(fake_daemon_init("") == 0);
+	kd.listen_fd = lfd;
+	fdlimit_spare();
+	for (i = 0; i < 3; i++) {
+		cli[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CHECK(connect(cli[i], (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	}
+	/* no descriptor left: the lowest free one is the limit */
+	fd = dup(0);
+	close(fd);
+	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
+	full = old;
+	full.rlim_cur = (rlim_t)fd;
+	CHECK(setrlimit(RLIMIT_NOFILE, &full) == 0);
+	conn_accept();
+	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
+	CHECK(kd.refused[CP_REFUSED_FD_LIMIT] == 3 && kd.conns_refused == 3);
+	CHECK(kd.nconns == 0);
+	for (i = 0; i < 3; i++) {	/* each peer sees its connection end */
+		pfd = (struct pollfd){ .fd = cli[i], .events = POLLIN };
+		CHECK(poll(&pfd, 1, 2000) == 1 && read(cli[i], &b, 1) == 0);
+		close(cli[i]);
+	}
+	CHECK(accept(lfd, NULL, NULL) < 0 && errno == EAGAIN);
+	/* with descriptors again, the next one is taken as usual */
+	cli[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK(connect(cli[0], (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	conn_accept();
+	CHECK(kd.nconns == 1 && kd.refused[CP_REFUSED_FD_LIMIT] == 3);
+	close(cli[0]);
+	kd.listen_fd = -1;
+	close(lfd);
+	fake_daemon_free();
 }
 
 static bool client_conf(uint16_t port, const char *extra)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,6 +107,46 @@ TEST(child_keeps_no_descriptors)
 	close(fd);
 	/* 0, 1, 2, the report pipe and ls's own directory descriptor */
 	CHECK_STR(buf, "0\n1\n2\n3\n4\n");
+}
+
+/* kpptpd raises its soft limit to the hard one; pppd, which waits in
+ * select(), gets the one kpptpd was started with. */
+TEST(child_gets_the_starting_fd_limit)
+{
+	char *argv[] = { "/bin/sh", "-c", "ulimit -Sn", NULL };
+	struct rlimit old, low, now;
+	struct pppd_proc p;
+	char buf[64];
+
+	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
+	if (old.rlim_max < 512) {
+		printf("skip: hard limit %llu\n",
+		       (unsigned long long)old.rlim_max);
+		return;
+	}
+	low = old;
+	low.rlim_cur = 300;
+	CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	fdlimit_raise();
+	CHECK(getrlimit(RLIMIT_NOFILE, &now) == 0);
+	CHECK(now.rlim_cur == old.rlim_max);
+	CHECK(pppd_spawn(argv, NULL, &p) == 0);
+	output(&p, buf, sizeof(buf));
+	CHECK_STR(buf, "300\n");
+	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
+}
+
+TEST(fd_need_of_a_configuration)
+{
+	struct conf c;
+
+	conf_init(&c);
+	/* 100 connections, 100 calls at 4 each, 64 for the daemon */
+	CHECK(fdlimit_needed(&c) == 564);
+	c.max_conns = 30000;
+	c.max_calls = 30000;
+	CHECK(fdlimit_needed(&c) == 150064);
+	conf_free(&c);
 }
 
 TEST(child_reports_on_descriptor_3)

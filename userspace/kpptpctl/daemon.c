@@ -73,6 +73,7 @@ static const struct field daemon_fields[] = {
 	REFUSED(connections, CP_REFUSED_CONNECTIONS),
 	REFUSED(max_per_source, CP_REFUSED_MAX_PER_SOURCE),
 	REFUSED(conn_setup, CP_REFUSED_CONN_SETUP),
+	REFUSED(fd_limit, CP_REFUSED_FD_LIMIT),
 	REFUSED(max_calls, CP_REFUSED_MAX_CALLS),
 	REFUSED(max_call_rate, CP_REFUSED_MAX_CALL_RATE),
 	REFUSED(max_calls_per_source, CP_REFUSED_MAX_CALLS_PER_SOURCE),

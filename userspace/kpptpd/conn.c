@@ -698,6 +698,30 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 	return 0;
 }
 
+/*
+ * Out of file descriptors: the waiting connection is taken in the spare's
+ * slot and refused, so that it leaves the listen queue (and the loop does
+ * not wake for it again and again).  False when there is no spare.
+ */
+static bool refuse_fd_limit(void)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+	char name[32], why[96], a[INET_ADDRSTRLEN];
+	int fd = fdlimit_accept(kd.listen_fd, (struct sockaddr *)&peer, &len);
+
+	if (fd < 0)
+		return false;
+	snprintf(name, sizeof(name), "%s:%u",
+		 ipstr(peer.sin_addr.s_addr, a), ntohs(peer.sin_port));
+	snprintf(why, sizeof(why),
+		 "out of file descriptors (limit %llu; %u connections, %u calls)",
+		 fdlimit_current(), kd.nconns, kd.ncalls);
+	refuse(fd, name, CP_REFUSED_FD_LIMIT, why);
+	fdlimit_spare();
+	return true;
+}
+
 /* Up to this many connections taken per wakeup: fewer turns of the loop
  * when many arrive at once, and the others not kept waiting long. */
 #define ACCEPT_BATCH 16
@@ -715,6 +739,9 @@ void conn_accept(void)
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ECONNABORTED || errno == EINTR)
+				continue;
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    refuse_fd_limit())
 				continue;
 			if (errno != EAGAIN)
 				warn("accept: %s", strerror(errno));

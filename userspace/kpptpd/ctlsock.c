@@ -173,6 +173,17 @@ void ctlsock_accept(void)
 	int fd;
 
 	fd = accept4(cs.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		/* off the queue, or the loop wakes for it again and again */
+		fd = fdlimit_accept(cs.fd, NULL, NULL);
+		if (fd >= 0) {
+			warn("control socket: refused a client: out of file descriptors");
+			close(fd);
+			fdlimit_spare();
+			return;
+		}
+		errno = EMFILE;
+	}
 	if (fd < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			warn("control socket: accept: %s", strerror(errno));

@@ -98,6 +98,21 @@ const char *ipstr(uint32_t addr, char *buf);	/* INET_ADDRSTRLEN */
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/* ---- fdlimit.c: the file descriptor limit */
+/* At start: the soft limit raised to the hard one, a spare held. */
+void fdlimit_raise(void);
+/* In pppd's child, before exec: the soft limit we were started with. */
+void fdlimit_child(void);
+/* What @c's connections and max-calls can need at once. */
+unsigned long long fdlimit_needed(const struct conf *c);
+/* A warning when fdlimit_needed() is over the limit (start, reload). */
+void fdlimit_check(const struct conf *c);
+/* accept() in the spare's slot, after EMFILE: the fd (the caller closes
+ * it, then calls fdlimit_spare()), or -1; @sa may be NULL. */
+int fdlimit_accept(int listen_fd, struct sockaddr *sa, socklen_t *len);
+void fdlimit_spare(void);		/* hold the spare again */
+unsigned long long fdlimit_current(void);	/* the soft limit */
+
 /* ---- dm.c: RADIUS Disconnect-Messages */
 struct dm_stats {
 	uint64_t received, acks, naks, disconnected;

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
 	for (r = 0; r < (int)kd.conf.nnotes; r++)
 		info("%s", kd.conf.notes[r]);
 
+	fdlimit_raise();
 	kd.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (kd.epfd < 0) {
 		err("epoll: %s", strerror(errno));
@@ -231,6 +232,7 @@ int main(int argc, char **argv)
 		     kd.conf.port, kd.conf.max_conns, kd.conf.max_per_source,
 		     kd.conf.max_calls);
 	}
+	fdlimit_check(&kd.conf);
 
 	for (;;) {
 		struct epoll_event evs[32];

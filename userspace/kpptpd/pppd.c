@@ -114,6 +114,7 @@ int pppd_spawn(char *const argv[], const char *secret, struct pppd_proc *p)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setsid();
+		fdlimit_child();	/* pppd uses select() */
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(out[1] >= 0 ? out[1] : null, 1);

@@ -148,6 +148,7 @@ int daemon_reload(char *why, size_t whylen)
 	info("reloaded %s: max %u connections, %u per source, %u calls; for new connections and calls",
 	     kd.conf_path, kd.conf.max_conns, kd.conf.max_per_source,
 	     kd.conf.max_calls);
+	fdlimit_check(&kd.conf);
 	reload_event(true, NULL);
 	return 0;
 fail:

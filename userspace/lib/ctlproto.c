@@ -229,6 +229,7 @@ const char *cp_refusal_name(unsigned int r)
 		[CP_REFUSED_CONNECTIONS] = "connections",
 		[CP_REFUSED_MAX_PER_SOURCE] = "max_per_source",
 		[CP_REFUSED_CONN_SETUP] = "conn_setup",
+		[CP_REFUSED_FD_LIMIT] = "fd_limit",
 		[CP_REFUSED_MAX_CALLS] = "max_calls",
 		[CP_REFUSED_MAX_CALL_RATE] = "max_call_rate",
 		[CP_REFUSED_MAX_CALLS_PER_SOURCE] = "max_calls_per_source",

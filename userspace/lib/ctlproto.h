@@ -36,7 +36,7 @@
 #define CP_REQ_MAX 4096
 
 /*
- * Why kpptpd refused a control connection (the first three) or a call: the
+ * Why kpptpd refused a control connection (the first four) or a call: the
  * daemon counts each, and sends them as "refused_NAME" keys, NAME from
  * cp_refusal_name(); conns_refused and calls_refused are their sums.
  */
@@ -44,6 +44,7 @@ enum cp_refusal {
 	CP_REFUSED_CONNECTIONS,		/* "connections" reached */
 	CP_REFUSED_MAX_PER_SOURCE,
 	CP_REFUSED_CONN_SETUP,		/* no memory, no epoll slot */
+	CP_REFUSED_FD_LIMIT,		/* out of file descriptors */
 	CP_REFUSED_MAX_CALLS,
 	CP_REFUSED_MAX_CALL_RATE,
 	CP_REFUSED_MAX_CALLS_PER_SOURCE,
