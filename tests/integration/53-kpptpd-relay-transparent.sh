@@ -182,8 +182,14 @@ t=$(teardown_ms)
 wait_for "! pgrep -f 'ipparam again' && [ \"\$(gw -j conn show)\" = '[]' ]" 10 ||
 	kpptpd_fail "the client's pppd or its connection outlived the call"
 [ "$t" -lt "$t_max" ] || kpptpd_fail "server ending: the last teardown step on the hops came after $t ms"
-grep -q "its pair [0-9]* at 10.0.1.3:1723 ended: clearing it" "$TMP/kpptpd-gw.log" ||
-	kpptpd_fail "the gateway did not clear the client's call for the next hop"
+# The server's pppd sends LCP Terminate-Request end to end as it goes, so
+# the client may hang up (CCRQ) before the server's kpptpd has reaped that
+# pppd and sent its CDN (on a debug kernel it does): the gateway then
+# clears the next hop's call for the client's instead.  Either way one
+# side's end cleared the other, which hops_clear showed.
+tail -n +$((gwl + 1)) "$TMP/kpptpd-gw.log" >"$TMP/gw-since.log"
+grep -qE "its pair [0-9]* at 10.0.1.3:1723 ended: clearing it|10.0.1.3:1723: call [0-9]*: the client's call [0-9]* ended: clearing it" \
+	"$TMP/gw-since.log" || kpptpd_fail "the gateway cleared neither call for the other"
 pass "server ends the call: the client's call cleared, nothing left on either hop, the last step logged after $t ms"
 
 # no phone number: the default rule's next hop refuses TCP
