@@ -42,8 +42,9 @@
 # KPPTP_BENCH_SESSIONS (1000), KPPTP_BENCH_SESS_INFLIGHT (8 starts at once),
 # KPPTP_BENCH_SESS_MEM_FLOOR (12: stop starting under 12% MemAvailable) and
 # KPPTP_BENCH_SESS_T (10 s of traffic) size the sessions part.
+# KPPTP_BENCH_CAPTURE_ROUNDS (5) sizes the capture part.
 # KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control scale
-# sessions") runs some
+# sessions capture") runs some
 # parts only; their results go to results/partial.csv and partial.json, not
 # to bench.csv and bench.json.
 . "$(dirname "$0")/lib.sh"
@@ -62,9 +63,10 @@ COST_PPS=${KPPTP_BENCH_COST_PPS:-3000}
 COST_T=${KPPTP_BENCH_COST_T:-5}
 SCALE_CALLS=${KPPTP_BENCH_SCALE_CALLS:-60000}
 SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-3}
+CAPTURE_ROUNDS=${KPPTP_BENCH_CAPTURE_ROUNDS:-5}
 ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
 ROUND_CONDS="clean reorder loss"
-ALL_PARTS="rounds matrix profiles calls control scale sessions"
+ALL_PARTS="rounds matrix profiles calls control scale sessions capture"
 PARTS=${KPPTP_BENCH_PARTS:-$ALL_PARTS}
 OUT=bench
 [ "$PARTS" = "$ALL_PARTS" ] || OUT=partial
@@ -270,6 +272,56 @@ scale() {
 	blog "SUnreclaim: $s0 kB before, $s1 kB with $n calls, $s2 kB after deleting them; slab caches grown since: $(slab_growth "$TMP/slab0" /proc/slabinfo)"
 }
 
+# capture_cost: what "kpptpctl call capture" costs the data path.  One
+# kpptp link and an idle call 3000 beside it in n2; CPU per packet
+# received by n2's call 2000 (cpu_cost) with no capture anywhere ("off"),
+# with call 3000 captured ("other": the static branch on, call 2000's own
+# test of its capture pointer), and with call 2000 itself captured to a
+# pcap file ("this": every frame copied to kpptpctl's socket), in
+# CAPTURE_ROUNDS rounds, the order reversed every other round.
+capture_cost() {
+	local r mode modes cid cpid cost pps lost host frames
+	dp_up kpptp
+	ip -n "$NS2" route replace 10.9.0.0/16 dev veth2
+	n2 "$CTL" call add id 3000 peer 10.9.0.1 peer-id 1 ||
+		fail "capture: the idle call"
+	for ((r = 1; r <= CAPTURE_ROUNDS; r++)); do
+		modes="off other this"
+		((r % 2)) || modes="this other off"
+		for mode in $modes; do
+			cpid=
+			case $mode in
+			other) cid=3000 ;;
+			this) cid=2000 ;;
+			*) cid= ;;
+			esac
+			if [ -n "$cid" ]; then
+				ip netns exec "$NS2" "$CTL" call capture id "$cid" \
+					write "$TMP/cap-$mode.pcap" 2>>"$TMP/cap.err" &
+				cpid=$!
+				wait_for "[ -n \"\$(call_field n2 $cid capture_portid)\" ]" 10 ||
+					fail "capture of call $cid did not start: $(cat "$TMP/cap.err")"
+			fi
+			read -r cost pps lost host <<<"$(cpu_cost "$COST_PPS" "$COST_T")"
+			row kpptp "capture-$mode" cpu_per_pkt "$cost" us
+			row kpptp "capture-$mode" host_cpu_per_pkt "$host" us
+			row kpptp "capture-$mode" cost_pps "$pps" pkt/s
+			if [ -n "$cpid" ]; then
+				kill -INT "$cpid"
+				wait "$cpid" || fail "capture ($mode): $(cat "$TMP/cap.err")"
+			fi
+		done
+	done
+	# the "this" captures saw the load: at least COST_T seconds' worth each
+	frames=$(grep -o 'call 2000: [0-9]* frames captured' "$TMP/cap.err" |
+		awk '{ n += $3 } END { print n + 0 }' || :)
+	row kpptp capture-this frames_captured "$frames" frames
+	[ "$frames" -ge $((CAPTURE_ROUNDS * COST_PPS * COST_T)) ] ||
+		fail "capture of call 2000: $frames frames in $CAPTURE_ROUNDS rounds"
+	n2 "$CTL" call del id 3000
+	dp_down
+}
+
 # rounds: ROUNDS rounds over the compared datapaths, A B C D in odd
 # rounds and D C B A in even ones, so that each sees the host's drift
 # alike; in each, TCP 1 stream under every condition of ROUND_CONDS, then
@@ -351,6 +403,7 @@ done
 part control && control_plane
 part scale && scale
 part sessions && sessions
+part capture && capture_cost
 use_module kpptp
 
 secs=$((SECONDS - START))
