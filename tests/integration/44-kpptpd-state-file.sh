@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # kpptpd's state file belongs to one kpptpd: a second kpptpd given the same
 # state file (its own control socket and port) refuses to start, saying
-# so, and the first one's call stays up.  After the first dies (SIGKILL),
-# the next kpptpd's sweep deletes the call it left, but not calls whose ID
+# so, and the first one's call stays up.  After the first dies (SIGKILL;
+# its pppd stopped, so that the call stays), the next kpptpd's sweep
+# deletes the call it left, but not calls whose ID
 # is in the file with another peer address or peer call ID (someone
 # else's calls since).
 # timeout: 300
@@ -35,6 +36,11 @@ n1 ping -q -c 3 -i 0.2 -W 2 192.168.200.1 >/dev/null || kpptpd_fail "ping after 
 pass "a second kpptpd with the same state file refused: $(grep -o 'state file .*' "$TMP/second.log")"
 
 # ------------------------------------------- the sweep checks the peer
+# pppd stopped: left running, it hangs up by itself when kpptpd dies
+# (test 33) and the call would be gone before the sweep
+pppd_pid=$(pgrep -of "kpptp_call $id ")
+kill -STOP "$pppd_pid"
+on_cleanup "kill -CONT $pppd_pid 2>/dev/null"
 kill -KILL "$(cat "$TMP/kpptpd.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd.pid") 2>/dev/null" 5
 # calls made by someone else since, whose IDs are in the file with
@@ -52,6 +58,7 @@ grep -q "call 4000 is not the one an earlier kpptpd left (peer 10.0.0.9 call ID 
 grep -q "call 4001 is not the one an earlier kpptpd left (peer 10.0.0.1 call ID 99 now): left alone" "$TMP/kpptpd.log" ||
 	kpptpd_fail "no line for call 4001"
 wait_for "! n2 $CTL call show id $id" 10 || kpptpd_fail "stale call $id still there"
+kill -CONT "$pppd_pid"
 n2 "$CTL" call show id 4000 >/dev/null || kpptpd_fail "the sweep deleted call 4000 (another peer address)"
 n2 "$CTL" call show id 4001 >/dev/null || kpptpd_fail "the sweep deleted call 4001 (another peer call ID)"
 grep -q "^400[01] " "$TMP/kpptpd.calls" && kpptpd_fail "calls 4000/4001 still in the state file"
