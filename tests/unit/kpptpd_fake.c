@@ -44,9 +44,14 @@ int ev_add(int fd, uint32_t events, struct ev *ev)
 	return 0;
 }
 
+const struct ev *fake_ev_mod_ev;
+uint32_t fake_ev_mod_events;
+
 int ev_mod(int fd, uint32_t events, struct ev *ev)
 {
-	(void)fd, (void)events, (void)ev;
+	(void)fd;
+	fake_ev_mod_ev = ev;
+	fake_ev_mod_events = events;
 	return 0;
 }
 

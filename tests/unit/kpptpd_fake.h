@@ -16,6 +16,9 @@
 #include "kpptpd.h"
 
 extern uint64_t fake_now;		/* now_ms() */
+/* the last ev_mod(): which event source, what interest */
+extern const struct ev *fake_ev_mod_ev;
+extern uint32_t fake_ev_mod_events;
 extern unsigned int fake_kernel_calls;	/* made and not deleted */
 extern unsigned int fake_calls_made;	/* kpptp_call_new() successes */
 extern unsigned int fake_call_down_events;	/* "call_down" monitor events */

@@ -859,6 +859,7 @@ TEST(out_of_descriptors_refuses_and_drains_the_queue)
 	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
 	CHECK(kd.refused[CP_REFUSED_FD_LIMIT] == 3 && kd.conns_refused == 3);
 	CHECK(kd.nconns == 0);
+	CHECK(fdlimit_next_timer() == PPTP_NO_TIMER);	/* the spare is back */
 	for (i = 0; i < 3; i++) {	/* each peer sees its connection end */
 		pfd = (struct pollfd){ .fd = cli[i], .events = POLLIN };
 		CHECK(poll(&pfd, 1, 2000) == 1 && read(cli[i], &b, 1) == 0);
@@ -871,6 +872,57 @@ TEST(out_of_descriptors_refuses_and_drains_the_queue)
 	conn_accept();
 	CHECK(kd.nconns == 1 && kd.refused[CP_REFUSED_FD_LIMIT] == 3);
 	close(cli[0]);
+	kd.listen_fd = -1;
+	close(lfd);
+	fake_daemon_free();
+}
+
+/*
+ * No spare either (the limit under the descriptors in use, as with ENFILE
+ * for the whole system): nothing can take the connection off the queue,
+ * so the listener leaves epoll for a second instead of waking the loop
+ * again at once, and comes back with the spare.
+ */
+TEST(no_spare_pauses_the_listener)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct rlimit old, none;
+	int lfd, filler, cli;
+	uint16_t port;
+
+	lfd = listener(false, &port, &filler);
+	CHECK(lfd >= 0 && fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
+	sa.sin_port = htons(port);
+	CHECK(fake_daemon_init("") == 0);
+	kd.listen_fd = lfd;
+	fdlimit_spare();
+	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK(connect(cli, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
+	none = old;
+	none.rlim_cur = 3;	/* under every descriptor the spare can get */
+	CHECK(setrlimit(RLIMIT_NOFILE, &none) == 0);
+	fake_ev_mod_ev = NULL;
+	conn_accept();		/* the spare is spent and cannot come back */
+	CHECK(fake_ev_mod_ev == &kd.listen_ev && fake_ev_mod_events == 0);
+	CHECK(fdlimit_next_timer() == fake_now + 1000);
+	fake_ev_mod_ev = NULL;
+	conn_accept();		/* a wakeup already queued: no spare, paused */
+	CHECK(fake_ev_mod_ev == &kd.listen_ev && fake_ev_mod_events == 0);
+	CHECK(fdlimit_next_timer() == fake_now + 1000);
+	CHECK(kd.nconns == 0 && kd.refused[CP_REFUSED_FD_LIMIT] == 0);
+	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
+	fake_ev_mod_ev = NULL;
+	fdlimit_timers(fake_now + 999);
+	CHECK(fake_ev_mod_ev == NULL);
+	fdlimit_timers(fake_now + 1000);	/* back, with the spare */
+	CHECK(fake_ev_mod_ev == &kd.listen_ev &&
+	      fake_ev_mod_events == EPOLLIN);
+	CHECK(fdlimit_next_timer() == PPTP_NO_TIMER);
+	conn_accept();
+	CHECK(kd.nconns == 1);
+	close(cli);
 	kd.listen_fd = -1;
 	close(lfd);
 	fake_daemon_free();

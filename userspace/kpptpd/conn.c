@@ -567,7 +567,8 @@ static void refuse(int fd, const char *name, enum cp_refusal r,
 
 	if (log_peer_ok())
 		warn("%s: refused: %s", name, why);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	count_refusal(r);
 	if (e) {
 		cp_put(e, "peer", "%s", name);
@@ -701,25 +702,31 @@ int conn_add(int fd, const struct sockaddr_in *peer)
 /*
  * Out of file descriptors: the waiting connection is taken in the spare's
  * slot and refused, so that it leaves the listen queue (and the loop does
- * not wake for it again and again).  False when there is no spare.
+ * not wake for it again and again).  As fdlimit_shed().
  */
-static bool refuse_fd_limit(void)
+static int refuse_fd_limit(void)
 {
 	struct sockaddr_in peer;
 	socklen_t len = sizeof(peer);
 	char name[32], why[96], a[INET_ADDRSTRLEN];
-	int fd = fdlimit_accept(kd.listen_fd, (struct sockaddr *)&peer, &len);
+	int r = fdlimit_shed(kd.listen_fd, (struct sockaddr *)&peer, &len);
 
-	if (fd < 0)
-		return false;
+	if (r <= 0)
+		return r;
 	snprintf(name, sizeof(name), "%s:%u",
 		 ipstr(peer.sin_addr.s_addr, a), ntohs(peer.sin_port));
 	snprintf(why, sizeof(why),
 		 "out of file descriptors (limit %llu; %u connections, %u calls)",
 		 fdlimit_current(), kd.nconns, kd.ncalls);
-	refuse(fd, name, CP_REFUSED_FD_LIMIT, why);
-	fdlimit_spare();
-	return true;
+	refuse(-1, name, CP_REFUSED_FD_LIMIT, why);
+	return 1;
+}
+
+/* fdlimit_timers(), a second after conn_accept() paused the listener */
+static void conn_listen_resume(void)
+{
+	if (kd.listen_fd >= 0 && !kd.stopping)
+		ev_mod(kd.listen_fd, EPOLLIN, &kd.listen_ev);
 }
 
 /* Up to this many connections taken per wakeup: fewer turns of the loop
@@ -740,9 +747,18 @@ void conn_accept(void)
 		if (fd < 0) {
 			if (errno == ECONNABORTED || errno == EINTR)
 				continue;
-			if ((errno == EMFILE || errno == ENFILE) &&
-			    refuse_fd_limit())
-				continue;
+			if (errno == EMFILE || errno == ENFILE) {
+				int r = refuse_fd_limit();
+
+				if (r > 0)
+					continue;
+				if (r < 0) {
+					ev_mod(kd.listen_fd, 0, &kd.listen_ev);
+					fdlimit_pause(conn_listen_resume,
+						      now_ms());
+				}
+				return;
+			}
 			if (errno != EAGAIN)
 				warn("accept: %s", strerror(errno));
 			return;

@@ -167,6 +167,13 @@ void ctlsock_close(void)
 	cp_buf_free(&cs.event);
 }
 
+/* fdlimit_timers(), a second after ctlsock_accept() paused the socket */
+static void ctlsock_listen_resume(void)
+{
+	if (cs.fd >= 0)
+		ev_mod(cs.fd, EPOLLIN, &cs.ev);
+}
+
 void ctlsock_accept(void)
 {
 	struct client *cl;
@@ -175,14 +182,15 @@ void ctlsock_accept(void)
 	fd = accept4(cs.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
 		/* off the queue, or the loop wakes for it again and again */
-		fd = fdlimit_accept(cs.fd, NULL, NULL);
-		if (fd >= 0) {
+		int r = fdlimit_shed(cs.fd, NULL, NULL);
+
+		if (r > 0)
 			warn("control socket: refused a client: out of file descriptors");
-			close(fd);
-			fdlimit_spare();
-			return;
+		if (r < 0) {
+			ev_mod(cs.fd, 0, &cs.ev);
+			fdlimit_pause(ctlsock_listen_resume, now_ms());
 		}
-		errno = EMFILE;
+		return;
 	}
 	if (fd < 0) {
 		if (errno != EAGAIN && errno != EINTR)

@@ -76,20 +76,79 @@ void fdlimit_check(const struct conf *c)
 	     (unsigned long long)r.rlim_cur);
 }
 
-int fdlimit_accept(int listen_fd, struct sockaddr *sa, socklen_t *len)
+int fdlimit_shed(int listen_fd, struct sockaddr *sa, socklen_t *len)
 {
 	int fd;
 
-	if (spare_fd < 0) {
-		errno = EMFILE;
+	if (spare_fd < 0)
 		return -1;
-	}
 	close(spare_fd);
 	spare_fd = -1;
 	fd = accept4(listen_fd, sa, len, SOCK_CLOEXEC);
-	if (fd < 0)
+	if (fd >= 0)
+		close(fd);
+	fdlimit_spare();
+	if (fd >= 0)
+		return 1;
+	return spare_fd < 0 ? -1 : 0;
+}
+
+/*
+ * With no spare (the whole system out of files, ENFILE, or the limit
+ * lowered under the descriptors in use) nothing can take a connection off
+ * the queue: the listener sleeps for PAUSE_MS instead of waking the loop
+ * at once again, and the spare is tried again when it wakes.
+ */
+#define PAUSE_MS 1000
+#define PAUSED_MAX 2	/* the PPTP listener and the control socket */
+
+static struct paused {
+	void (*resume)(void);
+	uint64_t at;
+} paused[PAUSED_MAX];
+
+void fdlimit_pause(void (*resume)(void), uint64_t now)
+{
+	struct paused *p, *free_slot = NULL;
+
+	for (p = paused; p < paused + PAUSED_MAX; p++) {
+		if (p->resume == resume)
+			return;
+		if (!p->resume && !free_slot)
+			free_slot = p;
+	}
+	if (!free_slot)
+		return;
+	warn("file descriptors: none left, not even the spare: not accepting for %u ms",
+	     PAUSE_MS);
+	free_slot->resume = resume;
+	free_slot->at = now + PAUSE_MS;
+}
+
+uint64_t fdlimit_next_timer(void)
+{
+	uint64_t next = PPTP_NO_TIMER;
+	const struct paused *p;
+
+	for (p = paused; p < paused + PAUSED_MAX; p++)
+		if (p->resume && p->at < next)
+			next = p->at;
+	return next;
+}
+
+void fdlimit_timers(uint64_t now)
+{
+	struct paused *p;
+
+	for (p = paused; p < paused + PAUSED_MAX; p++) {
+		void (*resume)(void) = p->resume;
+
+		if (!resume || p->at > now)
+			continue;
+		p->resume = NULL;
 		fdlimit_spare();
-	return fd;
+		resume();
+	}
 }
 
 void fdlimit_spare(void)

@@ -107,10 +107,16 @@ void fdlimit_child(void);
 unsigned long long fdlimit_needed(const struct conf *c);
 /* A warning when fdlimit_needed() is over the limit (start, reload). */
 void fdlimit_check(const struct conf *c);
-/* accept() in the spare's slot, after EMFILE: the fd (the caller closes
- * it, then calls fdlimit_spare()), or -1; @sa may be NULL. */
-int fdlimit_accept(int listen_fd, struct sockaddr *sa, socklen_t *len);
+/* After EMFILE/ENFILE: takes the waiting connection off @listen_fd's
+ * queue in the spare's slot and closes it (@sa may be NULL): 1, or 0 when
+ * none was waiting, -1 when there is no spare. */
+int fdlimit_shed(int listen_fd, struct sockaddr *sa, socklen_t *len);
 void fdlimit_spare(void);		/* hold the spare again */
+/* No spare either: the caller takes its listener out of epoll, and
+ * @resume, called from fdlimit_timers() a second later, puts it back. */
+void fdlimit_pause(void (*resume)(void), uint64_t now);
+uint64_t fdlimit_next_timer(void);
+void fdlimit_timers(uint64_t now);
 unsigned long long fdlimit_current(void);	/* the soft limit */
 
 /* ---- dm.c: RADIUS Disconnect-Messages */

@@ -244,6 +244,8 @@ int main(int argc, char **argv)
 			next = ctlsock_next_timer();
 		if (relay_next_timer() < next)
 			next = relay_next_timer();
+		if (fdlimit_next_timer() < next)
+			next = fdlimit_next_timer();
 		if (kd.redial_at && kd.redial_at < next)
 			next = kd.redial_at;
 		if (next != PPTP_NO_TIMER)
@@ -324,6 +326,7 @@ int main(int argc, char **argv)
 		conn_timers(now_ms());
 		ctlsock_timers(now_ms());
 		relay_timers(now_ms());
+		fdlimit_timers(now_ms());
 		conn_reap();
 		call_reap();
 		relay_reap();
