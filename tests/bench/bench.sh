@@ -43,6 +43,9 @@
 # KPPTP_BENCH_SESS_MEM_FLOOR (12: stop starting under 12% MemAvailable) and
 # KPPTP_BENCH_SESS_T (10 s of traffic) size the sessions part.
 # KPPTP_BENCH_CAPTURE_ROUNDS (5) sizes the capture part.
+# KPPTP_BENCH_CP_BASE (a path under the source tree, e.g. build/base/kpptpd)
+# adds to the control part KPPTP_BENCH_CP_AB_ROUNDS (5) interleaved rounds
+# of that kpptpd against this tree's (setups_ab).
 # KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control scale
 # sessions capture") runs some
 # parts only; their results go to results/partial.csv and partial.json, not
@@ -64,6 +67,8 @@ COST_T=${KPPTP_BENCH_COST_T:-5}
 SCALE_CALLS=${KPPTP_BENCH_SCALE_CALLS:-60000}
 SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-3}
 CAPTURE_ROUNDS=${KPPTP_BENCH_CAPTURE_ROUNDS:-5}
+CP_BASE=${KPPTP_BENCH_CP_BASE:+$KPPTP_SRC/${KPPTP_BENCH_CP_BASE#/src/}}
+CP_AB_ROUNDS=${KPPTP_BENCH_CP_AB_ROUNDS:-5}
 ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
 ROUND_CONDS="clean reorder loss"
 ALL_PARTS="rounds matrix profiles calls control scale sessions capture"
@@ -113,6 +118,82 @@ profile() {
 			--percent-limit 2 2>/dev/null | grep -v '^$' | head -200 || true
 	} >"$out"
 	blog "profile $1 written to tests/bench/results/perf-$1.txt"
+}
+
+# profile_kpptpd OUT: where kpptpd's CPU goes while it sets calls up:
+# perf on the whole guest, reported for kpptpd (user and kernel, DWARF
+# call graphs), during a 5 s setups run apart from the measured one (perf
+# slows what it watches), to results/perf-kpptpd-setups.txt.  perf takes
+# many seconds to start under TCG: it starts disabled and the run begins
+# once perf acknowledges "enable" on its control FIFO.
+profile_kpptpd() {
+	local data=$TMP/perf-kpptpd.data out=$RES/perf-kpptpd-setups.txt ppid ack
+	if ! command -v perf >/dev/null; then
+		echo "perf is not installed in the guest" >"$out"
+		return
+	fi
+	rm -f "$TMP/perf.ctl" "$TMP/perf.ack"
+	mkfifo "$TMP/perf.ctl" "$TMP/perf.ack"
+	# -a: in the guest a -p recording held no sample
+	perf record -q -a -D -1 --control "fifo:$TMP/perf.ctl,$TMP/perf.ack" \
+		-F 499 -e cpu-clock --call-graph dwarf,8192 -o "$data" \
+		2>"$TMP/perf.err" &
+	ppid=$!
+	exec 7<>"$TMP/perf.ctl" 8<>"$TMP/perf.ack"
+	echo enable >&7
+	read -r -t 120 ack <&8 || fail "perf did not start: $(cat "$TMP/perf.err")"
+	load_run "$1" setups --conns "$CP_CONNS" --seconds 5 --server-pid "$LOAD_PID"
+	echo disable >&7
+	read -r -t 30 ack <&8 || :
+	kill -INT "$ppid"
+	wait "$ppid" || :
+	exec 7>&- 8>&-
+	{
+		echo "# kpptpd: perf record -a -F 499 -e cpu-clock --call-graph dwarf during a 5 s pptp-load setups run, $CP_CONNS connections ($(load_get "$1" 'j["setups_per_s"]') setups/s while profiled, kpptpd at $(load_get "$1" 'j["server_cpu"]') CPU)"
+		echo "# $(describe_guest)"
+		echo "# the guest's CPU by command: perf report --sort comm -g none"
+		perf report -i "$data" --stdio --no-children --sort comm -g none \
+			2>/dev/null | grep -v '^#' | grep -v '^$' | head -12 || true
+		echo
+		echo "# kpptpd, flat: perf report --comms kpptpd --no-children --sort dso,symbol -g none --percent-limit 0.3"
+		perf report -i "$data" --stdio --comms kpptpd --no-children --sort dso,symbol -g none \
+			--percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80 || true
+		echo
+		echo "# kpptpd, inclusive: perf report --comms kpptpd --children --sort symbol -g none --percent-limit 0.5"
+		perf report -i "$data" --stdio --comms kpptpd --children --sort symbol -g none \
+			--percent-limit 0.5 2>/dev/null | grep -v "^#" | grep -v "^$" | head -250 || true
+	} >"$out"
+	blog "kpptpd profile written to tests/bench/results/perf-kpptpd-setups.txt"
+}
+
+# setups_ab: a change to kpptpd measured against the kpptpd it changes:
+# CP_BASE (KPPTP_BENCH_CP_BASE, a kpptpd built from the base commit for the
+# guest, e.g. build/base/kpptpd) and this tree's, each running alone in
+# turn, base then this tree then this tree then base..., CP_AB_ROUNDS (5)
+# times: setups per second (CP_CONNS connections, 5 s each) and kpptpd's
+# CPU per setup.  The calling kpptpd is stopped meanwhile and restarted.
+setups_ab() {
+	local r who bin order saved=$KPPTPD
+	load_kpptpd_down
+	for ((r = 1; r <= CP_AB_ROUNDS; r++)); do
+		order="base this"
+		[ $((r % 2)) = 1 ] || order="this base"
+		for who in $order; do
+			bin=$saved
+			[ "$who" = this ] || bin=$CP_BASE
+			KPPTPD=$bin
+			load_kpptpd_up
+			load_run "$TMP/ab.json" setups --conns "$CP_CONNS" --seconds 5 \
+				--server-pid "$LOAD_PID"
+			row "kpptpd-$who" control-ab call_setups \
+				"$(load_get "$TMP/ab.json" 'j["setups_per_s"]')" setups/s
+			row "kpptpd-$who" control-ab cpu_per_setup \
+				"$(load_get "$TMP/ab.json" 'round(j["server_cpu"] * 1e6 / j["setups_per_s"])')" us
+			load_kpptpd_down
+		done
+	done
+	KPPTPD=$saved
+	load_kpptpd_up
 }
 
 # memory_kb FIELD: a /proc/meminfo field in kB.
@@ -187,6 +268,9 @@ kpptpd_figures() {
 		"of the time"
 	blog "kpptpd during the setups (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
 	no_calls_left n2
+	profile_kpptpd "$j-prof.json"
+	no_calls_left n2
+	[ -z "$CP_BASE" ] || setups_ab
 	load_run "$j-conn.json" setups --per-conn --conns "$CP_CONNS" --seconds 5 \
 		--server-pid "$LOAD_PID"
 	row kpptpd control conn_call_cycles "$(load_get "$j-conn.json" 'j["setups_per_s"]')" cycles/s

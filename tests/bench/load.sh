@@ -12,6 +12,10 @@
 #	          no call rate limits, no idle timeout),
 #	          RLIMIT_NOFILE 65536, without -d (no line per message);
 #	          log $TMP/kpptpd.log, pid in $LOAD_PID
+#	load_kpptpd_start CONF LOG LIMITS [ARG...]
+#	          kpptpd -c CONF [ARG...] in n2 under "ulimit LIMITS", its
+#	          stderr appended to LOG; waits until it listens, pid in
+#	          $LOAD_PID
 #	load_kpptpd_down
 #	          SIGTERM, wait, fail on a leaked kernel call or a log line
 #	          at warning level or above
@@ -30,10 +34,18 @@ load_kpptpd_up() {
 		"max-calls-per-connection 4" "max-call-rate 0" \
 		"max-calls-per-source 0" "idle-timeout 0" \
 		"$@" >"$TMP/kpptpd-load.conf"
-	n2 sh -c 'ulimit -n 65536 && echo $$ >"$0" && exec "$@"' "$TMP/kpptpd.pid" \
-		"$KPPTPD" -c "$TMP/kpptpd-load.conf" 2>>"$TMP/kpptpd.log" &
-	wait_for "grep -q 'listening on' '$TMP/kpptpd.log'" 10 ||
-		kpptpd_fail "kpptpd did not start"
+	load_kpptpd_start "$TMP/kpptpd-load.conf" "$TMP/kpptpd.log" "-n 65536"
+}
+
+load_kpptpd_start() {
+	local conf=$1 log=$2 limits=$3 before
+	shift 3
+	# the log may hold an earlier kpptpd's lines: wait for one more
+	before=$(grep -c 'listening on' "$log" 2>/dev/null || :)
+	n2 sh -c "ulimit $limits"' && echo $$ >"$0" && exec "$@"' "$TMP/kpptpd.pid" \
+		"$KPPTPD" -c "$conf" "$@" 2>>"$log" &
+	wait_for "[ \"\$(grep -c 'listening on' '$log')\" -gt ${before:-0} ]" 10 ||
+		kpptpd_fail "kpptpd did not start (ulimit $limits)"
 	LOAD_PID=$(cat "$TMP/kpptpd.pid")
 }
 

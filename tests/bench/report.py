@@ -90,10 +90,14 @@ def merge(results, partial):
     data["rows"] = [r for r in data["rows"]
                     if (r["datapath"], r["condition"], r["metric"]) not in keys] + part["rows"]
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(partial)))
-    # one entry per merge: each partial boot is named with its figures
+    # one entry per merge: each partial boot is named with its figures;
+    # an earlier boot whose figures this one all replaces is no source now
     merged = data.get("merged", [])
     if isinstance(merged, dict):
         merged = [merged]
+    metrics = {r["metric"] for r in part["rows"]}
+    merged = [m for m in merged
+              if not (set(m["conditions"]) <= conds and set(m["metrics"]) <= metrics)]
     data["merged"] = merged + [{"conditions": sorted(conds), "date": date,
                                 "seconds": part["seconds"],
                                 "metrics": sorted({r["metric"] for r in part["rows"]}),

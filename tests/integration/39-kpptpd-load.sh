@@ -52,12 +52,8 @@ fd_kpptpd_up() {
 	kpptpd_conf "pppd none" "connections 500" "max-per-source 500" \
 		"max-calls 100" "idle-timeout 0" >"$TMP/kpptpd-fd.conf"
 	: >"$TMP/kpptpd-fd.log"
-	n2 sh -c "ulimit $1"' && echo $$ >"$0" && exec "$@"' "$TMP/kpptpd.pid" \
-		"$KPPTPD" -c "$TMP/kpptpd-fd.conf" -S "$TMP/fd.sock" \
-		2>>"$TMP/kpptpd-fd.log" &
-	wait_for "grep -q 'listening on' '$TMP/kpptpd-fd.log'" 10 ||
-		kpptpd_fail "kpptpd did not start (ulimit $1)"
-	LOAD_PID=$(cat "$TMP/kpptpd.pid")
+	load_kpptpd_start "$TMP/kpptpd-fd.conf" "$TMP/kpptpd-fd.log" "$1" \
+		-S "$TMP/fd.sock"
 }
 fd_kpptpd_down() {
 	kill -TERM "$LOAD_PID"
