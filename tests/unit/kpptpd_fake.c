@@ -292,6 +292,9 @@ void fake_daemon_free(void)
 	}
 	call_reap();
 	relay_reap();
+	/* a listener a test left paused: not the next test's business */
+	kd.listen_fd = -1;
+	fdlimit_timers(UINT64_MAX);
 	conf_free(&kd.conf);
 }
 

@@ -737,6 +737,9 @@ void conn_accept(void)
 {
 	unsigned int i;
 
+	if (kd.listen_fd < 0)	/* closed earlier in this batch */
+		return;
+
 	for (i = 0; i < ACCEPT_BATCH; i++) {
 		struct sockaddr_in peer;
 		socklen_t len = sizeof(peer);

@@ -87,10 +87,12 @@ int fdlimit_shed(int listen_fd, struct sockaddr *sa, socklen_t *len)
 	fd = accept4(listen_fd, sa, len, SOCK_CLOEXEC);
 	if (fd >= 0)
 		close(fd);
+	else if (errno == EMFILE || errno == ENFILE)
+		fd = -2;	/* the slot went elsewhere: as with no spare */
 	fdlimit_spare();
 	if (fd >= 0)
 		return 1;
-	return spare_fd < 0 ? -1 : 0;
+	return fd == -2 || spare_fd < 0 ? -1 : 0;
 }
 
 /*

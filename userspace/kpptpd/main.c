@@ -289,6 +289,9 @@ int main(int argc, char **argv)
 						epoll_ctl(kd.epfd, EPOLL_CTL_DEL,
 							  kd.listen_fd, NULL);
 						close(kd.listen_fd);
+						/* a later event of this batch
+						 * must not accept on the number */
+						kd.listen_fd = -1;
 					}
 					conn_stop_all();
 				}
