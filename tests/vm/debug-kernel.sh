@@ -16,7 +16,8 @@
 # The build is cached in $CACHE/debug-<hash> (hash of debug.config, the
 # build recipe below and the host compiler): kernel and module tree in it,
 # modules installed under root/.  The first build takes 30-60 minutes of
-# both cores.
+# both cores, after installing what it needs (tests/host-deps.sh debug:
+# guest.sh runs with only the demo list when it boots this kernel).
 #
 # usage: tests/vm/debug-kernel.sh          build unless cached; print the dir
 #
@@ -84,7 +85,11 @@ main() {
 	mkdir -p "$CACHE"
 	exec 9>"$CACHE/.debug.lock"
 	flock -n 9 || { log "waiting for another debug kernel build"; flock 9; }
-	[ -f "$build/.kpptp-done" ] || build "$build"
+	if [ ! -f "$build/.kpptp-done" ]; then
+		# kbuild's host tools, libelf for objtool (quiet when present)
+		bash "$SRC/tests/host-deps.sh" debug >&2 || die "host packages missing"
+		build "$build"
+	fi
 	echo "$build"
 }
 
