@@ -828,10 +828,31 @@ static int listener(bool full, uint16_t *port, int *filler)
  * slot and refused, so the listen queue drains (no busy loop on it), and
  * the spare comes back for the next time.
  */
+/*
+ * kpptpd listening on @lfd (non-blocking, its spare held) with @n clients
+ * waiting in the queue, @sa the address they connected to.
+ */
+static void queued_clients(int lfd, uint16_t port, struct sockaddr_in *sa,
+			   int *cli, int n)
+{
+	int i;
+
+	*sa = (struct sockaddr_in){ .sin_family = AF_INET,
+				    .sin_port = htons(port),
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	CHECK(lfd >= 0 && fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
+	CHECK(fake_daemon_init("") == 0);
+	kd.listen_fd = lfd;
+	fdlimit_spare();
+	for (i = 0; i < n; i++) {
+		cli[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CHECK(connect(cli[i], (struct sockaddr *)sa, sizeof(*sa)) == 0);
+	}
+}
+
 TEST(out_of_descriptors_refuses_and_drains_the_queue)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sa;
 	struct rlimit old, full;
 	struct pollfd pfd;
 	int lfd, filler, cli[3], i, fd;
@@ -839,15 +860,7 @@ TEST(out_of_descriptors_refuses_and_drains_the_queue)
 	char b;
 
 	lfd = listener(false, &port, &filler);
-	CHECK(lfd >= 0 && fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
-	sa.sin_port = htons(port);
-	CHECK(fake_daemon_init("") == 0);
-	kd.listen_fd = lfd;
-	fdlimit_spare();
-	for (i = 0; i < 3; i++) {
-		cli[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		CHECK(connect(cli[i], (struct sockaddr *)&sa, sizeof(sa)) == 0);
-	}
+	queued_clients(lfd, port, &sa, cli, 3);
 	/* no descriptor left: the lowest free one is the limit */
 	fd = dup(0);
 	close(fd);
@@ -885,20 +898,13 @@ TEST(out_of_descriptors_refuses_and_drains_the_queue)
  */
 TEST(no_spare_pauses_the_listener)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sa;
 	struct rlimit old, none;
 	int lfd, filler, cli;
 	uint16_t port;
 
 	lfd = listener(false, &port, &filler);
-	CHECK(lfd >= 0 && fcntl(lfd, F_SETFL, O_NONBLOCK) == 0);
-	sa.sin_port = htons(port);
-	CHECK(fake_daemon_init("") == 0);
-	kd.listen_fd = lfd;
-	fdlimit_spare();
-	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CHECK(connect(cli, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	queued_clients(lfd, port, &sa, &cli, 1);
 	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
 	none = old;
 	none.rlim_cur = 3;	/* under every descriptor the spare can get */

@@ -78,6 +78,7 @@ void fdlimit_check(const struct conf *c)
 
 int fdlimit_shed(int listen_fd, struct sockaddr *sa, socklen_t *len)
 {
+	bool slot_lost;
 	int fd;
 
 	if (spare_fd < 0)
@@ -85,14 +86,14 @@ int fdlimit_shed(int listen_fd, struct sockaddr *sa, socklen_t *len)
 	close(spare_fd);
 	spare_fd = -1;
 	fd = accept4(listen_fd, sa, len, SOCK_CLOEXEC);
+	/* another process took the slot: as good as no spare */
+	slot_lost = fd < 0 && (errno == EMFILE || errno == ENFILE);
 	if (fd >= 0)
 		close(fd);
-	else if (errno == EMFILE || errno == ENFILE)
-		fd = -2;	/* the slot went elsewhere: as with no spare */
 	fdlimit_spare();
 	if (fd >= 0)
 		return 1;
-	return fd == -2 || spare_fd < 0 ? -1 : 0;
+	return slot_lost || spare_fd < 0 ? -1 : 0;
 }
 
 /*

@@ -109,7 +109,7 @@ unsigned long long fdlimit_needed(const struct conf *c);
 void fdlimit_check(const struct conf *c);
 /* After EMFILE/ENFILE: takes the waiting connection off @listen_fd's
  * queue in the spare's slot and closes it (@sa may be NULL): 1, or 0 when
- * none was waiting, -1 when there is no spare. */
+ * none was waiting, -1 when there is no spare or its slot was taken. */
 int fdlimit_shed(int listen_fd, struct sockaddr *sa, socklen_t *len);
 void fdlimit_spare(void);		/* hold the spare again */
 /* No spare either: the caller takes its listener out of epoll, and
