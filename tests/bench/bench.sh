@@ -173,15 +173,14 @@ profile_kpptpd() {
 # times: setups per second (CP_CONNS connections, 5 s each) and kpptpd's
 # CPU per setup.  The calling kpptpd is stopped meanwhile and restarted.
 setups_ab() {
-	local r who bin order saved=$KPPTPD
+	local r who order saved=$KPPTPD
 	load_kpptpd_down
 	for ((r = 1; r <= CP_AB_ROUNDS; r++)); do
 		order="base this"
 		[ $((r % 2)) = 1 ] || order="this base"
 		for who in $order; do
-			bin=$saved
-			[ "$who" = this ] || bin=$CP_BASE
-			KPPTPD=$bin
+			KPPTPD=$saved
+			[ "$who" = this ] || KPPTPD=$CP_BASE
 			load_kpptpd_up
 			load_run "$TMP/ab.json" setups --conns "$CP_CONNS" --seconds 5 \
 				--server-pid "$LOAD_PID"

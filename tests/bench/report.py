@@ -100,7 +100,7 @@ def merge(results, partial):
               if not (set(m["conditions"]) <= conds and set(m["metrics"]) <= metrics)]
     data["merged"] = merged + [{"conditions": sorted(conds), "date": date,
                                 "seconds": part["seconds"],
-                                "metrics": sorted({r["metric"] for r in part["rows"]}),
+                                "metrics": sorted(metrics),
                                 "guest": part["guest"]}]
     # the whole run's date, before this write changes the file's time (a
     # checkout changes it too: set host_date by hand then)
