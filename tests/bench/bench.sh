@@ -37,7 +37,7 @@
 # KPPTP_BENCH_COST_T (5 s measured per cost figure); kpptpd's figures
 # take KPPTP_BENCH_CP_CONNS (8 connections placing calls), KPPTP_BENCH_CP_T
 # (10 s) and KPPTP_BENCH_IDLE (10000 idle connections).
-# KPPTP_BENCH_SCALE_CALLS (60000) and KPPTP_BENCH_SCALE_ROUNDS (3) size the
+# KPPTP_BENCH_SCALE_CALLS (60000) and KPPTP_BENCH_SCALE_ROUNDS (5) size the
 # scale part.
 # KPPTP_BENCH_SESSIONS (1000), KPPTP_BENCH_SESS_INFLIGHT (8 starts at once),
 # KPPTP_BENCH_SESS_MEM_FLOOR (12: stop starting under 12% MemAvailable) and
@@ -65,7 +65,7 @@ ROUNDS=${KPPTP_BENCH_ROUNDS:-6}
 COST_PPS=${KPPTP_BENCH_COST_PPS:-3000}
 COST_T=${KPPTP_BENCH_COST_T:-5}
 SCALE_CALLS=${KPPTP_BENCH_SCALE_CALLS:-60000}
-SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-3}
+SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-5}
 CAPTURE_ROUNDS=${KPPTP_BENCH_CAPTURE_ROUNDS:-5}
 CP_BASE=${KPPTP_BENCH_CP_BASE:+$KPPTP_SRC/${KPPTP_BENCH_CP_BASE#/src/}}
 CP_AB_ROUNDS=${KPPTP_BENCH_CP_AB_ROUNDS:-5}
@@ -291,7 +291,7 @@ kpptpd_figures() {
 
 # scale: receiving on one kpptp link while SCALE_CALLS (60,000) other calls
 # sit in the receiver's namespace, against the same link alone, in turn
-# (alone, with, alone, with...) SCALE_ROUNDS (3) times: 64-byte UDP
+# (alone, with, alone, with...) SCALE_ROUNDS (5) times: 64-byte UDP
 # datagrams received per second and the CPU cost per packet (cpu_cost).
 # The calls are made and deleted by one kpptpctl -b each time (calls/s),
 # idle ones with peers in 10.9.0.0/16 that send nothing.  Also the kernel
