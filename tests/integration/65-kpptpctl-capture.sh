@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kpptpctl call capture (issue 13, part 5): one call's PPP frames, both
-# directions, as a pcap file (PPP_PPPD) that tcpdump reads, from the
-# kernel's capture.  Set up as test 52: a client, a gateway that splices
+# directions, as a pcap file (PPP_WITH_DIR for Wireshark, or PPP_PPPD for
+# tcpdump), from the kernel's capture.  Set up as test 52: a client, a gateway that splices
 # two calls in the kernel (no pppd, no ppp interface there) and a server,
 # with MS-CHAPv2 and MPPE-128 end to end.  Captures run from before the
 # first frame on the client's call (a ppp interface) and on the gateway's
 # (none).  Shown:
 #   - LCP, CHAP, CCP, IPCP and encrypted (0x00FD) frames, each way, in both
-#     files, and tcpdump opens them;
+#     files; Wireshark (tshark) decodes the client's (PPP_WITH_DIR, the
+#     default) frame by frame as we do, tcpdump the gateway's (PPP_PPPD);
 #   - every frame counted by the kernel is in the file, none more: the
 #     gateway's frames out equal its call's tx_packets, its frames in its
 #     rx_packets, and the client's frames out the gateway's frames in;
@@ -48,7 +49,8 @@ pass "refused: unknown call, no CAP_NET_ADMIN, snaplen 0"
 # (ip netns exec execs kpptpctl: $! is kpptpctl, for kill -INT)
 ip netns exec "$NS1" "$CTL" call capture id 100 write "$TMP/client.pcap" 2>"$TMP/client.err" &
 CAP1=$!
-ip netns exec "$NS2" "$CTL" call capture id 10 write "$TMP/gw.pcap" 2>"$TMP/gw.err" &
+ip netns exec "$NS2" "$CTL" call capture id 10 write "$TMP/gw.pcap" \
+	linktype PPP_PPPD 2>"$TMP/gw.err" &
 CAP2=$!
 wait_for "[ -n \"\$(call_field n1 100 capture_portid)\" ] &&
 	[ -n \"\$(call_field n2 10 capture_portid)\" ]" 10 ||
@@ -99,7 +101,7 @@ t=$(( $(date +%s) - t0 + 1 ))
 kill -INT "$CAP3"
 wait "$CAP3" || fail "rate capture exited $?: $(cat "$TMP/rate.err")"
 # a record: direction, control, 2-byte protocol, the rest of 16 bytes
-frames=$(check "$TMP/rate.pcap" --max-caplen 17 --cut | sed -n 's/.*: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p')
+frames=$(check "$TMP/rate.pcap" --max-caplen 18 --cut | sed -n 's/.*: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p')
 read -r fin fout <<<"$frames"
 got=$((fin + fout))
 # the bucket holds one second's worth (5) and refills at 5/s; 200 frames
@@ -154,17 +156,53 @@ check "$TMP/client.pcap" --out "$gw_in" "${kinds[@]}" \
 	fail "client capture"
 pass "both files: LCP, MS-CHAPv2, CCP, IPCP and MPPE frames each way; gateway $rx in, $tx out, as its counters"
 
-for f in client gw rate; do
-	tcpdump -n -r "$TMP/$f.pcap" >"$TMP/$f.txt" 2>"$TMP/$f.tcpdump.err" ||
-		fail "tcpdump -r $f.pcap: $(cat "$TMP/$f.tcpdump.err")"
+# tcpdump decodes PPP_PPPD; Wireshark refuses that link type, and decodes
+# PPP_WITH_DIR, which tcpdump prints as "UNSUPPORTED" (so each tool is
+# given the file it reads)
+tcpdump -e -n -r "$TMP/gw.pcap" >"$TMP/gw.txt" 2>"$TMP/gw.tcpdump.err" ||
+	fail "tcpdump -r gw.pcap: $(cat "$TMP/gw.tcpdump.err")"
+grep -q "link-type PPP_PPPD" "$TMP/gw.tcpdump.err" ||
+	fail "tcpdump: $(cat "$TMP/gw.tcpdump.err")"
+grep -q "LCP, Conf-Request" "$TMP/gw.txt" &&
+	grep -q "CHAP, Challenge" "$TMP/gw.txt" &&
+	grep -q "CCP, Conf-Request" "$TMP/gw.txt" &&
+	grep -q "Compressed (0x00fd)" "$TMP/gw.txt" ||
+	fail "tcpdump's reading: $(head -20 "$TMP/gw.txt")"
+td_in=$(grep -c '^[0-9:.]* In ' "$TMP/gw.txt")
+td_out=$(grep -c '^[0-9:.]* Out ' "$TMP/gw.txt")
+[ "$td_in" = "$rx" ] && [ "$td_out" = "$tx" ] &&
+	[ "$(wc -l <"$TMP/gw.txt")" = $((rx + tx)) ] ||
+	fail "tcpdump: $td_in In, $td_out Out of $(wc -l <"$TMP/gw.txt") frames; the gateway's call counted $rx in, $tx out"
+pass "tcpdump decodes the PPP_PPPD file: $rx In, $tx Out, as the call's counters"
+
+# tshark: one line per frame, direction (0 sent, 1 received), protocol,
+# Wireshark's protocol column and its reading; none malformed
+tshark -n -r "$TMP/client.pcap" -T fields -e frame.p2p_dir -e ppp.protocol \
+	-e _ws.col.Protocol -e _ws.col.Info >"$TMP/client.ws" 2>"$TMP/client.ws.err" ||
+	fail "tshark -r client.pcap: $(cat "$TMP/client.ws.err")"
+read -r c_in c_out <<<"$(check "$TMP/client.pcap" | sed -n 's/.*: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p')"
+ws_in=$(awk -F'\t' '$1 == 1' "$TMP/client.ws" | wc -l)
+ws_out=$(awk -F'\t' '$1 == 0' "$TMP/client.ws" | wc -l)
+[ "$ws_in" = "$c_in" ] && [ "$ws_out" = "$c_out" ] &&
+	[ "$(wc -l <"$TMP/client.ws")" = $((c_in + c_out)) ] ||
+	fail "tshark: $ws_in in, $ws_out out of $(wc -l <"$TMP/client.ws") frames; ours: $c_in in, $c_out out"
+for want in "1	0xc021	PPP LCP	Configuration Request" \
+	"0	0xc021	PPP LCP	Configuration Ack" \
+	"1	0xc223	PPP CHAP	Challenge (NAME='srv'" \
+	"0	0xc223	PPP CHAP	Response (NAME='alice'" \
+	"1	0xc223	PPP CHAP	Success" \
+	"0	0x80fd	PPP CCP	Configuration Request" \
+	"1	0x80fd	PPP CCP	Configuration Request" \
+	"0	0x8021	PPP IPCP	Configuration Request" \
+	"1	0x8021	PPP IPCP	Configuration Request" \
+	"0	0x00fd	PPP Comp	" "1	0x00fd	PPP Comp	"; do
+	grep -qF "$want" "$TMP/client.ws" ||
+		fail "tshark has no '$want' frame: $(head -20 "$TMP/client.ws")"
 done
-grep -q "link-type PPP_PPPD" "$TMP/client.tcpdump.err" ||
-	fail "tcpdump: $(cat "$TMP/client.tcpdump.err")"
-grep -q "LCP, Conf-Request" "$TMP/client.txt" &&
-	grep -q "CHAP, Challenge" "$TMP/client.txt" &&
-	grep -q "CCP, Conf-Request" "$TMP/client.txt" ||
-	fail "tcpdump's reading: $(head -20 "$TMP/client.txt")"
-pass "tcpdump reads the files: $(wc -l <"$TMP/client.txt") frames on the client"
+bad=$(tshark -n -r "$TMP/client.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' \
+	2>/dev/null | wc -l)
+[ "$bad" = 0 ] || fail "tshark: $bad malformed frames or errors"
+pass "tshark decodes the PPP_WITH_DIR file: $c_in in, $c_out out as ours; LCP, MS-CHAPv2 (alice), CCP, IPCP, MPPE each way; none malformed"
 
 pkill -f "pptp-bridge 10 20"
 wait_for "! n2 $CTL call show id 10 && ! n2 $CTL call show id 20" 10 ||

@@ -5,10 +5,12 @@
 usage: ppp-capture-check.py PCAP [--in N] [--out N] [--has DIR:PROTO[:CODE]]...
                                  [--max-caplen N] [--cut]
 
-The file must be a classic pcap of link type 166 (PPP_PPPD) whose records
-each hold a PPP frame in HDLC-like framing with a direction byte (0
-received, 1 sent) in the address field's place, the control field 0x03
-and a 2-byte protocol field, with time stamps that never go backwards.  --in / --out: exactly that many
+The file must be a classic pcap of link type 204 (PPP_WITH_DIR: a
+direction byte, 0 received, 1 sent, then the frame with its address 0xff)
+or 166 (PPP_PPPD: the direction byte in the address field's place) whose
+records each hold a PPP frame in HDLC-like framing, the control field
+0x03 and a 2-byte protocol field, with time stamps that never go
+backwards.  --in / --out: exactly that many
 frames in each direction.  --has in:lcp:configure-request (or out:...,
 any:..., CODE optional): such a frame is there.  --max-caplen: no record
 is longer than N bytes; --cut: some record was cut short
@@ -22,6 +24,8 @@ import sys
 PROTOS = {0x0021: "ip", 0x0057: "ipv6", 0x00FD: "compressed", 0x8021: "ipcp",
           0x8057: "ipv6cp", 0x80FD: "ccp", 0xC021: "lcp", 0xC023: "pap",
           0xC223: "chap"}
+# link type: bytes before the control field (direction; direction, 0xff)
+LINK_HDR = {166: 2, 204: 3}
 CP_CODES = [None, "configure-request", "configure-ack", "configure-nak",
             "configure-reject", "terminate-request", "terminate-ack",
             "code-reject", "protocol-reject", "echo-request", "echo-reply",
@@ -38,17 +42,19 @@ def records(path):
     if len(data) < 24:
         sys.exit("%s: no pcap header" % path)
     magic, major, minor, _, _, snaplen, link = struct.unpack_from("<IHHiIII", data)
-    if magic != 0xA1B2C3D4 or (major, minor) != (2, 4) or link != 166:
-        sys.exit("%s: not a PPP_PPPD pcap (magic %#x version %d.%d link %d)"
+    if magic != 0xA1B2C3D4 or (major, minor) != (2, 4) or link not in LINK_HDR:
+        sys.exit("%s: not a PPP_WITH_DIR or PPP_PPPD pcap (magic %#x version %d.%d link %d)"
                  % (path, magic, major, minor, link))
+    hdr = LINK_HDR[link]
     off, last = 24, 0
     while off < len(data):
         if off + 16 > len(data):
             sys.exit("%s: record header cut short at %d" % (path, off))
         sec, usec, caplen, length = struct.unpack_from("<IIII", data, off)
         rec = data[off + 16: off + 16 + caplen]
-        if (len(rec) != caplen or caplen < 4 or caplen > length
-                or caplen > snaplen or rec[1] != 0x03):
+        if (len(rec) != caplen or caplen < hdr + 2 or caplen > length
+                or caplen > snaplen or rec[hdr - 1] != 0x03
+                or (hdr == 3 and rec[1] != 0xFF)):
             sys.exit("%s: bad record at %d (caplen %d len %d snaplen %d)"
                      % (path, off, caplen, length, snaplen))
         t = sec * 1000000 + usec
@@ -56,11 +62,11 @@ def records(path):
             sys.exit("%s: time goes backwards at %d" % (path, off))
         last = t
         off += 16 + caplen
-        yield rec[0], rec, length
+        yield rec[0], rec, length, hdr
 
 
-def decode(rec):
-    proto, frame = rec[2] << 8 | rec[3], rec[4:]
+def decode(rec, hdr):
+    proto, frame = rec[hdr] << 8 | rec[hdr + 1], rec[hdr + 2:]
     name = PROTOS.get(proto, "%#06x" % proto)
     codes = CODES.get(name)
     code = None
@@ -82,14 +88,14 @@ def main():
     n = {"in": 0, "out": 0}
     seen = set()
     max_caplen, cut = 0, False
-    for direction, frame, length in records(a.pcap):
+    for direction, frame, length, hdr in records(a.pcap):
         if direction not in (0, 1):
             sys.exit("direction byte %d" % direction)
         d = "out" if direction else "in"
         n[d] += 1
         max_caplen = max(max_caplen, len(frame))
         cut |= len(frame) < length
-        proto, code = decode(frame)
+        proto, code = decode(frame, hdr)
         seen.add((d, proto, None))
         seen.add((d, proto, code))
     problems = []

@@ -251,6 +251,10 @@ TEST(usage_errors_name_the_command)
 	expect_usage(&r, "kpptpctl: net set: expected \"max-calls N\"");
 	RUN(&r, "net", "set", "max-calls", "65536");
 	expect_usage(&r, "invalid max-calls \"65536\": must be 0-65535");
+	RUN(&r, "call", "capture", "id", "5", "write", "-", "linktype", "9");
+	expect_usage(&r, "call capture: invalid linktype \"9\" (PPP_WITH_DIR or PPP_PPPD)");
+	RUN(&r, "call", "capture", "id", "5", "linktype", "ppp_pppd");
+	expect_usage(&r, "call capture: \"linktype\" needs \"write FILE\"");
 }
 
 TEST(help_is_generated_from_the_tables)

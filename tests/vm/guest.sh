@@ -56,7 +56,7 @@ GUEST_PACKAGES=(
 	libnl-3-dev libnl-genl-3-dev sparse perl
 	ppp ppp-dev pptp-linux pptpd dkms systemd
 	kmod procps psmisc util-linux iproute2 iputils-ping ethtool
-	iperf3 tcpdump python3 strace nftables linux-perf
+	iperf3 tcpdump tshark python3 strace nftables linux-perf
 	freeradius freeradius-utils libssl-dev
 )
 

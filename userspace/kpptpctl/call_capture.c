@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kpptpctl call capture id ID [ write FILE ] [ count N ] [ snaplen N ]
- *                             [ rate N ]
+ *                             [ rate N ] [ linktype PPP_WITH_DIR|PPP_PPPD ]
  *
  * One call's PPP frames, both directions, from the kernel's capture
  * (KPPTP_CMD_CALL_CAPTURE): one line per frame,
  *	12:00:01.123456 in  call 5 len 14 lcp echo-request id 3
- * (-j: one JSON object per frame), or with "write FILE" a pcap file that
- * tcpdump and Wireshark read; "-" is stdout.  It
+ * (-j: one JSON object per frame), or with "write FILE" a pcap file for
+ * Wireshark (or, with "linktype PPP_PPPD", tcpdump); "-" is stdout.  It
  * ends on SIGINT or SIGTERM, after "count" frames, or when the call is
  * deleted, and says on stderr how many frames it captured and lost.  The
  * kernel stops capturing when this program's socket closes.  After a
@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "kpptpctl.h"
@@ -31,6 +32,7 @@ struct capture {
 	struct ctl *ctl;
 	uint16_t id;
 	FILE *pcap;			/* write FILE, or NULL: text/JSON */
+	uint32_t linktype;		/* of the pcap file */
 	uint64_t count;			/* stop after this many; 0: never */
 	uint64_t frames;		/* captured */
 	uint64_t dropped;		/* the kernel's count, latest */
@@ -51,17 +53,22 @@ static void on_signal(int sig)
  * pcap's file format (the classic one, microsecond times) by hand: two
  * fixed headers are less than linking libpcap into kpptpctl for them.
  *
- * The link type is PPP_PPPD: HDLC-like framing with a direction byte in
- * the address field's place.  PPP_WITH_DIR (204) would keep the frame
- * as it was, but tcpdump (4.99) prints nothing of it ("UNSUPPORTED");
- * both tools decode PPP_PPPD.  So each frame gets its control field and
- * a full 2-byte protocol field, whether or not the peer compressed them.
+ * Two link types, because no one PPP link type is decoded by both tools
+ * (tried: tcpdump 4.99.5, TShark 4.0.17 and Debian 13's):
+ * PPP_WITH_DIR (204, the default) is a direction byte before the frame;
+ * Wireshark decodes it, tcpdump prints "UNSUPPORTED" and the bytes.
+ * PPP_PPPD (166) is HDLC-like framing with the direction byte in the
+ * address field's place; tcpdump decodes it, Wireshark refuses the file
+ * ("network type 166 unknown or unsupported").  Either way each frame
+ * gets its address and control fields and a full 2-byte protocol field,
+ * whether or not the peer compressed them, so that both read it the same.
  */
 #define PCAP_MAGIC		0xa1b2c3d4
 #define LINKTYPE_PPP_PPPD	166
-#define PCAP_PPP_HDR_MAX	3	/* direction, control, protocol's 0 */
+#define LINKTYPE_PPP_WITH_DIR	204
+#define PCAP_PPP_HDR_MAX	4	/* direction, 0xff, 0x03, protocol's 0 */
 
-static int pcap_header(FILE *f, uint32_t snaplen)
+static int pcap_header(FILE *f, uint32_t snaplen, uint32_t linktype)
 {
 	const struct {
 		uint32_t magic;
@@ -69,12 +76,13 @@ static int pcap_header(FILE *f, uint32_t snaplen)
 		int32_t thiszone;
 		uint32_t sigfigs, snaplen, linktype;
 	} h = { PCAP_MAGIC, 2, 4, 0, 0, snaplen + PCAP_PPP_HDR_MAX,
-		LINKTYPE_PPP_PPPD };
+		linktype };
 
 	return fwrite(&h, sizeof(h), 1, f) == 1 ? 0 : -1;
 }
 
-static int pcap_record(FILE *f, const struct kpptp_frame *fr)
+static int pcap_record(FILE *f, uint32_t linktype,
+		       const struct kpptp_frame *fr)
 {
 	const uint8_t *d = fr->data;
 	uint32_t skip = 0, n = 0;
@@ -84,6 +92,8 @@ static int pcap_record(FILE *f, const struct kpptp_frame *fr)
 	} h;
 
 	hdr[n++] = fr->dir == KPPTP_CAPTURE_OUT;	/* 0 in, 1 out */
+	if (linktype == LINKTYPE_PPP_WITH_DIR)
+		hdr[n++] = 0xff;
 	hdr[n++] = 0x03;
 	if (fr->caplen >= 2 && d[0] == 0xff && d[1] == 0x03)
 		skip = 2;
@@ -209,7 +219,7 @@ static int on_frame(const struct kpptp_frame *fr, void *arg)
 		return 0;	/* not ours (an earlier capture's straggler) */
 	c->dropped = fr->dropped;
 	if (c->pcap) {
-		if (pcap_record(c->pcap, fr)) {
+		if (pcap_record(c->pcap, c->linktype, fr)) {
 			c->write_errno = errno;
 			return 1;
 		}
@@ -235,7 +245,7 @@ static int parse_args(struct ctl *ctl, int argc, char **argv,
 		      uint32_t *rate)
 {
 	struct parse_error e;
-	bool have_id = false;
+	bool have_id = false, have_linktype = false;
 	int i;
 
 	for (i = 0; i < argc; i += 2) {
@@ -264,6 +274,17 @@ static int parse_args(struct ctl *ctl, int argc, char **argv,
 
 			r = parse_uint("rate", val, 1, 1000000, &v, &e);
 			*rate = (uint32_t)v;
+		} else if (!strcmp(key, "linktype")) {
+			if (!strcasecmp(val, "PPP_WITH_DIR"))
+				c->linktype = LINKTYPE_PPP_WITH_DIR;
+			else if (!strcasecmp(val, "PPP_PPPD"))
+				c->linktype = LINKTYPE_PPP_PPPD;
+			else
+				return ctl_usage_error(ctl,
+					"invalid linktype \"%s\" (PPP_WITH_DIR or PPP_PPPD)",
+					val);
+			have_linktype = true;
+			r = 0;
 		} else {
 			return ctl_usage_error(ctl, "unknown key \"%s\"", key);
 		}
@@ -272,6 +293,8 @@ static int parse_args(struct ctl *ctl, int argc, char **argv,
 	}
 	if (!have_id)
 		return ctl_usage_error(ctl, "expected \"id ID\"");
+	if (have_linktype && !*file)
+		return ctl_usage_error(ctl, "\"linktype\" needs \"write FILE\"");
 	return 0;
 }
 
@@ -348,7 +371,7 @@ static int capture_loop(struct kpptp_nl *nl, struct capture *c,
 
 int cmd_call_capture(struct ctl *ctl, int argc, char **argv)
 {
-	struct capture c = { .ctl = ctl };
+	struct capture c = { .ctl = ctl, .linktype = LINKTYPE_PPP_WITH_DIR };
 	uint32_t snaplen = 0, rate = 0;
 	const char *file = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -365,7 +388,8 @@ int cmd_call_capture(struct ctl *ctl, int argc, char **argv)
 			ctl_error("call capture: %s: %s", file, strerror(errno));
 			return EXIT_USAGE;
 		}
-		if (pcap_header(c.pcap, snaplen ? snaplen : 65535)) {
+		if (pcap_header(c.pcap, snaplen ? snaplen : 65535,
+				c.linktype)) {
 			ctl_error("call capture: %s: %s", file, strerror(errno));
 			err = EXIT_USAGE;
 			goto out_file;

@@ -28,10 +28,13 @@ static const struct command commands[] = {
 	{ "call show", cmd_call_show, "[ id ID ]",
 	  "list calls; -s: counters, -s -s: all counters and settings" },
 	{ "call capture", cmd_call_capture,
-	  "id ID [ write FILE ] [ count N ] [ snaplen N ] [ rate N ]",
+	  "id ID [ write FILE ] [ count N ] [ snaplen N ] [ rate N ]\n"
+	  "      [ linktype PPP_WITH_DIR | PPP_PPPD ]",
 	  "the call's PPP frames, both directions, as lines or a pcap FILE\n"
 	  "      (- for stdout), until interrupted, N frames or the call's end;\n"
-	  "      snaplen: bytes kept of each frame; rate: frames/s (10000)" },
+	  "      snaplen: bytes kept of each frame; rate: frames/s (10000);\n"
+	  "      linktype: PPP_WITH_DIR for Wireshark (default), PPP_PPPD for\n"
+	  "      tcpdump" },
 	{ "call disconnect", cmd_call_disconnect, "id ID",
 	  "kpptpd clears its call ID (CDN or CCRQ) and stops its pppd" },
 	{ "conn show", cmd_conn_show, "[ id ID ]",
