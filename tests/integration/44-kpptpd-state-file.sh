@@ -18,7 +18,7 @@ start_pptp_client n1 10.0.0.2 a
 wait_ppp_up n1 ppp0 192.168.200.1 60 || kpptpd_fail "session did not come up"
 id=$(n2 "$CTL" -j call show | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 peer_id=$(call_field n2 "$id" peer_id)
-grep -qx "$id 10.0.0.1 $peer_id" "$TMP/kpptpd.calls" ||
+grep -qx "$id 10.0.0.1 $peer_id *" "$TMP/kpptpd.calls" ||
 	kpptpd_fail "call $id with peer 10.0.0.1 call ID $peer_id not in the state file: $(cat "$TMP/kpptpd.calls")"
 expect_eq "$(stat -c %a "$TMP/kpptpd.calls")" 600 "state file mode"
 pass "call $id recorded with its peer 10.0.0.1 / $peer_id"
@@ -48,7 +48,8 @@ wait_for "! kill -0 $(cat "$TMP/kpptpd.pid") 2>/dev/null" 5
 n2 "$CTL" call add id 4000 peer 10.0.0.9 peer-id 5 >/dev/null
 n2 "$CTL" call add id 4001 peer 10.0.0.1 peer-id 99 >/dev/null
 on_cleanup 'n2 "$CTL" call del id 4000 2>/dev/null; n2 "$CTL" call del id 4001 2>/dev/null'
-printf '%s\n' "4000 10.0.0.1 5" "4001 10.0.0.1 6" >>"$TMP/kpptpd.calls"
+# (and a free slot, a line of spaces, as kpptpd leaves them)
+printf '%s\n' "4000 10.0.0.1 5" "$(printf '%31s' '')" "4001 10.0.0.1 6" >>"$TMP/kpptpd.calls"
 mv "$TMP/kpptpd.log" "$TMP/kpptpd-first.log"
 start_kpptpd n2 "$TMP/kpptpd.conf"
 grep -q "removed call $id left by an earlier kpptpd" "$TMP/kpptpd.log" ||
@@ -57,6 +58,8 @@ grep -q "call 4000 is not the one an earlier kpptpd left (peer 10.0.0.9 call ID 
 	kpptpd_fail "no line for call 4000"
 grep -q "call 4001 is not the one an earlier kpptpd left (peer 10.0.0.1 call ID 99 now): left alone" "$TMP/kpptpd.log" ||
 	kpptpd_fail "no line for call 4001"
+grep -q "names no call" "$TMP/kpptpd.log" &&
+	kpptpd_fail "a free slot taken for a bad line: $(grep 'names no call' "$TMP/kpptpd.log")"
 wait_for "! n2 $CTL call show id $id" 10 || kpptpd_fail "stale call $id still there"
 kill -CONT "$pppd_pid"
 n2 "$CTL" call show id 4000 >/dev/null || kpptpd_fail "the sweep deleted call 4000 (another peer address)"

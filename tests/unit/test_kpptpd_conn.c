@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kpptpd_fake.h"
+#include "state.h"
 #include "unit.h"
 
 #define MAXMSG 256
@@ -798,6 +799,89 @@ TEST(state_file_not_written_through_a_link)
 	fake_daemon_free();
 	unlink(path);
 	unlink(victim);
+	rmdir(dir);
+}
+
+/* The state file's bytes (at most @cap - 1), NUL-terminated; the length. */
+static size_t state_text(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, cap - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* The call whose record is in slot @slot of @text, or NULL. */
+static struct call *call_in_slot(const char *text, unsigned int slot)
+{
+	struct call *k;
+	int id = atoi(text + slot * STATE_REC_LEN);
+
+	for (k = kd.calls; k; k = k->next)
+		if (k->id == id)
+			return k;
+	return NULL;
+}
+
+/*
+ * A call made or ended writes its own record in place and nothing else:
+ * a byte planted in another record's padding survives (rewriting the
+ * whole list at every change cost O(calls) per setup).  Slots are reused,
+ * and the file is empty again once the last call ends.
+ */
+TEST(state_file_written_in_place)
+{
+	char dir[] = "/tmp/kpptpd-slots-XXXXXX", path[256], conf[300];
+	char text[1024];
+	struct call *k0, *k1;
+	struct conn *c;
+	int fd, sfd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/calls", dir);
+	snprintf(conf, sizeof(conf), "state-file %s\n", path);
+	CHECK(fake_daemon_init(conf) == 0);
+	CHECK(call_state_lock() == 0);
+	fd = up(0, &c);
+	CHECK(call(fd, c, 1) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 2) == PPTP_OCRP_CONNECTED);
+	CHECK(call(fd, c, 3) == PPTP_OCRP_CONNECTED);
+	fake_batch_end();
+	CHECK(state_text(path, text, sizeof(text)) == 3 * STATE_REC_LEN);
+	k0 = call_in_slot(text, 0);
+	k1 = call_in_slot(text, 1);
+	CHECK(k0 && k1 && call_in_slot(text, 2));
+	CHECK(text[STATE_REC_LEN - 2] == ' ' &&
+	      text[STATE_REC_LEN - 1] == '\n');
+
+	/* a marker in slot 0's padding; a fourth call, slot 1's ends */
+	sfd = open(path, O_WRONLY);
+	CHECK(pwrite(sfd, "X", 1, STATE_REC_LEN - 2) == 1);
+	close(sfd);
+	CHECK(call(fd, c, 4) == PPTP_OCRP_CONNECTED);
+	fake_pppd_exit(k1);
+	fake_batch_end();
+	CHECK(state_text(path, text, sizeof(text)) == 4 * STATE_REC_LEN);
+	CHECK(text[STATE_REC_LEN - 2] == 'X');
+	CHECK(call_in_slot(text, 0) == k0 && call_in_slot(text, 3));
+	CHECK(strspn(text + STATE_REC_LEN, " ") == STATE_REC_LEN - 1);
+
+	/* the next call takes the free slot */
+	CHECK(call(fd, c, 5) == PPTP_OCRP_CONNECTED);
+	CHECK(state_text(path, text, sizeof(text)) == 4 * STATE_REC_LEN);
+	CHECK(call_in_slot(text, 1) == call_of(5));
+
+	while (kd.calls)
+		fake_pppd_exit(kd.calls);
+	fake_batch_end();
+	CHECK(state_text(path, text, sizeof(text)) == 0);
+	check_counts();
+	close(fd);
+	fake_daemon_free();
+	unlink(path);
 	rmdir(dir);
 }
 

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,21 +99,36 @@ TEST(sweep_deletes_only_the_recorded_call)
 	CHECK(!state_matches(&r, &k));
 }
 
-TEST(store_replaces_the_contents)
+TEST(put_writes_its_slot_only)
 {
-	char err[512], buf[64], path[256];
+	struct state_rec big = { 65535, 65535, 0 }, r = { 7, 3, 0 }, back;
+	char err[512], buf[4 * STATE_REC_LEN + 1], path[256];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s", path_in("calls2"));
+	/* the directory the first test made */
+	CHECK(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s", path_in("calls3"));
 	fd = state_lock(path, err, sizeof(err));
 	CHECK(fd >= 0);
-	CHECK(state_store(fd, "1 10.0.0.1 1\n2 10.0.0.1 2\n", 26) == 0);
-	CHECK(state_store(fd, "2 10.0.0.1 2\n", 13) == 0);
+	big.peer_addr = inet_addr("255.255.255.255");
+	r.peer_addr = inet_addr("10.0.0.1");
+	CHECK(state_put(fd, 0, &big) == 0);	/* the longest fits */
+	CHECK(state_put(fd, 1, &r) == 0);
+	CHECK(state_put(fd, 2, &r) == 0);
+	CHECK(state_put(fd, 1, NULL) == 0);
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	CHECK(n == 13);
+	CHECK(n == 3 * STATE_REC_LEN);
 	buf[n > 0 ? n : 0] = '\0';
-	CHECK_STR(buf, "2 10.0.0.1 2\n");
+	CHECK(!strncmp(buf, "65535 255.255.255.255 65535    \n", STATE_REC_LEN));
+	CHECK(strspn(buf + STATE_REC_LEN, " ") == STATE_REC_LEN - 1 &&
+	      buf[2 * STATE_REC_LEN - 1] == '\n');
+	buf[3 * STATE_REC_LEN - 1] = '\0';
+	/* padded records parse; blank ones are not records */
+	CHECK(state_parse(buf + 2 * STATE_REC_LEN, &back) == 0 &&
+	      back.id == 7 && back.peer_id == 3);
+	buf[2 * STATE_REC_LEN - 1] = '\0';
+	CHECK(state_parse(buf + STATE_REC_LEN, &back) == -1);
 	close(fd);
 	unlink(path);
 	rmdir(dir);

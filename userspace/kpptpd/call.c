@@ -51,10 +51,39 @@
 
 static int state_fd = -1;	/* the state file, locked (state.h) */
 
+/*
+ * Each of our calls has a slot in the locked file, its record at
+ * slot * STATE_REC_LEN (state.h), written when the call is made, when it
+ * learns its peer's call ID, and (blank) when it ends: one small write
+ * however many calls there are.  Writing the whole list at every change
+ * cost kpptpd O(calls) per setup (at 30,000 calls, a megabyte formatted
+ * and written for each).  Slots given back are reused (a stack); the file
+ * is cut to nothing whenever the last call ends.
+ */
+static struct {
+	unsigned int *free;	/* slots given back */
+	unsigned int nfree, cap;
+	unsigned int used;	/* slots handed out: the file's length */
+} slots;
+
+static void state_reset(void)
+{
+	slots.used = 0;
+	slots.nfree = 0;
+	if (state_fd >= 0 && ftruncate(state_fd, 0))
+		warn("state file %s: %s", kd.conf.state_file,
+		     strerror(errno));
+}
+
 int call_state_lock(void)
 {
 	char why[512];
 
+	if (state_fd >= 0)	/* a second daemon in one process: tests */
+		close(state_fd);
+	state_fd = -1;
+	slots.used = 0;
+	slots.nfree = 0;
 	if (!kd.conf.state_file || !*kd.conf.state_file)
 		return 0;
 	state_fd = state_lock(kd.conf.state_file, why, sizeof(why));
@@ -65,47 +94,51 @@ int call_state_lock(void)
 	return 0;
 }
 
-/*
- * The list of our calls, written over the locked file (state_store()).
- * Calls made and ended only mark it dirty, and the loop writes it once per
- * turn (call_state_flush()): two writes and two truncations per call
- * setup were a fifth of kpptpd's system calls under load.  A crash in
- * the same turn as a call's creation leaves that one call out of the file
- * (and so in the kernel until deleted by hand, as before the file existed).
- */
-static bool state_dirty;
-
-static void state_write(void)
+static void state_record(const struct call *k)
 {
-	size_t len = 0, cap = 4096;
-	char *text = malloc(cap);
-	struct call *k;
+	struct state_rec rec = { k->id, k->peer_id, k->peer_addr };
 	int r;
 
-	if (state_fd < 0 || !text) {
-		free(text);
+	if (state_fd < 0 || k->state_slot < 0)
 		return;
-	}
-	for (k = kd.calls; k; k = k->next) {
-		struct state_rec rec = { k->id, k->peer_id, k->peer_addr };
-
-		if (cap - len < 64) {
-			char *t = realloc(text, cap *= 2);
-
-			if (!t) {
-				free(text);
-				warn("state file %s: out of memory",
-				     kd.conf.state_file);
-				return;
-			}
-			text = t;
-		}
-		len += (size_t)state_format(&rec, text + len, cap - len);
-	}
-	r = state_store(state_fd, text, len);
+	r = state_put(state_fd, (unsigned int)k->state_slot, &rec);
 	if (r)
-		warn("state file %s: %s", kd.conf.state_file, strerror(-r));
-	free(text);
+		warn("state file %s: call %u: %s", kd.conf.state_file, k->id,
+		     strerror(-r));
+}
+
+static void state_slot_take(struct call *k)
+{
+	k->state_slot = -1;
+	if (state_fd < 0)
+		return;
+	k->state_slot = slots.nfree ? (int)slots.free[--slots.nfree] :
+				      (int)slots.used++;
+	state_record(k);
+}
+
+static void state_slot_give(struct call *k)
+{
+	unsigned int s = (unsigned int)k->state_slot;
+	int r;
+
+	if (state_fd < 0 || k->state_slot < 0)
+		return;
+	k->state_slot = -1;
+	r = state_put(state_fd, s, NULL);
+	if (r)
+		warn("state file %s: call %u: %s", kd.conf.state_file, k->id,
+		     strerror(-r));
+	if (slots.nfree == slots.cap) {
+		unsigned int cap = slots.cap ? 2 * slots.cap : 64;
+		unsigned int *f = realloc(slots.free, cap * sizeof(*f));
+
+		if (!f)
+			return;	/* not reused: the file keeps a blank line */
+		slots.free = f;
+		slots.cap = cap;
+	}
+	slots.free[slots.nfree++] = s;
 }
 
 /*
@@ -134,7 +167,7 @@ void call_sweep_stale(void)
 
 		line[strcspn(line, "\n")] = '\0';
 		if (state_parse(line, &rec)) {
-			if (*line)
+			if (line[strspn(line, " ")])	/* not a free slot */
 				warn("state file %s: line \"%.40s\" names no call with its peer: nothing deleted for it",
 				     kd.conf.state_file, line);
 			continue;
@@ -165,7 +198,7 @@ void call_sweep_stale(void)
 	fclose(f);
 	if (n)
 		info("startup: %u stale calls removed", n);
-	state_write();
+	state_reset();		/* none of ours yet */
 }
 
 static const char *ip(uint32_t a, char *buf)
@@ -195,6 +228,7 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->conn = c;
 	k->slot = slot;
 	k->pool_idx = -1;
+	k->state_slot = -1;
 	k->pppd.pidfd = k->pppd.outfd = k->pppd.repfd = -1;
 	k->outfd = -1;
 	k->out_ev.kind = EV_PPPD_OUT;
@@ -252,9 +286,12 @@ struct call *call_create(struct conn *c, int slot, const struct pptp_call *pc,
 	k->id = info.cfg.id;
 	k->peer_id = slot >= 0 ? pc->peer_id : 0;
 	k->next = kd.calls;
+	k->pprev = &kd.calls;
+	if (kd.calls)
+		kd.calls->pprev = &k->next;
 	kd.calls = k;
 	kd.ncalls++;
-	state_dirty = true;
+	state_slot_take(k);
 	return k;
 }
 
@@ -279,7 +316,7 @@ int call_set_peer(struct call *k, const struct pptp_call *pc)
 		    kpptp_nl_error(kd.nl)->msg : strerror(-r));
 	else {
 		k->peer_id = pc->peer_id;
-		state_dirty = true;
+		state_record(k);
 	}
 	return r;
 }
@@ -510,8 +547,6 @@ static int spawn(struct call *k, const char **argv, const char *secret)
  */
 static void call_free(struct call *k)
 {
-	struct call **pp;
-
 	out_close(k);
 	rep_close(k);
 	if (k->pppd.pidfd >= 0) {
@@ -519,27 +554,18 @@ static void call_free(struct call *k)
 		close(k->pppd.pidfd);
 		k->pppd.pidfd = -1;
 	}
-	for (pp = &kd.calls; *pp; pp = &(*pp)->next) {
-		if (*pp == k) {
-			*pp = k->next;
-			break;
-		}
-	}
+	*k->pprev = k->next;	/* the list is doubly linked: O(1) */
+	if (k->next)
+		k->next->pprev = k->pprev;
 	pool_put(&kd.conf, k->pool_idx);
 	k->pool_idx = -1;
 	kd.ncalls--;
+	state_slot_give(k);
+	if (!kd.calls)
+		state_reset();
 	k->dead = true;
 	k->next = kd.dead_calls;
 	kd.dead_calls = k;
-	state_dirty = true;
-}
-
-void call_state_flush(void)
-{
-	if (!state_dirty)
-		return;
-	state_dirty = false;
-	state_write();
 }
 
 void call_reap(void)

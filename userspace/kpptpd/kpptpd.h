@@ -227,7 +227,7 @@ int pppd_reap(struct pppd_proc *p, int *status, bool block);
 /* ---- call.c */
 struct call {
 	struct ev ev;
-	struct call *next;
+	struct call *next, **pprev;	/* kd.calls; next: dead_calls */
 	struct conn *conn;	/* NULL once the PPTP side is gone */
 	int slot;		/* in conn's pptp_ctrl */
 	uint16_t id;		/* kernel call ID */
@@ -235,6 +235,7 @@ struct call {
 	uint32_t local_ip, remote_ip;	/* PPP addresses, network order */
 	uint32_t peer_addr;	/* the peer's IP (GRE), network order */
 	uint16_t peer_id;	/* the peer's call ID, 0 until known */
+	int state_slot;		/* its record in the state file, or -1 */
 	struct pppd_proc pppd;	/* pid 0 if none */
 	bool dead;		/* freed after the epoll batch: ignore events */
 	bool close_pending;	/* end the PPTP side once the state machine
@@ -289,7 +290,6 @@ int call_state_lock(void);
 void call_sweep_stale(void);		/* startup: remove calls we owned */
 void call_kill_all(void);		/* shutdown */
 void call_reap(void);			/* free the calls that ended */
-void call_state_flush(void);		/* the state file, if calls changed */
 
 /* ---- relay.c */
 /* Server role: @slot of @c asks for a call that @rule passes on.  The

@@ -253,8 +253,7 @@ int main(int argc, char **argv)
 				  (int)(next - now > 3600000 ? 3600000 : next - now);
 		if (kd.stopping && !kd.conns)
 			break;
-		/* what this turn changed, before the loop sleeps */
-		call_state_flush();
+		/* what this turn logged, before the loop sleeps */
 		log_flush();
 		n = epoll_wait(kd.epfd, evs, 32, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -338,7 +337,6 @@ int main(int argc, char **argv)
 			conn_connect();
 	}
 	call_kill_all();
-	call_state_flush();
 	kpptp_nl_close(kd.nl);
 	route_close();
 	ctlsock_close();

@@ -79,19 +79,22 @@ bool state_matches(const struct state_rec *r,
 	       info->cfg.peer_id == r->peer_id;
 }
 
-int state_store(int fd, const char *text, size_t len)
+int state_put(int fd, unsigned int slot, const struct state_rec *r)
 {
-	size_t done = 0;
+	char rec[STATE_REC_LEN + 1];
+	int n = r ? state_format(r, rec, sizeof(rec)) : 1;
+	ssize_t w;
 
-	/* written over the old text, then cut: never an empty file */
-	while (done < len) {
-		ssize_t n = pwrite(fd, text + done, len - done, (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return ftruncate(fd, (off_t)len) ? -errno : 0;
+	if (n < 1 || n > STATE_REC_LEN)
+		return -EINVAL;
+	/* the line's own newline becomes padding; the slot ends with one */
+	memset(rec + n - 1, ' ', STATE_REC_LEN - (size_t)(n - 1));
+	rec[STATE_REC_LEN - 1] = '\n';
+	do {
+		w = pwrite(fd, rec, STATE_REC_LEN,
+			   (off_t)slot * STATE_REC_LEN);
+	} while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return -errno;
+	return w == STATE_REC_LEN ? 0 : -EIO;
 }

@@ -2,7 +2,10 @@
 /*
  * The state file: the kernel calls one kpptpd made, so that the next one
  * can delete those an earlier instance left behind (after a crash).  One
- * line per call, "ID PEER-ADDRESS PEER-CALL-ID".  The file is locked
+ * line per call, "ID PEER-ADDRESS PEER-CALL-ID", padded with spaces to
+ * STATE_REC_LEN bytes and written in place in its slot (state_put()):
+ * a call made or ended writes one record, however many calls there are.
+ * A free slot is a line of spaces.  The file is locked
  * (flock) for the daemon's lifetime: two kpptpd never share one, and the
  * startup sweep deletes a call only when the kernel's call with that ID
  * still has the recorded peer address and peer call ID; another kpptpd's
@@ -16,6 +19,9 @@
 #include <stdint.h>
 
 #include "../lib/model.h"
+
+/* one record, newline included: "65535 255.255.255.255 65535" fits */
+#define STATE_REC_LEN 32
 
 struct state_rec {
 	uint16_t id;		/* kernel call ID */
@@ -37,7 +43,7 @@ int state_parse(const char *line, struct state_rec *r);
 /* The kernel's call @info is the one @r records. */
 bool state_matches(const struct state_rec *r,
 		   const struct kpptp_call_info *info);
-/* Replace the locked file's contents with @text: 0 or -errno. */
-int state_store(int fd, const char *text, size_t len);
+/* @r (NULL: blank) as the record in @slot: 0 or -errno. */
+int state_put(int fd, unsigned int slot, const struct state_rec *r);
 
 #endif /* KPPTPD_STATE_H */
