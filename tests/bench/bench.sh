@@ -43,9 +43,11 @@
 # KPPTP_BENCH_SESS_MEM_FLOOR (12: stop starting under 12% MemAvailable) and
 # KPPTP_BENCH_SESS_T (10 s of traffic) size the sessions part.
 # KPPTP_BENCH_CAPTURE_ROUNDS (5) sizes the capture part.
+# KPPTP_BENCH_CP_HELD (20000) calls are held beside a setups run
+# (setups_held).
 # KPPTP_BENCH_CP_BASE (a path under the source tree, e.g. build/base/kpptpd)
 # adds to the control part KPPTP_BENCH_CP_AB_ROUNDS (5) interleaved rounds
-# of that kpptpd against this tree's (setups_ab).
+# of that kpptpd against this tree's (setups_ab), each with setups_held.
 # KPPTP_BENCH_PARTS (default "rounds matrix profiles calls control scale
 # sessions capture") runs some
 # parts only; their results go to results/partial.csv and partial.json, not
@@ -69,6 +71,7 @@ SCALE_ROUNDS=${KPPTP_BENCH_SCALE_ROUNDS:-5}
 CAPTURE_ROUNDS=${KPPTP_BENCH_CAPTURE_ROUNDS:-5}
 CP_BASE=${KPPTP_BENCH_CP_BASE:+$KPPTP_SRC/${KPPTP_BENCH_CP_BASE#/src/}}
 CP_AB_ROUNDS=${KPPTP_BENCH_CP_AB_ROUNDS:-5}
+CP_HELD=${KPPTP_BENCH_CP_HELD:-20000}
 ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
 ROUND_CONDS="clean reorder loss"
 ALL_PARTS="rounds matrix profiles calls control scale sessions capture"
@@ -189,10 +192,67 @@ setups_ab() {
 			row "kpptpd-$who" control-ab cpu_per_setup \
 				"$(load_get "$TMP/ab.json" 'round(j["server_cpu"] * 1e6 / j["setups_per_s"])')" us
 			load_kpptpd_down
+			setups_held "$who"
 		done
 	done
 	KPPTPD=$saved
 	load_kpptpd_up
+}
+
+# setups_held WHO: kpptpd ($KPPTPD) placing calls on CP_CONNS connections
+# for 5 s with no other call, then again while CP_HELD calls are up (held
+# by CP_HELD / 100 idle connections of 100 calls each: pptp-load idle
+# --calls), as on a concentrator with tens of thousands of sessions: what
+# kpptpd does per setup must not grow with the calls it has.  Setups/s and
+# kpptpd's CPU per setup for each (held_rows), and the rate at which this
+# tree's kpptpd took the held calls.
+setups_held() {
+	local who=$1 hp j=$TMP/held conns=$(( (CP_HELD + 99) / 100 ))
+	load_kpptpd_up delegate "max-calls $((CP_HELD + 1000))" \
+		"max-calls-per-connection 100"
+	load_run "$j-0.json" setups --conns "$CP_CONNS" --seconds 5 \
+		--server-pid "$LOAD_PID"
+	# held for the setups run and a margin, then stopped politely; from
+	# an address of their own, as other clients (the kernel keys a call
+	# by the client's address and call ID, and both generators count
+	# their call IDs from 1)
+	ip -n "$NS1" addr replace 10.0.0.3/24 dev veth1
+	n1 "$LOAD" idle --server 10.0.0.2 --source 10.0.0.3 --conns "$conns" \
+		--calls 100 --inflight 8 --hold 12 --server-pid "$LOAD_PID" \
+		>"$j-idle.json" 2>"$j-idle.err" &
+	hp=$!
+	wait_for "grep -q 'connections open' '$j-idle.err'" 1200 ||
+		kpptpd_fail "$CP_HELD calls not held: $(tail -3 "$j-idle.err")"
+	load_run "$j-1.json" setups --conns "$CP_CONNS" --seconds 5 \
+		--server-pid "$LOAD_PID"
+	wait "$hp" || kpptpd_fail "holding $CP_HELD calls: $(cat "$j-idle.json" "$j-idle.err")"
+	[ "$(load_get "$j-idle.json" 'j["calls_held"]')" = "$((conns * 100))" ] ||
+		kpptpd_fail "$(load_get "$j-idle.json" 'j["calls_held"]') calls held, not $((conns * 100))"
+	held_rows "$who" 0 "$j-0.json"
+	held_rows "$who" "$((conns * 100))" "$j-1.json"
+	[ "$who" != this ] ||
+		row kpptpd control held_calls_per_s \
+			"$(load_get "$j-idle.json" 'round(j["calls_held"] / j["open_s"])')" calls/s
+	wait_for "[ \"\$(net_field n2 calls)\" = 0 ]" 600 ||
+		kpptpd_fail "$(net_field n2 calls) calls left after the held ones"
+	load_kpptpd_down
+}
+
+# held_rows WHO HELD OUT: setups/s and CPU per setup of a setups_held run:
+# this tree's in the control table (medians over the A/B rounds), and in
+# an A/B run each kpptpd's as kpptpd-WHO, condition held-HELD.
+held_rows() {
+	local sps cpu
+	sps=$(load_get "$3" 'j["setups_per_s"]')
+	cpu=$(load_get "$3" 'round(j["server_cpu"] * 1e6 / j["setups_per_s"])')
+	if [ "$1" = this ]; then
+		row kpptpd control "call_setups_held_$2" "$sps" setups/s
+		row kpptpd control "cpu_per_setup_held_$2" "$cpu" us
+	fi
+	if [ -n "$CP_BASE" ]; then
+		row "kpptpd-$1" "held-$2" call_setups "$sps" setups/s
+		row "kpptpd-$1" "held-$2" cpu_per_setup "$cpu" us
+	fi
 }
 
 # memory_kb FIELD: a /proc/meminfo field in kB.
@@ -287,6 +347,7 @@ kpptpd_figures() {
 	wait_for "grep -q 'control connection closed (0 open)' '$TMP/kpptpd.log'" 60 ||
 		kpptpd_fail "kpptpd still has connections"
 	load_kpptpd_down
+	[ -n "$CP_BASE" ] || setups_held this
 }
 
 # scale: receiving on one kpptp link while SCALE_CALLS (60,000) other calls

@@ -10,7 +10,7 @@
 #	          kpptpd in n2 with "pppd none" (calls without PPP), limits
 #	          high (20000 connections, 20000 per source, 1000 calls,
 #	          no call rate limits, no idle timeout),
-#	          RLIMIT_NOFILE 65536, without -d (no line per message);
+#	          RLIMIT_NOFILE 131072 (room for setups_held's max-calls), without -d (no line per message);
 #	          log $TMP/kpptpd.log, pid in $LOAD_PID
 #	load_kpptpd_start CONF LOG LIMITS [ARG...]
 #	          kpptpd -c CONF [ARG...] in n2 under "ulimit LIMITS", its
@@ -34,7 +34,7 @@ load_kpptpd_up() {
 		"max-calls-per-connection 4" "max-call-rate 0" \
 		"max-calls-per-source 0" "idle-timeout 0" \
 		"$@" >"$TMP/kpptpd-load.conf"
-	load_kpptpd_start "$TMP/kpptpd-load.conf" "$TMP/kpptpd.log" "-n 65536"
+	load_kpptpd_start "$TMP/kpptpd-load.conf" "$TMP/kpptpd.log" "-n 131072"
 }
 
 load_kpptpd_start() {

@@ -331,6 +331,17 @@ def markdown(data, table, units):
             "slab_per_conn": "kernel slab per idle connection, both TCP ends "
                              "(Slab growth / %s)" % idle,
         }
+        for m, v in list(table.items()):
+            held = m[2][len("call_setups_held_"):] if m[2].startswith("call_setups_held_") else None
+            if m[:2] == ("kpptpd", "control") and held:
+                n = "%s calls held" % "{:,}".format(int(held)) if held != "0" else "no call held"
+                text[m[2]] = ("call setups/s through kpptpd, no pppd, %s (%s control "
+                              "connections, 5 s; held: pptp-load idle --calls 100)"
+                              % (n, "%d" % table[("kpptpd", "control", "setup_conns")]
+                                 if num(table.get(("kpptpd", "control", "setup_conns")))
+                                 else "N"))
+                text["cpu_per_setup_held_" + held] = "kpptpd's CPU per setup, %s" % n
+        text["held_calls_per_s"] = "rate at which the held calls were placed (8 connections at a time)"
         lines.append("| control plane | measured |")
         lines.append("|---|---|")
         for dp, m, v in cp:

@@ -6,8 +6,10 @@
  *   pptp-load setups --server ADDR [--conns C] [--seconds T] [--per-conn]
  *                    [--check-cmd CMD] [--check-every S] [--server-pid PID]
  *   pptp-load idle --server ADDR --conns N [--inflight K] [--server-pid PID]
- *                  [--hold S]
- *   (--port P: default 1723)
+ *                  [--hold S] [--calls M]
+ *   (--port P: default 1723; --source ADDR: connect from ADDR, e.g. so that
+ *   two generators' call IDs, keyed by the client's address in the kernel,
+ *   do not meet)
  *
  * setups: C control connections (SCCRQ/SCCRP), on each over and over
  *   Outgoing-Call-Request -> Outgoing-Call-Reply -> Call-Clear-Request ->
@@ -31,6 +33,10 @@
  *   seconds stopped politely (StopCCRQ/StopCCRP).  Reports the time to
  *   open them, the server's VmRSS/VmHWM before and with them open, and the
  *   kernel's Slab (/proc/meminfo; both ends' sockets live in this machine).
+ *   With --calls M each connection places M calls, one after another, and
+ *   holds them (a setups run beside it then meets N * M calls): the
+ *   connection counts as open once all M are up, and the StopCCRQ ends
+ *   them (the server's CDNs before its StopCCRP are expected).
  *
  * Output: one JSON object on stdout; progress on stderr.  Exit status 1 if
  * any cycle or connection failed, 2 on bad usage.
@@ -89,14 +95,15 @@ struct lconn {
 	double t_ocrq;
 	uint16_t our_id, sid, serial;
 	unsigned int echoes;
+	unsigned int held;	/* idle --calls: calls up on it */
 	bool live;		/* sid is in the live set */
 	bool closed_by_peer;
 };
 
 static struct {
 	bool setups;
-	struct sockaddr_in server;
-	unsigned int conns, inflight;
+	struct sockaddr_in server, source;
+	unsigned int conns, inflight, calls;
 	double seconds, hold, check_every;
 	bool per_conn;
 	const char *check_cmd;
@@ -286,7 +293,9 @@ static void conn_open(struct lconn *c)
 		return;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if ((connect(c->fd, (struct sockaddr *)&o.server, sizeof(o.server)) &&
+	if ((o.source.sin_family &&
+	     bind(c->fd, (struct sockaddr *)&o.source, sizeof(o.source))) ||
+	    (connect(c->fd, (struct sockaddr *)&o.server, sizeof(o.server)) &&
 	     errno != EINPROGRESS) ||
 	    epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev)) {
 		fail("connect: %s", strerror(errno));
@@ -473,6 +482,8 @@ static bool take(struct lconn *c, unsigned int type, const uint8_t *b,
 	}
 	if (type == SLI)		/* Set-Link-Info: nothing to do */
 		return true;
+	if (type == CDN && c->state == S_STOPCCRP && c->held)
+		return true;	/* a held call cleared by our StopCCRQ */
 	if (c->state >= sizeof(want) / sizeof(want[0]) || !want[c->state] ||
 	    type != want[c->state]) {
 		fail("expected %s, got %s",
@@ -490,6 +501,8 @@ static bool take(struct lconn *c, unsigned int type, const uint8_t *b,
 		}
 		if (o.setups)
 			next_step(c);
+		else if (o.calls)
+			start_cycle(c);
 		else
 			c->state = S_OPEN;
 		return true;
@@ -511,6 +524,13 @@ static bool take(struct lconn *c, unsigned int type, const uint8_t *b,
 			return false;
 		}
 		live[c->sid / 8] |= (uint8_t)(1u << (c->sid % 8));
+		if (!o.setups) {	/* idle --calls: held, not cleared */
+			if (++c->held < o.calls)
+				start_cycle(c);
+			else
+				c->state = S_OPEN;
+			return true;
+		}
 		c->live = true;
 		if (nlat == caplat) {
 			caplat = caplat ? caplat * 2 : 4096;
@@ -918,7 +938,7 @@ static int run_idle(void)
 	long slab0 = field_kb("/proc/meminfo", "Slab");
 	unsigned int k, next = 0, first, opening, alive = 0, opened = 0;
 	unsigned int stopping;
-	unsigned long echoes = 0;
+	unsigned long echoes = 0, held = 0;
 	double t0, open_s, g0, t1, hold_end;
 	long long s0;
 
@@ -935,7 +955,8 @@ static int run_idle(void)
 		opening = 0;
 		for (k = first; k < next; k++)
 			opening += conn[k].state == S_CONNECTING ||
-				   conn[k].state == S_SCCRP;
+				   conn[k].state == S_SCCRP ||
+				   conn[k].state == S_OCRP;
 		while (next < o.conns && opening < o.inflight) {
 			conn_open(&conn[next++]);
 			opening++;
@@ -961,9 +982,10 @@ static int run_idle(void)
 		for (k = 0; k < o.conns; k++) {
 			alive += conn[k].state == S_OPEN;
 			echoes += conn[k].echoes;
+			held += conn[k].state == S_OPEN ? conn[k].held : 0;
 		}
-		printf("\"conns\": %u, \"open_s\": %.2f, \"hold_s\": %.1f, ",
-		       alive, open_s, o.hold);
+		printf("\"conns\": %u, \"calls_held\": %lu, \"open_s\": %.2f, "
+		       "\"hold_s\": %.1f, ", alive, held, open_s, o.hold);
 		printf("\"echoes_answered\": %lu, \"open_generator_cpu\": %.2f, ",
 		       echoes, gen);
 		if (o.server_pid)
@@ -1025,7 +1047,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: pptp-load setups|idle --server ADDR [--port P] [--conns N]\n"
 		"       [--seconds T] [--per-conn] [--check-cmd CMD] [--check-every S]\n"
-		"       [--server-pid PID] [--inflight K] [--hold S]\n");
+		"       [--server-pid PID] [--inflight K] [--hold S] [--calls M]\n"
+		"       [--source ADDR]\n");
 	exit(2);
 }
 
@@ -1070,6 +1093,13 @@ int main(int argc, char **argv)
 			o.inflight = (unsigned int)atoi(v);
 		else if (!strcmp(a, "--hold"))
 			o.hold = atof(v);
+		else if (!strcmp(a, "--calls"))
+			o.calls = (unsigned int)atoi(v);
+		else if (!strcmp(a, "--source")) {
+			o.source.sin_family = AF_INET;
+			if (inet_pton(AF_INET, v, &o.source.sin_addr) != 1)
+				usage();
+		}
 		else
 			usage();
 	}
