@@ -190,7 +190,7 @@ setups_ab() {
 			row "kpptpd-$who" control-ab call_setups \
 				"$(load_get "$TMP/ab.json" 'j["setups_per_s"]')" setups/s
 			row "kpptpd-$who" control-ab cpu_per_setup \
-				"$(load_get "$TMP/ab.json" 'round(j["server_cpu"] * 1e6 / j["setups_per_s"])')" us
+				"$(cpu_per_setup "$TMP/ab.json")" us
 			load_kpptpd_down
 			setups_held "$who"
 		done
@@ -238,13 +238,18 @@ setups_held() {
 	load_kpptpd_down
 }
 
+# cpu_per_setup JSON: kpptpd's CPU time per setup of a pptp-load run, in us
+cpu_per_setup() {
+	load_get "$1" 'round(j["server_cpu"] * 1e6 / j["setups_per_s"])'
+}
+
 # held_rows WHO HELD OUT: setups/s and CPU per setup of a setups_held run:
 # this tree's in the control table (medians over the A/B rounds), and in
 # an A/B run each kpptpd's as kpptpd-WHO, condition held-HELD.
 held_rows() {
 	local sps cpu
 	sps=$(load_get "$3" 'j["setups_per_s"]')
-	cpu=$(load_get "$3" 'round(j["server_cpu"] * 1e6 / j["setups_per_s"])')
+	cpu=$(cpu_per_setup "$3")
 	if [ "$1" = this ]; then
 		row kpptpd control "call_setups_held_$2" "$sps" setups/s
 		row kpptpd control "cpu_per_setup_held_$2" "$cpu" us

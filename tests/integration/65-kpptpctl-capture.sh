@@ -24,6 +24,8 @@
 #	call 100 ---- veth ---- call 10 =bridge= call 20 ---- veth ---- call 300
 . "$(dirname "$0")/lib.sh"
 check() { python3 "$KPPTP_SRC/tests/tools/ppp-capture-check.py" "$@"; }
+# counts FILE [ARGS]: "IN OUT", the frames each way that check counted
+counts() { check "$@" | sed -n 's/.*: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p'; }
 
 setup_gateway_chain
 bridged_calls
@@ -101,7 +103,7 @@ t=$(( $(date +%s) - t0 + 1 ))
 kill -INT "$CAP3"
 wait "$CAP3" || fail "rate capture exited $?: $(cat "$TMP/rate.err")"
 # a record: direction, control, 2-byte protocol, the rest of 16 bytes
-frames=$(check "$TMP/rate.pcap" --max-caplen 18 --cut | sed -n 's/.*: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p')
+frames=$(counts "$TMP/rate.pcap" --max-caplen 18 --cut)
 read -r fin fout <<<"$frames"
 got=$((fin + fout))
 # the bucket holds one second's worth (5) and refills at 5/s; 200 frames
@@ -149,7 +151,7 @@ check "$TMP/gw.pcap" --in "$rx" --out "$tx" "${kinds[@]}" \
 	--has out:chap:challenge --has in:chap:response --has out:chap:success \
 	--has in:lcp:terminate-request ||
 	fail "gateway capture"
-gw_in=$(check "$TMP/gw.pcap" | sed -n 's/.*: \([0-9]*\) in,.*/\1/p')
+gw_in=$(counts "$TMP/gw.pcap" | cut -d' ' -f1)
 check "$TMP/client.pcap" --out "$gw_in" "${kinds[@]}" \
 	--has in:chap:challenge --has out:chap:response --has in:chap:success \
 	--has out:lcp:terminate-request ||
@@ -180,7 +182,7 @@ pass "tcpdump decodes the PPP_PPPD file: $rx In, $tx Out, as the call's counters
 tshark -n -r "$TMP/client.pcap" -T fields -e frame.p2p_dir -e ppp.protocol \
 	-e _ws.col.Protocol -e _ws.col.Info >"$TMP/client.ws" 2>"$TMP/client.ws.err" ||
 	fail "tshark -r client.pcap: $(cat "$TMP/client.ws.err")"
-read -r c_in c_out <<<"$(check "$TMP/client.pcap" | sed -n 's/.*: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p')"
+read -r c_in c_out <<<"$(counts "$TMP/client.pcap")"
 ws_in=$(awk -F'\t' '$1 == 1' "$TMP/client.ws" | wc -l)
 ws_out=$(awk -F'\t' '$1 == 0' "$TMP/client.ws" | wc -l)
 [ "$ws_in" = "$c_in" ] && [ "$ws_out" = "$c_out" ] &&

@@ -66,10 +66,15 @@ static struct {
 	unsigned int used;	/* slots handed out: the file's length */
 } slots;
 
-static void state_reset(void)
+static void slots_reset(void)
 {
 	slots.used = 0;
 	slots.nfree = 0;
+}
+
+static void state_reset(void)
+{
+	slots_reset();
 	if (state_fd >= 0 && ftruncate(state_fd, 0))
 		warn("state file %s: %s", kd.conf.state_file,
 		     strerror(errno));
@@ -82,8 +87,7 @@ int call_state_lock(void)
 	if (state_fd >= 0)	/* a second daemon in one process: tests */
 		close(state_fd);
 	state_fd = -1;
-	slots.used = 0;
-	slots.nfree = 0;
+	slots_reset();
 	if (!kd.conf.state_file || !*kd.conf.state_file)
 		return 0;
 	state_fd = state_lock(kd.conf.state_file, why, sizeof(why));
@@ -94,17 +98,24 @@ int call_state_lock(void)
 	return 0;
 }
 
-static void state_record(const struct call *k)
+/* Write call @k's record (or a blank one: NULL) into @slot. */
+static void state_write(const struct call *k, unsigned int slot,
+			const struct state_rec *rec)
 {
-	struct state_rec rec = { k->id, k->peer_id, k->peer_addr };
-	int r;
+	int r = state_put(state_fd, slot, rec);
 
-	if (state_fd < 0 || k->state_slot < 0)
-		return;
-	r = state_put(state_fd, (unsigned int)k->state_slot, &rec);
 	if (r)
 		warn("state file %s: call %u: %s", kd.conf.state_file, k->id,
 		     strerror(-r));
+}
+
+static void state_record(const struct call *k)
+{
+	struct state_rec rec = { k->id, k->peer_id, k->peer_addr };
+
+	if (state_fd < 0 || k->state_slot < 0)
+		return;
+	state_write(k, (unsigned int)k->state_slot, &rec);
 }
 
 static void state_slot_take(struct call *k)
@@ -120,15 +131,11 @@ static void state_slot_take(struct call *k)
 static void state_slot_give(struct call *k)
 {
 	unsigned int s = (unsigned int)k->state_slot;
-	int r;
 
 	if (state_fd < 0 || k->state_slot < 0)
 		return;
 	k->state_slot = -1;
-	r = state_put(state_fd, s, NULL);
-	if (r)
-		warn("state file %s: call %u: %s", kd.conf.state_file, k->id,
-		     strerror(-r));
+	state_write(k, s, NULL);
 	if (slots.nfree == slots.cap) {
 		unsigned int cap = slots.cap ? 2 * slots.cap : 64;
 		unsigned int *f = realloc(slots.free, cap * sizeof(*f));
