@@ -12,7 +12,9 @@
 # kpptpctl shows the pair; hang-up at the client and at the server clears
 # both hops and the routing (the time is reported); an unknown realm, a refused
 # next-hop login and an unreachable next hop each fail the client's login
-# with a log line naming the hop and the reason, nothing left behind.
+# with a log line naming the hop and the reason, nothing left behind; so
+# does a next hop that takes the connection and never answers, after
+# relay-login-timeout (set to 3 s by a reload).
 #
 #	n1 (client)           n2 (gateway)                   n3 (server)
 #	pptp-linux+pppd ---- kpptpd + pppd x2 ----------------- kpptpd + pppd
@@ -186,6 +188,20 @@ pkill -f "ipparam live"
 wait_for nothing_left 15 || kpptpd_fail "left after the reload test's hang-up"
 refused gone alice@dept 'user "alice@dept": no relay-list entry for its realm'
 pass "reload: a bad list refused, the live pair untouched, the new list used for the next login"
+
+# a next hop that takes the TCP connection and says nothing: the login
+# fails after relay-login-timeout (the control connection's own handshake
+# timeout, 10 s, would come later)
+n3 python3 -c 'import socket, time
+s = socket.create_server(("10.0.1.3", 1725))
+time.sleep(600)' &
+wait_for "n3 ss -ltn | grep -q '10.0.1.3:1725 '" 10 || kpptpd_fail "no silent listener"
+echo "relay-login-timeout 3" >>"$TMP/gw.conf"
+echo '"erin@mute" gw "erin" *' >>/etc/ppp/chap-secrets
+echo 'erin@mute 10.0.1.3:1725 erin x' >"$TMP/relay-list"
+gw daemon reload || kpptpd_fail "reload with relay-login-timeout 3"
+refused mute erin@mute 'relay of user "erin@mute" to 10.0.1.3:1725 failed: the link through the next hop was not up within 3 s (relay-login-timeout)'
+pass "a silent next hop: the client's login fails after relay-login-timeout (3 s), logged, nothing left"
 
 kill -TERM "$(cat "$TMP/kpptpd-gw.pid")" "$(cat "$TMP/kpptpd-srv.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd-gw.pid") 2>/dev/null" 20

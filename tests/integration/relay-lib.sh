@@ -72,6 +72,8 @@ relay_gateway() {
 		echo "plugin $PLUGIN"
 		echo "state-file $TMP/$name.calls"
 		echo "connect-timeout 3"
+		# the debug kernel is several times slower: so are logins
+		echo "relay-login-timeout $((30 * ${KPPTP_TIMEOUT_SCALE:-1}))"
 		printf '%s\n' "$@"
 	} >"$TMP/$name.conf"
 	start_kpptpd "$ns" "$TMP/$name.conf" "kpptpd-$name"

@@ -321,6 +321,24 @@ TEST(kpptpd_directives)
 	conf_free(&c);
 }
 
+TEST(relay_login_timeout)
+{
+	struct conf c;
+
+	CHECK(parse(&c, "") == 0);
+	CHECK(c.relay_login_ms == 30000);
+	conf_free(&c);
+	CHECK(parse(&c, "relay-login-timeout 90\n") == 0);
+	CHECK(c.relay_login_ms == 90000);
+	conf_free(&c);
+	CHECK(parse(&c, "relay-login-timeout 0\n") == -1);
+	CHECK_STR(errbuf, "t.conf:1: relay-login-timeout: must be at least 1 second");
+	conf_free(&c);
+	CHECK(parse(&c, "relay-login-timeout soon\n") == -1);
+	CHECK_STR(errbuf, "t.conf:1: invalid relay-login-timeout \"soon\": not a decimal number");
+	conf_free(&c);
+}
+
 TEST(bad_lines_named)
 {
 	struct conf c;

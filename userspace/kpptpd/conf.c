@@ -38,6 +38,7 @@ void conf_init(struct conf *c)
 	c->control_socket = strdup(KPPTPD_SOCK_DEFAULT);
 	c->redial_ms = 10000;
 	c->connect_ms = 10000;
+	c->relay_login_ms = 30000;
 	c->logwtmp_plugin = strdup(PPTPD_LOGWTMP_PLUGIN);
 	c->radius_plugin = strdup("radius.so");
 }
@@ -647,6 +648,13 @@ static int directive(struct conf *c, struct ctx *x, const char *kw,
 		if (set_secs(x, kw, v, &c->connect_ms))
 			return -1;
 		return c->connect_ms ? 0 :
+		       bad(x, "%s: must be at least 1 second", kw);
+	}
+	/* a slow next hop (or a chain of them) needs more */
+	if (!strcmp(kw, "relay-login-timeout")) {
+		if (set_secs(x, kw, v, &c->relay_login_ms))
+			return -1;
+		return c->relay_login_ms ? 0 :
 		       bad(x, "%s: must be at least 1 second", kw);
 	}
 	if (!strcmp(kw, "port")) {

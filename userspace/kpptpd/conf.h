@@ -100,6 +100,7 @@ struct conf {
 					 * every dial; NULL for an address */
 	uint32_t redial_ms;		/* client role: reconnect after */
 	uint32_t connect_ms;		/* client role: TCP connect within */
+	uint32_t relay_login_ms;	/* a relayed login is up within */
 	bool debug;
 	/* pptpd.conf's own directives (conf_pptpd_directive()) */
 	bool delegate;			/* no pools: pppd picks addresses */

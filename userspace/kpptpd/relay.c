@@ -27,7 +27,7 @@
  * from a pipe).  When that pppd's IPCP is up, the client's IPCP starts
  * with the same pair of addresses turned round (the final server's), and
  * when both are up route.c joins the two ppp interfaces.  Either side
- * ending, or the whole not up within RELAY_LOGIN_SECS, hangs both up,
+ * ending, or the whole not up within relay-login-timeout, hangs both up,
  * with the reason in the log.
  *
  * Lifetime: a relay lives while any of its client call, its next hop
@@ -48,10 +48,6 @@
 
 #include "kpptpd.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define RELAY_LOGIN_SECS 30
-#define RELAY_LOGIN_MS (RELAY_LOGIN_SECS * 1000)
 
 static void in_down(struct relay *r);
 static void admit_end(struct relay *r);
@@ -71,6 +67,7 @@ struct relay {
 	struct relay *next;	/* in pending while set-up may time out; in
 				 * dead_relays once over */
 	uint64_t deadline;	/* ... set up by then */
+	uint32_t login_ms;	/* ... which is this long after the start */
 	/* terminating mode (relay_authenticated()) */
 	bool terminating;
 	char *secret;		/* for the next hop's pppd, wiped once used */
@@ -134,10 +131,11 @@ static struct relay *relay_new(struct call *k)
 	return r;
 }
 
-/* Set-up under way: pair_fail() if not done within RELAY_LOGIN_MS */
+/* Set-up under way: pair_fail() if not done within relay-login-timeout */
 static void pending_add(struct relay *r)
 {
-	r->deadline = now_ms() + RELAY_LOGIN_MS;
+	r->login_ms = kd.conf.relay_login_ms;
+	r->deadline = now_ms() + r->login_ms;
 	r->next = pending;
 	pending = r;
 }
@@ -428,12 +426,18 @@ void relay_timers(uint64_t now)
 {
 	struct relay *r, *next;
 
+	char why[96];
+
 	for (r = pending; r; r = next) {
 		next = r->next;
-		if (now >= r->deadline)
-			pair_fail(r, r->terminating ?
-				  "the link through the next hop was not up within " STR(RELAY_LOGIN_SECS) " s" :
-				  "no CHAP Success from the next hop within " STR(RELAY_LOGIN_SECS) " s");
+		if (now < r->deadline)
+			continue;
+		snprintf(why, sizeof(why), "%s within %u s (relay-login-timeout)",
+			 r->terminating ?
+			 "the link through the next hop was not up" :
+			 "no CHAP Success from the next hop",
+			 r->login_ms / 1000);
+		pair_fail(r, why);
 	}
 }
 
@@ -464,7 +468,7 @@ bool relay_spliced(const struct call *k)
  * the Response.  After the Success the channels are bridged, what queued
  * meanwhile is passed on, and the handles close: no data frame (and
  * nothing after authentication) ever reaches kpptpd.  No Success within
- * RELAY_LOGIN_SECS, or a client that uses no CHAP, ends the pair too.
+ * relay-login-timeout, or a client that uses no CHAP, ends the pair too.
  */
 static int admit_start(struct relay *r, struct call *in, struct call *out)
 {
