@@ -3,7 +3,8 @@
 #
 # check.sh: every test.  First the userspace unit tests on the host
 # (make -C userspace check), the netlink policy against its spec
-# (tests/netlink-spec-check.py), then the kernel's KUnit suites on User-Mode
+# (tests/netlink-spec-check.py), guest.sh's reading of a dead guest's
+# console (tests/vm/deaths-test.sh), then the kernel's KUnit suites on User-Mode
 # Linux (tests/kunit/run.sh), then the guest integration tests
 # (tests/vm/guest.sh run [TEST...]).  Each part prints its own
 # "N passed, N failed" line; this script ends with one line summing them and
@@ -47,6 +48,7 @@ else
 	echo "=== unit tests: SKIP (no userspace/Makefile yet)"
 fi
 part "netlink spec" python3 tests/netlink-spec-check.py
+part "guest deaths" tests/vm/deaths-test.sh
 part "kunit" tests/kunit/run.sh
 part "guest tests" tests/vm/guest.sh run "$@"
 
