@@ -522,6 +522,42 @@ TEST(pools_pair_and_run_out)
 	conf_free(&c);
 }
 
+/*
+ * A large pool (what fits on one 1023-byte line: 64 ranges of 256):
+ * lowest free address first, whatever is taken and given back.
+ */
+TEST(large_pool_lowest_free_first)
+{
+	char text[1024];
+	size_t len;
+	struct conf c;
+	uint32_t l, r;
+	unsigned int i, n = 64 * 256, bad = 0;
+
+	len = (size_t)sprintf(text, "localip 10.0.0.1\nremoteip ");
+	for (i = 0; i < 64; i++)
+		len += (size_t)sprintf(text + len, "%s10.1.0-255.%u",
+				       i ? "," : "", i);
+	strcpy(text + len, "\n");
+	CHECK(parse(&c, text) == 0);
+	CHECK_STR(errbuf, "");
+	CHECK(c.remote.n == n);
+	for (i = 0; i < n; i++)
+		bad += pool_take(&c, &l, &r) != (int)i;
+	CHECK(bad == 0 && c.remote.inuse == n);
+	CHECK(r == inet_addr("10.1.255.63") && l == inet_addr("10.0.0.1"));
+	CHECK(pool_take(&c, &l, &r) == -1);
+	pool_put(&c, 10000);
+	pool_put(&c, 7);
+	pool_put(&c, (int)n - 1);
+	CHECK(c.remote.inuse == n - 3);
+	CHECK(pool_take(&c, &l, &r) == 7 && r == inet_addr("10.1.7.0"));
+	CHECK(pool_take(&c, &l, &r) == 10000);
+	CHECK(pool_take(&c, &l, &r) == (int)n - 1);
+	CHECK(pool_take(&c, &l, &r) == -1);
+	conf_free(&c);
+}
+
 /* kpptpd/pppdlog.c: what pppd's log lines say about a call */
 TEST(pppd_log_lines)
 {

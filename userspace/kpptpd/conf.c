@@ -230,6 +230,46 @@ static int pool_range(struct ctx *x, const char *kw, const char *item,
 	return 0;
 }
 
+#define POOL_WORDS(n) (((n) + 63) / 64)
+
+/* All free but the bits past the end, which count as taken. */
+static int pool_bitmap(struct pool *p)
+{
+	unsigned int words = POOL_WORDS(p->n);
+
+	p->used = calloc(words, sizeof(*p->used));
+	if (!p->used)
+		return -1;
+	if (p->n % 64)
+		p->used[words - 1] = ~0ULL << (p->n % 64);
+	p->hint = 0;
+	return 0;
+}
+
+/* Keep the first @n addresses of @p (none taken yet): the rest count as
+ * taken, past the end. */
+static void pool_truncate(struct pool *p, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = n; i < p->n; i++)
+		p->used[i / 64] |= 1ULL << (i % 64);
+	p->n = n;
+}
+
+bool pool_used(const struct pool *p, unsigned int i)
+{
+	return p->used[i / 64] >> (i % 64) & 1;
+}
+
+void pool_claim(struct pool *p, unsigned int i)
+{
+	if (pool_used(p, i))
+		return;
+	p->used[i / 64] |= 1ULL << (i % 64);
+	p->inuse++;
+}
+
 /*
  * pptpd's address list: addresses, host names and ranges (pool_range())
  * joined with commas: "192.168.0.1-20,192.168.0.245".
@@ -264,8 +304,7 @@ static int parse_pool(struct ctx *x, const char *kw, const char *text,
 		bad(x, "%s: no address given", kw);
 		goto out;
 	}
-	p->used = calloc(p->n, sizeof(*p->used));
-	if (!p->used) {
+	if (pool_bitmap(p)) {
 		bad(x, "out of memory");
 		goto out;
 	}
@@ -834,7 +873,7 @@ static int pptpd_pools(struct conf *c, struct ctx *x)
 	if (c->local.n > 1 && c->local.n < c->remote.n) {
 		note(c, "%s: localip has %u addresses for %u remoteip addresses: %u calls at most, one pair each (as with pptpd)",
 		     x->name, c->local.n, c->remote.n, c->local.n);
-		c->remote.n = c->local.n;
+		pool_truncate(&c->remote, c->local.n);
 	}
 	return 0;
 }
@@ -967,27 +1006,32 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 
 int pool_take(struct conf *c, uint32_t *local, uint32_t *remote)
 {
-	unsigned int i;
+	struct pool *p = &c->remote;
+	unsigned int w, words = POOL_WORDS(p->n), i;
 
 	if (!c->local.n)	/* pptpd_pools() gives a server both lists */
 		return -1;
-	for (i = 0; i < c->remote.n; i++) {
-		if (c->remote.used[i])
-			continue;
-		c->remote.used[i] = true;
-		c->remote.inuse++;
-		*remote = htonl(c->remote.addr[i]);
-		*local = htonl(c->local.addr[c->local.n > 1 ? i : 0]);
-		return (int)i;
-	}
-	return -1;
+	for (w = p->hint; w < words && p->used[w] == ~0ULL; w++)
+		;
+	p->hint = w;
+	if (w == words)
+		return -1;
+	i = w * 64 + (unsigned int)__builtin_ctzll(~p->used[w]);
+	pool_claim(p, i);
+	*remote = htonl(p->addr[i]);
+	*local = htonl(c->local.addr[c->local.n > 1 ? i : 0]);
+	return (int)i;
 }
 
 void pool_put(struct conf *c, int idx)
 {
-	if (idx >= 0 && (unsigned int)idx < c->remote.n &&
-	    c->remote.used[idx]) {
-		c->remote.used[idx] = false;
-		c->remote.inuse--;
-	}
+	struct pool *p = &c->remote;
+	unsigned int i = (unsigned int)idx;
+
+	if (idx < 0 || i >= p->n || !pool_used(p, i))
+		return;
+	p->used[i / 64] &= ~(1ULL << (i % 64));
+	p->inuse--;
+	if (i / 64 < p->hint)
+		p->hint = i / 64;
 }

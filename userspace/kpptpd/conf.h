@@ -26,10 +26,17 @@
 #define PPTPD_DEFAULT_REMOTEIP "192.168.1.1-100"
 #define PPTPD_LOGWTMP_PLUGIN "/usr/lib/pptpd/pptpd-logwtmp.so"
 
+/*
+ * An address list.  The remote pool hands out its lowest free address
+ * (what pptpd does); which are taken is a bitmap with a hint, the lowest
+ * word that may have a free bit, so that a take costs O(1) in practice
+ * with tens of thousands of calls up, not a scan of the whole pool.
+ */
 struct pool {
 	uint32_t *addr;		/* host byte order */
-	bool *used;
+	uint64_t *used;		/* bit i: addr[i] taken; bits >= n set */
 	unsigned int n, inuse;
+	unsigned int hint;	/* words below it are full */
 };
 
 /*
@@ -157,5 +164,8 @@ const struct relay_rule *conf_relay_match(const struct conf *c,
 /* Take an address pair for a call: index, or -1 when the pool is empty. */
 int pool_take(struct conf *c, uint32_t *local, uint32_t *remote);
 void pool_put(struct conf *c, int idx);
+/* Address @i of @p: is it taken; take it (reload: what live calls hold). */
+bool pool_used(const struct pool *p, unsigned int i);
+void pool_claim(struct pool *p, unsigned int i);
 
 #endif /* KPPTPD_CONF_H */

@@ -61,9 +61,9 @@ static void pool_carry(struct conf *nc)
 		a = kd.conf.remote.addr[k->pool_idx];
 		k->pool_idx = -1;	/* not in the new pool: not returned */
 		for (i = 0; i < nc->remote.n; i++) {
-			if (nc->remote.addr[i] == a && !nc->remote.used[i]) {
-				nc->remote.used[i] = true;
-				nc->remote.inuse++;
+			if (nc->remote.addr[i] == a &&
+			    !pool_used(&nc->remote, i)) {
+				pool_claim(&nc->remote, i);
 				k->pool_idx = (int)i;
 				break;
 			}
