@@ -189,6 +189,8 @@ static int kpptp_call_check_route(struct kpptp_call *call)
 static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 			       u16 peer_id, __be32 peer_addr)
 {
+	u16 old_id = call->peer_id;
+	__be32 old_addr = call->peer_addr;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
@@ -204,7 +206,10 @@ static int kpptp_call_complete(struct kpptp_net *kn, struct kpptp_call *call,
 	else
 		err = kpptp_call_check_route(call);
 	if (err) {
+		/* as it was: received frames are checked against peer_addr */
 		kpptp_peer_release(kn, call);
+		WRITE_ONCE(call->peer_id, old_id);
+		WRITE_ONCE(call->peer_addr, old_addr);
 		return err;
 	}
 	WRITE_ONCE(call->peer_unknown, false);
