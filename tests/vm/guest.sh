@@ -648,7 +648,15 @@ boot() {
 
 # ---------------------------------------------------------------------- run
 
-# emulator_fault BOOT: did boot BOOT die of a fault of qemu's TCG rather
+# boot_console BOOT LOG: boot BOOT's part of console LOG, without the \r.
+boot_console() {
+	awk -v b="===== boot $1:" '
+		index($0, b) == 1 { on = 1; next }
+		/^===== boot / { on = 0 }
+		on { sub(/\r$/, ""); print }' "$2"
+}
+
+# emulator_fault BOOT [LOG]: did boot BOOT die of a fault of qemu's TCG rather
 # than of the guest's code?  Two kinds, each impossible on a real CPU:
 #  - the first oops shows EFLAGS with a reserved bit wrong (bit 1 clear, or
 #    bit 3, 5, 15 or 22-63 set): no x86 CPU can hold that value, and the
@@ -664,11 +672,7 @@ boot() {
 # Up to EMULATOR_FAULTS_MAX of them in a run are not held against a test.
 EMULATOR_FAULTS_MAX=3
 emulator_fault() {
-	awk -v b="===== boot $1:" '
-		index($0, b) == 1 { on = 1; next }
-		/^===== boot / { on = 0 }
-		!on { next }
-		{ sub(/\r$/, "") }
+	boot_console "$1" "${2:-$OUT/console.log}" | awk '
 		/Oops: / && !oops { oops = $0; next }
 		!oops { next }
 		/ EFLAGS: [0-9a-f]+/ && flags == "" {
@@ -690,44 +694,35 @@ emulator_fault() {
 			}
 			if (oops ~ /Oops: int3/ && code != "" && code != "cc") exit 0
 			exit 1
-		}' "$OUT/console.log"
+		}'
 }
 
 # deaths LOG: emulator_fault and guest_death for every boot in console LOG
 # that ended in a kernel report.
 deaths() {
-	local OUT b n
-	OUT=$(dirname "$1")
-	[ "$(basename "$1")" = console.log ] || {
-		OUT=$(mktemp -d)
-		cp "$1" "$OUT/console.log"
-	}
-	n=$(grep -c '^===== boot ' "$OUT/console.log" || :)
+	local b n why
+	n=$(grep -c '^===== boot ' "$1" || :)
 	for ((b = 1; b <= n; b++)); do
 		QEMU_END="(exit not recorded)"
-		case "$(guest_death "$b")" in
+		why=$(guest_death "$b" "$1")
+		case "$why" in
 		"no kernel report;"*) continue ;;
 		esac
-		if emulator_fault "$b"; then
-			echo "boot $b: emulator: $(guest_death "$b")"
+		if emulator_fault "$b" "$1"; then
+			echo "boot $b: emulator: $why"
 		else
-			echo "boot $b: guest: $(guest_death "$b")"
+			echo "boot $b: guest: $why"
 		fi
 	done
-	[ "$(basename "$1")" = console.log ] || rm -rf "$OUT"
 }
 
-# guest_death BOOT: one line on how boot BOOT of this run ended, from its
+# guest_death BOOT [LOG]: one line on how boot BOOT of this run ended, from its
 # part of the console: the kernel's first report and the function it
 # names (a TCG emulation fault shows as a double fault or an invalid
 # opcode in code that has none), else how qemu ended.  For the summary,
 # which is what a CI log keeps when it keeps only the end.
 guest_death() {
-	awk -v b="===== boot $1:" -v how="$QEMU_END" '
-		index($0, b) == 1 { on = 1; next }
-		/^===== boot / { on = 0 }
-		!on { next }
-		{ sub(/\r$/, "") }
+	boot_console "$1" "${2:-$OUT/console.log}" | awk -v how="$QEMU_END" '
 		!what && /Oops|BUG:|Kernel panic|general protection|double fault|invalid opcode|Out of memory/ {
 			what = $0; sub(/^.*\[ *[0-9]+\.[0-9]+\] /, "", what)
 		}
@@ -739,7 +734,7 @@ guest_death() {
 			if (rip) s = s " at " rip
 			if (panic && panic != what) s = s " (" panic ")"
 			print s
-		}' "$OUT/console.log"
+		}'
 }
 
 lock_out() {
@@ -813,7 +808,8 @@ run() {
 		tr -d '\r' <"$OUT/results" >>"$OUT/all-results"
 		grep -qx DONE <(tr -d '\r' <"$OUT/results") && break
 		# The guest died: who was running?
-		local running where next=()
+		local running where why next=()
+		why=$(guest_death "$boots")
 		running=$(tr -d '\r' <"$OUT/results" | sed -n 's/^START //p' | tail -n 1)
 		[ -z "$running" ] || [ -z "$(result "$running")" ] || running=""
 		where="during ${running:-no test}"
@@ -824,13 +820,13 @@ run() {
 			where+=" (emulator fault, not counted)"
 		elif [ -n "$running" ]; then
 			crashes[$running]=$(( ${crashes[$running]:-0} + 1 ))
-			crash_why[$running]+="${crash_why[$running]:+; }boot $boots: $(guest_death "$boots")"
+			crash_why[$running]+="${crash_why[$running]:+; }boot $boots: $why"
 			log "the guest died during $running (time ${crashes[$running]}); console: build/vm/console.log"
 		else
 			bad_boots=$((bad_boots + 1))
 			log "the guest died outside any test; console: build/vm/console.log"
 		fi
-		deaths+="${deaths:+; }boot $boots $where: $(guest_death "$boots")"
+		deaths+="${deaths:+; }boot $boots $where: $why"
 		tail -n 25 "$OUT/console.log" | sed 's/^/guest.sh:   | /' >&2
 		for t in "${left[@]}"; do
 			[ -n "$(result "$t")" ] && continue
