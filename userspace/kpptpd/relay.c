@@ -48,7 +48,6 @@
 
 #include "kpptpd.h"
 
-
 static void in_down(struct relay *r);
 static void admit_end(struct relay *r);
 static int admit_start(struct relay *r, struct call *in, struct call *out);
