@@ -29,6 +29,7 @@ extern unsigned int fake_last_recv_window;	/* of the last call made */
 extern uint32_t fake_last_flags;	/* KPPTP_F_* of the last call made */
 extern unsigned int fake_splices;	/* splice_calls() pairs open */
 extern bool fake_splice_fails;		/* splice_calls() fails */
+extern uint32_t fake_l2tp_session;	/* l2tp_splice() gave it last */
 
 /* kd set up for a server with "pppd /usr/sbin/pppd" (faked) and @conf
  * lines applied; 0 or -1 (printed). */

@@ -657,6 +657,27 @@ TEST(relay_rules_match_in_order)
 	conf_resolve = saved;
 }
 
+/* "to l2tpv3 ...": the tunnel, the range, the peer's first session */
+TEST(relay_l2tp_next_hop)
+{
+	const struct relay_rule *r;
+	struct conf c;
+
+	CHECK(parse(&c, "relay phone 42 to l2tpv3 tunnel 10 session 100-163 peer-session 200 allow *@lab\n"
+		    "relay default to l2tpv3 tunnel 11 session 5 peer-session 6\n") == 0);
+	CHECK(c.nrelays == 2);
+	r = conf_relay_match(&c, "42", 0, 0);
+	CHECK(r == &c.relays[0]);
+	CHECK(r->l2tp_tunnel == 10 && r->l2tp_first == 100 &&
+	      r->l2tp_last == 163 && r->l2tp_peer == 200);
+	CHECK_STR(r->hop, "l2tpv3 tunnel 10");
+	CHECK_STR(r->allow, "*@lab");
+	r = &c.relays[1];
+	CHECK(r->l2tp_tunnel == 11 && r->l2tp_first == 5 &&
+	      r->l2tp_last == 5 && r->l2tp_peer == 6 && !r->allow[0]);
+	conf_free(&c);
+}
+
 TEST(relay_bad_lines_named)
 {
 	conf_resolve_fn *saved = conf_resolve;
@@ -664,13 +685,25 @@ TEST(relay_bad_lines_named)
 		const char *text, *err;
 	} bad[] = {
 		{ "relay\n", "t.conf:1: relay needs a value" },
-		{ "relay to 10.0.0.1\n", "t.conf:1: relay \"to\": expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT] [allow NAME[,NAME...]]\"" },
+		{ "relay to 10.0.0.1\n", "t.conf:1: relay \"to\": expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT]|l2tpv3 ... [allow NAME[,NAME...]]\"" },
 		{ "relay default 10.0.0.1\n", "t.conf:1: relay default: expected" },
 		{ "relay default to\n", "t.conf:1: relay default: expected" },
 		{ "relay default to 10.0.0.1 now\n", "t.conf:1: relay default: expected" },
 		{ "relay phone to 10.0.0.1\n", "t.conf:1: relay phone: expected" },
 		{ "relay phone 1 via 10.0.0.1\n", "t.conf:1: relay phone: expected" },
-		{ "relay a b c d e f g h\n", "t.conf:1: relay: too many words" },
+		{ "relay a b c d e f g h i j k l m\n", "t.conf:1: relay: too many words" },
+		{ "relay default to l2tpv3 tunnel 1 session 2\n", "t.conf:1: relay default: expected" },
+		{ "relay default to l2tpv3 tunnel 1 sessions 2 peer-session 3\n",
+		  "t.conf:1: relay to l2tpv3: expected \"tunnel ID session FIRST[-LAST] peer-session ID\"" },
+		{ "relay default to l2tpv3 tunnel 0 session 2 peer-session 3\n",
+		  "t.conf:1: invalid relay l2tpv3 tunnel \"0\": must be 1-4294967295" },
+		{ "relay default to l2tpv3 tunnel 1 session 9-8 peer-session 3\n",
+		  "t.conf:1: invalid relay l2tpv3 session range end \"8\": must be 9-4294967295" },
+		{ "relay default to l2tpv3 tunnel 1 session 1-1025 peer-session 3\n",
+		  "t.conf:1: relay l2tpv3 session 1-1025: more than 1024 sessions" },
+		{ "relay default to l2tpv3 tunnel 1 session 1-2 peer-session 4294967295\n",
+		  "t.conf:1: invalid relay l2tpv3 peer-session \"4294967295\": must be 1-4294967294" },
+		{ "relay default to l2tpv3 tunnel 1 session 1 peer-session 2 allow\n", "t.conf:1: relay default: expected" },
 		{ "relay phone 12345678901234567890123456789012345678901234567890123456789012345 to 1.2.3.4\n",
 		  "longer than 64 characters" },
 		{ "relay listen 10.0.0 to 10.0.0.1\n", "t.conf:1: invalid relay listen address \"10.0.0\"" },

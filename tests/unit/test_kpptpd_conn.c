@@ -1566,6 +1566,63 @@ TEST(relay_next_hop_refuses_the_call)
 	relay_teardown(lfd, cfd, hfd);
 }
 
+/* "relay ... to l2tpv3": nothing to dial; spliced to the rule's first
+ * session and answered at once; the client's clear ends both. */
+TEST(relay_l2tp_answers_at_once_and_client_clears)
+{
+	struct pptp_msg m = ocrq(5);
+	struct conn *c;
+	struct call *in;
+	int cfd;
+
+	CHECK(fake_daemon_init("relay default to l2tpv3 tunnel 7 session 100-103 peer-session 200\n"
+			       POOL) == 0);
+	cfd = up(0, &c);
+	peer_send(cfd, c, &m);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_CONNECTED);
+	CHECK(fake_splices == 1 && fake_kernel_calls == 1 && kd.nconns == 1);
+	CHECK(fake_l2tp_session == 100 && kd.calls_accepted == 1);
+	in = call_of(5);
+	CHECK(in != NULL);
+	if (in) {
+		CHECK_STR(described(in, "relay"), "l2tpv3 tunnel 7");
+		CHECK_STR(described(in, "relay_l2tp_session"), "100");
+		CHECK_STR(described(in, "ppp"), "relayed");
+	}
+	clear(cfd, c, 5);
+	relay_nothing_left(c);
+	close(cfd);
+	fake_daemon_free();
+}
+
+/* No free session (or no tunnel): the client is refused, the log says
+ * why, nothing is left. */
+TEST(relay_l2tp_failure_refuses_the_client)
+{
+	struct pptp_msg m = ocrq(5);
+	struct conn *c;
+	FILE *f;
+	int cfd;
+
+	CHECK(fake_daemon_init("relay default to l2tpv3 tunnel 7 session 100 peer-session 200\n"
+			       POOL) == 0);
+	cfd = up(0, &c);
+	fake_splice_fails = true;
+	f = log_start();
+	peer_send(cfd, c, &m);
+	log_end(f);
+	peer_read(cfd);
+	CHECK(got(PPTP_OCRP) &&
+	      got(PPTP_OCRP)->ocrp.result == PPTP_OCRP_GENERAL);
+	CHECK(strstr(logbuf, "relay to l2tpv3 tunnel 7: L2TP tunnel 7: faked failure") != NULL);
+	CHECK(kd.calls_refused == 1 && kd.calls_accepted == 0);
+	relay_nothing_left(c);
+	close(cfd);
+	fake_daemon_free();
+}
+
 TEST(relay_next_hop_refuses_tcp)
 {
 	int lfd, cfd, hfd;

@@ -59,6 +59,9 @@ static void print_kd_call(struct ctl *ctl, struct kpptp_nl *nl,
 	if (k->relay_call_id)
 		pr_uint(p, "relay_call_id", " relay-call %s",
 			k->relay_call_id);
+	if (k->relay_l2tp_session)
+		pr_uint(p, "relay_l2tp_session", " relay-session %s",
+			k->relay_l2tp_session);
 	pr_text(p, "\n");
 	/* -s: the kernel's counters of the call */
 	if (nl && k->kernel_id && !kpptp_call_get(nl, k->kernel_id, &info) &&

@@ -132,6 +132,7 @@ static const struct field call_fields[] = {
 	STR(struct kd_call, relay_mode, relay_mode),
 	STR(struct kd_call, relay_user, relay_user),
 	U16(struct kd_call, relay_call_id, relay_call_id),
+	U32(struct kd_call, relay_l2tp_session, relay_l2tp_session),
 	{ .key = NULL },
 };
 

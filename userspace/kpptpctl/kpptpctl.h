@@ -155,6 +155,7 @@ struct kd_call {
 	char relay_mode[16];		/* ... transparent, terminating */
 	char relay_user[256];		/* ... terminating: name there */
 	uint16_t relay_call_id;		/* ... the paired kernel call, 0 */
+	uint32_t relay_l2tp_session;	/* ... or L2TPv3 session, 0 */
 };
 
 struct kd_conn {

@@ -474,6 +474,39 @@ static int relay_target(struct ctx *x, struct relay_rule *r, const char *v)
 	return 0;
 }
 
+/* "l2tpv3 tunnel T session FIRST[-LAST] peer-session P" (@w, 7 words) */
+static int relay_l2tp(struct ctx *x, struct relay_rule *r, char **w)
+{
+	static const char usage[] = "relay to l2tpv3: expected \"tunnel ID session FIRST[-LAST] peer-session ID\"";
+	char *dash;
+
+	if (strcmp(w[1], "tunnel") || strcmp(w[3], "session") ||
+	    strcmp(w[5], "peer-session"))
+		return bad(x, "%s", usage);
+	if (set_uint(x, "relay l2tpv3 tunnel", w[2], 1, UINT32_MAX,
+		    &r->l2tp_tunnel))
+		return -1;
+	dash = strchr(w[4], '-');
+	if (dash)
+		*dash = '\0';
+	if (set_uint(x, "relay l2tpv3 session", w[4], 1, UINT32_MAX,
+		    &r->l2tp_first))
+		return -1;
+	r->l2tp_last = r->l2tp_first;
+	if (dash && set_uint(x, "relay l2tpv3 session range end", dash + 1,
+			    r->l2tp_first, UINT32_MAX, &r->l2tp_last))
+		return -1;
+	if (r->l2tp_last - r->l2tp_first >= RELAY_L2TP_MAX_SESSIONS)
+		return bad(x, "relay l2tpv3 session %u-%u: more than %u sessions",
+			   r->l2tp_first, r->l2tp_last,
+			   RELAY_L2TP_MAX_SESSIONS);
+	if (set_uint(x, "relay l2tpv3 peer-session", w[6], 1,
+		    UINT32_MAX - (r->l2tp_last - r->l2tp_first), &r->l2tp_peer))
+		return -1;
+	snprintf(r->hop, sizeof(r->hop), "l2tpv3 tunnel %u", r->l2tp_tunnel);
+	return 0;
+}
+
 /* "radius-dm-listen ADDR[:PORT]": where Disconnect-Messages come (dm.c) */
 static int parse_dm_listen(struct conf *c, struct ctx *x, const char *v)
 {
@@ -543,16 +576,16 @@ static int relay_prefix(struct ctx *x, struct relay_rule *r, const char *v)
 /* "relay phone N|listen A|source P/N|default to HOST[:PORT] [allow P,...]" */
 static int parse_relay(struct conf *c, struct ctx *x, const char *v)
 {
-	static const char usage[] = "expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT] [allow NAME[,NAME...]]\"";
-	char buf[1024], *w[8], *save = NULL, q[300];
+	static const char usage[] = "expected \"relay phone NUMBER|listen ADDRESS|source A.B.C.D/N|default to HOST[:PORT]|l2tpv3 ... [allow NAME[,NAME...]]\"";
+	char buf[1024], *w[16], *save = NULL, q[300];
 	struct relay_rule r = { .line = x->line }, *t;
-	unsigned int n = 0, to;
+	unsigned int n = 0, to, tw;
 	struct parse_error e;
 
 	snprintf(buf, sizeof(buf), "%s", v);
 	for (char *p = strtok_r(buf, " \t", &save); p;
 	     p = strtok_r(NULL, " \t", &save)) {
-		if (n == 7)
+		if (n == 12)
 			return bad(x, "relay: too many words: %s", usage);
 		w[n++] = p;
 	}
@@ -573,17 +606,21 @@ static int parse_relay(struct conf *c, struct ctx *x, const char *v)
 		return bad(x, "relay %s: %s", parse_quote(w[0], q, sizeof(q)),
 			   usage);
 	}
-	if (n < to + 2 || strcmp(w[to], "to") ||
-	    (n != to + 2 && (n != to + 4 || strcmp(w[to + 2], "allow"))))
+	/* words of the target: HOST[:PORT], or l2tpv3 and six more */
+	tw = n > to + 1 && !strcmp(w[to + 1], "l2tpv3") ? 7 : 1;
+	if (n < to + 1 + tw || strcmp(w[to], "to") ||
+	    (n != to + 1 + tw &&
+	     (n != to + 3 + tw || strcmp(w[to + 1 + tw], "allow"))))
 		return bad(x, "relay %s: %s", w[0], usage);
-	if (n == to + 4) {
-		if (strlen(w[to + 3]) >= sizeof(r.allow) || *w[to + 3] == ',' ||
-		    strstr(w[to + 3], ",,") ||
-		    w[to + 3][strlen(w[to + 3]) - 1] == ',')
+	if (n == to + 3 + tw) {
+		const char *a = w[to + 2 + tw];
+
+		if (strlen(a) >= sizeof(r.allow) || *a == ',' ||
+		    strstr(a, ",,") || a[strlen(a) - 1] == ',')
 			return bad(x, "relay allow %s: names (shell patterns) separated by commas, %zu characters at most",
-				   parse_quote(w[to + 3], q, sizeof(q)),
+				   parse_quote(a, q, sizeof(q)),
 				   sizeof(r.allow) - 1);
-		snprintf(r.allow, sizeof(r.allow), "%s", w[to + 3]);
+		snprintf(r.allow, sizeof(r.allow), "%s", a);
 	}
 	switch (r.match) {
 	case RELAY_PHONE:
@@ -605,7 +642,8 @@ static int parse_relay(struct conf *c, struct ctx *x, const char *v)
 	case RELAY_DEFAULT:
 		break;
 	}
-	if (relay_target(x, &r, w[to + 1]))
+	if (tw == 7 ? relay_l2tp(x, &r, &w[to + 1]) :
+	    relay_target(x, &r, w[to + 1]))
 		return -1;
 	if (c->nrelays >= 1024)
 		return bad(x, "relay: more than 1024 rules");

@@ -43,7 +43,11 @@ struct pool {
  * "relay WHAT to HOST[:PORT] [allow NAME,...]": a client's call matching
  * WHAT is passed on to that PPTP server, PPP spliced in the kernel
  * (relay.c).  The first rule that matches, in file order, wins.
+ * "relay WHAT to l2tpv3 tunnel T session FIRST[-LAST] peer-session P":
+ * to a static L2TPv3 PPP session in the existing tunnel T instead (l2tp.c).
  */
+#define RELAY_L2TP_MAX_SESSIONS 1024 	/* in one rule's range */
+
 enum relay_match {
 	RELAY_PHONE,		/* the OCRQ's Phone Number, exactly */
 	RELAY_LISTEN,		/* the local address the client reached */
@@ -57,6 +61,9 @@ struct relay_rule {
 	uint32_t addr, mask;		/* LISTEN, SOURCE: network order */
 	uint32_t to;			/* the next hop, network order */
 	uint16_t port;
+	/* an L2TPv3 next hop: our session IDs FIRST..LAST in tunnel T, each
+	 * paired with peer session P + (ID - FIRST); tunnel 0: PPTP */
+	uint32_t l2tp_tunnel, l2tp_first, l2tp_last, l2tp_peer;
 	char hop[PPTP_STR_LEN + 8];	/* "HOST:PORT" as written, for logs */
 	unsigned int line;		/* in the file, for logs */
 	/* "allow P,...": the CHAP names (fnmatch patterns) let through;

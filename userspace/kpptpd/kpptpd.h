@@ -7,8 +7,9 @@
  *   conf.c   kpptpd.conf / pptpd.conf and the address pools
  *   reload.c SIGHUP: the configuration read again, applied to what is new
  *   relay.c  calls passed on to a next hop, PPP spliced in the kernel
- *   dm.c     RADIUS Disconnect-Messages (RFC 5176); radius.c the packets
  *   splice.c the kernel side of that: PX sockets, the channel bridge
+ *   l2tp.c   a relay's next hop as a static L2TPv3 session
+ *   dm.c     RADIUS Disconnect-Messages (RFC 5176); radius.c the packets
  *   ctlsock.c the control socket (kpptpctl): get, set, monitor events
  *   pppd.c   pppd processes: start, signal and reap through a pidfd
  *   pppdlog.c what pppd's log lines say (interface, user, addresses), for
@@ -341,6 +342,19 @@ int splice_attach(uint16_t a, uint16_t b, int fds[2], int chan[2],
 		  char *why, size_t whylen);
 int splice_chan_open(int chan, char *why, size_t whylen);
 int splice_bridge(int fd, int chan_b, char *why, size_t whylen);
+/* A PX socket on call @id, its channel in *@chan; -1 and @why. */
+int splice_attach_call(uint16_t id, int *chan, char *why, size_t whylen);
+/* Bridge channels @chan of the sockets @fds; on failure they are closed. */
+int splice_join(int fds[2], const int chan[2], char *why, size_t whylen);
+
+/* ---- l2tp.c: the next hop as a static L2TPv3 session (relay ... l2tpv3) */
+/* As splice_attach(), with a free session of @rule on the other side
+ * (its ID in *@session) instead of a second call. */
+int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
+		int chan[2], uint32_t *session, char *why, size_t whylen);
+/* As splice_calls(), with a free session of @rule for the second call. */
+int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
+		uint32_t *session, char *why, size_t whylen);
 
 /* ---- route.c */
 struct route_pair {

@@ -16,7 +16,8 @@
  * comes here, and the pair is cleared towards its own peer (CCRQ to the
  * next hop, CDN to the client), or refused while the client waits.  The
  * connection to the next hop carries this one call: it stops once the
- * call is gone (client_done()), and never redials.
+ * call is gone (client_done()), and never redials.  A rule's next hop may
+ * instead be a static L2TPv3 session (l2tp_serve()), answered at once.
  *
  * Terminating relay (relay_authenticated()): with "relay-list" every
  * client's pppd runs with kpptp_hold_ipcp.  Once it reports the name the
@@ -50,9 +51,10 @@
 
 static void in_down(struct relay *r);
 static void admit_end(struct relay *r);
-static int admit_start(struct relay *r, struct call *in, struct call *out);
+static int admit_start(struct relay *r, struct call *in, const char *out);
 static void pair_fail(struct relay *r, const char *why);
 static int term_out_up(struct relay *r, struct call *k);
+static void l2tp_serve(struct relay *r, const struct relay_rule *rule);
 
 struct relay {
 	struct call *in;	/* the client's call, NULL once down */
@@ -62,6 +64,7 @@ struct relay {
 	bool answered;		/* the client has its OCRP */
 	unsigned int busy;	/* entries under way (nesting) */
 	uint16_t in_id, out_id;	/* kernel call IDs, for get and logs */
+	uint32_t l2tp_session;	/* the next hop is this L2TPv3 session, or 0 */
 	char hop[PPTP_STR_LEN + 8];
 	struct relay *next;	/* in pending while set-up may time out; in
 				 * dead_relays once over */
@@ -424,7 +427,6 @@ void relay_pppd_exited(struct call *k, int status)
 void relay_timers(uint64_t now)
 {
 	struct relay *r, *next;
-
 	char why[96];
 
 	for (r = pending; r; r = next) {
@@ -459,8 +461,9 @@ bool relay_spliced(const struct call *k)
 /* ------------------------------------------------ transparent, allow */
 
 /*
- * A transparent rule with "allow": the two calls get their PX sockets,
- * but instead of the bridge a /dev/ppp handle on each channel, and
+ * A transparent rule with "allow": both sides have their sockets (the
+ * caller attached them), but instead of the bridge a /dev/ppp handle on
+ * each channel, and
  * kpptpd passes the frames (LCP, CHAP) between them until the next hop's
  * CHAP Success.  The client's CHAP Response carries the user's name in
  * clear; a name no pattern allows ends the pair before the server sees
@@ -469,14 +472,12 @@ bool relay_spliced(const struct call *k)
  * nothing after authentication) ever reaches kpptpd.  No Success within
  * relay-login-timeout, or a client that uses no CHAP, ends the pair too.
  */
-static int admit_start(struct relay *r, struct call *in, struct call *out)
+static int admit_start(struct relay *r, struct call *in, const char *out)
 {
 	struct conn *c = in->conn;
 	char why[256];
 	int i;
 
-	if (splice_attach(in->id, out->id, r->fds, r->chan, why, sizeof(why)))
-		goto fail;
 	for (i = 0; i < 2; i++) {
 		r->ch[i].ev.kind = EV_RELAY_CHAN;
 		r->ch[i].r = r;
@@ -494,13 +495,13 @@ static int admit_start(struct relay *r, struct call *in, struct call *out)
 	pending_add(r);
 	r->answered = true;
 	kd.calls_accepted++;
-	info("%s: call %u paired with call %u at %s (peer call ID %u): answering; CHAP is read until the next hop's Success",
-	     c->name, in->id, out->id, r->hop, out->peer_id);
+	info("%s: call %u paired with %s: answering; CHAP is read until the next hop's Success",
+	     c->name, in->id, out);
 	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
 	conn_kick(c);
 	return 0;
 fail:
-	err("call %u: cannot pair it with call %u: %s", in->id, out->id, why);
+	err("call %u: cannot pair it with %s: %s", in->id, out, why);
 	admit_end(r);
 	relay_refuse(r, why);
 	return -1;
@@ -586,9 +587,12 @@ static bool admit_frame(struct relay *r, int side, const uint8_t *f,
 	}
 	admit_end(r);
 	pending_unlist(r);
-	info("call %u: \"%s\" authenticated at %s: spliced to call %u",
-	     r->in_id, log_escape(r->seen_user, esc, sizeof(esc)), r->hop,
-	     r->out_id);
+	if (r->l2tp_session)
+		snprintf(why, sizeof(why), "L2TP session %u", r->l2tp_session);
+	else
+		snprintf(why, sizeof(why), "call %u", r->out_id);
+	info("call %u: \"%s\" authenticated at %s: spliced to %s", r->in_id,
+	     log_escape(r->seen_user, esc, sizeof(esc)), r->hop, why);
 	return false;
 }
 
@@ -645,6 +649,11 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 	info("%s: call %u (peer call ID %u, phone \"%s\"): relayed to %s (relay rule at line %u)",
 	     c->name, k->id, pc->peer_id,
 	     log_escape(pc->phone, esc, sizeof(esc)), r->hop, rule->line);
+	if (rule->l2tp_tunnel) {
+		l2tp_serve(r, rule);
+		relay_put(r);
+		return;
+	}
 	/* the next hop gets the number the client asked for */
 	memcpy(cfg.phone, pc->phone, sizeof(cfg.phone));
 	r->out_conn = conn_dial(rule->to, rule->port, &cfg, why, sizeof(why));
@@ -655,6 +664,41 @@ void relay_serve(struct conn *c, int slot, const struct pptp_call *pc,
 		r->out_conn->relay_hop = true;
 	}
 	relay_put(r);
+}
+
+/*
+ * The next hop is a static L2TPv3 session (l2tp.c): there is nothing to
+ * dial and nothing to wait for, so the client's call is spliced to a free
+ * session (or paired, to read CHAP) and answered at once.  The session has
+ * no end of its own: it goes when the client's call does.
+ */
+static void l2tp_serve(struct relay *r, const struct relay_rule *rule)
+{
+	struct call *in = r->in;
+	struct conn *c = in->conn;
+	char why[256], name[PPTP_STR_LEN + 64];
+
+	if (r->allow[0] ?
+	    l2tp_attach(in->id, rule, r->fds, r->chan, &r->l2tp_session, why,
+			sizeof(why)) :
+	    l2tp_splice(in->id, rule, r->fds, &r->l2tp_session, why,
+			sizeof(why))) {
+		err("call %u: cannot relay it to %s: %s", in->id, r->hop, why);
+		relay_refuse(r, why);
+		return;
+	}
+	snprintf(name, sizeof(name), "session %u of %s (peer session %u)",
+		 r->l2tp_session, r->hop,
+		 rule->l2tp_peer + (r->l2tp_session - rule->l2tp_first));
+	if (r->allow[0]) {
+		admit_start(r, in, name);
+		return;
+	}
+	r->answered = true;
+	kd.calls_accepted++;
+	info("%s: call %u spliced to %s: answering", c->name, in->id, name);
+	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
+	conn_kick(c);
 }
 
 void relay_placed(struct conn *c, struct call *k)
@@ -670,8 +714,8 @@ int relay_up(struct call *k)
 {
 	struct relay *r = k->relay;
 	struct call *in = r->in;
+	char why[256], name[PPTP_STR_LEN + 64];
 	struct conn *c;
-	char why[256];
 	int ret = -1;
 
 	if (r->terminating)
@@ -680,7 +724,16 @@ int relay_up(struct call *k)
 	if (!in)
 		goto out;
 	if (r->allow[0]) {
-		ret = admit_start(r, in, k);
+		snprintf(name, sizeof(name), "call %u at %s (peer call ID %u)",
+			 k->id, r->hop, k->peer_id);
+		if (splice_attach(in->id, k->id, r->fds, r->chan, why,
+				  sizeof(why))) {
+			err("call %u: cannot pair it with %s: %s", in->id,
+			    name, why);
+			relay_refuse(r, why);
+			goto out;
+		}
+		ret = admit_start(r, in, name);
 		goto out;
 	}
 	if (splice_calls(in->id, k->id, r->fds, why, sizeof(why))) {
@@ -808,6 +861,8 @@ void relay_describe(const struct call *k, struct cp_buf *b)
 	       "transparent");
 	if (r->terminating && k == r->in)
 		cp_put(b, "relay_user", "%s", r->next_user);
+	if (r->l2tp_session)
+		cp_put(b, "relay_l2tp_session", "%u", r->l2tp_session);
 	if (pair && (k == r->in ? r->out : r->in))
 		cp_put(b, "relay_call_id", "%u", pair);
 }

@@ -27,8 +27,7 @@
 #define PPPIOCBRIDGECHAN _IOW('t', 53, int)
 #endif
 
-/* A PX socket on call @id, its channel index in *@chan; -1 + @why. */
-static int attach(uint16_t id, int *chan, char *why, size_t whylen)
+int splice_attach_call(uint16_t id, int *chan, char *why, size_t whylen)
 {
 	union {	/* sockaddr_pppox is packed: no cast of its address */
 		struct sockaddr sa;
@@ -61,8 +60,9 @@ static int attach(uint16_t id, int *chan, char *why, size_t whylen)
 int splice_attach(uint16_t a, uint16_t b, int fds[2], int chan[2],
 		  char *why, size_t whylen)
 {
-	fds[0] = attach(a, &chan[0], why, whylen);
-	fds[1] = fds[0] < 0 ? -1 : attach(b, &chan[1], why, whylen);
+	fds[0] = splice_attach_call(a, &chan[0], why, whylen);
+	fds[1] = fds[0] < 0 ? -1 :
+		 splice_attach_call(b, &chan[1], why, whylen);
 	if (fds[1] >= 0)
 		return 0;
 	splice_end(fds);
@@ -95,14 +95,10 @@ int splice_bridge(int fd, int chan_b, char *why, size_t whylen)
 	return -1;
 }
 
-int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
-		 size_t whylen)
+int splice_join(int fds[2], const int chan[2], char *why, size_t whylen)
 {
-	int chan[2], ppp;
+	int ppp = splice_chan_open(chan[0], why, whylen);
 
-	if (splice_attach(a, b, fds, chan, why, whylen))
-		return -1;
-	ppp = splice_chan_open(chan[0], why, whylen);
 	if (ppp < 0 || splice_bridge(ppp, chan[1], why, whylen)) {
 		if (ppp >= 0)
 			close(ppp);
@@ -111,6 +107,16 @@ int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 	}
 	close(ppp);	/* the bridge holds both channels */
 	return 0;
+}
+
+int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
+		 size_t whylen)
+{
+	int chan[2];
+
+	if (splice_attach(a, b, fds, chan, why, whylen))
+		return -1;
+	return splice_join(fds, chan, why, whylen);
 }
 
 void splice_end(int fds[2])

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A transparent relay's next hop as a static L2TPv3 PPP session, for
+ * relay.c.  The tunnel is the administrator's ("ip l2tp add tunnel ...
+ * encap udp"): a static tunnel has no control connection, so nothing here
+ * speaks L2TP.  Each relayed call takes the lowest session ID of its rule's
+ * range that no socket holds: a PX_PROTO_OL2TP socket connected to (tunnel,
+ * session, peer session) makes the kernel's session (l2tp_ppp) and its ppp
+ * channel, or takes over one made by netlink that has none; closing the
+ * socket deletes the session.  The client's call is then bridged to that
+ * channel as to a PPTP call's (splice.c).  The peer holds the same
+ * sessions, each with a pppd on it (pppol2tp.so).  Faked in the unit tests.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>		/* before the linux/ headers: theirs yield */
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_pppox.h>
+#include <linux/ppp-ioctl.h>
+
+#include "kpptpd.h"
+
+/* A socket on session @id of @rule's tunnel, its channel in *@chan; -1
+ * with errno and @why. */
+static int session_open(const struct relay_rule *rule, uint32_t id,
+			int *chan, char *why, size_t whylen)
+{
+	union {	/* sockaddr_pppol2tpv3 is packed: no cast of its address */
+		struct sockaddr sa;
+		struct sockaddr_pppol2tpv3 v3;
+	} u = { .v3 = { .sa_family = AF_PPPOX,
+			.sa_protocol = PX_PROTO_OL2TP } };
+	int fd, e;
+
+	u.v3.pppol2tp.fd = -1;	/* the tunnel exists: no socket of ours */
+	u.v3.pppol2tp.s_tunnel = rule->l2tp_tunnel;
+	u.v3.pppol2tp.s_session = id;
+	u.v3.pppol2tp.d_session = rule->l2tp_peer + (id - rule->l2tp_first);
+	fd = socket(AF_PPPOX, SOCK_DGRAM | SOCK_CLOEXEC, PX_PROTO_OL2TP);
+	if (fd < 0) {
+		snprintf(why, whylen, "PPPoL2TP socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, &u.sa, sizeof(u.v3))) {
+		e = errno;
+		if (e == ENOENT)
+			snprintf(why, whylen, "no L2TP tunnel %u (ip l2tp add tunnel tunnel_id %u ...)",
+				 rule->l2tp_tunnel, rule->l2tp_tunnel);
+		else
+			snprintf(why, whylen, "L2TP tunnel %u session %u: %s",
+				 rule->l2tp_tunnel, id, strerror(e));
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (ioctl(fd, PPPIOCGCHAN, chan)) {
+		e = errno;
+		snprintf(why, whylen, "channel of L2TP session %u: %s", id,
+			 strerror(e));
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* The lowest free session of @rule: its socket, the ID in *@session.  A
+ * session some socket holds answers EEXIST; the range is short (at most
+ * RELAY_L2TP_MAX_SESSIONS), so trying each in turn is cheap enough. */
+static int session_take(const struct relay_rule *rule, uint32_t *session,
+			int *chan, char *why, size_t whylen)
+{
+	uint32_t id = rule->l2tp_first;
+	int fd;
+
+	for (;;) {
+		fd = session_open(rule, id, chan, why, whylen);
+		if (fd >= 0) {
+			*session = id;
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+		if (id == rule->l2tp_last)
+			break;
+		id++;
+	}
+	snprintf(why, whylen, "L2TP tunnel %u: sessions %u-%u all in use",
+		 rule->l2tp_tunnel, rule->l2tp_first, rule->l2tp_last);
+	return -1;
+}
+
+int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
+		int chan[2], uint32_t *session, char *why, size_t whylen)
+{
+	fds[1] = -1;
+	fds[0] = splice_attach_call(a, &chan[0], why, whylen);
+	if (fds[0] < 0)
+		return -1;
+	fds[1] = session_take(rule, session, &chan[1], why, whylen);
+	if (fds[1] >= 0)
+		return 0;
+	splice_end(fds);
+	return -1;
+}
+
+int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
+		uint32_t *session, char *why, size_t whylen)
+{
+	int chan[2];
+
+	if (l2tp_attach(a, rule, fds, chan, session, why, whylen))
+		return -1;
+	return splice_join(fds, chan, why, whylen);
+}
