@@ -18,18 +18,7 @@ import ipaddress
 import struct
 import sys
 
-
-def packets(path):
-    data = open(path, "rb").read()
-    if struct.unpack_from("<I", data)[0] != 0xA1B2C3D4:
-        sys.exit("%s: not a pcap file" % path)
-    link = struct.unpack_from("<I", data, 20)[0]
-    off = 24
-    while off < len(data):
-        _, _, caplen, _ = struct.unpack_from("<IIII", data, off)
-        p = data[off + 16: off + 16 + caplen]
-        off += 16 + caplen
-        yield p, (p[14:] if link == 1 else p)   # Ethernet or raw IP
+from pcapread import packets
 
 
 def main():
