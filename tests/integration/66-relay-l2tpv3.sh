@@ -12,9 +12,13 @@
 # kpptpctl shows each call's session; two clients take two sessions and a
 # third is refused when the range is used up; only 0x00FD frames in the
 # L2TP packets; the client hanging up, the server ending and kpptpd killed
-# (-9) each leave no call and no L2TP session on the gateway; "allow" reads
-# CHAP before it bridges to a session too; a rule naming a tunnel that
-# does not exist refuses the call with the reason logged.
+# (-9) each leave no call and no L2TP session on the gateway; a session
+# used once serves the next call (the far end restarts its pppd); "allow"
+# reads CHAP before it bridges to a session too; a rule naming a tunnel
+# that does not exist refuses the call with the reason logged; another
+# tunnel's Ethernet session with an ID of the range is skipped (L2TPv3
+# session IDs are per namespace; needs l2tp_eth, which the debug kernel
+# lacks).
 #
 #	n1 (client)        n2 (gateway)                         n3 (server)
 #	pptp-linux+pppd -- kpptpd, no pppd ----- L2TPv3/UDP ---- pppd x3
@@ -42,7 +46,11 @@ printf '%s\n' 'alice srv "l2tp-S3cret" *' >/etc/ppp/chap-secrets
 _relay_behind n3	# 10.9.9.9 and iperf3 behind the server
 
 # server SESSION PEER LOCAL:REMOTE: pppd on static session SESSION of
-# tunnel 20; passive: it waits for the client's LCP however long it takes
+# tunnel 20; passive: it waits for the client's LCP however long it takes.
+# Its socket, and so the session, goes when pppd exits: a far end that
+# serves call after call on a session runs its PPP peer in a loop, as
+# server 200 does here (respawn SESSION ...; stopped by the file
+# $TMP/stop-sSESSION).
 server() {
 	mppe_server_options srv "s$1" >"$TMP/options.s$1"
 	n3 "$KPPTP_BUILD/l2tp-ppp" 20 "$1" "$2" pppd plugin pppol2tp.so \
@@ -51,13 +59,31 @@ server() {
 	wait_for "grep -q 'Using interface' '$TMP/pppd-s$1.log'" 10 ||
 		kpptpd_fail "the server's pppd on session $1 did not start: $(cat "$TMP/pppd-s$1.out")"
 }
-server 200 100 192.168.30.1:192.168.30.10
+respawn() {
+	mppe_server_options srv "s$1" >"$TMP/options.s$1"
+	on_cleanup "touch '$TMP/stop-s$1'"
+	(
+		trap - ERR
+		set +e
+		until [ -e "$TMP/stop-s$1" ]; do
+			n3 "$KPPTP_BUILD/l2tp-ppp" 20 "$1" "$2" pppd plugin pppol2tp.so \
+				pppol2tp 3 file "$TMP/options.s$1" passive nodetach "$3" \
+				>>"$TMP/pppd-s$1.out" 2>&1
+			sleep 0.2
+		done
+	) &
+	wait_for "grep -q 'Using interface' '$TMP/pppd-s$1.log'" 10 ||
+		kpptpd_fail "the server's pppd on session $1 did not start: $(cat "$TMP/pppd-s$1.out")"
+}
+respawn 200 100 192.168.30.1:192.168.30.10
 server 201 101 192.168.30.2:192.168.30.11
 server 202 102 192.168.30.3:192.168.30.12
+server 401 301 192.168.30.4:192.168.30.13
 relay_gateway n2 gw 10.0.0.2 \
 	"relay phone 5551234 to l2tpv3 tunnel 10 session 100-101 peer-session 200" \
 	"relay phone 888 to l2tpv3 tunnel 10 session 102 peer-session 202 allow alice" \
-	"relay phone 777 to l2tpv3 tunnel 99 session 1 peer-session 1"
+	"relay phone 777 to l2tpv3 tunnel 99 session 1 peer-session 1" \
+	"relay phone 555 to l2tpv3 tunnel 10 session 300-301 peer-session 400"
 gw() { relay_ctl gw "$@"; }
 
 # client TAG PHONE: pptp-linux + pppd in n1, alice to srv
@@ -127,13 +153,25 @@ pass "only encrypted frames (0x00FD) in the L2TPv3 packets the gateway exchanges
 
 # the client hangs up: its call and session 100 go; the server's pppd
 # ends on the client's LCP Terminate-Request, passed through
+s200=$(pgrep -f 'options.s200 ')
 pkill -f "ipparam one"
 wait_for "[ \"\$(calls_in n2)\" = 1 ] && [ \"\$(sessions)\" = 1 ]" 15 ||
 	kpptpd_fail "after the hang-up: calls $(calls_in n2), sessions $(n2 ip l2tp show session)"
 n2 ip l2tp show session | grep -q "Session 101 in tunnel 10" ||
 	kpptpd_fail "the wrong session went: $(n2 ip l2tp show session)"
-wait_for "! pgrep -f 'options.s200 '" 15 || kpptpd_fail "the server's pppd on session 200 outlived the call"
+wait_for "! kill -0 $s200" 15 || kpptpd_fail "the server's pppd on session 200 outlived the call"
 pass "client hang-up: its call and session 100 gone from the gateway, the other pair untouched"
+
+# the next client takes session 100 again, served by the far end's next pppd
+client again 5551234
+wait_link n1 ppp0 192.168.30.1 90 || kpptpd_fail "no link on session 100 the second time"
+n1 ping -q -c 3 -i 0.2 -W 3 -I ppp0 192.168.30.1 >/dev/null || kpptpd_fail "ping over session 100 again"
+[ "$(grep -c 'spliced to session 100 of l2tpv3 tunnel 10 (peer session 200)' "$TMP/kpptpd-gw.log")" = 2 ] ||
+	kpptpd_fail "the second call did not get session 100"
+pkill -f "ipparam again"
+wait_for "[ \"\$(calls_in n2)\" = 1 ] && [ \"\$(sessions)\" = 1 ]" 15 ||
+	kpptpd_fail "after the second hang-up: calls $(calls_in n2), sessions $(n2 ip l2tp show session)"
+pass "a session used once serves the next call: session 100 again, to the far end's next pppd"
 
 # the server ends the other: its LCP Terminate-Request reaches the client,
 # which hangs up, and the gateway clears the rest
@@ -158,9 +196,10 @@ kill -9 "$(cat "$TMP/kpptpd-gw.pid")"
 wait_for gw_clear 15 ||
 	kpptpd_fail "after kill -9: calls $(calls_in n2), sessions $(n2 ip l2tp show session)"
 pass "kpptpd killed (-9): no call and no L2TP session left on the gateway"
+touch "$TMP/stop-s200"
 pkill -f "ipparam allowed" || :
-pkill -f "options.s202 " || :
-wait_for "! pgrep -x pppd" 20 || kpptpd_fail "pppd left: $(pgrep -af pppd)"
+pkill -f "options.s20[02] " || :
+wait_for "! pgrep -f 'options.s20[0-2] |ipparam'" 20 || kpptpd_fail "pppd left: $(pgrep -af pppd)"
 
 # a rule whose tunnel does not exist
 start_kpptpd n2 "$TMP/gw.conf" kpptpd-gw
@@ -170,6 +209,24 @@ wait_for "grep -q 'relay to l2tpv3 tunnel 99: no L2TP tunnel 99 (ip l2tp add tun
 wait_for "! pgrep -f 'ipparam notunnel'" 30 || kpptpd_fail "the client's pppd still runs"
 wait_for gw_clear 10 || kpptpd_fail "left on the gateway: calls $(calls_in n2), sessions $(n2 ip l2tp show session)"
 pass "no such tunnel: the client's call refused, the reason logged, nothing left"
+
+# L2TPv3 session IDs are looked up per namespace: another tunnel's
+# Ethernet session 300 is skipped, not fatal; the call gets 301
+if modprobe l2tp_eth 2>/dev/null; then
+	n2 ip l2tp add tunnel tunnel_id 30 peer_tunnel_id 30 encap udp \
+		local 10.0.1.2 remote 10.0.1.3 udp_sport 1702 udp_dport 1702
+	n2 ip l2tp add session tunnel_id 30 session_id 300 peer_session_id 300
+	client other 555
+	wait_link n1 ppp0 192.168.30.4 90 || kpptpd_fail "no link past another tunnel's session 300"
+	grep -q "spliced to session 301 of l2tpv3 tunnel 10 (peer session 401)" "$TMP/kpptpd-gw.log" ||
+		kpptpd_fail "the call did not get session 301"
+	pkill -f "ipparam other"
+	wait_for "[ \"\$(calls_in n2)\" = 0 ] && [ \"\$(sessions)\" = 1 ]" 15 ||
+		kpptpd_fail "after the hang-up: calls $(calls_in n2), sessions $(n2 ip l2tp show session)"
+	pass "another tunnel's Ethernet session 300 skipped: the call on session 301"
+else
+	echo "# no l2tp_eth module here: the case of another tunnel's session is not run"
+fi
 
 kill -TERM "$(cat "$TMP/kpptpd-gw.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd-gw.pid") 2>/dev/null" 20

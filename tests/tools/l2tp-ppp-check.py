@@ -7,12 +7,13 @@ sublayer: the kernel's defaults for a PPP session made by a socket).
 usage: l2tp-ppp-check.py PCAP --session ID --peer-session PEER --frames N
                          --pattern HEX
 
-Every L2TPv3 data packet in PCAP must carry PPP protocol 0x00FD (MPPE),
-and no packet may contain the bytes PATTERN (a ping payload that would
-show in cleartext).  N is how many data packets of session ID (towards the
-far end) and PEER (back from it) crossed; a loaded guest's tcpdump may
-miss some, so at least three quarters must be there; other sessions'
-packets may be in the capture too.  Prints one summary line; exits 1
+Every L2TPv3 data packet of session ID (towards the far end) and PEER
+(back from it) must carry PPP protocol 0x00FD (MPPE), and no packet at all
+may contain the bytes PATTERN (a ping payload that would show in
+cleartext).  N is how many data packets of the pair crossed; a loaded
+guest's tcpdump may miss some, so at least three quarters must be there.
+Other sessions' packets may be in the capture too (a far pppd's LCP
+Configure-Requests to a session nobody uses yet, say).  Prints one summary line; exits 1
 with the reason when a check fails.
 """
 import argparse
@@ -48,9 +49,11 @@ def main():
         ppp = l2tp[8:]
         if ppp[:2] == b"\xff\x03":
             ppp = ppp[2:]
+        if sid not in (args.session, args.peer_session):
+            continue                    # another pair (its LCP, say)
         proto = ppp[0] if ppp[0] & 1 else ppp[0] << 8 | ppp[1]
         protos[proto] = protos.get(proto, 0) + 1
-        n += sid in (args.session, args.peer_session)
+        n += 1
     if n < args.frames * 3 // 4:
         sys.exit("only %d of %d data frames captured" % (n, args.frames))
     if set(protos) != {0xFD}:

@@ -6,7 +6,8 @@ import sys
 
 def packets(path):
     """Yield (frame, IP packet) for each packet of the pcap file at path:
-    the link layer is Ethernet (1) or raw IP.  Exits on another format."""
+    link type 1 is Ethernet, any other is taken as raw IP.  Exits if the
+    file is not a classic pcap."""
     data = open(path, "rb").read()
     if struct.unpack_from("<I", data)[0] != 0xA1B2C3D4:
         sys.exit("%s: not a pcap file" % path)

@@ -383,14 +383,15 @@ int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 uint32_t fake_l2tp_session;	/* the last one given */
 
 int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
-		int chan[2], uint32_t *session, char *why, size_t whylen)
+		int chan[2], uint32_t *session, uint32_t *peer, char *why,
+		size_t whylen)
 {
-	(void)rule, (void)session;
+	(void)rule, (void)session, (void)peer;
 	return splice_attach(a, a, fds, chan, why, whylen);
 }
 
 int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
-		uint32_t *session, char *why, size_t whylen)
+		uint32_t *session, uint32_t *peer, char *why, size_t whylen)
 {
 	fds[0] = fds[1] = -1;
 	if (fake_splice_fails || !kernel_live[a]) {
@@ -402,6 +403,7 @@ int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
 	fds[1] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	fake_splices++;
 	*session = fake_l2tp_session = rule->l2tp_first;
+	*peer = rule->l2tp_peer;
 	return 0;
 }
 

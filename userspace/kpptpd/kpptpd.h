@@ -349,12 +349,13 @@ int splice_join(int fds[2], const int chan[2], char *why, size_t whylen);
 
 /* ---- l2tp.c: the next hop as a static L2TPv3 session (relay ... l2tpv3) */
 /* As splice_attach(), with a free session of @rule on the other side
- * (its ID in *@session) instead of a second call. */
+ * (its ID in *@session, the far end's in *@peer) instead of a second call. */
 int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
-		int chan[2], uint32_t *session, char *why, size_t whylen);
+		int chan[2], uint32_t *session, uint32_t *peer, char *why,
+		size_t whylen);
 /* As splice_calls(), with a free session of @rule for the second call. */
 int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
-		uint32_t *session, char *why, size_t whylen);
+		uint32_t *session, uint32_t *peer, char *why, size_t whylen);
 
 /* ---- route.c */
 struct route_pair {

@@ -24,16 +24,19 @@
 
 #include "kpptpd.h"
 
-/* A socket on session @id of @rule's tunnel, its channel in *@chan; -1
- * with errno and @why. */
+/* A socket on session @id of @rule's tunnel, its channel in *@chan and
+ * the far end's session in *@peer; -1 with errno and @why.  EEXIST: some
+ * socket holds the session; EPROTOTYPE: it is not a PPP session (an
+ * Ethernet pseudowire, as "ip l2tp add session" makes). */
 static int session_open(const struct relay_rule *rule, uint32_t id,
-			int *chan, char *why, size_t whylen)
+			int *chan, uint32_t *peer, char *why, size_t whylen)
 {
 	union {	/* sockaddr_pppol2tpv3 is packed: no cast of its address */
 		struct sockaddr sa;
 		struct sockaddr_pppol2tpv3 v3;
 	} u = { .v3 = { .sa_family = AF_PPPOX,
 			.sa_protocol = PX_PROTO_OL2TP } };
+	socklen_t len = sizeof(u.v3);
 	int fd, e;
 
 	u.v3.pppol2tp.fd = -1;	/* the tunnel exists: no socket of ours */
@@ -57,7 +60,8 @@ static int session_open(const struct relay_rule *rule, uint32_t id,
 		errno = e;
 		return -1;
 	}
-	if (ioctl(fd, PPPIOCGCHAN, chan)) {
+	if (ioctl(fd, PPPIOCGCHAN, chan) ||
+	    getsockname(fd, &u.sa, &len)) {
 		e = errno;
 		snprintf(why, whylen, "channel of L2TP session %u: %s", id,
 			 strerror(e));
@@ -65,25 +69,43 @@ static int session_open(const struct relay_rule *rule, uint32_t id,
 		errno = e;
 		return -1;
 	}
+	/*
+	 * The kernel finds a v3 session by its ID alone when the ID is unique
+	 * in the namespace, so a PPP session nobody holds in another tunnel
+	 * would be taken over: better give it up (closing deletes it; the
+	 * docs say the range's IDs must be the tunnel's own) than bridge the
+	 * client into a tunnel its rule does not name.
+	 */
+	if (u.v3.pppol2tp.s_tunnel != rule->l2tp_tunnel) {
+		snprintf(why, whylen, "L2TP session %u belongs to tunnel %u",
+			 id, u.v3.pppol2tp.s_tunnel);
+		close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	/* a session made by netlink keeps the peer session it was given */
+	*peer = u.v3.pppol2tp.d_session;
 	return fd;
 }
 
 /* The lowest free session of @rule: its socket, the ID in *@session.  A
- * session some socket holds answers EEXIST; the range is short (at most
- * RELAY_L2TP_MAX_SESSIONS), so trying each in turn is cheap enough. */
+ * session some socket holds, or another tunnel's Ethernet session of that
+ * ID (v3 session IDs are looked up per namespace), is skipped; the range
+ * is short (at most RELAY_L2TP_MAX_SESSIONS), so trying each in turn is
+ * cheap enough. */
 static int session_take(const struct relay_rule *rule, uint32_t *session,
-			int *chan, char *why, size_t whylen)
+			uint32_t *peer, int *chan, char *why, size_t whylen)
 {
 	uint32_t id = rule->l2tp_first;
 	int fd;
 
 	for (;;) {
-		fd = session_open(rule, id, chan, why, whylen);
+		fd = session_open(rule, id, chan, peer, why, whylen);
 		if (fd >= 0) {
 			*session = id;
 			return fd;
 		}
-		if (errno != EEXIST)
+		if (errno != EEXIST && errno != EPROTOTYPE)
 			return -1;
 		if (id == rule->l2tp_last)
 			break;
@@ -95,13 +117,14 @@ static int session_take(const struct relay_rule *rule, uint32_t *session,
 }
 
 int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
-		int chan[2], uint32_t *session, char *why, size_t whylen)
+		int chan[2], uint32_t *session, uint32_t *peer, char *why,
+		size_t whylen)
 {
 	fds[1] = -1;
 	fds[0] = splice_attach_call(a, &chan[0], why, whylen);
 	if (fds[0] < 0)
 		return -1;
-	fds[1] = session_take(rule, session, &chan[1], why, whylen);
+	fds[1] = session_take(rule, session, peer, &chan[1], why, whylen);
 	if (fds[1] >= 0)
 		return 0;
 	splice_end(fds);
@@ -109,11 +132,11 @@ int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
 }
 
 int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
-		uint32_t *session, char *why, size_t whylen)
+		uint32_t *session, uint32_t *peer, char *why, size_t whylen)
 {
 	int chan[2];
 
-	if (l2tp_attach(a, rule, fds, chan, session, why, whylen))
+	if (l2tp_attach(a, rule, fds, chan, session, peer, why, whylen))
 		return -1;
 	return splice_join(fds, chan, why, whylen);
 }

@@ -677,19 +677,19 @@ static void l2tp_serve(struct relay *r, const struct relay_rule *rule)
 	struct call *in = r->in;
 	struct conn *c = in->conn;
 	char why[256], name[PPTP_STR_LEN + 64];
+	uint32_t peer = 0;
 
 	if (r->allow[0] ?
-	    l2tp_attach(in->id, rule, r->fds, r->chan, &r->l2tp_session, why,
-			sizeof(why)) :
-	    l2tp_splice(in->id, rule, r->fds, &r->l2tp_session, why,
+	    l2tp_attach(in->id, rule, r->fds, r->chan, &r->l2tp_session,
+			&peer, why, sizeof(why)) :
+	    l2tp_splice(in->id, rule, r->fds, &r->l2tp_session, &peer, why,
 			sizeof(why))) {
 		err("call %u: cannot relay it to %s: %s", in->id, r->hop, why);
 		relay_refuse(r, why);
 		return;
 	}
 	snprintf(name, sizeof(name), "session %u of %s (peer session %u)",
-		 r->l2tp_session, r->hop,
-		 rule->l2tp_peer + (r->l2tp_session - rule->l2tp_first));
+		 r->l2tp_session, r->hop, peer);
 	if (r->allow[0]) {
 		admit_start(r, in, name);
 		return;
