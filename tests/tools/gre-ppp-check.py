@@ -18,7 +18,7 @@ import ipaddress
 import struct
 import sys
 
-from pcapread import packets
+from pcapread import check_encrypted, packets, ppp_protocol
 
 
 def main():
@@ -42,17 +42,10 @@ def main():
         if ip[12:16] == gateway:
             seqs.append(struct.unpack_from("!I", g, 8)[0])
         o = 12 + (4 if flags & 0x0080 else 0)
-        ppp = g[o:o + plen]
-        if ppp[:2] == b"\xff\x03":
-            ppp = ppp[2:]
-        proto = ppp[0] if ppp[0] & 1 else ppp[0] << 8 | ppp[1]
+        proto = ppp_protocol(g[o:o + plen])
         protos[proto] = protos.get(proto, 0) + 1
         n += 1
-    if n < args.frames * 3 // 4:
-        sys.exit("only %d of %d data frames captured" % (n, args.frames))
-    if set(protos) != {0xFD}:
-        sys.exit("PPP protocols on the wire: %s" %
-                 {hex(k): v for k, v in protos.items()})
+    check_encrypted(protos, n, args.frames)
     if len(seqs) < args.frames * 3 // 8 or \
             any(b <= a for a, b in zip(seqs, seqs[1:])):
         sys.exit("the gateway's sequence numbers: %s" % seqs)

@@ -20,7 +20,7 @@ import argparse
 import struct
 import sys
 
-from pcapread import packets
+from pcapread import check_encrypted, packets, ppp_protocol
 
 
 def main():
@@ -46,19 +46,12 @@ def main():
             continue                    # control (none in a static tunnel)
         sid = struct.unpack_from("!I", l2tp, 4)[0]
         sessions[sid] = sessions.get(sid, 0) + 1
-        ppp = l2tp[8:]
-        if ppp[:2] == b"\xff\x03":
-            ppp = ppp[2:]
         if sid not in (args.session, args.peer_session):
             continue                    # another pair (its LCP, say)
-        proto = ppp[0] if ppp[0] & 1 else ppp[0] << 8 | ppp[1]
+        proto = ppp_protocol(l2tp[8:])
         protos[proto] = protos.get(proto, 0) + 1
         n += 1
-    if n < args.frames * 3 // 4:
-        sys.exit("only %d of %d data frames captured" % (n, args.frames))
-    if set(protos) != {0xFD}:
-        sys.exit("PPP protocols on the wire: %s" %
-                 {hex(k): v for k, v in protos.items()})
+    check_encrypted(protos, n, args.frames)
     if not sessions.get(args.session) or not sessions.get(args.peer_session):
         sys.exit("L2TP sessions on the wire: %s" % sessions)
     print("%d frames in sessions %s, all PPP 0x00FD" %
