@@ -211,6 +211,18 @@ static void relay_refuse(struct relay *r, const char *why)
 	conn_kick(c);
 }
 
+/* The client's call is bridged, or paired to read CHAP: its OCRP. */
+static void relay_answer(struct relay *r)
+{
+	struct call *in = r->in;
+	struct conn *c = in->conn;
+
+	r->answered = true;
+	kd.calls_accepted++;
+	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
+	conn_kick(c);
+}
+
 /* ------------------------------------------------------ terminating */
 
 /* pppd's exit status when the peer refused our login (pppd.h) */
@@ -493,12 +505,9 @@ static int admit_start(struct relay *r, struct call *in, const char *out)
 		}
 	}
 	pending_add(r);
-	r->answered = true;
-	kd.calls_accepted++;
 	info("%s: call %u paired with %s: answering; CHAP is read until the next hop's Success",
 	     c->name, in->id, out);
-	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
-	conn_kick(c);
+	relay_answer(r);
 	return 0;
 fail:
 	err("call %u: cannot pair it with %s: %s", in->id, out, why);
@@ -694,11 +703,8 @@ static void l2tp_serve(struct relay *r, const struct relay_rule *rule)
 		admit_start(r, in, name);
 		return;
 	}
-	r->answered = true;
-	kd.calls_accepted++;
 	info("%s: call %u spliced to %s: answering", c->name, in->id, name);
-	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
-	conn_kick(c);
+	relay_answer(r);
 }
 
 void relay_placed(struct conn *c, struct call *k)
@@ -715,7 +721,6 @@ int relay_up(struct call *k)
 	struct relay *r = k->relay;
 	struct call *in = r->in;
 	char why[256], name[PPTP_STR_LEN + 64];
-	struct conn *c;
 	int ret = -1;
 
 	if (r->terminating)
@@ -742,13 +747,9 @@ int relay_up(struct call *k)
 		relay_refuse(r, why);
 		goto out;
 	}
-	c = in->conn;
-	r->answered = true;
-	kd.calls_accepted++;
 	info("%s: call %u spliced to call %u at %s (peer call ID %u): answering",
-	     c->name, in->id, k->id, r->hop, k->peer_id);
-	pptp_ctrl_call_created(&c->ctrl, in->slot, in->id, now_ms());
-	conn_kick(c);
+	     in->conn->name, in->id, k->id, r->hop, k->peer_id);
+	relay_answer(r);
 	ret = 0;
 out:
 	relay_put(r);
