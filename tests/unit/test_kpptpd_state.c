@@ -102,9 +102,9 @@ TEST(sweep_deletes_only_the_recorded_call)
 TEST(put_writes_its_slot_only)
 {
 	struct state_rec big = { 65535, 65535, 0 }, r = { 7, 3, 0 }, back;
-	char err[512], buf[4 * STATE_REC_LEN + 1], path[256];
+	char err[512], buf[4 * STATE_REC_LEN + 1], path[256], *map;
 	ssize_t n;
-	int fd;
+	int fd, e;
 
 	/* the directory the first test made */
 	CHECK(mkdir(dir, 0700) == 0 || errno == EEXIST);
@@ -129,6 +129,21 @@ TEST(put_writes_its_slot_only)
 	      back.id == 7 && back.peer_id == 3);
 	buf[2 * STATE_REC_LEN - 1] = '\0';
 	CHECK(state_parse(buf + STATE_REC_LEN, &back) == -1);
+
+	/* stores through the mapping land in the file, in their slot only */
+	map = state_map(fd, &e);
+	CHECK(map != NULL);
+	state_store(map, 1, &r);
+	state_store(map, 2, NULL);
+	state_store(map, STATE_MAX_SLOTS, &r);	/* out of range: ignored */
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	CHECK(n == 3 * STATE_REC_LEN);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK(!strncmp(buf, "65535 255.255.255.255 65535    \n", STATE_REC_LEN));
+	CHECK(!strncmp(buf + STATE_REC_LEN, "7 10.0.0.1 3", 12) &&
+	      buf[2 * STATE_REC_LEN - 1] == '\n');
+	CHECK(strspn(buf + 2 * STATE_REC_LEN, " ") == STATE_REC_LEN - 1);
+	state_unmap(map);
 	close(fd);
 	unlink(path);
 	rmdir(dir);

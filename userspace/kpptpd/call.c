@@ -50,15 +50,17 @@
 #define STR(x) STR_(x)
 
 static int state_fd = -1;	/* the state file, locked (state.h) */
+static char *state_mem;		/* ... mapped shared (state_map()) */
 
 /*
  * Each of our calls has a slot in the locked file, its record at
  * slot * STATE_REC_LEN (state.h), written when the call is made, when it
- * learns its peer's call ID, and (blank) when it ends: one small write
- * however many calls there are.  Writing the whole list at every change
- * cost kpptpd O(calls) per setup (at 30,000 calls, a megabyte formatted
- * and written for each).  Slots given back are reused (a stack); the file
- * is cut to nothing whenever the last call ends.
+ * learns its peer's call ID, and (blank) when it ends: one small store
+ * however many calls there are, into the file's mapping, or a pwrite()
+ * that extends the file when the slot is new.  Writing the whole list at
+ * every change cost kpptpd O(calls) per setup (at 30,000 calls, a
+ * megabyte formatted and written for each).  Slots given back are reused
+ * (a stack); the file is cut to nothing whenever the last call ends.
  */
 static struct {
 	unsigned int *free;	/* slots given back */
@@ -83,9 +85,13 @@ static void state_reset(void)
 int call_state_lock(void)
 {
 	char why[512];
+	int err;
 
-	if (state_fd >= 0)	/* a second daemon in one process: tests */
+	if (state_fd >= 0) {	/* a second daemon in one process: tests */
+		state_unmap(state_mem);
 		close(state_fd);
+	}
+	state_mem = NULL;
 	state_fd = -1;
 	slots_reset();
 	if (!kd.conf.state_file || !*kd.conf.state_file)
@@ -95,18 +101,35 @@ int call_state_lock(void)
 		err("%s", why);
 		return -1;
 	}
+	state_mem = state_map(state_fd, &err);
+	if (!state_mem) {
+		err("state file %s: mmap: %s", kd.conf.state_file,
+		    strerror(-err));
+		close(state_fd);
+		state_fd = -1;
+		return -1;
+	}
 	return 0;
 }
 
-/* Write call @k's record (or a blank one: NULL) into @slot. */
-static void state_write(const struct call *k, unsigned int slot,
-			const struct state_rec *rec)
+/*
+ * Write call @k's record (or a blank one: NULL) into @slot: a store into
+ * the mapping when the file holds the slot, else (@grow) a write that
+ * extends the file; 0 or -errno.
+ */
+static int state_write(const struct call *k, unsigned int slot,
+		       const struct state_rec *rec, bool grow)
 {
-	int r = state_put(state_fd, slot, rec);
+	int r = 0;
 
+	if (grow)
+		r = state_put(state_fd, slot, rec);
+	else
+		state_store(state_mem, slot, rec);
 	if (r)
 		warn("state file %s: call %u: %s", kd.conf.state_file, k->id,
 		     strerror(-r));
+	return r;
 }
 
 static void state_record(const struct call *k)
@@ -115,17 +138,27 @@ static void state_record(const struct call *k)
 
 	if (state_fd < 0 || k->state_slot < 0)
 		return;
-	state_write(k, (unsigned int)k->state_slot, &rec);
+	state_write(k, (unsigned int)k->state_slot, &rec, false);
 }
 
 static void state_slot_take(struct call *k)
 {
+	struct state_rec rec = { k->id, k->peer_id, k->peer_addr };
+
 	k->state_slot = -1;
 	if (state_fd < 0)
 		return;
-	k->state_slot = slots.nfree ? (int)slots.free[--slots.nfree] :
-				      (int)slots.used++;
-	state_record(k);
+	if (slots.nfree) {
+		k->state_slot = (int)slots.free[--slots.nfree];
+		state_record(k);
+		return;
+	}
+	/* a new slot at the file's end; not ours if the file did not grow,
+	 * so that no store ever lands past the end (SIGBUS) */
+	if (slots.used >= STATE_MAX_SLOTS ||
+	    state_write(k, slots.used, &rec, true))
+		return;
+	k->state_slot = (int)slots.used++;
 }
 
 static void state_slot_give(struct call *k)
@@ -135,7 +168,7 @@ static void state_slot_give(struct call *k)
 	if (state_fd < 0 || k->state_slot < 0)
 		return;
 	k->state_slot = -1;
-	state_write(k, s, NULL);
+	state_write(k, s, NULL, false);
 	if (slots.nfree == slots.cap) {
 		unsigned int cap = slots.cap ? 2 * slots.cap : 64;
 		unsigned int *f = realloc(slots.free, cap * sizeof(*f));

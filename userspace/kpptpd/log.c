@@ -91,13 +91,19 @@ void log_msg(int prio, const char *fmt, ...)
 	if (use_syslog) {
 		syslog(prio, "%s", line);
 	} else {
+		/* the second's text is made once: two lines per call setup */
+		static char when[32];
+		static time_t when_sec = -1;
 		struct timespec ts;
-		struct tm tm;
-		char when[32];
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		if (ts.tv_sec != when_sec) {
+			struct tm tm;
+
+			localtime_r(&ts.tv_sec, &tm);
+			strftime(when, sizeof(when), "%H:%M:%S", &tm);
+			when_sec = ts.tv_sec;
+		}
 		if (!out_set)
 			out = stderr;
 		if (!out)

@@ -5,7 +5,10 @@
  * line per call, "ID PEER-ADDRESS PEER-CALL-ID", padded with spaces to
  * STATE_REC_LEN bytes and written in place in its slot (state_put()):
  * a call made or ended writes one record, however many calls there are.
- * A free slot is a line of spaces.  The file is locked
+ * A free slot is a line of spaces.  Records of slots already in the file
+ * are stores into a shared mapping of it (state_store()), not system
+ * calls; only a slot past the file's end is written with pwrite(), which
+ * extends the file.  The file is locked
  * (flock) for the daemon's lifetime: two kpptpd never share one, and the
  * startup sweep deletes a call only when the kernel's call with that ID
  * still has the recorded peer address and peer call ID; another kpptpd's
@@ -45,5 +48,22 @@ bool state_matches(const struct state_rec *r,
 		   const struct kpptp_call_info *info);
 /* @r (NULL: blank) as the record in @slot: 0 or -errno. */
 int state_put(int fd, unsigned int slot, const struct state_rec *r);
+
+/*
+ * Call IDs are 16-bit, so one kpptpd never has more slots than this: the
+ * mapping covers them all from the start and is never moved.
+ */
+#define STATE_MAX_SLOTS 65536
+
+/*
+ * The locked file @fd mapped shared for STATE_MAX_SLOTS records: the
+ * mapping, or NULL (-errno in *@err).  A store into a slot past the file's
+ * end would raise SIGBUS: state_store() only ever writes slots the file
+ * already holds, and the file is kpptpd's alone (locked, 0600).
+ */
+char *state_map(int fd, int *err);
+void state_unmap(char *map);
+/* @r (NULL: blank) as the record in @slot, which the file holds. */
+void state_store(char *map, unsigned int slot, const struct state_rec *r);
 
 #endif /* KPPTPD_STATE_H */

@@ -324,9 +324,12 @@ static int call_request(struct kpptp_nl *nl, uint8_t cmd,
 			const struct kpptp_call_cfg *cfg,
 			struct kpptp_call_info *out)
 {
-	struct txn t = { .nl = nl, .parse = parse_one_call, .out = out };
+	struct txn t = { .nl = nl, .out = out };
 	int err;
 
+	/* a reply nobody reads is not parsed: CALL_DEL's, in every setup */
+	if (out)
+		t.parse = parse_one_call;
 	t.req = new_request(nl, cmd, 0);
 	if (!t.req)
 		return nl->error.code = -ENOMEM;
