@@ -34,7 +34,6 @@ JOBS=$(nproc)
 log() { printf 'debug-kernel: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-
 # The cache key: what the kernel is built from (comments do not count).
 key() {
 	{ cat "$CONFIG"; declare -f build check_config; gcc --version | head -n 1; } |
