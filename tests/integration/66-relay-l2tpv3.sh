@@ -85,6 +85,12 @@ relay_gateway n2 gw 10.0.0.2 \
 	"relay phone 777 to l2tpv3 tunnel 99 session 1 peer-session 1" \
 	"relay phone 555 to l2tpv3 tunnel 10 session 300-301 peer-session 400"
 gw() { relay_ctl gw "$@"; }
+# at start, a rule whose tunnel does not exist is named; the others not
+wait_for "grep -q 'relay to l2tpv3 tunnel 99: no such tunnel yet' '$TMP/kpptpd-gw.log'" 10 ||
+	kpptpd_fail "kpptpd did not warn at start about tunnel 99: $(head -c 3000 "$TMP/kpptpd-gw.log")"
+! grep -q 'relay to l2tpv3 tunnel 10:' "$TMP/kpptpd-gw.log" ||
+	kpptpd_fail "kpptpd warned about tunnel 10, which exists: $(grep 'tunnel 10:' "$TMP/kpptpd-gw.log")"
+pass "start: the rule naming a missing tunnel warned about, the others not"
 
 # client TAG PHONE: pptp-linux + pppd in n1, alice to srv
 client() {

@@ -353,6 +353,8 @@ int splice_join(int fds[2], const int chan[2], char *why, size_t whylen);
 int l2tp_attach(uint16_t a, const struct relay_rule *rule, int fds[2],
 		int chan[2], uint32_t *session, uint32_t *peer, char *why,
 		size_t whylen);
+/* Warn about each l2tpv3 rule of @c whose tunnel is missing or not v3. */
+void l2tp_check_rules(const struct conf *c);
 /* As splice_calls(), with a free session of @rule for the second call. */
 int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
 		uint32_t *session, uint32_t *peer, char *why, size_t whylen);

@@ -20,7 +20,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/if_pppox.h>
+#include <linux/l2tp.h>
 #include <linux/ppp-ioctl.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 
 #include "kpptpd.h"
 
@@ -139,4 +142,110 @@ int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
 	if (l2tp_attach(a, rule, fds, chan, session, peer, why, whylen))
 		return -1;
 	return splice_join(fds, chan, why, whylen);
+}
+
+/* ---- at start and reload: do the rules' tunnels exist? */
+
+struct tunnel_query {
+	int version;		/* L2TP_ATTR_PROTO_VERSION of the reply */
+	int error;		/* the kernel's errno, negative */
+	bool done;
+};
+
+static int on_tunnel(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[L2TP_ATTR_MAX + 1];
+	struct tunnel_query *q = arg;
+
+	if (!genlmsg_parse(nlmsg_hdr(msg), 0, tb, L2TP_ATTR_MAX, NULL) &&
+	    tb[L2TP_ATTR_PROTO_VERSION])
+		q->version = nla_get_u8(tb[L2TP_ATTR_PROTO_VERSION]);
+	return NL_OK;
+}
+
+static int on_tunnel_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct tunnel_query *)arg)->done = true;
+	return NL_STOP;
+}
+
+static int on_tunnel_error(struct sockaddr_nl *who, struct nlmsgerr *e,
+			   void *arg)
+{
+	struct tunnel_query *q = arg;
+
+	(void)who;
+	q->error = e->error;
+	q->done = true;
+	return NL_STOP;
+}
+
+/* Tunnel @id's L2TP version (2 or 3), 0 if there is none, -errno if the
+ * kernel cannot say.  Read to the ACK: the reply, then the ACK. */
+static int tunnel_version(struct nl_sock *sk, int family, uint32_t id)
+{
+	struct tunnel_query q = { .version = -EPROTO };
+	struct nl_msg *m = nlmsg_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err = -ENOMEM;
+
+	if (!m || !cb ||
+	    !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK,
+			 L2TP_CMD_TUNNEL_GET, L2TP_GENL_VERSION) ||
+	    nla_put_u32(m, L2TP_ATTR_CONN_ID, id))
+		goto out;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_tunnel, &q);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_tunnel_ack, &q);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_tunnel_error, &q);
+	err = nl_send_auto(sk, m) < 0 ? -EIO : 0;
+	while (!err && !q.done)
+		if (nl_recvmsgs(sk, cb) < 0 && !q.done)
+			err = -EIO;
+	if (!err)
+		err = q.error == -ENODEV ? 0 :	/* no such tunnel */
+		      q.error ? q.error : q.version;
+out:
+	nl_cb_put(cb);
+	nlmsg_free(m);
+	return err;
+}
+
+void l2tp_check_rules(const struct conf *c)
+{
+	struct nl_sock *sk = NULL;
+	const struct relay_rule *r;
+	int family = -1, v;
+	unsigned int i;
+
+	for (i = 0; i < c->nrelays; i++) {
+		r = &c->relays[i];
+		if (!r->l2tp_tunnel)
+			continue;
+		if (!sk) {
+			sk = nl_socket_alloc();
+			if (!sk || genl_connect(sk)) {
+				warn("relay to l2tpv3 tunnel %u: no netlink socket to look for it",
+				     r->l2tp_tunnel);
+				break;
+			}
+			family = genl_ctrl_resolve(sk, L2TP_GENL_NAME);
+		}
+		if (family < 0) {
+			warn("relay to l2tpv3 tunnel %u: this kernel has no L2TP (modprobe l2tp_ppp): such calls will be refused",
+			     r->l2tp_tunnel);
+			break;
+		}
+		v = tunnel_version(sk, family, r->l2tp_tunnel);
+		if (v == 0)
+			warn("relay to l2tpv3 tunnel %u: no such tunnel yet: calls for it are refused until it exists (ip l2tp add tunnel tunnel_id %u ...)",
+			     r->l2tp_tunnel, r->l2tp_tunnel);
+		else if (v == 2)
+			warn("relay to l2tpv3 tunnel %u: it is an L2TPv2 tunnel: calls for it will be refused",
+			     r->l2tp_tunnel);
+		else if (v < 0)
+			warn("relay to l2tpv3 tunnel %u: cannot look for it: %s",
+			     r->l2tp_tunnel, strerror(-v));
+	}
+	nl_socket_free(sk);
 }

@@ -186,6 +186,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	call_sweep_stale();
+	l2tp_check_rules(&kd.conf);
 	if (pidfile_write(kd.conf.pidfile)) {
 		kpptp_nl_close(kd.nl);
 		ctlsock_close();

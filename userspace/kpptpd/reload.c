@@ -149,6 +149,7 @@ int daemon_reload(char *why, size_t whylen)
 	     kd.conf_path, kd.conf.max_conns, kd.conf.max_per_source,
 	     kd.conf.max_calls);
 	fdlimit_check(&kd.conf);
+	l2tp_check_rules(&kd.conf);
 	reload_event(true, NULL);
 	return 0;
 fail:
