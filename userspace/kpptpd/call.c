@@ -56,8 +56,9 @@ static char *state_mem;		/* ... mapped shared (state_map()) */
  * Each of our calls has a slot in the locked file, its record at
  * slot * STATE_REC_LEN (state.h), written when the call is made, when it
  * learns its peer's call ID, and (blank) when it ends: one small store
- * however many calls there are, into the file's mapping, or a pwrite()
- * that extends the file when the slot is new.  Writing the whole list at
+ * however many calls there are, into the file's mapping (a file in
+ * memory: tmpfs, as /run), or a pwrite() when the slot is new (which
+ * extends the file) or the file is on a disk.  Writing the whole list at
  * every change cost kpptpd O(calls) per setup (at 30,000 calls, a
  * megabyte formatted and written for each).  Slots given back are reused
  * (a stack); the file is cut to nothing whenever the last call ends.
@@ -85,7 +86,7 @@ static void state_reset(void)
 int call_state_lock(void)
 {
 	char why[512];
-	int err;
+	int err = 0;
 
 	if (state_fd >= 0) {	/* a second daemon in one process: tests */
 		state_unmap(state_mem);
@@ -101,14 +102,14 @@ int call_state_lock(void)
 		err("%s", why);
 		return -1;
 	}
+	/* elsewhere a store can still fail (a full copy-on-write disk): as
+	 * SIGBUS then, where pwrite() only returns an error */
+	if (!state_mappable(state_fd))
+		return 0;
 	state_mem = state_map(state_fd, &err);
-	if (!state_mem) {
-		err("state file %s: mmap: %s", kd.conf.state_file,
-		    strerror(-err));
-		close(state_fd);
-		state_fd = -1;
-		return -1;
-	}
+	if (!state_mem)
+		warn("state file %s: mmap: %s; writing records instead",
+		     kd.conf.state_file, strerror(-err));
 	return 0;
 }
 
@@ -122,7 +123,7 @@ static int state_write(const struct call *k, unsigned int slot,
 {
 	int r = 0;
 
-	if (grow)
+	if (grow || !state_mem)
 		r = state_put(state_fd, slot, rec);
 	else
 		state_store(state_mem, slot, rec);

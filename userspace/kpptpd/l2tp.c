@@ -231,9 +231,14 @@ void l2tp_check_rules(const struct conf *c)
 			}
 			family = genl_ctrl_resolve(sk, L2TP_GENL_NAME);
 		}
-		if (family < 0) {
-			warn("relay to l2tpv3 tunnel %u: this kernel has no L2TP (modprobe l2tp_ppp): such calls will be refused",
+		if (family == -NLE_OBJ_NOTFOUND) {
+			warn("relay to l2tpv3 tunnel %u: this kernel has no L2TP (modprobe l2tp_netlink l2tp_ppp): such calls will be refused",
 			     r->l2tp_tunnel);
+			break;
+		}
+		if (family < 0) {
+			warn("relay to l2tpv3 tunnel %u: cannot look for it: %s",
+			     r->l2tp_tunnel, nl_geterror(family));
 			break;
 		}
 		v = tunnel_version(sk, family, r->l2tp_tunnel);
@@ -246,6 +251,9 @@ void l2tp_check_rules(const struct conf *c)
 		else if (v < 0)
 			warn("relay to l2tpv3 tunnel %u: cannot look for it: %s",
 			     r->l2tp_tunnel, strerror(-v));
+		/* the socket may hold the rest of a reply: no more asking */
+		if (v == -EIO || v == -ENOMEM)
+			break;
 	}
 	nl_socket_free(sk);
 }

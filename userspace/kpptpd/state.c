@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,6 +117,14 @@ int state_put(int fd, unsigned int slot, const struct state_rec *r)
  * is stored is in the page cache at once, so a kpptpd that dies loses
  * nothing; a machine that crashes loses its kernel calls as well.
  */
+bool state_mappable(int fd)
+{
+	struct statfs fs;
+
+	return !fstatfs(fd, &fs) && (fs.f_type == TMPFS_MAGIC ||
+				     fs.f_type == RAMFS_MAGIC);
+}
+
 char *state_map(int fd, int *err)
 {
 	void *m = mmap(NULL, (size_t)STATE_MAX_SLOTS * STATE_REC_LEN,

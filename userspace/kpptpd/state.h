@@ -5,10 +5,10 @@
  * line per call, "ID PEER-ADDRESS PEER-CALL-ID", padded with spaces to
  * STATE_REC_LEN bytes and written in place in its slot (state_put()):
  * a call made or ended writes one record, however many calls there are.
- * A free slot is a line of spaces.  Records of slots already in the file
- * are stores into a shared mapping of it (state_store()), not system
- * calls; only a slot past the file's end is written with pwrite(), which
- * extends the file.  The file is locked
+ * A free slot is a line of spaces.  On tmpfs (/run), records of slots
+ * already in the file are stores into a shared mapping of it
+ * (state_store()), not system calls; a slot past the file's end is
+ * written with pwrite(), which extends the file.  The file is locked
  * (flock) for the daemon's lifetime: two kpptpd never share one, and the
  * startup sweep deletes a call only when the kernel's call with that ID
  * still has the recorded peer address and peer call ID; another kpptpd's
@@ -55,6 +55,13 @@ int state_put(int fd, unsigned int slot, const struct state_rec *r);
  */
 #define STATE_MAX_SLOTS 65536
 
+/*
+ * @fd is on a file system in memory (tmpfs, ramfs), where a store into a
+ * page the file holds cannot fail: then records are stored through a
+ * mapping; elsewhere (a disk that can fill up, a copy-on-write one that
+ * allocates on every write) they are written with state_put().
+ */
+bool state_mappable(int fd);
 /*
  * The locked file @fd mapped shared for STATE_MAX_SLOTS records: the
  * mapping, or NULL (-errno in *@err).  A store into a slot past the file's
