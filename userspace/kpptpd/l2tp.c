@@ -22,7 +22,6 @@
 #include <linux/if_pppox.h>
 #include <linux/l2tp.h>
 #include <linux/ppp-ioctl.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include "kpptpd.h"
@@ -146,102 +145,57 @@ int l2tp_splice(uint16_t a, const struct relay_rule *rule, int fds[2],
 
 /* ---- at start and reload: do the rules' tunnels exist? */
 
-struct tunnel_query {
-	int version;		/* L2TP_ATTR_PROTO_VERSION of the reply */
-	int error;		/* the kernel's errno, negative */
-	bool done;
-};
-
-static int on_tunnel(struct nl_msg *msg, void *arg)
+static void on_tunnel(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *tb[L2TP_ATTR_MAX + 1];
-	struct tunnel_query *q = arg;
 
-	if (!genlmsg_parse(nlmsg_hdr(msg), 0, tb, L2TP_ATTR_MAX, NULL) &&
+	if (!genlmsg_parse(nlh, 0, tb, L2TP_ATTR_MAX, NULL) &&
 	    tb[L2TP_ATTR_PROTO_VERSION])
-		q->version = nla_get_u8(tb[L2TP_ATTR_PROTO_VERSION]);
-	return NL_OK;
-}
-
-static int on_tunnel_ack(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct tunnel_query *)arg)->done = true;
-	return NL_STOP;
-}
-
-static int on_tunnel_error(struct sockaddr_nl *who, struct nlmsgerr *e,
-			   void *arg)
-{
-	struct tunnel_query *q = arg;
-
-	(void)who;
-	q->error = e->error;
-	q->done = true;
-	return NL_STOP;
+		*(int *)arg = nla_get_u8(tb[L2TP_ATTR_PROTO_VERSION]);
 }
 
 /* Tunnel @id's L2TP version (2 or 3), 0 if there is none, -errno if the
- * kernel cannot say.  Read to the ACK: the reply, then the ACK. */
-static int tunnel_version(struct nl_sock *sk, int family, uint32_t id)
+ * kernel cannot say (lib/nl.c's request, on kpptpd's netlink socket). */
+static int tunnel_version(int family, uint32_t id)
 {
-	struct tunnel_query q = { .version = -EPROTO };
 	struct nl_msg *m = nlmsg_alloc();
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int err = -ENOMEM;
+	int version = -EPROTO, err;
 
-	if (!m || !cb ||
-	    !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK,
-			 L2TP_CMD_TUNNEL_GET, L2TP_GENL_VERSION) ||
-	    nla_put_u32(m, L2TP_ATTR_CONN_ID, id))
-		goto out;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_tunnel, &q);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_tunnel_ack, &q);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_tunnel_error, &q);
-	err = nl_send_auto(sk, m) < 0 ? -EIO : 0;
-	while (!err && !q.done)
-		if (nl_recvmsgs(sk, cb) < 0 && !q.done)
-			err = -EIO;
-	if (!err)
-		err = q.error == -ENODEV ? 0 :	/* no such tunnel */
-		      q.error ? q.error : q.version;
-out:
-	nl_cb_put(cb);
-	nlmsg_free(m);
-	return err;
+	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+			       L2TP_CMD_TUNNEL_GET, L2TP_GENL_VERSION) ||
+	    nla_put_u32(m, L2TP_ATTR_CONN_ID, id)) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	err = kpptp_nl_request(kd.nl, m, on_tunnel, &version);
+	if (err == -ENODEV)	/* l2tp_netlink's "no such tunnel" */
+		return 0;
+	return err ? err : version;
 }
 
 void l2tp_check_rules(const struct conf *c)
 {
-	struct nl_sock *sk = NULL;
 	const struct relay_rule *r;
-	int family = -1, v;
+	int family = 0, v;
 	unsigned int i;
 
 	for (i = 0; i < c->nrelays; i++) {
 		r = &c->relays[i];
 		if (!r->l2tp_tunnel)
 			continue;
-		if (!sk) {
-			sk = nl_socket_alloc();
-			if (!sk || genl_connect(sk)) {
-				warn("relay to l2tpv3 tunnel %u: no netlink socket to look for it",
-				     r->l2tp_tunnel);
-				break;
-			}
-			family = genl_ctrl_resolve(sk, L2TP_GENL_NAME);
-		}
-		if (family == -NLE_OBJ_NOTFOUND) {
+		if (!family)
+			family = kpptp_nl_resolve(kd.nl, L2TP_GENL_NAME);
+		if (family == -ENOENT) {
 			warn("relay to l2tpv3 tunnel %u: this kernel has no L2TP (modprobe l2tp_netlink l2tp_ppp): such calls will be refused",
 			     r->l2tp_tunnel);
-			break;
+			return;
 		}
 		if (family < 0) {
 			warn("relay to l2tpv3 tunnel %u: cannot look for it: %s",
-			     r->l2tp_tunnel, nl_geterror(family));
-			break;
+			     r->l2tp_tunnel, strerror(-family));
+			return;
 		}
-		v = tunnel_version(sk, family, r->l2tp_tunnel);
+		v = tunnel_version(family, r->l2tp_tunnel);
 		if (v == 0)
 			warn("relay to l2tpv3 tunnel %u: no such tunnel yet: calls for it are refused until it exists (ip l2tp add tunnel tunnel_id %u ...)",
 			     r->l2tp_tunnel, r->l2tp_tunnel);
@@ -253,7 +207,6 @@ void l2tp_check_rules(const struct conf *c)
 			     r->l2tp_tunnel, strerror(-v));
 		/* the socket may hold the rest of a reply: no more asking */
 		if (v == -EIO || v == -ENOMEM)
-			break;
+			return;
 	}
-	nl_socket_free(sk);
 }

@@ -36,6 +36,7 @@ struct txn {
 	struct nl_msg *req;		/* kept to map the blamed attribute */
 	int (*parse)(struct nlmsghdr *nlh, struct txn *t);
 	kpptp_call_cb cb;
+	void (*other)(struct nlmsghdr *nlh, void *arg);	/* kpptp_nl_request() */
 	void *cb_arg;
 	bool cb_stopped;
 	void *out;
@@ -387,6 +388,30 @@ int kpptp_call_dump(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg)
 	t.req = new_request(nl, KPPTP_CMD_CALL_GET, NLM_F_DUMP);
 	if (!t.req)
 		return nl->error.code = -ENOMEM;
+	return transact(&t);
+}
+
+int kpptp_nl_resolve(struct kpptp_nl *nl, const char *family)
+{
+	int id = genl_ctrl_resolve(nl->sk, family);
+
+	return id < 0 ? nlerr_to_errno(id) : id;
+}
+
+static int parse_other(struct nlmsghdr *nlh, struct txn *t)
+{
+	t->other(nlh, t->cb_arg);
+	return 0;
+}
+
+int kpptp_nl_request(struct kpptp_nl *nl, struct nl_msg *req,
+		     void (*parse)(struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	struct txn t = {
+		.nl = nl, .req = req, .parse = parse_other, .other = parse,
+		.cb_arg = arg,
+	};
+
 	return transact(&t);
 }
 

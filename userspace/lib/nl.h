@@ -46,6 +46,18 @@ int kpptp_call_del(struct kpptp_nl *nl, uint16_t id);
 int kpptp_call_get(struct kpptp_nl *nl, uint16_t id,
 		   struct kpptp_call_info *out);
 
+/*
+ * Another generic netlink family on @nl's socket (kpptpd looks at the
+ * kernel's L2TP tunnels): its ID, -ENOENT if there is none; then one
+ * request @req of it (built by the caller, freed here), read to its ACK
+ * like ours, @parse called with @arg for each reply.
+ */
+struct nl_msg;
+struct nlmsghdr;
+int kpptp_nl_resolve(struct kpptp_nl *nl, const char *family);
+int kpptp_nl_request(struct kpptp_nl *nl, struct nl_msg *req,
+		     void (*parse)(struct nlmsghdr *nlh, void *arg), void *arg);
+
 /* Called per call; return non-zero to skip the rest (the dump is drained). */
 typedef int (*kpptp_call_cb)(const struct kpptp_call_info *call, void *arg);
 int kpptp_call_dump(struct kpptp_nl *nl, kpptp_call_cb cb, void *arg);
