@@ -33,10 +33,13 @@
 # BENCH_T (seconds per iperf3 run, default 3), BENCH_CALLS (default
 # "1 16 64") and BENCH_CP_CALLS (default 300) are passed from the host as
 # KPPTP_BENCH_T, KPPTP_BENCH_CALLS, KPPTP_BENCH_CP_CALLS; the rounds take
-# KPPTP_BENCH_ROUNDS (6), KPPTP_BENCH_COST_PPS (3000) and
-# KPPTP_BENCH_COST_T (5 s measured per cost figure); kpptpd's figures
+# KPPTP_BENCH_ROUNDS (6), KPPTP_BENCH_COST_PPS (3000),
+# KPPTP_BENCH_COST_T (5 s measured per cost figure),
+# KPPTP_BENCH_ROUND_DPS (the datapaths, "veth veth-no-offload pptp.ko
+# kpptp") and KPPTP_BENCH_ROUND_CONDS ("clean reorder loss"); kpptpd's figures
 # take KPPTP_BENCH_CP_CONNS (8 connections placing calls), KPPTP_BENCH_CP_T
-# (10 s) and KPPTP_BENCH_IDLE (10000 idle connections).
+# (5 s per setups run), KPPTP_BENCH_CP_RUNS (5 runs) and KPPTP_BENCH_IDLE
+# (10000 idle connections).
 # KPPTP_BENCH_SCALE_CALLS (60000) and KPPTP_BENCH_SCALE_ROUNDS (5) size the
 # scale part.
 # KPPTP_BENCH_SESSIONS (1000), KPPTP_BENCH_SESS_INFLIGHT (8 starts at once),
@@ -61,7 +64,8 @@ BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
 CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
 CP_CALLS=${KPPTP_BENCH_CP_CALLS:-300}
 CP_CONNS=${KPPTP_BENCH_CP_CONNS:-8}
-CP_T=${KPPTP_BENCH_CP_T:-10}
+CP_T=${KPPTP_BENCH_CP_T:-5}
+CP_RUNS=${KPPTP_BENCH_CP_RUNS:-5}
 IDLE=${KPPTP_BENCH_IDLE:-10000}
 ROUNDS=${KPPTP_BENCH_ROUNDS:-6}
 COST_PPS=${KPPTP_BENCH_COST_PPS:-3000}
@@ -72,8 +76,8 @@ CAPTURE_ROUNDS=${KPPTP_BENCH_CAPTURE_ROUNDS:-5}
 CP_BASE=${KPPTP_BENCH_CP_BASE:+$KPPTP_SRC/${KPPTP_BENCH_CP_BASE#/src/}}
 CP_AB_ROUNDS=${KPPTP_BENCH_CP_AB_ROUNDS:-5}
 CP_HELD=${KPPTP_BENCH_CP_HELD:-20000}
-ROUND_DPS="veth veth-no-offload pptp.ko kpptp"
-ROUND_CONDS="clean reorder loss"
+ROUND_DPS=${KPPTP_BENCH_ROUND_DPS:-veth veth-no-offload pptp.ko kpptp}
+ROUND_CONDS=${KPPTP_BENCH_ROUND_CONDS:-clean reorder loss}
 ALL_PARTS="rounds matrix profiles calls control scale sessions capture"
 PARTS=${KPPTP_BENCH_PARTS:-$ALL_PARTS}
 OUT=bench
@@ -308,30 +312,34 @@ control_plane() {
 
 # kpptpd_figures: kpptpd's own control plane (tests/bench/load.sh,
 # tests/tools/pptp-load.c), "pppd none" so that no pppd runs: call setups per second
-# on CP_CONNS control connections for CP_T seconds (OCRQ/OCRP/CCRQ/CDN
-# cycles, every reply checked, a kernel call looked at with kpptpctl
-# every 2 s while up), the same with a whole connection per call, then
+# on CP_CONNS control connections, CP_RUNS runs of CP_T seconds one after
+# the other (OCRQ/OCRP/CCRQ/CDN cycles, every reply checked, a kernel call
+# looked at with kpptpctl every 2 s while up; the report takes the median
+# and the spread), the same with a whole connection per call, then
 # IDLE idle control connections and kpptpd's RSS with them.  Fails on any
 # failed setup, a kernel call left behind or a warning in kpptpd's log.
 kpptpd_figures() {
-	local j=$TMP/load
+	local j=$TMP/load r
 	use_module kpptp
 	load_kpptpd_up
-	load_run "$j-setups.json" setups --conns "$CP_CONNS" --seconds "$CP_T" \
-		--server-pid "$LOAD_PID" --check-every 2 \
-		--check-cmd "ip netns exec $NS2 $TMP/kpptpctl -j call show id {id}"
 	row kpptpd control setup_conns "$CP_CONNS" connections
-	row kpptpd control call_setups "$(load_get "$j-setups.json" 'j["setups_per_s"]')" setups/s
-	row kpptpd control call_setup_p50 "$(load_get "$j-setups.json" 'j["setup_p50_ms"]')" ms
-	row kpptpd control call_setup_p99 "$(load_get "$j-setups.json" 'j["setup_p99_ms"]')" ms
-	row kpptpd control call_setup_failures "$(load_get "$j-setups.json" 'j["failures"]')" failures
-	row kpptpd control call_setups_kpptpd_cpu "$(load_get "$j-setups.json" 'j["server_cpu"]')" CPU
-	row kpptpd control call_setups_generator_cpu "$(load_get "$j-setups.json" 'j["generator_cpu"]')" CPU
-	row kpptpd control call_setups_kpptpd_blocked \
-		"$(load_get "$j-setups.json" 'round(1 - sum(v for k, v in j["server_where"].items() if k in ("running", "do_epoll_wait")), 2)')" \
-		"of the time"
-	blog "kpptpd during the setups (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
-	no_calls_left n2
+	for ((r = 1; r <= CP_RUNS; r++)); do
+		load_run "$j-setups.json" setups --conns "$CP_CONNS" --seconds "$CP_T" \
+			--server-pid "$LOAD_PID" --check-every 2 \
+			--check-cmd "ip netns exec $NS2 $TMP/kpptpctl -j call show id {id}"
+		row kpptpd control call_setups "$(load_get "$j-setups.json" 'j["setups_per_s"]')" setups/s
+		row kpptpd control call_setup_p50 "$(load_get "$j-setups.json" 'j["setup_p50_ms"]')" ms
+		row kpptpd control call_setup_p99 "$(load_get "$j-setups.json" 'j["setup_p99_ms"]')" ms
+		row kpptpd control call_setup_failures "$(load_get "$j-setups.json" 'j["failures"]')" failures
+		row kpptpd control call_setups_kpptpd_cpu "$(load_get "$j-setups.json" 'j["server_cpu"]')" CPU
+		row kpptpd control call_setups_generator_cpu "$(load_get "$j-setups.json" 'j["generator_cpu"]')" CPU
+		row kpptpd control cpu_per_setup "$(cpu_per_setup "$j-setups.json")" us
+		row kpptpd control call_setups_kpptpd_blocked \
+			"$(load_get "$j-setups.json" 'round(1 - sum(v for k, v in j["server_where"].items() if k in ("running", "do_epoll_wait")), 2)')" \
+			"of the time"
+		blog "kpptpd during setups run $r of $CP_RUNS (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
+		no_calls_left n2
+	done
 	profile_kpptpd "$j-prof.json"
 	no_calls_left n2
 	[ -z "$CP_BASE" ] || setups_ab

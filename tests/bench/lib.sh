@@ -13,9 +13,12 @@
 #
 # Datapaths (dp_up NAME [CALLS], dp_down):
 #   veth       no tunnel: the underlay itself, MTU 1500 (the limit)
-#   veth-no-offload  the same without TSO/GSO/GRO at MTU 1400: the
-#              per-packet ceiling (a PPP device has no segmentation
-#              offload, every 1400-byte packet crosses the tunnel alone)
+#   veth-no-offload  the same at MTU 1400 without any offload a PPP device
+#              lacks (TSO/GSO/GRO, checksum, scatter-gather): the
+#              per-packet ceiling (every 1400-byte packet crosses the
+#              tunnel alone, its checksum computed and checked in software)
+#   veth-no-seg  at MTU 1400 without TSO/GSO/GRO only: the reference until
+#              2026-12-05 (checksums still skipped between the veth ends)
 #   pptp.ko    in-tree driver, kpptp.ko unloaded; static PPP links made by
 #              pptp-static through the PX_PROTO_PPTP socket ABI, MTU 1400
 #   kpptp      kpptp.ko, pptp.ko unloaded; the very same static links
@@ -188,17 +191,28 @@ userspace_link() {
 	DP_ADDR=(192.168.50.1)
 }
 
-# veth_offloads on|off: the veth pair with TSO/GSO/GRO at MTU 1500, or
-# without them at the PPP links' MTU 1400.
+# veth_offloads on|off|seg: the veth pair with every offload at MTU 1500
+# (on), or at the PPP links' MTU 1400 without any offload a PPP device
+# lacks (off: no TSO/GSO/GRO, no checksum offload, no scatter-gather, so
+# the checksum is computed on send and checked on receive as over PPP), or
+# without the segmentation offloads only (seg: TSO/GSO/GRO; checksums are
+# still skipped between the two veth ends).
 veth_offloads() {
-	local nsdev ns dev mtu=1500
-	[ "$1" = on ] || mtu=1400
+	local nsdev ns dev mtu=1400 feat="tso off gso off gro off"
+	case $1 in
+	on) mtu=1500 feat="tso on gso on gro on tx on rx on sg on" ;;
+	off) feat="$feat tx off rx off sg off" ;;
+	esac
 	for nsdev in "$NS1:veth1" "$NS2:veth2"; do
 		dev=${nsdev#*:} ns=${nsdev%%:*}
-		ip netns exec "$ns" ethtool -K "$dev" tso "$1" gso "$1" gro "$1" >/dev/null 2>&1 ||
-			blog "ethtool -K $dev tso/gso/gro $1 failed"
+		# shellcheck disable=SC2086
+		ip netns exec "$ns" ethtool -K "$dev" $feat >/dev/null 2>&1 ||
+			blog "ethtool -K $dev $feat failed"
 		ip -n "$ns" link set "$dev" mtu "$mtu"
 	done
+	blog "veth offloads $1:$(ip netns exec "$NS1" ethtool -k veth1 |
+		sed -nE 's/^(rx-checksumming|tx-checksumming|scatter-gather|tcp-segmentation-offload|generic-[a-z]*-offload): (on|off)$/ \1 \2/p' |
+		tr -d '\n')"
 }
 
 # dp_up veth|veth-no-offload|pptp.ko|kpptp|userspace [CALLS]
@@ -209,6 +223,7 @@ dp_up() {
 	case "$1" in
 	veth) DP_ADDR=(10.0.0.2) ;;
 	veth-no-offload) veth_offloads off; DP_ADDR=(10.0.0.2) ;;
+	veth-no-seg) veth_offloads seg; DP_ADDR=(10.0.0.2) ;;
 	pptp.ko) use_module pptp; static_links "${2:-1}" ;;
 	kpptp) use_module kpptp; static_links "${2:-1}" ;;
 	userspace) use_module none; userspace_link ;;
@@ -236,7 +251,7 @@ kill_ns_procs() {
 
 dp_down() {
 	kill_ns_procs
-	[ "$DP" != veth-no-offload ] || veth_offloads on
+	[[ "$DP" != veth-no-* ]] || veth_offloads on
 	wait "${DP_PIDS[@]}" 2>/dev/null || true
 	DP_PIDS=()
 	DP_ADDR=()
