@@ -19,7 +19,8 @@ n1 "$CTL" call add id 100 peer 10.0.0.2 peer-id 200 >/dev/null
 own_call n1 100 10.0.0.2 200
 before=$(call_field n1 100 rx_packets)
 
-n1 python3 "$CAPTURE" --dev veth1 --ready "$TMP/ready" --go "$TMP/go" >"$TMP/captured" &
+n1 python3 "$CAPTURE" --dev veth1 --ready "$TMP/ready" --go "$TMP/go" \
+	--timeout $((60 * ${KPPTP_TIMEOUT_SCALE:-1})) >"$TMP/captured" &
 cap=$!
 wait_for "[ -e $TMP/ready ]" 10 || fail "capture did not start"
 inject() { n2 python3 "$INJECT" --dst 10.0.0.1 --src 10.0.0.2 --call-id 100 --hex "$@"; }
