@@ -219,6 +219,8 @@ n1 "$CTL" call del id "$rid"
 n2 "$CTL" call del id 100
 expect_eq "$(n1 "$CTL" -j show)" "[]" "calls left after del"
 wait_for "grep -q '^\[DEL\] call $rid ' $TMP/events"
+# the JSON monitor is a process of its own: wait for it too
+wait_for "grep -q '\"event\":\"del\",\"id\":$rid,' $TMP/events.json"
 kill "$mon_text" "$mon_json"
 wait "$mon_text" "$mon_json" 2>/dev/null || true
 ev=$TMP/events

@@ -163,6 +163,9 @@ pass "conn disconnect $cid: calls cleared, StopCCRQ, client gone"
 # ------------------------------------------------------------ monitor
 wait_for "grep -q '\"event\":\"conn_closed\",\"source\":\"kpptpd\".*\"conn\":$cid' '$TMP/mon.json'" 10 ||
 	kpptpd_fail "no conn_closed event: $(cat "$TMP/mon.json")"
+# the server's pppd is reaped after its ip-down script, maybe after all that
+wait_for "[ \"\$(grep -c '\"event\":\"pppd_exit\"' '$TMP/mon.json')\" -ge 2 ]" 20 ||
+	kpptpd_fail "no pppd_exit event for the second session: $(cat "$TMP/mon.json")"
 python3 - "$TMP/mon.json" "$id" "$cid" <<'PY' || kpptpd_fail "monitor: $(cat "$TMP/mon.json")"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
@@ -227,7 +230,9 @@ pass "a broken file keeps the old configuration (SIGHUP and daemon reload), a go
 # cannot be bound keeps the listener there is
 server_conf "port 1724" >"$TMP/kpptpd.conf"
 kctl daemon reload
-grep -q "reload: listening on 10.0.0.2 port 1724 now" "$TMP/kpptpd.log" || kpptpd_fail "no rebind line"
+# info lines are written at the end of kpptpd's loop turn, after the reply
+wait_for "grep -q 'reload: listening on 10.0.0.2 port 1724 now' '$TMP/kpptpd.log'" 10 ||
+	kpptpd_fail "no rebind line"
 expect_eq "$(kctl -j daemon show | py 'd["listen"]')" 10.0.0.2:1724 "listen after the reload"
 n1 python3 -c '
 import socket
