@@ -14,7 +14,9 @@
 # next-hop login and an unreachable next hop each fail the client's login
 # with a log line naming the hop and the reason, nothing left behind; so
 # does a next hop that takes the connection and never answers, after
-# relay-login-timeout (set to 3 s by a reload).
+# relay-login-timeout (set to 3 s by a reload).  The client's IPCP starts
+# as soon as the next hop's is Opened, while the gateway's pppd still runs
+# its ip-pre-up script, and meanwhile its packets go nowhere.
 #
 #	n1 (client)           n2 (gateway)                   n3 (server)
 #	pptp-linux+pppd ---- kpptpd + pppd x2 ----------------- kpptpd + pppd
@@ -202,6 +204,53 @@ echo 'erin@mute 10.0.1.3:1725 erin x' >"$TMP/relay-list"
 gw daemon reload || kpptpd_fail "reload with relay-login-timeout 3"
 refused mute erin@mute 'relay of user "erin@mute" to 10.0.1.3:1725 failed: the link through the next hop was not up within 3 s (relay-login-timeout)'
 pass "a silent next hop: the client's login fails after relay-login-timeout (3 s), logged, nothing left"
+
+# The client's IPCP starts when the next hop's reaches Opened (kpptp.so's
+# ipcp_up report), not after the gateway's pppd has run its ip-pre-up
+# script: with that script taking 6 s on the gateway's link to the server,
+# the client has its addresses while it still runs, and its packets go
+# nowhere (not to the gateway, which pppd gave the server's address) until
+# the pair is routed.
+slow=/etc/ppp/ip-pre-up.d/kpptp-test-slow-hop
+on_cleanup "rm -f $slow"
+cat >"$slow" <<SLOW
+#!/bin/sh
+[ "\$6" = slowhop ] || exit 0
+echo "\$(date +%s%N) start" >>$TMP/slow-hop
+sleep $((6 * ${KPPTP_TIMEOUT_SCALE:-1}))
+echo "\$(date +%s%N) end" >>$TMP/slow-hop
+SLOW
+chmod 755 "$slow"
+install -m 600 /dev/null "$TMP/relay-list"
+cat >"$TMP/relay-list" <<LIST
+defaults require-mppe-128 refuse-eap refuse-pap refuse-chap refuse-mschap novj mtu 1400 mru 1400 lcp-echo-interval 0 ipparam slowhop
+alice@dept      10.0.1.3        alice       "srv S3cret"
+LIST
+sed -i '/^relay-login-timeout 3$/d' "$TMP/gw.conf"
+gw daemon reload || kpptpd_fail "reload with the slow hop's list"
+client early alice@dept
+wait_for "[ -s $TMP/slow-hop ]" 60 || kpptpd_fail "the gateway's ip-pre-up did not run"
+wait_for "n1 ip -4 -o addr show dev ppp0 | grep -q 192.168.30" 5 ||
+	kpptpd_fail "the client's IPCP waited for the gateway's ip-pre-up script"
+# the gateway's side of the client is up once its own pppd's ip-pre-up
+# (not slow) has run: one rule, to nowhere
+wait_for "[ \"\$(gw_rules)\" = 1 ]" 5 ||
+	kpptpd_fail "policy rules while the next hop's side is not up: $(gw_rules), not 1"
+! n1 ping -c 1 -W 1 -I ppp0 192.168.30.1 >/dev/null 2>&1 ||
+	kpptpd_fail "a ping from the client was answered while the pair was not routed"
+# (the next hop's side has the client's address until it is up, as
+# before: pppd sets it before the script)
+! n2 ip -4 -o addr show | grep -q 'inet 192.168.30.1 ' ||
+	kpptpd_fail "the gateway holds the server's address while the pair waits: $(n2 ip -4 -o addr show)"
+! grep -q end "$TMP/slow-hop" ||
+	kpptpd_fail "the slow ip-pre-up script ended before these checks: they proved nothing"
+pass "the client's IPCP is up while the gateway's ip-pre-up script runs; its packets go nowhere meanwhile"
+wait_for "grep -q end $TMP/slow-hop" 20 || kpptpd_fail "the slow script did not end"
+wait_for "[ \"\$(gw_rules)\" = 2 ]" 10 || kpptpd_fail "the pair was not routed after the script"
+n1 ping -q -c 3 -i 0.2 -W 3 192.168.30.1 >/dev/null || kpptpd_fail "ping the server once the pair is routed"
+pkill -f "ipparam early"
+wait_for nothing_left 15 || kpptpd_fail "left after the slow hop's hang-up: rules $(gw_rules), pppd $(pgrep -af pppd || :)"
+pass "then the pair is routed and carries pings; the hang-up clears it"
 
 kill -TERM "$(cat "$TMP/kpptpd-gw.pid")" "$(cat "$TMP/kpptpd-srv.pid")"
 wait_for "! kill -0 $(cat "$TMP/kpptpd-gw.pid") 2>/dev/null" 20

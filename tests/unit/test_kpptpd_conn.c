@@ -1879,45 +1879,58 @@ TEST(relay_terminating_unknown_realm_hangs_up)
  * to the next hop, which ended the call a second time before call_event()
  * was done with it: a double free, found in the guest.
  */
-TEST(relay_terminating_refused_login_hangs_up_once)
+/*
+ * term_setup(), then alice@dept authenticates and the gateway dials the
+ * next hop (listening on *@lfd, its end *@hfd), whose call *@out answers:
+ * our pppd for the next hop runs.  False (checked) when it went wrong.
+ */
+static bool term_out_up(int *lfd, int *cfd, struct conn **c,
+			struct call **in, struct conn **o, struct call **out,
+			int *hfd)
 {
-	struct conn *c, *o;
-	struct call *in, *out;
 	struct pptp_msg m;
-	int lfd, cfd, hfd;
-	FILE *f;
 
-	if (!term_setup(&lfd, &cfd, &c, &in))
-		return;
-	pppd_says(in, true, "event=auth\nuser=alice@dept\n\n");
-	call_pppd_report(in);
-	o = kd.conns;
-	CHECK(o && o != c && o->relay_hop);
-	if (!o || o == c)
-		return;
-	hfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
-	CHECK(hfd >= 0);
-	setsockopt(hfd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-	conn_event(o, EPOLLOUT);
+	if (!term_setup(lfd, cfd, c, in))
+		return false;
+	pppd_says(*in, true, "event=auth\nuser=alice@dept\n\n");
+	call_pppd_report(*in);
+	*o = kd.conns;
+	CHECK(*o && *o != *c && (*o)->relay_hop);
+	if (!*o || *o == *c)
+		return false;
+	*hfd = accept4(*lfd, NULL, NULL, SOCK_NONBLOCK);
+	CHECK(*hfd >= 0);
+	setsockopt(*hfd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	conn_event(*o, EPOLLOUT);
 	usleep(10000);
-	peer_read(hfd);
+	peer_read(*hfd);
 	CHECK(got(PPTP_SCCRQ) != NULL);
 	m = msg(PPTP_SCCRP);
 	m.sccrp.version = PPTP_VERSION;
 	m.sccrp.result = PPTP_SCCRP_OK;
-	hop_send(hfd, o, &m);
+	hop_send(*hfd, *o, &m);
 	usleep(10000);
-	peer_read(hfd);
+	peer_read(*hfd);
 	CHECK(got(PPTP_OCRQ) != NULL);
 	if (!got(PPTP_OCRQ))
-		return;
+		return false;
 	relay_ocrq = *got(PPTP_OCRQ);
-	hop_answers(hfd, o, PPTP_OCRP_CONNECTED);
+	hop_answers(*hfd, *o, PPTP_OCRP_CONNECTED);
 	/* our pppd logs in there */
 	CHECK(fake_pppd_running == 2);
-	out = call_of(900);
-	CHECK(out && out->pppd.pid);
-	if (!out)
+	*out = call_of(900);
+	CHECK(*out && (*out)->pppd.pid);
+	return *out != NULL;
+}
+
+TEST(relay_terminating_refused_login_hangs_up_once)
+{
+	struct conn *c, *o;
+	struct call *in, *out;
+	int lfd, cfd, hfd;
+	FILE *f;
+
+	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
 		return;
 	CHECK_STR(described(in, "relay_mode"), "terminating");
 	CHECK_STR(described(in, "relay_user"), "alice");
@@ -1937,6 +1950,46 @@ TEST(relay_terminating_refused_login_hangs_up_once)
 	fake_batch_end();
 	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
 	CHECK(kd.nconns == 1 && kd.conns == c);
+	check_counts();
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}
+
+/* The client's IPCP starts when the next hop's is Opened (kpptp.so's
+ * ipcp_up, before pppd's ip-pre-up script), with the pair swapped; the
+ * ip_up after it sends nothing more. */
+TEST(relay_terminating_ipcp_opened_starts_the_client)
+{
+	struct conn *c, *o;
+	struct call *in, *out;
+	int lfd, cfd, hfd;
+
+	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
+		return;
+	CHECK_STR(to_pppd(in), "");
+	pppd_says(out, true, "event=hello\nversion=1\n\n"
+		  "event=ipcp_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=192.168.30.1\n"
+		  "remote_ip=192.168.30.10\n\n");
+	pppd_says(out, true, "event=ip_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	CHECK(out->ppp_up);
+	CHECK_STR(to_pppd(in), "");
+	/* a second ipcp_up (IPCP renegotiated) sends nothing either */
+	pppd_says(out, true, "event=ipcp_up\nlocal_ip=192.168.30.11\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	CHECK_STR(to_pppd(in), "");
+	fake_pppd_exit(out);
+	fake_pppd_exit(in);
+	close(hfd);
+	conn_event(o, EPOLLIN);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
 	check_counts();
 	close(cfd);
 	close(lfd);

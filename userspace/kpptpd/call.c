@@ -928,6 +928,10 @@ static void report_rec(void *arg, const struct report_rec *r, const char *why)
 		if (ppp_came_up(k) && k->relay)
 			relay_ppp_up(k);
 		break;
+	case REPORT_IPCP_UP:
+		if (k->relay)
+			relay_ipcp_up(k, r->local_ip, r->remote_ip);
+		break;
 	case REPORT_IP_DOWN:
 		k->ppp_up = false;
 		break;

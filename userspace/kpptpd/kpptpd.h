@@ -314,8 +314,11 @@ void relay_describe(const struct call *k, struct cp_buf *b);
  * pppd's network phase without a name: relay it, hang it up, or let its
  * IPCP start.  Once per call. */
 void relay_authenticated(struct call *k);
-/* @k, one side of a terminating pair, has IPCP up. */
+/* @k, one side of a terminating pair, has IPCP up (its interface too). */
 void relay_ppp_up(struct call *k);
+/* @k, one side of a pair, has IPCP Opened with these addresses (network
+ * order), before its pppd's ip-pre-up script and interface. */
+void relay_ipcp_up(struct call *k, uint32_t local, uint32_t remote);
 /* The pppd of @k, in a pair, exited with @status: its pair follows. */
 void relay_pppd_exited(struct call *k, int status);
 void relay_timers(uint64_t now);
@@ -367,8 +370,13 @@ struct route_pair {
 };
 
 /* The policy routing of a terminating relay pair; 0, or -1 and @why
- * (nothing left). */
-int route_pair_up(const struct route_pair *p, char *why, size_t whylen);
+ * (nothing left).  @held: route_hold_in() made the client's side. */
+int route_pair_up(const struct route_pair *p, bool held, char *why,
+		  size_t whylen);
+/* The client's side alone (ifname[0] and its addresses), routed to
+ * nowhere until route_pair_up(): pppd's addresses removed, the rule and
+ * the unreachable route.  0, or -1 and @why (nothing left). */
+int route_hold_in(const struct route_pair *p, char *why, size_t whylen);
 void route_pair_down(const struct route_pair *p);	/* what is there */
 /* The rules and routes a pair of call @id had, which an earlier kpptpd
  * left (call_sweep_stale()). */

@@ -78,6 +78,8 @@ struct relay {
 	char next_user[RL_NAME_MAX + 1];
 	const char *why;	/* why the pair ends, when it fails */
 	char whybuf[320];
+	bool go_sent;		/* the client's pppd may start IPCP */
+	bool held;		/* the client's side routed to nowhere yet */
 	bool routed;
 	struct route_pair route;
 	/* transparent with "allow" (admit_start()): CHAP read, then bridged */
@@ -375,26 +377,82 @@ static int term_out_up(struct relay *r, struct call *k)
 	return ret;
 }
 
+/* The client's pppd may start IPCP with the pair the next hop gave us
+ * (@local ours there, @remote its); 0, or -1 once the pair failed. */
+static int client_ipcp_go(struct relay *r, uint32_t local, uint32_t remote)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	if (r->go_sent)
+		return 0;
+	r->go_sent = true;
+	info("call %u: the next hop %s gave %s:%s: the client's IPCP (call %u) starts with them",
+	     r->out->id, r->hop, ipstr(local, a), ipstr(remote, b), r->in_id);
+	/* the client gets what the final server gave us */
+	if (send_go(r->in, remote, local)) {
+		pair_fail(r, "cannot let the client's pppd start IPCP");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The next hop's IPCP reached Opened (kpptp.so reports it before pppd sets
+ * the interface up, which waits for pppd's ip-pre-up script): the client's
+ * IPCP starts now, in parallel with that script, instead of after it.
+ */
+void relay_ipcp_up(struct call *k, uint32_t local, uint32_t remote)
+{
+	struct relay *r = k->relay;
+
+	if (r->terminating && r->in && k == r->out)
+		client_ipcp_go(r, local, remote);
+}
+
+/* The client's side is up, the next hop's not yet: its packets go nowhere
+ * (and not to the addresses pppd gave the gateway) until both are. */
+static void hold_client_side(struct relay *r)
+{
+	struct call *in = r->in;
+	char why[256];
+
+	if (r->held)
+		return;
+	if (!in->ifname[0]) {
+		pair_fail(r, "pppd did not report an interface");
+		return;
+	}
+	r->route.id = in->id;
+	memcpy(r->route.ifname[0], in->ifname, sizeof(in->ifname));
+	r->route.local[0] = in->local_ip;
+	r->route.remote[0] = in->remote_ip;
+	if (route_hold_in(&r->route, why, sizeof(why))) {
+		pair_fail(r, why);
+		return;
+	}
+	r->held = true;
+}
+
 void relay_ppp_up(struct call *k)
 {
 	struct relay *r = k->relay;
 	struct call *in = r->in, *out = r->out;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], why[256];
+	char a[INET_ADDRSTRLEN], why[256];
 
-	if (!r->terminating || !in || !out)
+	if (!r->terminating || !in || !out || r->routed)
 		return;
-	if (k == out) {
-		info("call %u: the next hop %s gave %s:%s: the client's IPCP (call %u) starts with them",
-		     k->id, r->hop, ipstr(k->local_ip, a),
-		     ipstr(k->remote_ip, b), in->id);
-		/* the client gets what the final server gave us */
-		if (send_go(in, k->remote_ip, k->local_ip))
-			pair_fail(r, "cannot let the client's pppd start IPCP");
+	/* no ipcp_up came first (a kpptp.so that does not send it) */
+	if (k == out && client_ipcp_go(r, k->local_ip, k->remote_ip))
+		return;
+	/* the routing wants both interfaces up: whichever is last makes it */
+	if (!in->ppp_up)
+		return;
+	if (!out->ppp_up) {
+		hold_client_side(r);
 		return;
 	}
-	if (!in->ifname[0] || !out->ifname[0] || r->routed) {
-		if (!r->routed)
-			pair_fail(r, "pppd did not report an interface");
+	if (!in->ifname[0] || !out->ifname[0]) {
+		pair_fail(r, "pppd did not report an interface");
 		return;
 	}
 	r->route.id = in->id;
@@ -404,11 +462,13 @@ void relay_ppp_up(struct call *k)
 	r->route.remote[0] = in->remote_ip;
 	r->route.local[1] = out->local_ip;
 	r->route.remote[1] = out->remote_ip;
-	if (route_pair_up(&r->route, why, sizeof(why))) {
+	if (route_pair_up(&r->route, r->held, why, sizeof(why))) {
+		r->held = false;	/* route_pair_up() undid it */
 		pair_fail(r, why);
 		return;
 	}
 	r->routed = true;
+	r->held = false;
 	pending_unlist(r);
 	info("call %u: relayed: %s (client %s) <-> %s (call %u at %s)",
 	     in->id, in->ifname, ipstr(in->remote_ip, a), out->ifname,
@@ -824,9 +884,9 @@ void relay_call_down(struct call *k)
 	/* both kernel calls go with the sockets */
 	splice_end(r->fds);
 	admit_end(r);
-	if (r->routed) {
+	if (r->routed || r->held) {
 		route_pair_down(&r->route);
-		r->routed = false;
+		r->routed = r->held = false;
 	}
 	if (k == r->in)
 		in_down(r);

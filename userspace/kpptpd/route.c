@@ -8,7 +8,10 @@
  * The addresses pppd set on both interfaces are removed: they are the
  * final server's pair, and as local addresses of the gateway they would
  * catch the client's packets for the server.  Forwarding is switched on
- * for the two interfaces only.  When kpptpd is killed, each pppd of a
+ * for the two interfaces only.  The client's side can come up first (its
+ * IPCP starts as soon as the next hop's is Opened, while the next hop's
+ * pppd still runs its ip-pre-up script): it is then routed to nowhere
+ * until the pair is whole (route_hold_in()).  When kpptpd is killed, each pppd of a
  * pair removes what refers to its interface (kpptp.so, report_watch()).
  */
 #define _GNU_SOURCE
@@ -79,9 +82,23 @@ static int forwarding_on(const char *ifname, char *why, size_t whylen)
 	return r;
 }
 
-/* One direction: from @iif to @oif */
+/* @iif's rule to @table and the table's unreachable default */
+static int to_nowhere(const char *iif, uint32_t table, char *why,
+		      size_t whylen)
+{
+	int r = relayroute_add(rtnl, table, 0);
+
+	if (!r)
+		r = relayroute_rule(rtnl, RTM_NEWRULE, iif, table);
+	if (r)
+		snprintf(why, whylen, "routing from %s (table %u): %s", iif,
+			 table, nl_geterror(r));
+	return r ? -1 : 0;
+}
+
+/* One direction: from @iif to @oif; @held: to_nowhere() was done */
 static int direction(const char *iif, const char *oif, uint32_t table,
-		     char *why, size_t whylen)
+		     bool held, char *why, size_t whylen)
 {
 	unsigned int out = if_nametoindex(oif);
 	int r;
@@ -91,49 +108,63 @@ static int direction(const char *iif, const char *oif, uint32_t table,
 		return -1;
 	}
 	r = relayroute_add(rtnl, table, out);
-	if (!r)
-		r = relayroute_add(rtnl, table, 0);
-	if (!r)
-		r = relayroute_rule(rtnl, RTM_NEWRULE, iif, table);
 	if (r) {
 		snprintf(why, whylen, "routing from %s to %s (table %u): %s",
 			 iif, oif, table, nl_geterror(r));
 		return -1;
 	}
+	if (!held && to_nowhere(iif, table, why, whylen))
+		return -1;
 	return forwarding_on(iif, why, whylen);
 }
 
-int route_pair_up(const struct route_pair *p, char *why, size_t whylen)
+/* pppd's address on side @i of @p, if it is still there */
+static int addr_gone(const struct route_pair *p, unsigned int i, char *why,
+		     size_t whylen)
 {
-	unsigned int i;
+	unsigned int ifindex = if_nametoindex(p->ifname[i]);
 	int r;
 
+	if (!ifindex) {
+		snprintf(why, whylen, "interface %s: %s", p->ifname[i],
+			 strerror(errno));
+		return -1;
+	}
+	r = addr_del(ifindex, p->local[i], p->remote[i]);
+	if (r && r != -NLE_NOADDR && r != -NLE_OBJ_NOTFOUND) {
+		snprintf(why, whylen, "removing the address of %s: %s",
+			 p->ifname[i], nl_geterror(r));
+		return -1;
+	}
+	return 0;
+}
+
+int route_hold_in(const struct route_pair *p, char *why, size_t whylen)
+{
 	if (rtnl_open(why, whylen))
 		return -1;
-	for (i = 0; i < 2; i++) {
-		unsigned int ifindex = if_nametoindex(p->ifname[i]);
-
-		if (!ifindex) {
-			snprintf(why, whylen, "interface %s: %s", p->ifname[i],
-				 strerror(errno));
-			goto undo;
-		}
-		r = addr_del(ifindex, p->local[i], p->remote[i]);
-		if (r && r != -NLE_NOADDR && r != -NLE_OBJ_NOTFOUND) {
-			snprintf(why, whylen, "removing the address of %s: %s",
-				 p->ifname[i], nl_geterror(r));
-			goto undo;
-		}
+	if (addr_gone(p, 0, why, whylen) ||
+	    to_nowhere(p->ifname[0], RELAYROUTE_TABLE_IN + p->id, why, whylen)) {
+		route_pair_down(p);
+		return -1;
 	}
-	if (direction(p->ifname[0], p->ifname[1], RELAYROUTE_TABLE_IN + p->id,
-		      why, whylen) ||
-	    direction(p->ifname[1], p->ifname[0], RELAYROUTE_TABLE_OUT + p->id,
-		      why, whylen))
-		goto undo;
 	return 0;
-undo:
-	route_pair_down(p);
-	return -1;
+}
+
+int route_pair_up(const struct route_pair *p, bool held, char *why,
+		  size_t whylen)
+{
+	if (rtnl_open(why, whylen))
+		return -1;
+	if (addr_gone(p, 0, why, whylen) || addr_gone(p, 1, why, whylen) ||
+	    direction(p->ifname[0], p->ifname[1], RELAYROUTE_TABLE_IN + p->id,
+		      held, why, whylen) ||
+	    direction(p->ifname[1], p->ifname[0], RELAYROUTE_TABLE_OUT + p->id,
+		      false, why, whylen)) {
+		route_pair_down(p);
+		return -1;
+	}
+	return 0;
 }
 
 void route_pair_down(const struct route_pair *p)
@@ -148,9 +179,12 @@ void route_pair_down(const struct route_pair *p)
 		warn("relay: %s: the routing of pair %u stays", why, p->id);
 		return;
 	}
-	/* each may be gone with its interface, or never made */
+	/* each may be gone with its interface, or never made (the next
+	 * hop's side of a held pair has no name yet) */
 	for (i = 0; i < 2; i++) {
-		relayroute_rule(rtnl, RTM_DELRULE, p->ifname[i], table[i]);
+		if (p->ifname[i][0])
+			relayroute_rule(rtnl, RTM_DELRULE, p->ifname[i],
+					table[i]);
 		relayroute_flush(rtnl, table[i]);
 	}
 }

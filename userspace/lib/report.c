@@ -28,6 +28,7 @@ static const struct {
 	{ "ip_up", REPORT_IP_UP, { "local_ip", "remote_ip" } },
 	{ "ip_down", REPORT_IP_DOWN, { NULL } },
 	{ "ipcp_go", REPORT_IPCP_GO, { "local_ip", "remote_ip" } },
+	{ "ipcp_up", REPORT_IPCP_UP, { "local_ip", "remote_ip" } },
 };
 
 #define NEVENTS (sizeof(events) / sizeof(events[0]))

@@ -19,8 +19,11 @@
  *	event=ifname	ifname=NAME	the interface (at establish)
  *	event=auth	user=NAME	the peer authenticated as NAME (any
  *					bytes but NUL, 1-255 of them)
- *	event=ip_up	local_ip=A	IPCP is up with these addresses
- *			remote_ip=B
+ *	event=ipcp_up	local_ip=A	IPCP reached Opened with these
+ *			remote_ip=B	addresses, before pppd set them on the
+ *					interface and ran its ip-pre-up script
+ *	event=ip_up	local_ip=A	IPCP is up with these addresses (the
+ *			remote_ip=B	interface has them and is up)
  *	event=ip_down			IPCP went down
  *
  * and one that goes the other way, from kpptpd to a pppd started with
@@ -56,6 +59,7 @@ enum report_event {
 	REPORT_IP_UP,
 	REPORT_IP_DOWN,
 	REPORT_IPCP_GO,		/* kpptpd to kpptp.so */
+	REPORT_IPCP_UP,
 };
 
 struct report_rec {
@@ -64,7 +68,7 @@ struct report_rec {
 	int phase;				/* phase: index in the names */
 	char ifname[REPORT_IFNAME_MAX + 1];	/* ifname */
 	char user[REPORT_USER_MAX + 1];		/* auth */
-	uint32_t local_ip, remote_ip;		/* ip_up, ipcp_go: network
+	uint32_t local_ip, remote_ip;		/* ip_up, ipcp_up, ipcp_go: network
 						 * order */
 };
 

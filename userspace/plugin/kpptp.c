@@ -14,7 +14,8 @@
  *	As pptp.so: a PPTP server that set the socket up hands it over.
  *   ... kpptp_report FD
  *	With any of the above: report the link's events (phase, interface,
- *	the peer's authenticated name, IPCP's addresses) on the pipe FD as
+ *	the peer's authenticated name, IPCP's addresses when it opens and
+ *	when the interface is up) on the pipe FD as
  *	records (../lib/report.h).  kpptpd starts pppd with it (FD 3), so
  *	that it needs nothing from pppd's log, which pptpd's options send
  *	elsewhere (nologfd, logfile).  Without it nothing is reported.
@@ -370,6 +371,50 @@ static void report_ip_up(void *ctx, int arg)
 	report("ip_up", kv);
 }
 
+/*
+ * IPCP reached Opened: pppd's ipcp_up() now sets the interface's addresses,
+ * runs the ip-pre-up script and waits for it, and only then brings the
+ * interface up and calls NF_IP_UP.  A terminating relay's gateway can start
+ * the client's IPCP with these addresses at once (kpptpd's relay.c), so
+ * the script is not on every hop's path.  pppd has no notifier here: the
+ * FSM's "up" callback is wrapped.  The addresses are the ones ipcp_up()
+ * uses (a peer that did not negotiate its address gets the one we wanted
+ * for it); none is reported when one is missing, ipcp_up() refuses that.
+ */
+static fsm_callbacks ipcp_callbacks_wrapped;
+static void (*ipcp_up_real)(fsm *f);
+
+static void report_ipcp_up(fsm *f)
+{
+	const ipcp_options *go = &ipcp_gotoptions[f->unit];
+	const ipcp_options *ho = &ipcp_hisoptions[f->unit];
+	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
+	const char *kv[] = { "local_ip", local, "remote_ip", remote, NULL };
+	struct in_addr a, b;
+
+	a.s_addr = go->ouraddr;
+	b.s_addr = ho->neg_addr || ho->old_addrs ? ho->hisaddr :
+		   ipcp_wantoptions[f->unit].hisaddr;
+	if (a.s_addr && b.s_addr) {
+		inet_ntop(AF_INET, &a, local, sizeof(local));
+		inet_ntop(AF_INET, &b, remote, sizeof(remote));
+		report("ipcp_up", kv);
+	}
+	ipcp_up_real(f);
+}
+
+static void report_ipcp_opened(void)
+{
+	fsm *f = &ipcp_fsm[0];
+
+	if (!f->callbacks || !f->callbacks->up)
+		return;		/* not a pppd this was built for: no report */
+	ipcp_callbacks_wrapped = *f->callbacks;
+	ipcp_up_real = f->callbacks->up;
+	ipcp_callbacks_wrapped.up = report_ipcp_up;
+	f->callbacks = &ipcp_callbacks_wrapped;
+}
+
 static void report_ip_down(void *ctx, int arg)
 {
 	(void)ctx;
@@ -467,6 +512,7 @@ static void report_setup(void)
 	ppp_add_notify(NF_AUTH_UP, report_auth, NULL);
 	ppp_add_notify(NF_IP_UP, report_ip_up, NULL);
 	ppp_add_notify(NF_IP_DOWN, report_ip_down, NULL);
+	report_ipcp_opened();
 	report("hello", hello);
 	if (S_ISSOCK(st.st_mode))
 		ppp_timeout(report_watch, NULL, 1, 0);
