@@ -207,18 +207,22 @@ pass "a silent next hop: the client's login fails after relay-login-timeout (3 s
 
 # The client's IPCP starts when the next hop's reaches Opened (kpptp.so's
 # ipcp_up report), not after the gateway's pppd has run its ip-pre-up
-# script: with that script taking 6 s on the gateway's link to the server,
-# the client has its addresses while it still runs, and its packets go
-# nowhere (not to the gateway, which pppd gave the server's address) until
-# the pair is routed.
+# script: with that script held on the gateway's link to the server until
+# the test releases it, the client has its addresses and its link up
+# meanwhile, and its packets go nowhere (not to the gateway, which pppd
+# gave the server's address) until the pair is routed.
 slow=/etc/ppp/ip-pre-up.d/kpptp-test-slow-hop
 on_cleanup "rm -f $slow"
 cat >"$slow" <<SLOW
 #!/bin/sh
 [ "\$6" = slowhop ] || exit 0
-echo "\$(date +%s%N) start" >>$TMP/slow-hop
-sleep $((6 * ${KPPTP_TIMEOUT_SCALE:-1}))
-echo "\$(date +%s%N) end" >>$TMP/slow-hop
+echo start >>$TMP/slow-hop
+i=0
+while [ ! -e $TMP/slow-hop-go ] && [ \$i -lt 600 ]; do
+	sleep 0.1
+	i=\$((i + 1))
+done
+echo end >>$TMP/slow-hop
 SLOW
 chmod 755 "$slow"
 install -m 600 /dev/null "$TMP/relay-list"
@@ -226,15 +230,16 @@ cat >"$TMP/relay-list" <<LIST
 defaults require-mppe-128 refuse-eap refuse-pap refuse-chap refuse-mschap novj mtu 1400 mru 1400 lcp-echo-interval 0 ipparam slowhop
 alice@dept      10.0.1.3        alice       "srv S3cret"
 LIST
-sed -i '/^relay-login-timeout 3$/d' "$TMP/gw.conf"
+sed -i "s/^relay-login-timeout 3\$/relay-login-timeout $((120 * ${KPPTP_TIMEOUT_SCALE:-1}))/" "$TMP/gw.conf"
 gw daemon reload || kpptpd_fail "reload with the slow hop's list"
 client early alice@dept
 wait_for "[ -s $TMP/slow-hop ]" 60 || kpptpd_fail "the gateway's ip-pre-up did not run"
-wait_for "n1 ip -4 -o addr show dev ppp0 | grep -q 192.168.30" 5 ||
+# up: pppd set the address, ran the client's own ip-pre-up, set ppp0 up
+wait_for "n1 ip -o link show dev ppp0 | grep -q LOWER_UP && n1 ip -4 route show dev ppp0 | grep -q '^192.168.30.1 '" 30 ||
 	kpptpd_fail "the client's IPCP waited for the gateway's ip-pre-up script"
 # the gateway's side of the client is up once its own pppd's ip-pre-up
-# (not slow) has run: one rule, to nowhere
-wait_for "[ \"\$(gw_rules)\" = 1 ]" 5 ||
+# (not held) has run: one rule, to nowhere
+wait_for "[ \"\$(gw_rules)\" = 1 ]" 10 ||
 	kpptpd_fail "policy rules while the next hop's side is not up: $(gw_rules), not 1"
 ! n1 ping -c 1 -W 1 -I ppp0 192.168.30.1 >/dev/null 2>&1 ||
 	kpptpd_fail "a ping from the client was answered while the pair was not routed"
@@ -243,9 +248,10 @@ wait_for "[ \"\$(gw_rules)\" = 1 ]" 5 ||
 ! n2 ip -4 -o addr show | grep -q 'inet 192.168.30.1 ' ||
 	kpptpd_fail "the gateway holds the server's address while the pair waits: $(n2 ip -4 -o addr show)"
 ! grep -q end "$TMP/slow-hop" ||
-	kpptpd_fail "the slow ip-pre-up script ended before these checks: they proved nothing"
+	kpptpd_fail "the held ip-pre-up script ended before these checks (60 s cap)"
 pass "the client's IPCP is up while the gateway's ip-pre-up script runs; its packets go nowhere meanwhile"
-wait_for "grep -q end $TMP/slow-hop" 20 || kpptpd_fail "the slow script did not end"
+touch "$TMP/slow-hop-go"
+wait_for "grep -q end $TMP/slow-hop" 20 || kpptpd_fail "the held script did not end"
 wait_for "[ \"\$(gw_rules)\" = 2 ]" 10 || kpptpd_fail "the pair was not routed after the script"
 n1 ping -q -c 3 -i 0.2 -W 3 192.168.30.1 >/dev/null || kpptpd_fail "ping the server once the pair is routed"
 pkill -f "ipparam early"

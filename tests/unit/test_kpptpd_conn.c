@@ -1995,3 +1995,31 @@ TEST(relay_terminating_ipcp_opened_starts_the_client)
 	close(lfd);
 	fake_daemon_free();
 }
+
+/* A kpptp.so that does not send ipcp_up: the go comes with ip_up. */
+TEST(relay_terminating_ip_up_alone_starts_the_client)
+{
+	struct conn *c, *o;
+	struct call *in, *out;
+	int lfd, cfd, hfd;
+
+	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
+		return;
+	pppd_says(out, true, "event=hello\nversion=1\n\n"
+		  "event=ip_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	CHECK(out->ppp_up);
+	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=192.168.30.1\n"
+		  "remote_ip=192.168.30.10\n\n");
+	fake_pppd_exit(out);
+	fake_pppd_exit(in);
+	close(hfd);
+	conn_event(o, EPOLLIN);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
+	check_counts();
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}

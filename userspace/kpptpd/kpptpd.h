@@ -377,6 +377,10 @@ int route_pair_up(const struct route_pair *p, bool held, char *why,
  * nowhere until route_pair_up(): pppd's addresses removed, the rule and
  * the unreachable route.  0, or -1 and @why (nothing left). */
 int route_hold_in(const struct route_pair *p, char *why, size_t whylen);
+/* pppd's addresses off side @side (0, 1) again, after IPCP came up anew
+ * on a pair already routed or held; 0, or -1 and @why. */
+int route_addr_off(const struct route_pair *p, unsigned int side, char *why,
+		   size_t whylen);
 void route_pair_down(const struct route_pair *p);	/* what is there */
 /* The rules and routes a pair of call @id had, which an earlier kpptpd
  * left (call_sweep_stale()). */

@@ -416,8 +416,6 @@ static void hold_client_side(struct relay *r)
 	struct call *in = r->in;
 	char why[256];
 
-	if (r->held)
-		return;
 	if (!in->ifname[0]) {
 		pair_fail(r, "pppd did not report an interface");
 		return;
@@ -433,14 +431,31 @@ static void hold_client_side(struct relay *r)
 	r->held = true;
 }
 
+/* IPCP of side @side (0: the client's) came up again, and pppd put its
+ * addresses back on the interface: off again, else the gateway would
+ * answer for the final server (or the client). */
+static void readdressed(struct relay *r, struct call *k, unsigned int side)
+{
+	char why[256];
+
+	r->route.local[side] = k->local_ip;
+	r->route.remote[side] = k->remote_ip;
+	if (route_addr_off(&r->route, side, why, sizeof(why)))
+		pair_fail(r, why);
+}
+
 void relay_ppp_up(struct call *k)
 {
 	struct relay *r = k->relay;
 	struct call *in = r->in, *out = r->out;
 	char a[INET_ADDRSTRLEN], why[256];
 
-	if (!r->terminating || !in || !out || r->routed)
+	if (!r->terminating || !in || !out)
 		return;
+	if (r->routed || (r->held && k == in)) {
+		readdressed(r, k, k == in ? 0 : 1);
+		return;
+	}
 	/* no ipcp_up came first (a kpptp.so that does not send it) */
 	if (k == out && client_ipcp_go(r, k->local_ip, k->remote_ip))
 		return;

@@ -139,6 +139,14 @@ static int addr_gone(const struct route_pair *p, unsigned int i, char *why,
 	return 0;
 }
 
+int route_addr_off(const struct route_pair *p, unsigned int side, char *why,
+		   size_t whylen)
+{
+	if (rtnl_open(why, whylen))
+		return -1;
+	return addr_gone(p, side, why, whylen);
+}
+
 int route_hold_in(const struct route_pair *p, char *why, size_t whylen)
 {
 	if (rtnl_open(why, whylen))
