@@ -30,7 +30,15 @@ dmesg_mark=$(dmesg | wc -l)
 
 n1 "$CTL" -j -s monitor >"$TMP/events" 2>"$TMP/monitor.err" &
 monitor=$!
-sleep 0.5
+# It listens once it sees a call come and go (call 999: no packet goes to
+# it, its CALL_DEL counts nothing); until then the call comes and goes again.
+canary() {
+	n1 "$CTL" call add id 999 peer 10.0.0.2 peer-id 999 >/dev/null
+	n1 "$CTL" call del id 999
+	sleep 0.2
+	grep -qE '"event":"del".*"id":999[,}]' "$TMP/events"
+}
+wait_for canary 20 || fail "the monitor saw nothing: $(cat "$TMP/events" "$TMP/monitor.err")"
 
 # Namespace churn: a namespace with live calls, flooded with GRE by a
 # second one, deleted mid-flood.  Paced, like the main sender, so that the
@@ -90,17 +98,22 @@ sleep 3
 # A call no socket has bound keeps up to 8 frames for its channel, in no
 # counter yet: delete every call, so that those land in rx_flushed of its
 # CALL_DEL event (the rest of the counters go with it the same way).
+dels() { grep -c '"event":"del"' "$TMP/events" || :; }
+ndel=$(dels)
 for id in $(n1 "$CTL" -j call show | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 d = d.get("calls", []) if isinstance(d, dict) else d
 print(" ".join(str(c["id"]) for c in d))'); do
-	n1 "$CTL" call del id "$id" 2>/dev/null || :
+	if n1 "$CTL" call del id "$id" 2>/dev/null; then
+		ndel=$((ndel + 1))
+	fi
 done
-sleep 1	# CALL_DEL comes a grace period later
+# CALL_DEL comes a grace period later, then the monitor writes it
+wait_for "[ \$(dels) -ge $ndel ]" 10 ||
+	fail "the monitor has $(dels) CALL_DEL events, not $ndel"
 n1 "$CTL" -j -s call show >"$TMP/calls"
 n1 "$CTL" -j stats >"$TMP/net"
-sleep 1
 kill "$monitor"
 wait "$monitor" 2>/dev/null || true
 [ -s "$TMP/monitor.err" ] && { cat "$TMP/monitor.err"; fail "monitor reported an error"; }
