@@ -41,10 +41,10 @@ load_kpptpd_start() {
 	local conf=$1 log=$2 limits=$3 before
 	shift 3
 	# the log may hold an earlier kpptpd's lines: wait for one more
-	before=$(grep -c 'listening on' "$log" 2>/dev/null || :)
+	before=$(log_lines "$log" 'listening on')
 	n2 sh -c "ulimit $limits"' && echo $$ >"$0" && exec "$@"' "$TMP/kpptpd.pid" \
 		"$KPPTPD" -c "$conf" "$@" 2>>"$log" &
-	wait_for "[ \"\$(grep -c 'listening on' '$log')\" -gt ${before:-0} ]" 10 ||
+	wait_log_lines "$log" 'listening on' "$before" ||
 		kpptpd_fail "kpptpd did not start (ulimit $limits)"
 	LOAD_PID=$(cat "$TMP/kpptpd.pid")
 }

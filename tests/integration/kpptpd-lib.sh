@@ -80,13 +80,13 @@ CONF
 }
 
 start_kpptpd() {
-	local ns=$1 conf=$2 name=${3:-kpptpd} before
+	local ns=$1 conf=$2 name=${3:-kpptpd} up='listening on|client role' before
 	# a restart appends to the log of the one before: wait for one more
-	before=$(grep -cE 'listening on|client role' "$TMP/$name.log" 2>/dev/null || :)
+	before=$(log_lines "$TMP/$name.log" "$up")
 	# $! would be the subshell running the wrapper: kpptpd writes its own
 	"$ns" sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/$name.pid" \
 		"$KPPTPD" -d -c "$conf" -S "$TMP/$name.sock" 2>>"$TMP/$name.log" &
-	wait_for "[ \"\$(grep -cE 'listening on|client role' '$TMP/$name.log')\" -gt ${before:-0} ]" 10 ||
+	wait_log_lines "$TMP/$name.log" "$up" "$before" ||
 		kpptpd_fail "kpptpd did not start"
 }
 

@@ -117,6 +117,19 @@ wait_for() {
 	done
 }
 
+# log_lines FILE ERE: how many lines of FILE match ERE (0 without FILE).
+# wait_log_lines FILE ERE N [SECONDS]: wait until that is more than N (a
+# daemon restarted with its log appended to: N is what the log held
+# before), at most SECONDS (10).
+log_lines() {
+	local n
+	n=$(grep -cE "$2" "$1" 2>/dev/null || :)
+	echo "${n:-0}"
+}
+wait_log_lines() {
+	wait_for "[ \"\$(log_lines '$1' '$2')\" -gt ${3:-0} ]" "${4:-10}"
+}
+
 # wait_link WRAPPER IF PEER [SECONDS]: wait until the point-to-point link IF
 # in WRAPPER's namespace (n1, n2...) carries traffic to PEER: IF up with
 # LOWER_UP, PEER its peer address, the route to PEER through IF, and a ping

@@ -1923,6 +1923,22 @@ static bool term_out_up(int *lfd, int *cfd, struct conn **c,
 	return *out != NULL;
 }
 
+/* Both pppd exit, the next hop goes: nothing is left. */
+static void term_out_end(struct conn *o, struct call *in, struct call *out,
+			 int lfd, int cfd, int hfd)
+{
+	fake_pppd_exit(out);
+	fake_pppd_exit(in);
+	close(hfd);
+	conn_event(o, EPOLLIN);
+	fake_batch_end();
+	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
+	check_counts();
+	close(cfd);
+	close(lfd);
+	fake_daemon_free();
+}
+
 TEST(relay_terminating_refused_login_hangs_up_once)
 {
 	struct conn *c, *o;
@@ -1984,16 +2000,7 @@ TEST(relay_terminating_ipcp_opened_starts_the_client)
 		  "remote_ip=192.168.30.1\n\n");
 	call_pppd_report(out);
 	CHECK_STR(to_pppd(in), "");
-	fake_pppd_exit(out);
-	fake_pppd_exit(in);
-	close(hfd);
-	conn_event(o, EPOLLIN);
-	fake_batch_end();
-	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
-	check_counts();
-	close(cfd);
-	close(lfd);
-	fake_daemon_free();
+	term_out_end(o, in, out, lfd, cfd, hfd);
 }
 
 /* A kpptp.so that does not send ipcp_up: the go comes with ip_up. */
@@ -2012,14 +2019,5 @@ TEST(relay_terminating_ip_up_alone_starts_the_client)
 	CHECK(out->ppp_up);
 	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=192.168.30.1\n"
 		  "remote_ip=192.168.30.10\n\n");
-	fake_pppd_exit(out);
-	fake_pppd_exit(in);
-	close(hfd);
-	conn_event(o, EPOLLIN);
-	fake_batch_end();
-	CHECK(kd.ncalls == 0 && fake_kernel_calls == 0 && fake_pppd_running == 0);
-	check_counts();
-	close(cfd);
-	close(lfd);
-	fake_daemon_free();
+	term_out_end(o, in, out, lfd, cfd, hfd);
 }
