@@ -180,6 +180,15 @@ def ratio_cell(samples, table, k, b):
     return "**%s**" % r if r != "-" and apart(samples.get(k), samples.get(b)) else r
 
 
+def holds(met, runs, lo, hi):
+    """Whether the verdict @met holds beyond the noise: every run (@runs,
+    (min, max)) at or above @hi, the target's highest, when met; every run
+    under @lo, its lowest, when not.  None without a spread."""
+    if not runs:
+        return None
+    return runs[0] >= hi if met else runs[1] < lo
+
+
 def targets(table, samples):
     """The issue's done criteria, on medians: (text, value, target, met,
     outside the noise)."""
@@ -191,10 +200,9 @@ def targets(table, samples):
         if num(a) and num(v) and v > 0:
             # the target holds beyond the noise when every run of k beats
             # factor x every run of b
-            sk, sb = spread(samples.get(k)), spread(samples.get(b))
-            sure = None
-            if sk and sb:
-                sure = sk[0] >= factor * sb[1] if a / v >= factor else sk[1] < factor * sb[0]
+            sb = spread(samples.get(b))
+            sure = holds(a / v >= factor, spread(samples.get(k)),
+                         factor * sb[0], factor * sb[1]) if sb else None
             out.append((text, a / v, factor, a / v >= factor, sure))
         else:
             out.append((text, None, factor, False, None))
@@ -227,8 +235,7 @@ def targets(table, samples):
     k = ("kpptpd", "control", "call_setups")
     v = table.get(k)
     if num(v):
-        sp = spread(samples.get(k))
-        sure = None if not sp else sp[0] >= 2000 if v >= 2000 else sp[1] < 2000
+        sure = holds(v >= 2000, spread(samples.get(k)), 2000, 2000)
         out.append(("call setups/s through kpptpd, no pppd (issue 13)", v, 2000, v >= 2000,
                     sure))
     return out

@@ -409,21 +409,28 @@ void relay_ipcp_up(struct call *k, uint32_t local, uint32_t remote)
 		client_ipcp_go(r, local, remote);
 }
 
+/* Side @side (0: the client's, 1: the next hop's) of the pair's routing
+ * as call @k's pppd reported it: its interface and addresses. */
+static void route_side(struct relay *r, unsigned int side,
+		       const struct call *k)
+{
+	r->route.id = r->in->id;
+	memcpy(r->route.ifname[side], k->ifname, sizeof(k->ifname));
+	r->route.local[side] = k->local_ip;
+	r->route.remote[side] = k->remote_ip;
+}
+
 /* The client's side is up, the next hop's not yet: its packets go nowhere
  * (and not to the addresses pppd gave the gateway) until both are. */
 static void hold_client_side(struct relay *r)
 {
-	struct call *in = r->in;
 	char why[256];
 
-	if (!in->ifname[0]) {
+	if (!r->in->ifname[0]) {
 		pair_fail(r, "pppd did not report an interface");
 		return;
 	}
-	r->route.id = in->id;
-	memcpy(r->route.ifname[0], in->ifname, sizeof(in->ifname));
-	r->route.local[0] = in->local_ip;
-	r->route.remote[0] = in->remote_ip;
+	route_side(r, 0, r->in);
 	if (route_hold_in(&r->route, why, sizeof(why))) {
 		pair_fail(r, why);
 		return;
@@ -438,8 +445,7 @@ static void readdressed(struct relay *r, struct call *k, unsigned int side)
 {
 	char why[256];
 
-	r->route.local[side] = k->local_ip;
-	r->route.remote[side] = k->remote_ip;
+	route_side(r, side, k);
 	if (route_addr_off(&r->route, side, why, sizeof(why)))
 		pair_fail(r, why);
 }
@@ -470,13 +476,8 @@ void relay_ppp_up(struct call *k)
 		pair_fail(r, "pppd did not report an interface");
 		return;
 	}
-	r->route.id = in->id;
-	memcpy(r->route.ifname[0], in->ifname, sizeof(in->ifname));
-	memcpy(r->route.ifname[1], out->ifname, sizeof(out->ifname));
-	r->route.local[0] = in->local_ip;
-	r->route.remote[0] = in->remote_ip;
-	r->route.local[1] = out->local_ip;
-	r->route.remote[1] = out->remote_ip;
+	route_side(r, 0, in);
+	route_side(r, 1, out);
 	if (route_pair_up(&r->route, r->held, why, sizeof(why))) {
 		r->held = false;	/* route_pair_up() undid it */
 		pair_fail(r, why);

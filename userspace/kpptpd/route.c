@@ -11,8 +11,9 @@
  * for the two interfaces only.  The client's side can come up first (its
  * IPCP starts as soon as the next hop's is Opened, while the next hop's
  * pppd still runs its ip-pre-up script): it is then routed to nowhere
- * until the pair is whole (route_hold_in()).  When kpptpd is killed, each pppd of a
- * pair removes what refers to its interface (kpptp.so, report_watch()).
+ * until the pair is whole (route_hold_in()).  When kpptpd is killed, each
+ * pppd of a pair removes what refers to its interface (kpptp.so,
+ * report_watch()).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -356,19 +356,24 @@ static void report_auth(void *ctx, int arg)
 		report("auth", kv);
 }
 
+/* @event with the link's two IPv4 addresses (network order). */
+static void report_addrs(const char *event, uint32_t local, uint32_t remote)
+{
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+	const char *kv[] = { "local_ip", l, "remote_ip", r, NULL };
+	struct in_addr a = { .s_addr = local }, b = { .s_addr = remote };
+
+	inet_ntop(AF_INET, &a, l, sizeof(l));
+	inet_ntop(AF_INET, &b, r, sizeof(r));
+	report(event, kv);
+}
+
 static void report_ip_up(void *ctx, int arg)
 {
-	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
-	const char *kv[] = { "local_ip", local, "remote_ip", remote, NULL };
-	struct in_addr a;
-
 	(void)ctx;
 	(void)arg;
-	a.s_addr = ipcp_gotoptions[0].ouraddr;
-	inet_ntop(AF_INET, &a, local, sizeof(local));
-	a.s_addr = ipcp_hisoptions[0].hisaddr;
-	inet_ntop(AF_INET, &a, remote, sizeof(remote));
-	report("ip_up", kv);
+	report_addrs("ip_up", ipcp_gotoptions[0].ouraddr,
+		     ipcp_hisoptions[0].hisaddr);
 }
 
 /*
@@ -386,20 +391,13 @@ static void (*ipcp_up_real)(fsm *f);
 
 static void report_ipcp_up(fsm *f)
 {
-	const ipcp_options *go = &ipcp_gotoptions[f->unit];
 	const ipcp_options *ho = &ipcp_hisoptions[f->unit];
-	char local[INET_ADDRSTRLEN], remote[INET_ADDRSTRLEN];
-	const char *kv[] = { "local_ip", local, "remote_ip", remote, NULL };
-	struct in_addr a, b;
+	uint32_t local = ipcp_gotoptions[f->unit].ouraddr;
+	uint32_t remote = ho->neg_addr || ho->old_addrs ? ho->hisaddr :
+			  ipcp_wantoptions[f->unit].hisaddr;
 
-	a.s_addr = go->ouraddr;
-	b.s_addr = ho->neg_addr || ho->old_addrs ? ho->hisaddr :
-		   ipcp_wantoptions[f->unit].hisaddr;
-	if (a.s_addr && b.s_addr) {
-		inet_ntop(AF_INET, &a, local, sizeof(local));
-		inet_ntop(AF_INET, &b, remote, sizeof(remote));
-		report("ipcp_up", kv);
-	}
+	if (local && remote)
+		report_addrs("ipcp_up", local, remote);
 	ipcp_up_real(f);
 }
 
