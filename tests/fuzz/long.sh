@@ -15,6 +15,11 @@
 # comes first (the line then shows how far it got): for a machine that
 # cannot spare the hours.
 #
+# To stop early and keep what was found, interrupt the harness itself
+# (pkill -INT -f 'fuzz_NAME -runs'): libFuzzer then exits with its interrupt
+# code (72) after its final stats, the run counts as clean so far ("ok ...
+# interrupted"), it is merged, and no further harness starts.
+#
 # A crash, leak or sanitizer report fails the harness; its input is left in
 # $KPPTP_FUZZ_DIR and nothing is merged from that run.  At about 2,000-20,000
 # executions a second, the whole set takes hours: run it niced, and alone.
@@ -40,15 +45,21 @@ for name in "$@"; do
 	rm -rf "$work" && mkdir -p "$work" "$seeds/${name#fuzz_}"
 	cp "$seeds/${name#fuzz_}"/* "$work"/ 2>/dev/null
 	t0=$(date +%s)
+	rc=0
 	# shellcheck disable=SC2086
-	if (cd "$dir" && "$f" -runs="$runs" $limit -print_final_stats=1 \
-		-artifact_prefix="$dir/$name-" "$work") >"$log" 2>&1; then
+	(cd "$dir" && exec "$f" -runs="$runs" $limit -print_final_stats=1 \
+		-artifact_prefix="$dir/$name-" -interrupt_exit_code=72 \
+		"$work") >"$log" 2>&1 || rc=$?
+	stopped=
+	# interrupted by hand, and libFuzzer said so: clean up to there
+	[ "$rc" -eq 72 ] && grep -q 'run interrupted' "$log" && stopped=", interrupted"
+	if [ "$rc" -eq 0 ] || [ -n "$stopped" ]; then
 		before=$(ls "$seeds/${name#fuzz_}" | wc -l)
 		(cd "$dir" && "$f" -merge=1 "$seeds/${name#fuzz_}" "$work") \
 			>>"$log" 2>&1
 		after=$(ls "$seeds/${name#fuzz_}" | wc -l)
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | head -n 1)
-		echo "ok - $name (${execs:-?} execs in $(($(date +%s) - t0)) s, +$((after - before)) corpus files)"
+		echo "ok - $name (${execs:-?} execs in $(($(date +%s) - t0)) s, +$((after - before)) corpus files$stopped)"
 		passed=$((passed + 1))
 	else
 		echo "not ok - $name: see $log"
@@ -56,6 +67,7 @@ for name in "$@"; do
 		failed=$((failed + 1))
 	fi
 	rm -rf "$work"
+	[ -z "$stopped" ] || break
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
