@@ -64,6 +64,7 @@ BENCH_T=${KPPTP_BENCH_T:-$BENCH_T}
 CALLS=${KPPTP_BENCH_CALLS:-1 16 64}
 CP_CALLS=${KPPTP_BENCH_CP_CALLS:-300}
 CP_CONNS=${KPPTP_BENCH_CP_CONNS:-8}
+CP_SHARDS=${KPPTP_BENCH_CP_SHARDS:-2}
 CP_T=${KPPTP_BENCH_CP_T:-5}
 CP_RUNS=${KPPTP_BENCH_CP_RUNS:-5}
 IDLE=${KPPTP_BENCH_IDLE:-10000}
@@ -310,6 +311,96 @@ control_plane() {
 	kpptpd_figures
 }
 
+# setups_one J R: the checked run on CP_CONNS connections (kpptpd_figures)
+setups_one() {
+	local j=$1
+	load_run "$j-setups.json" setups --conns "$CP_CONNS" --seconds "$CP_T" \
+		--server-pid "$LOAD_PID" --check-every 2 \
+		--check-cmd "ip netns exec $NS2 $TMP/kpptpctl -j call show id {id}"
+	row kpptpd control call_setups "$(load_get "$j-setups.json" 'j["setups_per_s"]')" setups/s
+	row kpptpd control call_setup_p50 "$(load_get "$j-setups.json" 'j["setup_p50_ms"]')" ms
+	row kpptpd control call_setup_p99 "$(load_get "$j-setups.json" 'j["setup_p99_ms"]')" ms
+	row kpptpd control call_setup_failures "$(load_get "$j-setups.json" 'j["failures"]')" failures
+	row kpptpd control call_setups_kpptpd_cpu "$(load_get "$j-setups.json" 'j["server_cpu"]')" CPU
+	row kpptpd control call_setups_generator_cpu "$(load_get "$j-setups.json" 'j["generator_cpu"]')" CPU
+	row kpptpd control cpu_per_setup "$(cpu_per_setup "$j-setups.json")" us
+	row kpptpd control call_setups_kpptpd_blocked \
+		"$(load_get "$j-setups.json" 'round(1 - sum(v for k, v in j["server_where"].items() if k in ("running", "do_epoll_wait")), 2)')" \
+		"of the time"
+	blog "kpptpd during setups run $2 of $CP_RUNS (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
+}
+
+# setups_many J R: the same kpptpd on CP_SHARDS x CP_CONNS connections
+setups_many() {
+	load_run "$1-many.json" setups --conns "$((CP_SHARDS * CP_CONNS))" \
+		--seconds "$CP_T" --server-pid "$LOAD_PID"
+	row kpptpd control call_setups_many "$(load_get "$1-many.json" 'j["setups_per_s"]')" setups/s
+	row kpptpd control cpu_per_setup_many "$(cpu_per_setup "$1-many.json")" us
+}
+
+# shards_up / shards_down: CP_SHARDS - 1 more kpptpd processes in n2 beside
+# the bench's, each alone on a port of its own (1724, ...) with its own
+# pool, state file and control socket: the connections of a concentrator
+# spread over processes (a layout kpptpd does not offer by itself: each
+# would keep its own limits and pool).  Their generators connect from
+# 10.0.0.(4 + i): the kernel keys a call by the client's address and call
+# ID, and every generator counts its IDs from 1.
+SHARD_PIDS=()
+shards_up() {
+	local i
+	SHARD_PIDS=()
+	for ((i = 1; i < CP_SHARDS; i++)); do
+		ip -n "$NS1" addr replace "10.0.0.$((4 + i))/24" dev veth1
+		kpptpd_conf "pppd none" "localip 192.168.$((200 + i)).1" \
+			"remoteip 192.168.$((200 + i)).10-250" \
+			"connections 20000" "max-per-source 20000" "max-calls 1000" \
+			"max-calls-per-connection 4" "max-call-rate 0" \
+			"max-calls-per-source 0" "idle-timeout 0" "port $((1723 + i))" \
+			"state-file $TMP/shard$i.calls" >"$TMP/shard$i.conf"
+		local pid=$LOAD_PID
+		load_kpptpd_start "$TMP/shard$i.conf" "$TMP/shard$i.log" "-n 131072" \
+			-S "$TMP/shard$i.sock"
+		SHARD_PIDS[i]=$LOAD_PID
+		LOAD_PID=$pid
+	done
+}
+shards_down() {
+	local i
+	for ((i = 1; i < CP_SHARDS; i++)); do
+		kill -TERM "${SHARD_PIDS[i]}"
+		wait_for "! kill -0 ${SHARD_PIDS[i]}" 30 || kpptpd_fail "kpptpd shard $i did not stop"
+		! grep -E 'kpptpd\[(warning|error|crit|alert|emerg)\]' "$TMP/shard$i.log" ||
+			kpptpd_fail "kpptpd shard $i logged warnings or errors under load"
+	done
+	no_calls_left n2
+}
+
+# setups_shards J R: the bench's kpptpd and the shards at once, CP_CONNS
+# connections each: their setups summed, and their CPU per setup
+setups_shards() {
+	local i pids=() sum cpu
+	for ((i = 1; i < CP_SHARDS; i++)); do
+		n1 "$LOAD" setups --server 10.0.0.2 --port "$((1723 + i))" \
+			--source "10.0.0.$((4 + i))" --conns "$CP_CONNS" --seconds "$CP_T" \
+			--server-pid "${SHARD_PIDS[i]}" >"$1-shard$i.json" 2>"$1-shard$i.err" &
+		pids[i]=$!
+	done
+	load_run "$1-shard0.json" setups --conns "$CP_CONNS" --seconds "$CP_T" \
+		--server-pid "$LOAD_PID"
+	for ((i = 1; i < CP_SHARDS; i++)); do
+		wait "${pids[i]}" || {
+			cat "$1-shard$i.json" "$1-shard$i.err" >&2
+			kpptpd_fail "pptp-load against kpptpd shard $i failed"
+		}
+	done
+	sum=$(python3 -c 'import json, sys; print(round(sum(json.load(open(f))["setups_per_s"] for f in sys.argv[1:]), 1))' "$1"-shard*.json)
+	cpu=$(python3 -c 'import json, sys; print(round(sum(json.load(open(f))["server_cpu"] for f in sys.argv[1:]), 2))' "$1"-shard*.json)
+	row kpptpd control call_setups_shards "$sum" setups/s
+	row kpptpd control call_setups_shards_kpptpd_cpu "$cpu" CPU
+	row kpptpd control cpu_per_setup_shards "$(python3 -c 'import sys; print(round(float(sys.argv[1]) * 1e6 / float(sys.argv[2])))' "$cpu" "$sum")" us
+	blog "shards: $(for f in "$1"-shard*.json; do load_get "$f" 'j["setups_per_s"]'; done | tr '\n' ' ')setups/s"
+}
+
 # kpptpd_figures: kpptpd's own control plane (tests/bench/load.sh,
 # tests/tools/pptp-load.c), "pppd none" so that no pppd runs: call setups per second
 # on CP_CONNS control connections, CP_RUNS runs of CP_T seconds one after
@@ -318,28 +409,27 @@ control_plane() {
 # and the spread), the same with a whole connection per call, then
 # IDLE idle control connections and kpptpd's RSS with them.  Fails on any
 # failed setup, a kernel call left behind or a warning in kpptpd's log.
+# Each run is one of three in turn (the order reversed every other
+# round): CP_CONNS connections, CP_SHARDS x CP_CONNS connections, and
+# CP_SHARDS kpptpd processes side by side with CP_CONNS each (setups_shards):
+# what more concurrency, and what spreading it over processes, buys.
 kpptpd_figures() {
-	local j=$TMP/load r
+	local j=$TMP/load r how order
 	use_module kpptp
 	load_kpptpd_up
+	shards_up
 	row kpptpd control setup_conns "$CP_CONNS" connections
+	row kpptpd control setup_conns_many "$((CP_SHARDS * CP_CONNS))" connections
+	row kpptpd control shards "$CP_SHARDS" processes
 	for ((r = 1; r <= CP_RUNS; r++)); do
-		load_run "$j-setups.json" setups --conns "$CP_CONNS" --seconds "$CP_T" \
-			--server-pid "$LOAD_PID" --check-every 2 \
-			--check-cmd "ip netns exec $NS2 $TMP/kpptpctl -j call show id {id}"
-		row kpptpd control call_setups "$(load_get "$j-setups.json" 'j["setups_per_s"]')" setups/s
-		row kpptpd control call_setup_p50 "$(load_get "$j-setups.json" 'j["setup_p50_ms"]')" ms
-		row kpptpd control call_setup_p99 "$(load_get "$j-setups.json" 'j["setup_p99_ms"]')" ms
-		row kpptpd control call_setup_failures "$(load_get "$j-setups.json" 'j["failures"]')" failures
-		row kpptpd control call_setups_kpptpd_cpu "$(load_get "$j-setups.json" 'j["server_cpu"]')" CPU
-		row kpptpd control call_setups_generator_cpu "$(load_get "$j-setups.json" 'j["generator_cpu"]')" CPU
-		row kpptpd control cpu_per_setup "$(cpu_per_setup "$j-setups.json")" us
-		row kpptpd control call_setups_kpptpd_blocked \
-			"$(load_get "$j-setups.json" 'round(1 - sum(v for k, v in j["server_where"].items() if k in ("running", "do_epoll_wait")), 2)')" \
-			"of the time"
-		blog "kpptpd during setups run $r of $CP_RUNS (sampled /proc/PID/wchan): $(load_get "$j-setups.json" 'j["server_where"]')"
-		no_calls_left n2
+		order="one many shards"
+		[ $((r % 2)) = 1 ] || order="shards many one"
+		for how in $order; do
+			"setups_$how" "$j" "$r"
+			no_calls_left n2
+		done
 	done
+	shards_down
 	profile_kpptpd "$j-prof.json"
 	no_calls_left n2
 	[ -z "$CP_BASE" ] || setups_ab

@@ -331,6 +331,10 @@ def markdown(data, table, units):
     if cp:
         idle = table.get(("kpptpd", "control", "idle_conns"))
         idle = "%d" % idle if num(idle) else "N"
+        def cp_int(m):
+            v = table.get(("kpptpd", "control", m))
+            return "%d" % v if num(v) else "N"
+
         text = {
             "exec_per_s": "process starts per second in the guest (/bin/true), for scale",
             "call_setups_kpptpctl": "call setups/s over netlink, one `kpptpctl call add` "
@@ -341,6 +345,15 @@ def markdown(data, table, units):
                            "a kernel call checked every 2 s"
                            % ("%d" % table[("kpptpd", "control", "setup_conns")]
                               if num(table.get(("kpptpd", "control", "setup_conns"))) else "N"),
+            "call_setups_many": "the same kpptpd on %s control connections (no check)"
+                                % cp_int("setup_conns_many"),
+            "cpu_per_setup_many": "kpptpd's CPU per setup on %s connections"
+                                  % cp_int("setup_conns_many"),
+            "call_setups_shards": "%s kpptpd processes side by side (ports of their own), "
+                                  "%s connections each, setups/s summed"
+                                  % (cp_int("shards"), cp_int("setup_conns")),
+            "call_setups_shards_kpptpd_cpu": "their CPU use, summed",
+            "cpu_per_setup_shards": "their CPU per setup (CPU time summed / setups summed)",
             "call_setup_p50": "call setup latency (OCRQ sent to OCRP received), median",
             "call_setup_p99": "call setup latency, 99th percentile",
             "call_setup_failures": "failed setups (any result code but success, wrong IDs, "
@@ -377,7 +390,7 @@ def markdown(data, table, units):
         lines.append("| control plane | measured |")
         lines.append("|---|---|")
         for dp, m, v in cp:
-            if m == "setup_conns":
+            if m in ("setup_conns", "setup_conns_many", "shards"):
                 continue
             if spread(data["samples"].get((dp, "control", m))):
                 v = cell(data["samples"], (dp, "control", m), table)
