@@ -258,6 +258,8 @@ int fake_daemon_init(const char *text)
 	fake_spawn_fails = false;
 	fake_splices = 0;
 	fake_splice_fails = false;
+	fake_route_log[0] = 0;
+	fake_route_fails = false;
 	fake_now += 60000;	/* the log throttle is full again */
 	conf_init(&kd.conf);
 	free(kd.conf.state_file);
@@ -376,6 +378,81 @@ int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 	fds[1] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	fake_splices++;
 	return 0;
+}
+
+/* ---- route.c: a terminating pair's policy routing, recorded instead of
+ * made (over rtnetlink it would change the host's own routing) */
+char fake_route_log[1024];
+bool fake_route_fails;
+
+static void route_note(const char *op, const struct route_pair *p, int side)
+{
+	size_t n = strlen(fake_route_log);
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+	int i;
+
+	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, "%s %u",
+		 op, p->id);
+	for (i = 0; i < 2; i++) {
+		if (side >= 0 && i != side)
+			continue;
+		n = strlen(fake_route_log);
+		inet_ntop(AF_INET, &p->local[i], l, sizeof(l));
+		inet_ntop(AF_INET, &p->remote[i], r, sizeof(r));
+		snprintf(fake_route_log + n, sizeof(fake_route_log) - n,
+			 " %s %s:%s", p->ifname[i], l, r);
+	}
+	n = strlen(fake_route_log);
+	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, ";");
+}
+
+static int route_result(char *why, size_t whylen)
+{
+	if (!fake_route_fails)
+		return 0;
+	fake_route_fails = false;
+	snprintf(why, whylen, "routing: faked failure");
+	return -1;
+}
+
+int route_pair_up(const struct route_pair *p, bool held, char *why,
+		  size_t whylen)
+{
+	route_note(held ? "up-held" : "up", p, -1);
+	return route_result(why, whylen);
+}
+
+int route_hold_in(const struct route_pair *p, char *why, size_t whylen)
+{
+	route_note("hold", p, 0);
+	return route_result(why, whylen);
+}
+
+int route_addr_off(const struct route_pair *p, unsigned int side, char *why,
+		   size_t whylen)
+{
+	route_note("off", p, (int)side);
+	return route_result(why, whylen);
+}
+
+void route_pair_down(const struct route_pair *p)
+{
+	size_t n = strlen(fake_route_log);
+
+	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, "down %u;",
+		 p->id);
+}
+
+void route_sweep(uint16_t id)
+{
+	size_t n = strlen(fake_route_log);
+
+	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, "sweep %u;",
+		 id);
+}
+
+void route_close(void)
+{
 }
 
 /* ---- l2tp.c: a session of the rule's range, as splice_calls() above;

@@ -2,8 +2,9 @@
 /*
  * kpptpd's connection and call handling (conn.c, call.c, the state
  * machine) without the kernel, without pppd and without main.c: the
- * netlink calls, pppd processes, the clock, epoll and monitor events are
- * faked here (kpptpd_fake.c), for test_kpptpd_conn and fuzz_kpptpd_conn.
+ * netlink calls, pppd processes, the clock, epoll, monitor events and a
+ * relay pair's routing (route.c) are faked here (kpptpd_fake.c), for
+ * test_kpptpd_conn and fuzz_kpptpd_conn.
  * A connection is one end of a socketpair handed to conn_add(); the test
  * plays the peer on the other end.
  */
@@ -30,6 +31,9 @@ extern uint32_t fake_last_flags;	/* KPPTP_F_* of the last call made */
 extern unsigned int fake_splices;	/* splice_calls() pairs open */
 extern bool fake_splice_fails;		/* splice_calls() fails */
 extern uint32_t fake_l2tp_session;	/* l2tp_splice() gave it last */
+/* what relay.c asked of route.c, one "OP ARGS;" each (kpptpd_fake.c) */
+extern char fake_route_log[1024];
+extern bool fake_route_fails;		/* the next route_* step fails */
 
 /* kd set up for a server with "pppd /usr/sbin/pppd" (faked) and @conf
  * lines applied; 0 or -1 (printed). */

@@ -2003,6 +2003,108 @@ TEST(relay_terminating_ipcp_opened_starts_the_client)
 	term_out_end(o, in, out, lfd, cfd, hfd);
 }
 
+/*
+ * The client's side comes up first (the next hop's pppd still runs its
+ * ip-pre-up script): it is held, then the pair routed once the next hop's
+ * is up.  IPCP up again on either side (pppd puts its addresses back on
+ * the interface) takes them off that side again; the routing goes with
+ * the pair.  route.c is faked: fake_route_log says what was asked.
+ */
+TEST(relay_terminating_held_routed_readdressed)
+{
+	struct conn *c, *o;
+	struct call *in, *out;
+	int lfd, cfd, hfd;
+	char want[256];
+	unsigned int id;
+
+	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
+		return;
+	id = in->id;
+	pppd_says(out, true, "event=hello\nversion=1\n\n"
+		  "event=ifname\nifname=ppp2\n\n"
+		  "event=ipcp_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=192.168.30.1\n"
+		  "remote_ip=192.168.30.10\n\n");
+	CHECK_STR(fake_route_log, "");
+
+	/* the client's IPCP is up before the next hop's script ends */
+	pppd_says(in, true, "event=ifname\nifname=ppp1\n\n"
+		  "event=ip_up\nlocal_ip=192.168.30.1\n"
+		  "remote_ip=192.168.30.10\n\n");
+	call_pppd_report(in);
+	CHECK(in->ppp_up && !out->ppp_up);
+	snprintf(want, sizeof(want), "hold %u ppp1 192.168.30.1:192.168.30.10;",
+		 id);
+	CHECK_STR(fake_route_log, want);
+	/* IPCP again while held: its addresses off again, still held */
+	fake_route_log[0] = 0;
+	pppd_says(in, true, "event=ip_down\n\nevent=ip_up\n"
+		  "local_ip=192.168.30.1\nremote_ip=192.168.30.10\n\n");
+	call_pppd_report(in);
+	snprintf(want, sizeof(want), "off %u ppp1 192.168.30.1:192.168.30.10;",
+		 id);
+	CHECK_STR(fake_route_log, want);
+
+	/* the next hop's side is up: the held pair is routed */
+	fake_route_log[0] = 0;
+	pppd_says(out, true, "event=ip_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	snprintf(want, sizeof(want), "up-held %u ppp1 192.168.30.1:192.168.30.10 "
+		 "ppp2 192.168.30.10:192.168.30.1;", id);
+	CHECK_STR(fake_route_log, want);
+	CHECK_STR(to_pppd(in), "");	/* the go was sent once */
+
+	/* IPCP again on the client's side, then on the next hop's */
+	fake_route_log[0] = 0;
+	pppd_says(in, true, "event=ip_down\n\nevent=ip_up\n"
+		  "local_ip=192.168.30.1\nremote_ip=192.168.30.11\n\n");
+	call_pppd_report(in);
+	pppd_says(out, true, "event=ip_down\n\nevent=ip_up\n"
+		  "local_ip=192.168.30.12\nremote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	snprintf(want, sizeof(want), "off %u ppp1 192.168.30.1:192.168.30.11;"
+		 "off %u ppp2 192.168.30.12:192.168.30.1;", id, id);
+	CHECK_STR(fake_route_log, want);
+
+	/* the next hop's pppd goes: so does the pair and its routing */
+	fake_route_log[0] = 0;
+	fake_pppd_exit(out);
+	snprintf(want, sizeof(want), "down %u;", id);
+	CHECK(strstr(fake_route_log, want) != NULL);
+	term_out_end(o, in, out, lfd, cfd, hfd);
+}
+
+/* The routing of the held side fails: the pair fails, nothing stays. */
+TEST(relay_terminating_hold_fails_hangs_up)
+{
+	struct conn *c, *o;
+	struct call *in, *out;
+	int lfd, cfd, hfd;
+	FILE *f;
+
+	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
+		return;
+	pppd_says(out, true, "event=hello\nversion=1\n\n"
+		  "event=ipcp_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+	fake_route_fails = true;
+	f = log_start();
+	pppd_says(in, true, "event=ifname\nifname=ppp1\n\n"
+		  "event=ip_up\nlocal_ip=192.168.30.1\n"
+		  "remote_ip=192.168.30.10\n\n");
+	call_pppd_report(in);
+	log_end(f);
+	CHECK(strstr(logbuf, "routing: faked failure") != NULL);
+	peer_read(cfd);
+	CHECK(got(PPTP_CDN) != NULL);
+	term_out_end(o, in, out, lfd, cfd, hfd);
+}
+
 /* A kpptp.so that does not send ipcp_up: the go comes with ip_up. */
 TEST(relay_terminating_ip_up_alone_starts_the_client)
 {
