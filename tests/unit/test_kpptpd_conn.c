@@ -1923,6 +1923,17 @@ static bool term_out_up(int *lfd, int *cfd, struct conn **c,
 	return *out != NULL;
 }
 
+/* Our pppd for the next hop says hello, and its IPCP is Opened with
+ * 192.168.30.10 (ours there) and 192.168.30.1 (the final server's). */
+static void next_hop_ipcp_opened(struct call *out)
+{
+	if (!out->reported)
+		pppd_says(out, true, "event=hello\nversion=1\n\n");
+	pppd_says(out, true, "event=ipcp_up\nlocal_ip=192.168.30.10\n"
+		  "remote_ip=192.168.30.1\n\n");
+	call_pppd_report(out);
+}
+
 /* Both pppd exit, the next hop goes: nothing is left. */
 static void term_out_end(struct conn *o, struct call *in, struct call *out,
 			 int lfd, int cfd, int hfd)
@@ -1984,10 +1995,7 @@ TEST(relay_terminating_ipcp_opened_starts_the_client)
 	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
 		return;
 	CHECK_STR(to_pppd(in), "");
-	pppd_says(out, true, "event=hello\nversion=1\n\n"
-		  "event=ipcp_up\nlocal_ip=192.168.30.10\n"
-		  "remote_ip=192.168.30.1\n\n");
-	call_pppd_report(out);
+	next_hop_ipcp_opened(out);
 	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=192.168.30.1\n"
 		  "remote_ip=192.168.30.10\n\n");
 	pppd_says(out, true, "event=ip_up\nlocal_ip=192.168.30.10\n"
@@ -2022,10 +2030,9 @@ TEST(relay_terminating_held_routed_readdressed)
 		return;
 	id = in->id;
 	pppd_says(out, true, "event=hello\nversion=1\n\n"
-		  "event=ifname\nifname=ppp2\n\n"
-		  "event=ipcp_up\nlocal_ip=192.168.30.10\n"
-		  "remote_ip=192.168.30.1\n\n");
+		  "event=ifname\nifname=ppp2\n\n");
 	call_pppd_report(out);
+	next_hop_ipcp_opened(out);
 	CHECK_STR(to_pppd(in), "event=ipcp_go\nlocal_ip=192.168.30.1\n"
 		  "remote_ip=192.168.30.10\n\n");
 	CHECK_STR(fake_route_log, "");
@@ -2088,10 +2095,7 @@ TEST(relay_terminating_hold_fails_hangs_up)
 
 	if (!term_out_up(&lfd, &cfd, &c, &in, &o, &out, &hfd))
 		return;
-	pppd_says(out, true, "event=hello\nversion=1\n\n"
-		  "event=ipcp_up\nlocal_ip=192.168.30.10\n"
-		  "remote_ip=192.168.30.1\n\n");
-	call_pppd_report(out);
+	next_hop_ipcp_opened(out);
 	fake_route_fails = true;
 	f = log_start();
 	pppd_says(in, true, "event=ifname\nifname=ppp1\n\n"
