@@ -46,6 +46,9 @@
 # KPPTP_BENCH_SESS_MEM_FLOOR (12: stop starting under 12% MemAvailable) and
 # KPPTP_BENCH_SESS_T (10 s of traffic) size the sessions part.
 # KPPTP_BENCH_CAPTURE_ROUNDS (5) sizes the capture part.
+# KPPTP_BENCH_CP_SHARDS (2) kpptpd processes side by side, and one kpptpd
+# on that many times KPPTP_BENCH_CP_CONNS connections, are measured in turn
+# with the setups runs (kpptpd_figures).
 # KPPTP_BENCH_CP_HELD (20000) calls are held beside a setups run
 # (setups_held).
 # KPPTP_BENCH_CP_BASE (a path under the source tree, e.g. build/base/kpptpd)
@@ -358,7 +361,8 @@ shards_up() {
 			"max-calls-per-source 0" "idle-timeout 0" "port $((1723 + i))" \
 			"state-file $TMP/shard$i.calls" >"$TMP/shard$i.conf"
 		local pid=$LOAD_PID
-		load_kpptpd_start "$TMP/shard$i.conf" "$TMP/shard$i.log" "-n 131072" \
+		: >"$TMP/kpptpd-shard$i.log"	# kpptpd_fail shows $TMP/kpptpd*.log
+		load_kpptpd_start "$TMP/shard$i.conf" "$TMP/kpptpd-shard$i.log" "-n 131072" \
 			-S "$TMP/shard$i.sock"
 		SHARD_PIDS[i]=$LOAD_PID
 		LOAD_PID=$pid
@@ -369,8 +373,11 @@ shards_down() {
 	for ((i = 1; i < CP_SHARDS; i++)); do
 		kill -TERM "${SHARD_PIDS[i]}"
 		wait_for "! kill -0 ${SHARD_PIDS[i]}" 30 || kpptpd_fail "kpptpd shard $i did not stop"
-		! grep -E 'kpptpd\[(warning|error|crit|alert|emerg)\]' "$TMP/shard$i.log" ||
-			kpptpd_fail "kpptpd shard $i logged warnings or errors under load"
+		if grep -E 'kpptpd\[(warning|error|crit|alert|emerg)\]' \
+			"$TMP/kpptpd-shard$i.log" >"$TMP/bad.log"; then
+			head -5 "$TMP/bad.log" >&2
+			kpptpd_fail "kpptpd shard $i logged $(wc -l <"$TMP/bad.log") warnings or errors under load"
+		fi
 	done
 	no_calls_left n2
 }
@@ -412,7 +419,9 @@ setups_shards() {
 # Each run is one of three in turn (the order reversed every other
 # round): CP_CONNS connections, CP_SHARDS x CP_CONNS connections, and
 # CP_SHARDS kpptpd processes side by side with CP_CONNS each (setups_shards):
-# what more concurrency, and what spreading it over processes, buys.
+# what more concurrency, and what spreading it over processes, buys.  Only
+# the first has kpptpctl look at a call every 2 s (one process start per
+# 2 s beside it: the other two are, if anything, a little favoured).
 kpptpd_figures() {
 	local j=$TMP/load r how order
 	use_module kpptp
