@@ -37,6 +37,7 @@ if [ $# -eq 0 ]; then
 	done
 fi
 for name in "$@"; do
+	shift	# "$@" is now the harnesses after this one
 	name=fuzz_${name#fuzz_}
 	f=$dir/$name
 	[ -x "$f" ] || { echo "not ok - $name: no harness $f"; failed=$((failed + 1)); continue; }
@@ -67,7 +68,10 @@ for name in "$@"; do
 		failed=$((failed + 1))
 	fi
 	rm -rf "$work"
-	[ -z "$stopped" ] || break
+	if [ -n "$stopped" ]; then
+		[ $# -eq 0 ] || echo "# not run (interrupted before them): $*"
+		break
+	fi
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
