@@ -354,11 +354,8 @@ shards_up() {
 	SHARD_PIDS=()
 	for ((i = 1; i < CP_SHARDS; i++)); do
 		ip -n "$NS1" addr replace "10.0.0.$((4 + i))/24" dev veth1
-		kpptpd_conf "pppd none" "localip 192.168.$((200 + i)).1" \
-			"remoteip 192.168.$((200 + i)).10-250" \
-			"connections 20000" "max-per-source 20000" "max-calls 1000" \
-			"max-calls-per-connection 4" "max-call-rate 0" \
-			"max-calls-per-source 0" "idle-timeout 0" "port $((1723 + i))" \
+		load_kpptpd_conf "localip 192.168.$((200 + i)).1" \
+			"remoteip 192.168.$((200 + i)).10-250" "port $((1723 + i))" \
 			"state-file $TMP/shard$i.calls" >"$TMP/shard$i.conf"
 		local pid=$LOAD_PID
 		: >"$TMP/kpptpd-shard$i.log"	# kpptpd_fail shows $TMP/kpptpd*.log
@@ -385,7 +382,7 @@ shards_down() {
 # setups_shards J R: the bench's kpptpd and the shards at once, CP_CONNS
 # connections each: their setups summed, and their CPU per setup
 setups_shards() {
-	local i pids=() sum cpu
+	local i pids=() figs
 	for ((i = 1; i < CP_SHARDS; i++)); do
 		n1 "$LOAD" setups --server 10.0.0.2 --port "$((1723 + i))" \
 			--source "10.0.0.$((4 + i))" --conns "$CP_CONNS" --seconds "$CP_T" \
@@ -400,12 +397,16 @@ setups_shards() {
 			kpptpd_fail "pptp-load against kpptpd shard $i failed"
 		}
 	done
-	sum=$(python3 -c 'import json, sys; print(round(sum(json.load(open(f))["setups_per_s"] for f in sys.argv[1:]), 1))' "$1"-shard*.json)
-	cpu=$(python3 -c 'import json, sys; print(round(sum(json.load(open(f))["server_cpu"] for f in sys.argv[1:]), 2))' "$1"-shard*.json)
-	row kpptpd control call_setups_shards "$sum" setups/s
-	row kpptpd control call_setups_shards_kpptpd_cpu "$cpu" CPU
-	row kpptpd control cpu_per_setup_shards "$(python3 -c 'import sys; print(round(float(sys.argv[1]) * 1e6 / float(sys.argv[2])))' "$cpu" "$sum")" us
-	blog "shards: $(for f in "$1"-shard*.json; do load_get "$f" 'j["setups_per_s"]'; done | tr '\n' ' ')setups/s"
+	# each run's setups/s, then the sums and the CPU per setup, in one read
+	read -r -a figs <<<"$(python3 -c 'import json, sys
+runs = [json.load(open(f)) for f in sys.argv[1:]]
+sps = [r["setups_per_s"] for r in runs]
+cpu = sum(r["server_cpu"] for r in runs)
+print(*sps, round(sum(sps), 1), round(cpu, 2), round(cpu * 1e6 / sum(sps)))' "$1"-shard*.json)"
+	row kpptpd control call_setups_shards "${figs[-3]}" setups/s
+	row kpptpd control call_setups_shards_kpptpd_cpu "${figs[-2]}" CPU
+	row kpptpd control cpu_per_setup_shards "${figs[-1]}" us
+	blog "shards: ${figs[*]:0:CP_SHARDS} setups/s"
 }
 
 # kpptpd_figures: kpptpd's own control plane (tests/bench/load.sh,

@@ -6,10 +6,13 @@
 # tests/bench/bench.sh and tests/integration/39-kpptpd-load.sh).
 # pptp-load (tests/tools/pptp-load.c) runs in n1 and speaks PPTP to 10.0.0.2 (n2).
 #
+#	load_kpptpd_conf [DIRECTIVE...]
+#	          kpptpd.conf for load: "pppd none" (calls without PPP),
+#	          limits high (20000 connections, 20000 per source, 1000
+#	          calls, no call rate limits, no idle timeout), then the
+#	          DIRECTIVEs (a later one replaces an earlier), on stdout
 #	load_kpptpd_up [DIRECTIVE...]
-#	          kpptpd in n2 with "pppd none" (calls without PPP), limits
-#	          high (20000 connections, 20000 per source, 1000 calls,
-#	          no call rate limits, no idle timeout),
+#	          kpptpd in n2 with load_kpptpd_conf's configuration,
 #	          RLIMIT_NOFILE 131072 (room for setups_held's max-calls), without -d (no line per message);
 #	          log $TMP/kpptpd.log, pid in $LOAD_PID
 #	load_kpptpd_start CONF LOG LIMITS [ARG...]
@@ -28,12 +31,15 @@
 LOAD=$KPPTP_BUILD/pptp-load
 LOAD_PID=
 
-load_kpptpd_up() {
+load_kpptpd_conf() {
 	kpptpd_conf "pppd none" "remoteip 192.168.200.10-250" \
 		"connections 20000" "max-per-source 20000" "max-calls 1000" \
 		"max-calls-per-connection 4" "max-call-rate 0" \
-		"max-calls-per-source 0" "idle-timeout 0" \
-		"$@" >"$TMP/kpptpd-load.conf"
+		"max-calls-per-source 0" "idle-timeout 0" "$@"
+}
+
+load_kpptpd_up() {
+	load_kpptpd_conf "$@" >"$TMP/kpptpd-load.conf"
 	load_kpptpd_start "$TMP/kpptpd-load.conf" "$TMP/kpptpd.log" "-n 131072"
 }
 

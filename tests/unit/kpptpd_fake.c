@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,25 +386,33 @@ int splice_calls(uint16_t a, uint16_t b, int fds[2], char *why,
 char fake_route_log[1024];
 bool fake_route_fails;
 
-static void route_note(const char *op, const struct route_pair *p, int side)
+static void __attribute__((format(printf, 1, 2)))
+route_log(const char *fmt, ...)
 {
 	size_t n = strlen(fake_route_log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fake_route_log + n, sizeof(fake_route_log) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* "OP ID", then side @side's (or, -1, both sides') interface and
+ * addresses, then ";" */
+static void route_note(const char *op, const struct route_pair *p, int side)
+{
 	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
 	int i;
 
-	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, "%s %u",
-		 op, p->id);
+	route_log("%s %u", op, p->id);
 	for (i = 0; i < 2; i++) {
 		if (side >= 0 && i != side)
 			continue;
-		n = strlen(fake_route_log);
 		inet_ntop(AF_INET, &p->local[i], l, sizeof(l));
 		inet_ntop(AF_INET, &p->remote[i], r, sizeof(r));
-		snprintf(fake_route_log + n, sizeof(fake_route_log) - n,
-			 " %s %s:%s", p->ifname[i], l, r);
+		route_log(" %s %s:%s", p->ifname[i], l, r);
 	}
-	n = strlen(fake_route_log);
-	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, ";");
+	route_log(";");
 }
 
 static int route_result(char *why, size_t whylen)
@@ -437,18 +446,12 @@ int route_addr_off(const struct route_pair *p, unsigned int side, char *why,
 
 void route_pair_down(const struct route_pair *p)
 {
-	size_t n = strlen(fake_route_log);
-
-	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, "down %u;",
-		 p->id);
+	route_log("down %u;", p->id);
 }
 
 void route_sweep(uint16_t id)
 {
-	size_t n = strlen(fake_route_log);
-
-	snprintf(fake_route_log + n, sizeof(fake_route_log) - n, "sweep %u;",
-		 id);
+	route_log("sweep %u;", id);
 }
 
 void route_close(void)
