@@ -256,12 +256,15 @@ def markdown(data, table, units):
                       % (", ".join(m["conditions"]),
                          " (%s)" % ", ".join(m["metrics"]) if m.get("metrics") else "",
                          m["date"], m["seconds"]))
-    runs = max(len(v) for v in samples.values()) if samples else 1
-    if runs > 1:
-        lines[-1] += (" Figures with a spread are the median of %d runs (min-max), the "
+    # merged parts may have run a different number of rounds
+    runs = sorted({len(v) for v in samples.values() if len(v) > 1})
+    if runs:
+        lines[-1] += (" Figures with a spread are the median of %s runs (min-max), the "
                       "compared datapaths interleaved (A B C D, then D C B A); the others are "
                       "one run. Ratios are of medians; a ratio in **bold** is outside the "
-                      "noise: every run of one datapath beat every run of the other." % runs)
+                      "noise: every run of one datapath beat every run of the other."
+                      % " or ".join(filter(None, [", ".join(str(n) for n in runs[:-1]),
+                                                  str(runs[-1])])))
     lines.append("")
     head = ["underlay", "figure"] + [DATAPATH_TEXT.get(d, d) for d in DATAPATHS]
     head += [text for _, text in RATIOS]
