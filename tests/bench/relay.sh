@@ -16,7 +16,8 @@
 # the link is then checked with wait_link's ping, whose polling is not
 # timed), TCP 1 stream (iperf3, BENCH_T s) to a host behind the
 # server with its mean round trip (the sender's, as iperf3 reports it) and
-# the busiest vCPU's load meanwhile, on a clean chain and with
+# the busiest vCPU's load, the busiest thread's CPU and TCP's
+# retransmissions meanwhile, on a clean chain and with
 # netem "delay 1ms reorder 5%" on the middle link (both ends).  The runs
 # are interleaved: ROUNDS times, every hop count and mode in turn, so drift
 # hits them alike; the report takes medians and spreads.
@@ -108,6 +109,40 @@ busiest_cpu() {
 	} END { printf "%.0f\n", max }'
 }
 
+# thread_ticks: "TID TICKS NAME" for every thread in the guest, TICKS its
+# user + system time so far (clock ticks), spaces in NAME as "_"; bash
+# builtins only, so that taking it costs next to nothing.
+thread_ticks() {
+	local t l r
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		read -r l <"$t/stat" 2>/dev/null || continue
+		r=${l##*) }	# the fields after "(comm)", which may hold spaces
+		set -- $r
+		l=${l#*(}
+		l=${l%)*}
+		echo "${t##*/} $((${12} + ${13})) ${l// /_}"
+	done
+}
+
+# busiest_thread STAT0 STAT1 THREADS0 THREADS1: "PERCENT NAME" of the
+# thread that used the most CPU between two thread_ticks snapshots, as a
+# percentage of the time between the /proc/stat snapshots STAT0 and STAT1
+# (taken inside the thread snapshots).  One thread can be the bound even
+# when no vCPU is full: the scheduler moves it between them.
+busiest_thread() {
+	local wall
+	wall=$(paste -d' ' "$1" "$2" | awk '{
+		n = NF / 2; t = 0
+		for (i = 2; i <= n; i++) t += $(n + i) - $i
+		s += t; c++
+	} END { print (c ? s / c : 0) }')
+	sort -k1,1 "$3" >"$TMP/threads0.s"
+	sort -k1,1 "$4" >"$TMP/threads1.s"
+	join "$TMP/threads0.s" "$TMP/threads1.s" | awk -v wall="$wall" '
+		wall > 0 { d = $4 - $2; if (d > max) { max = d; name = $3 } }
+		END { printf "%.0f %s\n", 100 * max / (wall > 0 ? wall : 1), name }'
+}
+
 # login_ms MONLOG T0: milliseconds from T0 (date +%s%N) to the first IPv4
 # address on ppp0 in MONLOG ("ip -ts -o monitor address": pppd sets it when
 # IPCP is up, before its ip-pre-up script); fails if there is none.
@@ -140,17 +175,24 @@ one() {
 	fi
 	kill "$mon" 2>/dev/null
 	n1 ip route add 10.9.9.9/32 dev ppp0
-	mbps=NaN rtt=NaN
+	mbps=NaN rtt=NaN retr=NaN
+	thread_ticks >"$TMP/threads0"
 	grep '^cpu[0-9]' /proc/stat >"$TMP/stat0"
 	if n1 iperf3 -c 10.9.9.9 -p 5239 -t "$T" -J --connect-timeout 5000 >"$TMP/iperf.json"; then
-		read -r mbps rtt < <(python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["end"]; print(round(e["sum_received"]["bits_per_second"] / 1e6, 2), round(e["streams"][0]["sender"]["mean_rtt"] / 1000, 1))' "$TMP/iperf.json") || :
-		: "${mbps:=NaN}" "${rtt:=NaN}"
+		read -r mbps rtt retr < <(python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["end"]; print(round(e["sum_received"]["bits_per_second"] / 1e6, 2), round(e["streams"][0]["sender"]["mean_rtt"] / 1000, 1), e["sum_sent"]["retransmits"])' "$TMP/iperf.json") || :
+		: "${mbps:=NaN}" "${rtt:=NaN}" "${retr:=NaN}"
 	fi
 	grep '^cpu[0-9]' /proc/stat >"$TMP/stat1"
+	thread_ticks >"$TMP/threads1"
+	thr=NaN thr_name=?
+	read -r thr thr_name < <(busiest_thread "$TMP/stat0" "$TMP/stat1" "$TMP/threads0" "$TMP/threads1") || :
+	blog "$mode $k $cond: busiest thread $thr_name at $thr% of a CPU"
 	row "$mode" "$k" "$cond" login_ms "$ms" ms
 	row "$mode" "$k" "$cond" tcp "$mbps" Mbit/s
 	row "$mode" "$k" "$cond" tcp_rtt "$rtt" ms
+	row "$mode" "$k" "$cond" tcp_retr "$retr" segments
 	row "$mode" "$k" "$cond" cpu_max "$(busiest_cpu "$TMP/stat0" "$TMP/stat1")" %
+	row "$mode" "$k" "$cond" cpu_thread "$thr" %
 	relay_chain_down
 }
 

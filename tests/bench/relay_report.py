@@ -86,6 +86,20 @@ def table(data, rounds, secs):
                 cpu = lambda m: fmt(data.get((m, h, c, "cpu_max"), []), 0)
                 out.append(f"| {h} | {c} | {rtt('routed')} | {rtt('transparent')} | {rtt('terminating')} "
                            f"| {cpu('routed')} | {cpu('transparent')} | {cpu('terminating')} |")
+    if any(k[3] in ("cpu_thread", "tcp_retr") for k in data):
+        out += ["", "During the TCP run, median (min-max): the busiest thread's CPU, in % of one vCPU "
+                "(threads that lived through the run; the client's pptp-linux GRE thread, `pptpgw`, "
+                "carries every hop's receive work, since a veth hands a packet on in its sender's "
+                "system call), and the TCP sender's retransmitted segments:", "",
+                "| gateways | condition | busiest thread routed % | transparent % | terminating % "
+                "| retransmitted routed | transparent | terminating |",
+                "|---|---|---|---|---|---|---|---|"]
+        for c in conds:
+            for h in hops:
+                thr = lambda m: fmt(data.get((m, h, c, "cpu_thread"), []), 0)
+                retr = lambda m: fmt(data.get((m, h, c, "tcp_retr"), []), 0)
+                out.append(f"| {h} | {c} | {thr('routed')} | {thr('transparent')} | {thr('terminating')} "
+                           f"| {retr('routed')} | {retr('transparent')} | {retr('terminating')} |")
     out += ["", "| target (issue 11, medians, clean chain) | measured | needed | | outside the noise |",
             "|---|---|---|---|---|"]
     far = max(hops)
