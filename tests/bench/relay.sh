@@ -110,25 +110,31 @@ busiest_cpu() {
 }
 
 # thread_ticks: "TID TICKS NAME" for every thread in the guest, TICKS its
-# user + system time so far (clock ticks), spaces in NAME as "_"; bash
-# builtins only, so that taking it costs next to nothing.
+# user + system time so far (clock ticks), white space in NAME as "_";
+# bash builtins only, so that taking it costs next to nothing.
 thread_ticks() {
 	local t l r
 	for t in /proc/[0-9]*/task/[0-9]*; do
-		read -r l <"$t/stat" 2>/dev/null || continue
+		# a thread may end between the glob and the read
+		{ read -r l <"$t/stat"; } 2>/dev/null || continue
 		r=${l##*) }	# the fields after "(comm)", which may hold spaces
 		set -- $r
+		# utime and stime; anything else is a name we could not split
+		[ $# -ge 13 ] || continue
+		case ${12}${13} in *[!0-9]*) continue ;; esac
 		l=${l#*(}
 		l=${l%)*}
-		echo "${t##*/} $((${12} + ${13})) ${l// /_}"
+		echo "${t##*/} $((${12} + ${13})) ${l//[[:space:]]/_}"
 	done
 }
 
 # busiest_thread STAT0 STAT1 THREADS0 THREADS1: "PERCENT NAME" of the
 # thread that used the most CPU between two thread_ticks snapshots, as a
 # percentage of the time between the /proc/stat snapshots STAT0 and STAT1
-# (taken inside the thread snapshots).  One thread can be the bound even
-# when no vCPU is full: the scheduler moves it between them.
+# (taken inside the thread snapshots).  Only threads alive at both
+# snapshots count: not iperf3's client, which starts and ends between
+# them.  A run bound by one thread shows it near 100% even when no vCPU
+# is full (the scheduler moves the thread between them).
 busiest_thread() {
 	local wall
 	wall=$(paste -d' ' "$1" "$2" | awk '{
@@ -155,7 +161,7 @@ login_ms() {
 }
 
 one() {
-	local mode=$1 k=$2 cond=$3 t0 ms mbps mon
+	local mode=$1 k=$2 cond=$3 t0 ms mbps rtt retr thr thr_name mon
 	chain "$mode" "$k"
 	underlay "$cond" "$k"
 	n1 ip -ts -o monitor address >"$TMP/addr.mon" 2>&1 &
@@ -179,7 +185,7 @@ one() {
 	thread_ticks >"$TMP/threads0"
 	grep '^cpu[0-9]' /proc/stat >"$TMP/stat0"
 	if n1 iperf3 -c 10.9.9.9 -p 5239 -t "$T" -J --connect-timeout 5000 >"$TMP/iperf.json"; then
-		read -r mbps rtt retr < <(python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["end"]; print(round(e["sum_received"]["bits_per_second"] / 1e6, 2), round(e["streams"][0]["sender"]["mean_rtt"] / 1000, 1), e["sum_sent"]["retransmits"])' "$TMP/iperf.json") || :
+		read -r mbps rtt retr < <(python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["end"]; print(round(e["sum_received"]["bits_per_second"] / 1e6, 2), round(e["streams"][0]["sender"]["mean_rtt"] / 1000, 1), e["sum_sent"].get("retransmits", "nan"))' "$TMP/iperf.json") || :
 		: "${mbps:=NaN}" "${rtt:=NaN}" "${retr:=NaN}"
 	fi
 	grep '^cpu[0-9]' /proc/stat >"$TMP/stat1"

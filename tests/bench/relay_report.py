@@ -88,9 +88,10 @@ def table(data, rounds, secs):
                            f"| {cpu('routed')} | {cpu('transparent')} | {cpu('terminating')} |")
     if any(k[3] in ("cpu_thread", "tcp_retr") for k in data):
         out += ["", "During the TCP run, median (min-max): the busiest thread's CPU, in % of one vCPU "
-                "(threads that lived through the run; the client's pptp-linux GRE thread, `pptpgw`, "
-                "carries every hop's receive work, since a veth hands a packet on in its sender's "
-                "system call), and the TCP sender's retransmitted segments:", "",
+                "(threads that lived through the run, so not iperf3's client; the client's pptp-linux "
+                "GRE thread, `pptpgw`, carries the gateways' receive work, since a veth hands a "
+                "packet on in its sender's system call), and the TCP sender's retransmitted "
+                "segments:", "",
                 "| gateways | condition | busiest thread routed % | transparent % | terminating % "
                 "| retransmitted routed | transparent | terminating |",
                 "|---|---|---|---|---|---|---|---|"]

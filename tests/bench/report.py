@@ -256,15 +256,20 @@ def markdown(data, table, units):
                       % (", ".join(m["conditions"]),
                          " (%s)" % ", ".join(m["metrics"]) if m.get("metrics") else "",
                          m["date"], m["seconds"]))
-    # merged parts may have run a different number of rounds
-    runs = sorted({len(v) for v in samples.values() if len(v) > 1})
-    if runs:
-        lines[-1] += (" Figures with a spread are the median of %s runs (min-max), the "
-                      "compared datapaths interleaved (A B C D, then D C B A); the others are "
-                      "one run. Ratios are of medians; a ratio in **bold** is outside the "
-                      "noise: every run of one datapath beat every run of the other."
-                      % " or ".join(filter(None, [", ".join(str(n) for n in runs[:-1]),
-                                                  str(runs[-1])])))
+    # merged parts may have run a different number of rounds: say which
+    by_runs = {}
+    for (_, cond, _), v in samples.items():
+        if len(v) > 1:
+            by_runs.setdefault(len(v), set()).add(cond)
+    if by_runs:
+        counts = ["%d (%s)" % (n, ", ".join(sorted(by_runs[n])))
+                  for n in sorted(by_runs, reverse=True)]
+        lines[-1] += (" Figures with a spread are the median of their runs (min-max): %s "
+                      "runs by underlay or part, the compared datapaths of the rounds "
+                      "interleaved (A B C D, then D C B A); the others are one run. Ratios are "
+                      "of medians; a ratio in **bold** is outside the noise: every run of one "
+                      "datapath beat every run of the other."
+                      % " or ".join(filter(None, [", ".join(counts[:-1]), counts[-1]])))
     lines.append("")
     head = ["underlay", "figure"] + [DATAPATH_TEXT.get(d, d) for d in DATAPATHS]
     head += [text for _, text in RATIOS]
