@@ -54,6 +54,20 @@ def slope(xs, ys):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else None
 
 
+def pair_table(data, conds, hops, first, second, caption, heads):
+    """Two per-run figures for each mode, as one table; none if no run has them."""
+    if not any(k[3] in (first, second) for k in data):
+        return []
+    out = ["", caption, "", "| gateways | condition | " + " | ".join(heads) + " |",
+           "|---|---|" + "---|" * len(heads)]
+    for c in conds:
+        for h in hops:
+            cells = [fmt(data.get((m, h, c, metric), []), 0)
+                     for metric in (first, second) for m in MODES]
+            out.append(f"| {h} | {c} | " + " | ".join(cells) + " |")
+    return out
+
+
 def table(data, rounds, secs):
     hops = sorted({k[1] for k in data})
     conds = sorted({k[2] for k in data}, key=["clean", "reorder"].index)
@@ -74,33 +88,21 @@ def table(data, rounds, secs):
                        f"| {fmt(t['terminating'])} | {r('transparent')} | {r('terminating')} "
                        f"| {fmt(login('routed', h, c))} | {fmt(login('transparent', h, c))} "
                        f"| {fmt(login('terminating', h, c))} |")
-    if any(k[3] in ("cpu_max", "tcp_rtt") for k in data):
-        out += ["", "During the TCP run, median (min-max): the sender's mean round trip, and the busiest vCPU's load "
-                "(every host of the chain shares the guest's 2 vCPUs):", "",
-                "| gateways | condition | RTT routed ms | RTT transparent ms | RTT terminating ms "
-                "| busiest vCPU routed % | transparent % | terminating % |",
-                "|---|---|---|---|---|---|---|---|"]
-        for c in conds:
-            for h in hops:
-                rtt = lambda m: fmt(data.get((m, h, c, "tcp_rtt"), []), 0)
-                cpu = lambda m: fmt(data.get((m, h, c, "cpu_max"), []), 0)
-                out.append(f"| {h} | {c} | {rtt('routed')} | {rtt('transparent')} | {rtt('terminating')} "
-                           f"| {cpu('routed')} | {cpu('transparent')} | {cpu('terminating')} |")
-    if any(k[3] in ("cpu_thread", "tcp_retr") for k in data):
-        out += ["", "During the TCP run, median (min-max): the busiest thread's CPU, in % of one vCPU "
-                "(threads that lived through the run, so not iperf3's client; the client's pptp-linux "
-                "GRE thread, `pptpgw`, carries the gateways' receive work, since a veth hands a "
-                "packet on in its sender's system call), and the TCP sender's retransmitted "
-                "segments:", "",
-                "| gateways | condition | busiest thread routed % | transparent % | terminating % "
-                "| retransmitted routed | transparent | terminating |",
-                "|---|---|---|---|---|---|---|---|"]
-        for c in conds:
-            for h in hops:
-                thr = lambda m: fmt(data.get((m, h, c, "cpu_thread"), []), 0)
-                retr = lambda m: fmt(data.get((m, h, c, "tcp_retr"), []), 0)
-                out.append(f"| {h} | {c} | {thr('routed')} | {thr('transparent')} | {thr('terminating')} "
-                           f"| {retr('routed')} | {retr('transparent')} | {retr('terminating')} |")
+    out += pair_table(
+        data, conds, hops, "tcp_rtt", "cpu_max",
+        "During the TCP run, median (min-max): the sender's mean round trip, and the busiest "
+        "vCPU's load (every host of the chain shares the guest's 2 vCPUs):",
+        ("RTT routed ms", "RTT transparent ms", "RTT terminating ms",
+         "busiest vCPU routed %", "transparent %", "terminating %"))
+    out += pair_table(
+        data, conds, hops, "cpu_thread", "tcp_retr",
+        "During the TCP run, median (min-max): the busiest thread's CPU, in % of one vCPU "
+        "(threads that lived through the run, so not iperf3's client; the client's pptp-linux "
+        "GRE thread, `pptpgw`, carries the gateways' receive work, since a veth hands a "
+        "packet on in its sender's system call), and the TCP sender's retransmitted "
+        "segments:",
+        ("busiest thread routed %", "transparent %", "terminating %",
+         "retransmitted routed", "transparent", "terminating"))
     out += ["", "| target (issue 11, medians, clean chain) | measured | needed | | outside the noise |",
             "|---|---|---|---|---|"]
     far = max(hops)
