@@ -17,7 +17,9 @@
 #
 # To stop early and keep what was found, interrupt the harness itself
 # (pkill -INT -f 'fuzz_NAME -runs'): libFuzzer then exits with its interrupt
-# code (72) after its final stats, the run counts as clean so far ("ok ...
+# code (72) after its final stats, skipping LeakSanitizer's check at exit;
+# the inputs the run kept are run once more in a process that ends
+# normally, and if they pass the run counts as clean so far ("ok ...
 # interrupted"), it is merged, and no further harness starts.
 #
 # A crash, leak or sanitizer report fails the harness; its input is left in
@@ -51,9 +53,19 @@ for name in "$@"; do
 	(cd "$dir" && exec "$f" -runs="$runs" $limit -print_final_stats=1 \
 		-artifact_prefix="$dir/$name-" -interrupt_exit_code=72 \
 		"$work") >"$log" 2>&1 || rc=$?
-	stopped=
+	stopped= halt=
 	# interrupted by hand, and libFuzzer said so: clean up to there
-	[ "$rc" -eq 72 ] && grep -q 'run interrupted' "$log" && stopped=", interrupted"
+	[ "$rc" -eq 72 ] && grep -q 'run interrupted' "$log" &&
+		stopped=", interrupted" halt=1
+	# An interrupted libFuzzer skips LeakSanitizer's check at exit: run
+	# what it kept once more, in a process that ends normally (a leaking
+	# input fails it and is written out like any other finding).  Its
+	# command line must not match the pkill pattern above.
+	if [ -n "$stopped" ] && ! (cd "$dir" && exec "$f" \
+		-artifact_prefix="$dir/$name-" -runs=0 "$work") >>"$log" 2>&1; then
+		echo "# $name: an input it kept fails when run again (leak?)" >>"$log"
+		rc=1 stopped=
+	fi
 	if [ "$rc" -eq 0 ] || [ -n "$stopped" ]; then
 		before=$(ls "$seeds/${name#fuzz_}" | wc -l)
 		(cd "$dir" && "$f" -merge=1 "$seeds/${name#fuzz_}" "$work") \
@@ -68,7 +80,7 @@ for name in "$@"; do
 		failed=$((failed + 1))
 	fi
 	rm -rf "$work"
-	if [ -n "$stopped" ]; then
+	if [ -n "$halt" ]; then
 		[ $# -eq 0 ] || echo "# not run (interrupted before them): $*"
 		break
 	fi
